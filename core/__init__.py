@@ -1,0 +1,1 @@
+"""The kernel the feature packages build on: factory, config, users, regions, mail."""

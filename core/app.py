@@ -1,0 +1,151 @@
+"""The application factory. It builds the app and nothing else: no scheduler, no
+migration, no network."""
+
+import importlib
+from typing import Any
+
+from flask import Flask, current_app, render_template, request
+from flask_babel import format_datetime, format_number
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from core import config as settings
+from core.auth import load_user_by_session
+from core.db import db
+from core.extensions import babel, csrf, limiter, login_manager, migrate
+from core.i18n import select_locale, select_timezone
+from core.policy import require_login
+
+
+def create_app(config: dict[str, Any] | type | None = None) -> Flask:
+    """Build the app from the config class named by APP_ENV, the environment and
+    `config` (a class or a dict of overrides, as tests pass)."""
+    app = Flask(
+        __name__,
+        template_folder=str(settings.ROOT / "templates"),
+        instance_path=str(settings.INSTANCE),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
+    """Class defaults, then the environment, then explicit overrides; then validate."""
+    base = config if isinstance(config, type) else settings.config_class()
+    app.config.from_object(base)
+    settings.apply_environment(app.config)
+    app.config.from_prefixed_env("BRUECKE")
+    if isinstance(config, dict):
+        app.config.update(config)
+    settings.validate(app.config)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app, db, render_as_batch=True, directory=str(settings.ROOT / "migrations")
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(settings.ROOT / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "core.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(lambda token: load_user_by_session(db.session, token))
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def register_blueprints(app: Flask) -> None:
+    """The core's own views, then each feature package named in FEATURES."""
+    from core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    if app.config["DEV_MAILBOX"]:
+        from core.devmail_views import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp)
+    # Imported by name so that core never depends on the packages built on it.
+    for package in app.config["FEATURES"]:
+        importlib.import_module(package).init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    app.before_request(lambda: require_login(app.view_functions))
+    app.after_request(security_headers)
+
+
+def security_headers(response: Response) -> Response:
+    """Headers every answer carries; no inline script is ever needed."""
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        "img-src 'self' data:; "
+        "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'",
+    )
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["HSTS"]:
+        headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        template = (
+            f"errors/{code}.html" if code in (403, 404, 429) else "errors/generic.html"
+        )
+        return render_template(template, error=error, code=code), code
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, render_error)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["datetime"] = format_datetime
+
+    @app.context_processor
+    def layout_context() -> dict[str, Any]:
+        from flask_babel import get_locale
+        from flask_login import current_user
+
+        from core.forms import LanguageForm
+        from core.policy import allowed
+
+        def can(permission: str) -> bool:
+            return current_user.is_authenticated and allowed(current_user, permission)
+
+        return {
+            "can": can,
+            "current_locale": str(get_locale()),
+            "language_form": LanguageForm(),
+            "request_path": request.full_path.rstrip("?"),
+        }
+
+
+def register_commands(app: Flask) -> None:
+    from core.cli import demo_cli, dev_command, regions_cli, users_cli, worker_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(regions_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(dev_command)
+    app.cli.add_command(worker_command)

@@ -1,0 +1,117 @@
+"""Logging in and out with server-side sessions, and managing user accounts."""
+
+import hashlib
+import secrets
+
+from sqlalchemy import delete, select
+
+from core.db import SessionLike
+from core.models import LoginSession, Region, Role, User
+from core.passwords import hash_password, needs_rehash, verify_password
+
+MIN_PASSWORD_LENGTH = 12
+
+
+class AccountError(Exception):
+    """A user-facing problem with an account operation."""
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    """Lower-cased and stripped, the form we store and look up."""
+    return email.strip().lower()
+
+
+def authenticate(session: SessionLike, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (not saying what failed)."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    ok = verify_password(user.password_hash if user else None, password)
+    if not (ok and user and user.active):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_login_session(session: SessionLike, user: User) -> str:
+    """Create a server-side session; returns the token the cookie carries."""
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(token_hash=_token_hash(token), user_id=user.id))
+    user.session_token = token
+    return token
+
+
+def load_user_by_session(session: SessionLike, token: str) -> User | None:
+    """The user of a live login session, or None when it was ended."""
+    login = session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
+    if login is None or not login.user.active:
+        return None
+    login.user.session_token = token
+    return login.user
+
+
+def end_login_session(session: SessionLike, token: str) -> None:
+    """Forget the session so that a replayed cookie is refused."""
+    session.execute(
+        delete(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
+
+
+def create_user(
+    session: SessionLike,
+    email: str,
+    password: str,
+    role: str,
+    name: str = "",
+    region_slug: str | None = None,
+) -> User:
+    """A new user; managers may be bound to a region, other roles may not."""
+    email = normalise_email(email)
+    if role not in set(Role):
+        raise AccountError(f"Unknown role {role!r}; use one of {', '.join(Role)}")
+    if session.scalar(select(User).where(User.email == email)):
+        raise AccountError(f"A user with the address {email} exists already")
+    region = None
+    if region_slug:
+        if role != Role.MANAGER:
+            raise AccountError("Only managers are bound to a region")
+        region = session.scalar(select(Region).where(Region.slug == region_slug))
+        if region is None:
+            raise AccountError(f"Unknown region {region_slug!r}")
+    check_password_strength(password)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        region=region,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse passwords shorter than the minimum."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters"
+        )
+
+
+def set_password(session: SessionLike, user: User, password: str) -> None:
+    """Change the password and end every session of the user."""
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def deactivate(session: SessionLike, user: User) -> None:
+    """Block the user and end every session of theirs at once."""
+    user.active = False
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))

@@ -1,0 +1,145 @@
+"""Configuration classes, overridden by the documented environment variables."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development
+MAIL_SCHEMES = ("smtp", "smtps", "smtp+starttls")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the setting."""
+
+
+class BaseConfig:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAIL_URL: str | None = None
+    MAIL_FROM = "Brückenschlag <newsletter@localhost>"
+    BASE_URL = "http://127.0.0.1:5000"
+    TIMEZONE = "Europe/Berlin"
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+    # Flask-Limiter: use a shared store (redis://…) when several gunicorn workers run.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute"
+    # How many proxies in front of us set X-Forwarded-*; 0 = trust no client header.
+    TRUSTED_PROXIES = 0
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 0
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    HSTS = False
+    DEV_MAILBOX = False
+    DEV_MAILBOX_DIR = str(INSTANCE / "devmail")
+    MIN_CELL = 5
+    FEATURES = ("newsletter",)
+
+
+class DevConfig(BaseConfig):
+    ENV_NAME = "development"
+    SECRET_KEY = DEV_SECRET
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'brueckenschlag.sqlite'}"
+    MAIL_URL = "smtp://127.0.0.1:8025"
+    DEV_MAILBOX = True
+
+
+class TestConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-with-enough-entropy-0123456789"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    MAIL_URL = "smtp://127.0.0.1:25"
+    DEV_MAILBOX = True
+    BASE_URL = "http://localhost"
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    BASE_URL = ""
+
+
+CONFIGS = {
+    "development": DevConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class() -> type[BaseConfig]:
+    """The config class named by APP_ENV (development unless said otherwise)."""
+    name = os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(
+            f"APP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None
+
+
+def apply_environment(config: dict) -> None:
+    """Copy the documented plain environment variables over the class defaults."""
+    if url := os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    for name in ("MAIL_URL", "BASE_URL", "TIMEZONE", "SECRET_KEY", "MAIL_FROM"):
+        if value := os.environ.get(name):
+            config[name] = value
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common postgres:// spellings and route them to psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def validate(config: dict) -> None:
+    """Refuse to start with a setting that cannot work, naming the setting."""
+    if config.get("ENV_NAME") != "development" and (
+        not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET
+    ):
+        raise ConfigError("SECRET_KEY must be set to a long random value")
+    if len(config.get("SECRET_KEY") or "") < 16:
+        raise ConfigError("SECRET_KEY is too short (at least 16 characters)")
+    db_url = config.get("SQLALCHEMY_DATABASE_URI")
+    if not db_url:
+        raise ConfigError("DATABASE_URL is not set")
+    try:
+        parsed = make_url(db_url)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {db_url!r}") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError("DATABASE_URL must be sqlite:/// or postgresql://")
+    validate_mail_url(config.get("MAIL_URL"))
+    if config.get("ENV_NAME") == "production" and not config.get("BASE_URL"):
+        raise ConfigError("BASE_URL must be set (the public https address)")
+
+
+def validate_mail_url(url: str | None) -> None:
+    """MAIL_URL must name a scheme we speak and a host."""
+    if not url:
+        raise ConfigError("MAIL_URL is not set")
+    parts = urlsplit(url)
+    if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+        raise ConfigError(
+            f"MAIL_URL must look like smtp://host:port, smtps://… or smtp+starttls://…,"
+            f" not {url!r}"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a non-numeric port
+    except ValueError:
+        raise ConfigError(f"MAIL_URL has an invalid port: {url!r}") from None

@@ -1,0 +1,116 @@
+"""SMTP transport configured by MAIL_URL (smtp://, smtps://, smtp+starttls://)."""
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from types import TracebackType
+from urllib.parse import unquote, urlsplit
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    scheme: str
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    timeout: float = 30.0
+
+    @classmethod
+    def from_url(cls, url: str) -> "MailSettings":
+        """Parse a MAIL_URL (already validated by the config)."""
+        parts = urlsplit(url)
+        default_port = {"smtp": 25, "smtps": 465, "smtp+starttls": 587}[parts.scheme]
+        return cls(
+            scheme=parts.scheme,
+            host=parts.hostname or "localhost",
+            port=parts.port or default_port,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+
+class SMTPConnection:
+    """One reusable SMTP connection; use as a context manager."""
+
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self._smtp: smtplib.SMTP | None = None
+
+    def open(self) -> smtplib.SMTP:
+        """Connect (once) and return the smtplib client."""
+        if self._smtp is None:
+            s = self.settings
+            if s.scheme == "smtps":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host,
+                    s.port,
+                    timeout=s.timeout,
+                    context=ssl.create_default_context(),
+                )
+            else:
+                smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.scheme == "smtp+starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+            if s.username:
+                smtp.login(s.username, s.password or "")
+            self._smtp = smtp
+        return self._smtp
+
+    def send(self, message: EmailMessage) -> None:
+        """Send one message to the recipients in its To header."""
+        self.open().send_message(message)
+
+    def close(self) -> None:
+        """Say QUIT politely; a dead connection is simply dropped."""
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except smtplib.SMTPException:
+                self._smtp.close()
+            finally:
+                self._smtp = None
+
+    def __enter__(self) -> "SMTPConnection":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def build_message(
+    *,
+    sender: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """A message with Date and Message-ID, text part first, HTML as the alternative."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    domain = sender.rsplit("@", 1)[-1].rstrip(">") or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text, cte="quoted-printable")
+    if html is not None:
+        message.add_alternative(html, subtype="html", cte="quoted-printable")
+    return message
+
+
+def send_one(mail_url: str, message: EmailMessage) -> None:
+    """Open a connection, send one message, close."""
+    with SMTPConnection(MailSettings.from_url(mail_url)) as connection:
+        connection.send(message)

@@ -1,0 +1,83 @@
+"""Who may do what: the one policy every view goes through.
+
+Views are private by default (see `require_login`); `public` marks the exceptions and
+`requires` names the permission a view needs.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from core.models import Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "home": frozenset(Role),
+    "subscribers": frozenset({Role.ADMIN, Role.MANAGER}),
+    "campaigns": frozenset({Role.ADMIN, Role.MANAGER}),
+    "surveys": frozenset({Role.ADMIN, Role.MANAGER}),
+    "analysis": frozenset({Role.ADMIN, Role.MANAGER, Role.ANALYST}),
+    "users": frozenset({Role.ADMIN}),
+}
+
+
+def allowed(user: User, permission: str) -> bool:
+    """True if the user's role grants the permission."""
+    return Role(user.role) in PERMISSIONS[permission]
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without logging in."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """Refuse (403) a logged-in user whose role lacks the permission."""
+    if permission not in PERMISSIONS:
+        raise KeyError(permission)
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return redirect(url_for("core.login", next=request.full_path))
+            if not allowed(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.permission = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def visible_region_ids(user: User) -> set[int] | None:
+    """The regions whose data the user may see; None means every region."""
+    if user.role == Role.MANAGER and user.region_id is not None:
+        return {user.region_id}
+    return None
+
+
+def check_region(user: User, region_id: int | None) -> None:
+    """Answer 404 for a resource of a region the user may not see."""
+    regions = visible_region_ids(user)
+    if regions is not None and region_id not in regions:
+        abort(404)
+
+
+def require_login(view_functions: dict[str, Callable[..., Any]]) -> Response | None:
+    """before_request hook: everything not marked public needs a logged-in user."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = view_functions.get(request.endpoint)
+    if view is None or getattr(view, "is_public", False):
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("core.login", next=request.full_path.rstrip("?")))
+    return None

@@ -1,0 +1,48 @@
+"""The one scheduler process: jobs are defined in code with fixed ids and are
+idempotent in the database, so a missed or doubled run does no harm.
+
+Feature packages add jobs with `add_job`; only `flask worker` and `flask dev` start a
+scheduler, never `create_app` or gunicorn.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.base import BaseScheduler
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    function: Callable[[], object]
+    seconds: int
+
+
+def add_job(app: Flask, job: Job) -> None:
+    """Register a periodic job for this app's scheduler process."""
+    app.extensions.setdefault("scheduled_jobs", []).append(job)
+
+
+def install_jobs(app: Flask, scheduler: BaseScheduler) -> list[str]:
+    """Add every registered job, each run inside an app context; returns their ids."""
+    jobs: list[Job] = app.extensions.get("scheduled_jobs", [])
+    for job in jobs:
+        scheduler.add_job(
+            _in_app_context(app, job.function),
+            "interval",
+            seconds=job.seconds,
+            id=job.id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+        )
+    return [job.id for job in jobs]
+
+
+def _in_app_context(app: Flask, function: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        with app.app_context():
+            function()
+
+    return run

@@ -1,0 +1,82 @@
+"""Login, logout, the home page and the language switch."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from core.auth import authenticate, end_login_session, start_login_session
+from core.db import db
+from core.extensions import limiter
+from core.forms import LanguageForm, LoginForm
+from core.home import panels_for
+from core.policy import public, requires
+from core.urls import safe_next
+
+bp = Blueprint("core", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.email.data or "", form.password.data or "")
+        if user is None:
+            flash(_("Email address or password is wrong."), "error")
+        else:
+            start_login_session(db.session, user)
+            db.session.commit()
+            language = session.get("lang")
+            session.clear()  # a fresh session on login: no fixation
+            if language:
+                session["lang"] = language
+            login_user(user)
+            return redirect(safe_next(form.next.data) or url_for("core.home"))
+    return render_template("core/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout() -> Response:
+    if current_user.is_authenticated and current_user.session_token:
+        end_login_session(db.session, current_user.session_token)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("core.login"))
+
+
+@bp.route("/")
+@requires("home")
+def home() -> str:
+    return render_template("core/home.html", panels=panels_for(current_user))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language() -> Response:
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.language = form.lang.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data) or url_for("core.home"))

@@ -1,0 +1,120 @@
+"""Subscribers, lists, per-list subscriptions and the append-only consent log."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model, UTCDateTime, utcnow
+from core.models import District, Region
+
+
+class OrgType(enum.StrEnum):
+    COMPANY = "company"
+    UNIVERSITY = "university"
+    STARTUP = "startup"
+    PUBLIC = "public"
+    NETWORK = "network"
+    OTHER = "other"
+
+
+class SubscriberStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCED = "bounced"
+    ERASED = "erased"
+
+
+class SubscriptionStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+class ConsentSource(enum.StrEnum):
+    FORM = "form"
+    IMPORT = "import"
+    MANAGER = "manager"
+
+
+class MailingList(Model):
+    __tablename__ = "mailing_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    # The controlling agency's region; None for the joint interregional list.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+
+    region: Mapped[Region | None] = relationship()
+
+
+class Subscriber(Model):
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    org_type: Mapped[str | None] = mapped_column(String(20), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    sector: Mapped[str] = mapped_column(String(80), default="", index=True)
+    size: Mapped[str] = mapped_column(String(20), default="")
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    status: Mapped[str] = mapped_column(
+        String(20), default=SubscriberStatus.PENDING, index=True
+    )
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    region: Mapped[Region] = relationship()
+    district: Mapped[District | None] = relationship()
+    subscriptions: Mapped[list["Subscription"]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan"
+    )
+
+
+class Subscription(Model):
+    """Consent state of one subscriber for one list (each list has its controller)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("subscriber_id", "list_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    list_id: Mapped[int] = mapped_column(ForeignKey("mailing_lists.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=SubscriptionStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+    mailing_list: Mapped[MailingList] = relationship()
+
+
+class ConsentEvent(Model):
+    """Append-only proof of consent: never updated, deleted only with the person."""
+
+    __tablename__ = "consent_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(20))
+    consent_text_version: Mapped[str] = mapped_column(String(40), default="")
+    privacy_version: Mapped[str] = mapped_column(String(40), default="")
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+
+    mailing_list: Mapped[MailingList | None] = relationship()

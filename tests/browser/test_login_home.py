@@ -1,0 +1,32 @@
+"""A regional manager logs in with a real browser and sees her region's home page."""
+
+import pytest
+
+from core.models import Role
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_manager_logs_in_and_sees_her_region(live_server, page, make_user, runner):
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    manager = make_user(Role.MANAGER, "suedwestfalen")
+    page.goto(f"{live_server}/")
+    assert page.url.startswith(f"{live_server}/login")
+    page.get_by_label("E-Mail-Adresse").fill(manager.email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{live_server}/")
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Übersicht für Südwestfalen"
+    )
+    assert page.get_by_role("rowheader", name="Newsletter Südwestfalen").is_visible()
+    screenshot(page, "home-manager-suedwestfalen")
+    page.get_by_role("button", name="English").click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Overview for Südwestfalen"
+    )
+    page.get_by_role("button", name="Log out").click()
+    assert "/login" in page.url

@@ -1,0 +1,33 @@
+"""The dev mailbox shows what the local SMTP sink received: headers, text and HTML."""
+
+import re
+from pathlib import Path
+
+from core.devmail import start_sink
+from core.mail import build_message, send_one
+
+
+def test_a_sent_message_appears_in_the_dev_mailbox(app, client, tmp_path):
+    directory = Path(app.config["DEV_MAILBOX_DIR"])
+    sink = start_sink(directory, port=0)
+    try:
+        port = sink.port
+        message = build_message(
+            sender="Brückenschlag <newsletter@brueckenschlag.example>",
+            to="anna@example.org",
+            subject="Grüße aus Olpe",
+            text="Hallo Anna, schöne Grüße.",
+            html="<p>Hallo <b>Anna</b>, schöne Grüße.</p>",
+        )
+        send_one(f"smtp://127.0.0.1:{port}", message)
+    finally:
+        sink.stop()
+    index = client.get("/dev/mailbox/").get_data(as_text=True)
+    assert "Grüße aus Olpe" in index
+    key = re.search(r'href="/dev/mailbox/([^"/]+)"', index).group(1)
+    page = client.get(f"/dev/mailbox/{key}").get_data(as_text=True)
+    assert "Hallo Anna, schöne Grüße." in page
+    assert "Message-ID" in page
+    html = client.get(f"/dev/mailbox/{key}/html")
+    assert "<b>Anna</b>" in html.get_data(as_text=True)
+    assert "sandbox" in html.headers["Content-Security-Policy"]
