@@ -2,10 +2,12 @@
 migration, no network."""
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import format_datetime, format_number
+from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -46,7 +48,19 @@ def load_config(app: Flask, config: dict[str, Any] | type | None) -> None:
     settings.validate(app.config)
 
 
+def ensure_sqlite_directory(uri: str) -> None:
+    """SQLite cannot create the folder of its file (flaskr makes its instance too)."""
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database not in (
+        None,
+        "",
+        ":memory:",
+    ):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def register_extensions(app: Flask) -> None:
+    ensure_sqlite_directory(app.config["SQLALCHEMY_DATABASE_URI"])
     db.init_app(app)
     migrate.init_app(
         app, db, render_as_batch=True, directory=str(settings.ROOT / "migrations")

@@ -10,6 +10,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
 from core.auth import (
     AccountError,
@@ -135,7 +136,7 @@ def dev_command(host: str, port: int, smtp_port: int) -> None:
         click.echo(f"    {email:36} {role}{' · ' + region if region else ''}")
     click.echo("")
     try:
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         scheduler.shutdown(wait=False)
         sink.stop()
