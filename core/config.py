@@ -45,6 +45,15 @@ class BaseConfig:
     DEV_MAILBOX_DIR = str(INSTANCE / "devmail")
     MIN_CELL = 5
     FEATURES = ("newsletter",)
+    # Consent proof: keep IP address and user agent only when set, and only this long.
+    CONSENT_STORE_REQUEST_METADATA = False
+    CONSENT_IP_RETENTION_DAYS = 90
+    PENDING_RETENTION_DAYS = 30
+    # Key for the hash of erased addresses; defaults to SECRET_KEY (set it to keep
+    # the hashes valid when the secret key is rotated).
+    ERASURE_KEY: str | None = None
+    SIGNUP_RATE_LIMIT = "10 per hour"
+    IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class DevConfig(BaseConfig):

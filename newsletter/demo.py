@@ -15,6 +15,7 @@ from newsletter.models import (
     SubscriberStatus,
     Subscription,
     SubscriptionStatus,
+    Topic,
 )
 
 DEMO_LISTS = [
@@ -96,6 +97,30 @@ ORG_TYPES_DO = (
 DEMO_DOMAIN = "demo.brueckenschlag.example"
 
 
+DEMO_TOPICS = [
+    ("ki-daten", "KI und Daten", "AI and data"),
+    ("it-sicherheit", "IT-Sicherheit", "IT security"),
+    ("automatisierung", "Automatisierung der Produktion", "Automation of production"),
+    ("fachkraefte", "Fachkräfte", "Skilled workers"),
+    ("foerderprogramme", "Förderprogramme", "Funding programmes"),
+    ("startup-kooperation", "Start-up-Kooperation", "Start-up cooperation"),
+    ("forschungstransfer", "Forschungstransfer", "Research transfer"),
+]
+
+
+def ensure_topics(session: SessionLike) -> list[Topic]:
+    """The standard topics, created when missing."""
+    topics = []
+    for slug, name, name_en in DEMO_TOPICS:
+        topic = session.scalar(select(Topic).where(Topic.slug == slug))
+        if topic is None:
+            topic = Topic(slug=slug, name=name, name_en=name_en)
+            session.add(topic)
+        topics.append(topic)
+    session.flush()
+    return topics
+
+
 def ensure_lists(session: SessionLike) -> dict[str, MailingList]:
     """The three standard lists, created when missing."""
     lists = {}
@@ -119,6 +144,7 @@ def ensure_lists(session: SessionLike) -> dict[str, MailingList]:
 def seed_demo_subscribers(session: SessionLike, count: int = 300) -> None:
     """A few hundred subscribers across both regions; skipped when demo data exists."""
     lists = ensure_lists(session)
+    topics = ensure_topics(session)
     existing = session.scalar(
         select(func.count()).where(Subscriber.email.like(f"%@{DEMO_DOMAIN}"))
     )
@@ -150,6 +176,7 @@ def seed_demo_subscribers(session: SessionLike, count: int = 300) -> None:
             region=region,
             status=status,
             confirmed_at=utcnow() if status != SubscriberStatus.PENDING else None,
+            interests=rng.sample(topics, k=rng.randint(0, 3)),
         )
         session.add(subscriber)
         own = lists["newsletter-suedwestfalen" if in_swf else "newsletter-dortmund"]

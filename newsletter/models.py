@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, UTCDateTime, utcnow
@@ -52,6 +52,33 @@ class MailingList(Model):
     region: Mapped[Region | None] = relationship()
 
 
+subscriber_topics = Table(
+    "subscriber_topics",
+    Model.metadata,
+    Column(
+        "subscriber_id",
+        ForeignKey("subscribers.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Topic(Model):
+    """A subject of interest, need or offer (AI and data, skilled workers, …)."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+
+    def label(self, language: str) -> str:
+        """The name in the language, German when no English one exists."""
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
 class Subscriber(Model):
     __tablename__ = "subscribers"
 
@@ -68,7 +95,6 @@ class Subscriber(Model):
     status: Mapped[str] = mapped_column(
         String(20), default=SubscriberStatus.PENDING, index=True
     )
-    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -77,6 +103,9 @@ class Subscriber(Model):
     subscriptions: Mapped[list["Subscription"]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan"
     )
+    interests: Mapped[list[Topic]] = relationship(secondary=subscriber_topics)
+    # Raised when a confirmation mail goes out: throttles re-sends per address.
+    confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Subscription(Model):
@@ -118,3 +147,42 @@ class ConsentEvent(Model):
     user_agent: Mapped[str | None] = mapped_column(Text)
 
     mailing_list: Mapped[MailingList | None] = relationship()
+
+
+class ErasedAddress(Model):
+    """A keyed hash of an erased address: a re-import cannot re-add it silently."""
+
+    __tablename__ = "erased_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    erased_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Segment(Model):
+    """A saved filter over subscriber attributes; evaluated when used, so it stays
+    current."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    region: Mapped[Region | None] = relationship()
+
+
+class ImportBatch(Model):
+    """An uploaded file parsed and checked, waiting for the manager's confirmation."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,7 +18,7 @@ from core.db import db
 from core.extensions import limiter
 from core.models import Role
 from core.regions import ensure_regions
-from newsletter.demo import ensure_lists
+from newsletter.demo import ensure_lists, ensure_topics
 from tests.fixtures.smtp import SMTPServer
 
 PASSWORD = "correct horse battery"  # noqa: S105
@@ -54,6 +54,7 @@ def app(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[Flask]:
         db.create_all()
         ensure_regions(db.session)
         ensure_lists(db.session)
+        ensure_topics(db.session)
         db.session.commit()
     limiter.reset()
     yield app

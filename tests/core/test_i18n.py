@@ -41,7 +41,7 @@ def test_get_on_the_language_switch_changes_nothing(client):
 def test_every_message_has_a_german_translation():
     with open(ROOT / "translations/de/LC_MESSAGES/messages.po", "rb") as handle:
         catalogue = read_po(handle, locale="de")
-    method_map = [("**.py", "python"), ("**.html", "jinja2")]
+    method_map = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
     missing = []
     for package in ("core", "newsletter", "surveys", "templates"):
         for _file, _line, message, _comments, _ctx in extract_from_dir(
