@@ -9,15 +9,21 @@ def init_app(app: Flask) -> None:
     """Register the newsletter's views, home panel and demo data with the app."""
     from core.home import add_home_panel
     from core.scheduler import Job, add_job
-    from newsletter import public_views, views  # noqa: F401 - registers routes on bp
+    from newsletter import (  # noqa: F401 - registers the routes on bp
+        audience_views,
+        import_views,
+        labels,
+        public_views,
+        views,
+    )
     from newsletter.demo import seed_demo_subscribers
     from newsletter.home import subscriber_panel
     from newsletter.jobs import delete_stale_pending, purge_request_metadata
-    from newsletter.labels import status_label
 
     app.register_blueprint(bp)
     add_home_panel(app, subscriber_panel)
     app.extensions.setdefault("demo_seeders", []).append(seed_demo_subscribers)
-    app.jinja_env.globals["status_label"] = status_label
+    for name in ("status_label", "org_type_label", "consent_label", "source_label"):
+        app.jinja_env.globals[name] = getattr(labels, name)
     add_job(app, Job("newsletter.delete_stale_pending", delete_stale_pending, 3600))
     add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))

@@ -85,3 +85,40 @@ class ImportUploadForm(FlaskForm):
             ),
         ],
     )
+
+
+class ManagerAddForm(ProfileFields):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Please enter the email address."))],
+    )
+    region_id = SelectField(_l("Region"), coerce=int)
+
+
+class ManagerEditForm(ProfileFields):
+    pass
+
+
+class SegmentForm(FlaskForm):
+    name = StringField(
+        _l("Name of the segment"),
+        validators=[
+            DataRequired(_l("Please give the segment a name.")),
+            Length(max=120),
+        ],
+    )
+
+
+class ListForm(FlaskForm):
+    name = StringField(
+        _l("Name (German)"),
+        validators=[DataRequired(_l("Please give the list a name.")), Length(max=120)],
+    )
+    name_en = StringField(
+        _l("Name (English)"), validators=[Optional(), Length(max=120)]
+    )
+    region_id = SelectField(_l("Controller (region)"), coerce=int)
+
+
+class ImportOptionsForm(FlaskForm):
+    lists = MultiCheckboxField(_l("Add to these newsletters"), coerce=int)

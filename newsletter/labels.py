@@ -23,3 +23,31 @@ ORG_TYPE_LABELS = {
 def status_label(status: str) -> str:
     """The status in the reader's language."""
     return str(STATUS_LABELS.get(status, status))
+
+
+CONSENT_LABELS = {
+    "signup": _l("signed up"),
+    "confirmation_sent": _l("confirmation mail sent"),
+    "confirmed": _l("confirmed"),
+    "changed": _l("details changed"),
+    "withdrawn": _l("withdrawn"),
+}
+
+SOURCE_LABELS = {
+    "form": _l("form"),
+    "import": _l("import"),
+    "manager": _l("manager"),
+}
+
+
+def org_type_label(code: str | None) -> str:
+    """The organisation type in the reader's language, or a dash."""
+    return str(ORG_TYPE_LABELS.get(code or "", "–"))
+
+
+def consent_label(kind: str) -> str:
+    return str(CONSENT_LABELS.get(kind, kind))
+
+
+def source_label(source: str) -> str:
+    return str(SOURCE_LABELS.get(source, source))

@@ -143,6 +143,8 @@ class ConsentEvent(Model):
     source: Mapped[str] = mapped_column(String(20))
     consent_text_version: Mapped[str] = mapped_column(String(40), default="")
     privacy_version: Mapped[str] = mapped_column(String(40), default="")
+    # Where consent documented outside the form came from (an import's column).
+    note: Mapped[str] = mapped_column(String(300), default="")
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(Text)
 
@@ -183,6 +185,8 @@ class ImportBatch(Model):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     filename: Mapped[str] = mapped_column(String(255))
-    rows: Mapped[list] = mapped_column(JSON, default=list)
+    # {"headers": [...], "rows": [[...], ...], "mapping": {column index: field}}
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    list_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -74,6 +74,8 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     fill_choices(form, region)
     if request.method == "GET":
         form.language.data = str(get_locale() or "de")[:2]
+        # The snippet on the agencies' sites hands over the address with a GET.
+        form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
         if form.website.data:  # honeypot: answer as if all went well
             return redirect(

@@ -1,15 +1,15 @@
 """subscribers topics segments imports erasure
 
-Revision ID: d418fe8a025d
+Revision ID: bbbc1cbd5107
 Revises: e2ceaa23d293
-Create Date: 2026-11-25 12:45:12.416373
+Create Date: 2026-11-25 12:49:34.473873
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = 'd418fe8a025d'
+revision = 'bbbc1cbd5107'
 down_revision = 'e2ceaa23d293'
 branch_labels = None
 depends_on = None
@@ -49,7 +49,8 @@ def upgrade():
     sa.Column('region_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('list_ids', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_import_batches_region_id_regions')),
@@ -63,6 +64,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], name=op.f('fk_subscriber_topics_topic_id_topics'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('subscriber_id', 'topic_id', name=op.f('pk_subscriber_topics'))
     )
+    with op.batch_alter_table('consent_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('note', sa.String(length=300), nullable=False, server_default=''))
+
     with op.batch_alter_table('subscribers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('confirmation_sent_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_column('interests')
@@ -75,6 +79,9 @@ def downgrade():
     with op.batch_alter_table('subscribers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('interests', sa.JSON(), nullable=True))
         batch_op.drop_column('confirmation_sent_at')
+
+    with op.batch_alter_table('consent_events', schema=None) as batch_op:
+        batch_op.drop_column('note')
 
     op.drop_table('subscriber_topics')
     op.drop_table('import_batches')

@@ -1,0 +1,132 @@
+"""Importing files as people really have them: a check first, then all valid rows or
+none; addresses without documented consent get the opt-in mail."""
+
+import re
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from core.db import db
+from core.models import AuditEntry, Role
+from newsletter.models import ConsentEvent, Subscriber
+from tests.conftest import csrf_token
+from tests.newsletter.helpers import link_in, list_id
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def upload(client, filename, lists, region_id=None):
+    page = client.get("/subscribers/import").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_token(page),
+        "lists": [str(i) for i in lists],
+        "file": (open(DATA / filename, "rb"), filename),
+    }
+    if region_id:
+        data["region_id"] = str(region_id)
+    return client.post(
+        "/subscribers/import", data=data, content_type="multipart/form-data"
+    )
+
+
+def count_subscribers(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Subscriber))
+
+
+def test_windows_1252_semicolon_file_is_checked_then_imported(
+    app, client, login_as, smtp_server
+):
+    login_as(Role.MANAGER, "suedwestfalen")
+    swf = list_id(app, "newsletter-suedwestfalen")
+    response = upload(client, "kontakte_windows1252_semikolon.csv", [swf])
+    assert response.status_code == 302
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert count_subscribers(app) == 0  # nothing before the manager confirms
+
+    assert "jürgen.schäfer@example.org" in review  # umlauts survived Windows-1252
+    assert "ungültige E-Mail-Adresse" in review
+    assert "doppelt in dieser Datei" in review
+    assert "unbekannter Kreis „Kreis Atlantis“" in review
+    assert "keine dokumentierte Einwilligung: erhält die Opt-in-E-Mail" in review
+    assert "3 von 6 Zeilen können importiert werden" in review
+
+    apply_url = re.search(r'action="([^"]+/apply)"', review).group(1)
+    done = client.post(apply_url, data={"csrf_token": csrf_token(review)})
+    assert done.status_code == 302
+    with app.app_context():
+        found = {s.email: s for s in db.session.scalars(select(Subscriber))}
+        assert set(found) == {
+            "jürgen.schäfer@example.org",
+            "petra.koenig@example.org",
+            "formel@example.org",
+        }
+        assert found["jürgen.schäfer@example.org"].status == "active"
+        assert found["jürgen.schäfer@example.org"].district.name == "Kreis Olpe"
+        assert found["petra.koenig@example.org"].status == "pending"
+        notes = set(db.session.scalars(select(ConsentEvent.note)))
+        assert "Messe Südwestfalen 2025, schriftlich" in notes
+        assert db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "import")
+        )
+    # Only the address without documented consent gets the opt-in mail.
+    assert len(smtp_server.to("petra.koenig@example.org")) == 1
+    assert smtp_server.to("jürgen.schäfer@example.org") == []
+    link_in(smtp_server.to("petra.koenig@example.org")[0], "/bestaetigen/")
+
+
+def test_utf8_comma_file_with_english_headers(app, client, login_as, smtp_server):
+    login_as(Role.MANAGER, "suedwestfalen")
+    swf = list_id(app, "newsletter-suedwestfalen")
+    review = client.get(
+        upload(client, "contacts_utf8_comma.csv", [swf]).headers["Location"]
+    )
+    html = review.get_data(as_text=True)
+    assert "2 von 3 Zeilen" in html
+    assert "doppelt in dieser Datei" in html
+
+
+def test_xlsx_file_and_a_broken_one(app, client, login_as, smtp_server):
+    login_as(Role.MANAGER, "suedwestfalen")
+    swf = list_id(app, "newsletter-suedwestfalen")
+    review = client.get(upload(client, "kontakte.xlsx", [swf]).headers["Location"])
+    assert "2 von 3 Zeilen" in review.get_data(as_text=True)
+    broken = upload(client, "kaputt.xlsx", [swf])
+    assert broken.status_code == 200
+    assert "konnte nicht als Excel-Arbeitsmappe" in broken.get_data(as_text=True)
+
+
+def test_an_erased_address_is_not_re_added_silently(app, client, login_as, smtp_server):
+    from newsletter.erasure import erase
+
+    with app.app_context():
+        from core.models import Region
+
+        region = db.session.scalar(select(Region).where(Region.slug == "suedwestfalen"))
+        person = Subscriber(
+            email="jürgen.schäfer@example.org", region_id=region.id, status="active"
+        )
+        db.session.add(person)
+        db.session.flush()
+        erase(db.session, person, app.config["SECRET_KEY"])
+        db.session.commit()
+    login_as(Role.MANAGER, "suedwestfalen")
+    swf = list_id(app, "newsletter-suedwestfalen")
+    review = client.get(
+        upload(client, "kontakte_windows1252_semikolon.csv", [swf]).headers["Location"]
+    )
+    assert "früher gelöscht: nur mit neuer Einwilligung" in review.get_data(
+        as_text=True
+    )
+
+
+def test_another_regions_manager_cannot_see_the_batch(app, client, make_user, login_as):
+    login_as(Role.MANAGER, "suedwestfalen")
+    swf = list_id(app, "newsletter-suedwestfalen")
+    location = upload(client, "kontakte.xlsx", [swf]).headers["Location"]
+    other = app.test_client()
+    dortmund = make_user(Role.MANAGER, "dortmund")
+    from tests.conftest import login
+
+    login(other, dortmund.email)
+    assert other.get(location).status_code == 404
