@@ -1,6 +1,7 @@
 """Importing files as people really have them: a check first, then all valid rows or
 none; addresses without documented consent get the opt-in mail."""
 
+import io
 import re
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def upload(client, filename, lists, region_id=None):
     data = {
         "csrf_token": csrf_token(page),
         "lists": [str(i) for i in lists],
-        "file": (open(DATA / filename, "rb"), filename),
+        "file": (io.BytesIO((DATA / filename).read_bytes()), filename),
     }
     if region_id:
         data["region_id"] = str(region_id)

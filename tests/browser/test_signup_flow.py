@@ -1,0 +1,36 @@
+"""A person signs up in Chromium, gets the mail at a real SMTP server, and confirms."""
+
+import pytest
+from sqlalchemy import select
+
+from core.db import db
+from newsletter.models import Subscriber
+from tests.browser.conftest import screenshot
+from tests.newsletter.helpers import link_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_up_and_confirm_in_the_browser(app, live_server, page, smtp_server):
+    page.goto(f"{live_server}/anmelden/suedwestfalen")
+    screenshot(page, "signup-suedwestfalen")
+    page.get_by_label("E-Mail-Adresse").fill("greta.vogel@example.org")
+    page.get_by_label("Newsletter Südwestfalen").check()
+    page.get_by_text("Erzählen Sie uns mehr über sich").click()
+    page.get_by_label("Organisation", exact=True).fill("Vogel Kunststoff GmbH")
+    page.get_by_label("Kreis").select_option(label="Märkischer Kreis")
+    page.get_by_label("Ja, ich möchte den Newsletter").check()
+    page.get_by_role("button", name="Abonnieren").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Bitte prüfen Sie Ihr Postfach"
+
+    [mail] = smtp_server.to("greta.vogel@example.org")
+    page.goto(live_server + link_in(mail, "/bestaetigen/"))
+    screenshot(page, "signup-confirm")
+    page.get_by_role("button", name="Bestätigen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Vielen Dank!"
+    with app.app_context():
+        person = db.session.scalar(
+            select(Subscriber).where(Subscriber.email == "greta.vogel@example.org")
+        )
+        assert person.status == "active"
+        assert person.district.name == "Märkischer Kreis"
