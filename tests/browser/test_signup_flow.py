@@ -21,7 +21,10 @@ def test_sign_up_and_confirm_in_the_browser(app, live_server, page, smtp_server)
     page.get_by_label("Kreis").select_option(label="Märkischer Kreis")
     page.get_by_label("Ja, ich möchte den Newsletter").check()
     page.get_by_role("button", name="Abonnieren").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Bitte prüfen Sie Ihr Postfach"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Bitte prüfen Sie Ihr Postfach"
+    )
 
     [mail] = smtp_server.to("greta.vogel@example.org")
     page.goto(live_server + link_in(mail, "/bestaetigen/"))
