@@ -5,7 +5,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import format_datetime, format_number
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
@@ -138,6 +138,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
+        if not has_request_context():  # mails rendered by jobs and commands
+            return {}
         from flask_babel import get_locale
         from flask_login import current_user
 

@@ -54,6 +54,8 @@ class BaseConfig:
     ERASURE_KEY: str | None = None
     SIGNUP_RATE_LIMIT = "10 per hour"
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    MEDIA_DIR = str(INSTANCE / "media")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 
 class DevConfig(BaseConfig):

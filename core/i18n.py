@@ -1,12 +1,14 @@
 """Language choice: the person's explicit choice, then the browser, then German."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """The locale for this request."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # jobs and commands: German unless forced
+        return str(languages[0])
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)

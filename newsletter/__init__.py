@@ -9,21 +9,33 @@ def init_app(app: Flask) -> None:
     """Register the newsletter's views, home panel and demo data with the app."""
     from core.home import add_home_panel
     from core.scheduler import Job, add_job
-    from newsletter import (  # noqa: F401 - registers the routes on bp
+    from newsletter import (  # noqa: F401 - registers the tables and the routes
+        archive_views,
         audience_views,
+        campaign_models,
+        campaign_views,
         import_views,
         labels,
+        models,
         public_views,
         views,
     )
+    from newsletter.blocks import register_built_in_blocks
     from newsletter.demo import seed_demo_subscribers
     from newsletter.home import subscriber_panel
     from newsletter.jobs import delete_stale_pending, purge_request_metadata
 
     app.register_blueprint(bp)
+    register_built_in_blocks(app)
     add_home_panel(app, subscriber_panel)
     app.extensions.setdefault("demo_seeders", []).append(seed_demo_subscribers)
-    for name in ("status_label", "org_type_label", "consent_label", "source_label"):
+    for name in (
+        "status_label",
+        "org_type_label",
+        "consent_label",
+        "source_label",
+        "campaign_status_label",
+    ):
         app.jinja_env.globals[name] = getattr(labels, name)
     add_job(app, Job("newsletter.delete_stale_pending", delete_stale_pending, 3600))
     add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))

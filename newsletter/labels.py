@@ -51,3 +51,17 @@ def consent_label(kind: str) -> str:
 
 def source_label(source: str) -> str:
     return str(SOURCE_LABELS.get(source, source))
+
+
+CAMPAIGN_STATUS_LABELS = {
+    "draft": _l("draft"),
+    "scheduled": _l("scheduled"),
+    "sending": _l("sending"),
+    "paused": _l("paused"),
+    "sent": _l("sent"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def campaign_status_label(status: str) -> str:
+    return str(CAMPAIGN_STATUS_LABELS.get(status, status))

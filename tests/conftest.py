@@ -47,6 +47,7 @@ def app(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
             "MAIL_URL": smtp_server.url,
             "DEV_MAILBOX_DIR": str(tmp_path / "devmail"),
+            "MEDIA_DIR": str(tmp_path / "media"),
         }
     )
     with app.app_context():

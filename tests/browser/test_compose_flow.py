@@ -1,0 +1,59 @@
+"""A manager composes an issue in Chromium, previews it and sends a test that arrives
+at a real SMTP server."""
+
+import pytest
+
+from core.models import Role
+from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
+from tests.newsletter.helpers import html_of, text_of
+
+pytestmark = pytest.mark.browser
+
+
+def test_compose_preview_and_test_send(live_server, page, make_user, smtp_server):
+    manager = make_user(Role.MANAGER, "dortmund")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-Mail-Adresse").fill(manager.email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+    page.get_by_role("link", name="Ausgaben").click()
+    page.get_by_role("button", name="Neue Ausgabe").click()
+    page.get_by_label("Betreff (Deutsch)").fill("Dortmund im April")
+    page.get_by_label("Newsletter Dortmund").check()
+    page.get_by_role("button", name="Einstellungen speichern").click()
+    assert page.get_by_text("Einstellungen gespeichert.").is_visible()
+
+    page.get_by_label("Baustein hinzufügen:").select_option(label="Text")
+    page.get_by_role("button", name="Hinzufügen").click()
+    page.locator("article.block textarea").fill(
+        "{{ greeting }},\n\n**Neu:** das Transferbüro."
+    )
+    page.get_by_role("button", name="Baustein speichern").click()
+    page.get_by_label("Baustein hinzufügen:").select_option(label="Schaltfläche")
+    page.get_by_role("button", name="Hinzufügen").click()
+    page.locator("article.block").nth(1).get_by_label("Beschriftung").fill(
+        "Termin buchen"
+    )
+    page.locator("article.block").nth(1).get_by_label("Link").fill(
+        "https://example.org/termin"
+    )
+    page.locator("article.block").nth(1).get_by_role(
+        "button", name="Baustein speichern"
+    ).click()
+    screenshot(page, "compose-edit")
+
+    page.get_by_role("link", name="Vorschau und Test").click()
+    preview = page.frame_locator("iframe.preview-desktop")
+    assert preview.get_by_text("Termin buchen").is_visible()
+    assert page.get_by_text("Es gibt keine englische Fassung").is_visible()
+    screenshot(page, "compose-preview")
+
+    page.get_by_label("Test senden an").fill("chefin@example.org")
+    page.get_by_role("button", name="Test senden").click()
+    assert page.get_by_text("Test gesendet an chefin@example.org.").is_visible()
+    [mail] = smtp_server.to("chefin@example.org")
+    assert mail["Subject"] == "[Test] Dortmund im April"
+    assert "Hallo Erika Mustermann" in text_of(mail)
+    assert "https://example.org/termin" in html_of(mail)
