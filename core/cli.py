@@ -2,6 +2,7 @@
 
 import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -143,13 +144,23 @@ def dev_command(host: str, port: int, smtp_port: int) -> None:
 
 
 @click.command("worker")
+@click.option(
+    "--sender-only",
+    is_flag=True,
+    help="Only send (PostgreSQL: run as many as you like beside one worker).",
+)
+@click.option("--name", default="", help="This sender's name; unique per process.")
 @with_appcontext
-def worker_command() -> None:
-    """Run the scheduler and its jobs; exactly one of these per installation."""
+def worker_command(sender_only: bool, name: str) -> None:
+    """Run the scheduler and its jobs: exactly one full worker per installation."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if name:
+        app.config["SENDER_NAME"] = name
     scheduler = BlockingScheduler(timezone="UTC")
-    ids = install_jobs(app, scheduler)
-    click.echo(f"Worker started with jobs: {', '.join(ids) or 'none'}")
+    ids = install_jobs(app, scheduler, sender_only=sender_only)
+    for job in scheduler.get_jobs():
+        job.modify(next_run_time=datetime.now(UTC))  # start at once, not after a period
+    click.echo(f"Worker started with jobs: {', '.join(ids) or 'none'}", err=True)
 
     def shut_down(signum: int, frame: object) -> None:
         scheduler.shutdown(wait=True)

@@ -55,6 +55,17 @@ class BaseConfig:
     SIGNUP_RATE_LIMIT = "10 per hour"
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     MEDIA_DIR = str(INSTANCE / "media")
+    # Sending: pace, retries, and when a campaign pauses itself.
+    SEND_BATCH_SIZE = 100
+    MAIL_RATE_PER_SECOND = 0
+    MAIL_RATE_PER_HOUR = 0
+    MAIL_MAX_ATTEMPTS = 5
+    MAIL_RETRY_BACKOFF_SECONDS = 60
+    MAIL_MAX_CONSECUTIVE_ERRORS = 20
+    SENDER_STALE_SECONDS = 120
+    SENDER_NAME = ""  # default: host name; give each sender process its own
+    MAIL_RETURN_PATH = ""  # envelope sender for bounces; default: the From address
+    MAIL_UNSUBSCRIBE_MAILTO = ""  # adds a mailto: to List-Unsubscribe when set
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 

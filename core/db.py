@@ -1,10 +1,12 @@
 """Declarative base with stable constraint names, and UTC time helpers."""
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Select, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
@@ -26,6 +28,9 @@ db = SQLAlchemy(model_class=Base)
 
 # Services take either a plain Session or Flask-SQLAlchemy's scoped `db.session`.
 SessionLike: TypeAlias = Session | scoped_session[Any]
+
+# Any SELECT, whatever its columns (SQLAlchemy 2.1 types them one by one).
+AnySelect: TypeAlias = "Select[*tuple[Any, ...]]"
 
 if TYPE_CHECKING:
     Model = Base
@@ -61,3 +66,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: write-ahead log (the web and the worker read while the other writes),
+    commits without fsync each, a wait instead of 'database is locked', and FKs."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

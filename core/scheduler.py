@@ -16,7 +16,9 @@ from flask import Flask
 class Job:
     id: str
     function: Callable[[], object]
-    seconds: int
+    seconds: float
+    # Sender jobs also run in `flask worker --sender-only` processes.
+    sender: bool = False
 
 
 def add_job(app: Flask, job: Job) -> None:
@@ -24,9 +26,15 @@ def add_job(app: Flask, job: Job) -> None:
     app.extensions.setdefault("scheduled_jobs", []).append(job)
 
 
-def install_jobs(app: Flask, scheduler: BaseScheduler) -> list[str]:
-    """Add every registered job, each run inside an app context; returns their ids."""
-    jobs: list[Job] = app.extensions.get("scheduled_jobs", [])
+def install_jobs(
+    app: Flask, scheduler: BaseScheduler, sender_only: bool = False
+) -> list[str]:
+    """Add the registered jobs, each run inside an app context; returns their ids."""
+    jobs: list[Job] = [
+        job
+        for job in app.extensions.get("scheduled_jobs", [])
+        if job.sender or not sender_only
+    ]
     for job in jobs:
         scheduler.add_job(
             _in_app_context(app, job.function),

@@ -18,12 +18,18 @@ def init_app(app: Flask) -> None:
         labels,
         models,
         public_views,
+        sending_views,
         views,
     )
     from newsletter.blocks import register_built_in_blocks
     from newsletter.demo import seed_demo_subscribers
     from newsletter.home import subscriber_panel
-    from newsletter.jobs import delete_stale_pending, purge_request_metadata
+    from newsletter.jobs import (
+        delete_stale_pending,
+        dispatch_campaigns,
+        purge_request_metadata,
+        send_queued,
+    )
 
     app.register_blueprint(bp)
     register_built_in_blocks(app)
@@ -35,7 +41,10 @@ def init_app(app: Flask) -> None:
         "consent_label",
         "source_label",
         "campaign_status_label",
+        "delivery_status_label",
     ):
         app.jinja_env.globals[name] = getattr(labels, name)
     add_job(app, Job("newsletter.delete_stale_pending", delete_stale_pending, 3600))
     add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))
+    add_job(app, Job("newsletter.dispatch_campaigns", dispatch_campaigns, 10))
+    add_job(app, Job("newsletter.send_queued", send_queued, 2, sender=True))

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, UTCDateTime, utcnow
@@ -38,6 +38,8 @@ class Campaign(Model):
     )
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -76,3 +78,57 @@ class Image(Model):
     height: Mapped[int]
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveryStatus(enum.StrEnum):
+    QUEUED = "queued"
+    CLAIMED = "claimed"  # taken by a sender, not yet handed to SMTP
+    SENDING = "sending"  # handed to SMTP; a crash here leaves it uncertain
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    UNCERTAIN = "uncertain"
+    SKIPPED = "skipped"  # left (unsubscribed, bounced, erased) before it was sent
+
+
+OPEN_DELIVERY_STATES = (
+    DeliveryStatus.QUEUED,
+    DeliveryStatus.CLAIMED,
+    DeliveryStatus.SENDING,
+)
+
+
+class Delivery(Model):
+    """The outbox: one row per campaign and recipient; the database is the truth."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "subscriber_id"),
+        Index("ix_deliveries_queue", "status", "next_attempt_at"),
+        Index("ix_deliveries_campaign_status", "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE")
+    )
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
+    # The list through which the person gets this issue: its unsubscribe link.
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id"))
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SenderWorker(Model):
+    """A sender process's heartbeat; its claims are recovered when it goes silent."""
+
+    __tablename__ = "sender_workers"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,17 +2,31 @@
 test sends. Services flush; callers commit."""
 
 import copy
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from core.db import SessionLike
 from core.links import external_url
 from core.mail import MailSettings, SMTPConnection, build_message
 from newsletter.blocks import new_block
-from newsletter.campaign_models import BlockTemplate, Campaign, CampaignStatus
-from newsletter.rendering import compile_campaign, personal_values, personalise
+from newsletter.campaign_models import (
+    BlockTemplate,
+    Campaign,
+    CampaignStatus,
+    Delivery,
+    DeliveryStatus,
+)
+from newsletter.rendering import (
+    checklist,
+    compile_campaign,
+    personal_values,
+    personalise,
+)
 from newsletter.subscriptions import SubscriptionError, normalise_address
 
 LANGUAGES = ("de", "en")
@@ -201,3 +215,80 @@ def send_test(campaign: Campaign, addresses: list[str], language: str) -> None:
     with SMTPConnection(settings) as connection:
         for address in addresses:
             connection.send(test_message(campaign, language, address))
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time in the zone as UTC; refuses times the clock skips (DST)."""
+    tz = ZoneInfo(zone)
+    aware = local.replace(tzinfo=tz, fold=0)
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local:
+        raise CampaignError(
+            str(
+                _l(
+                    "%(time)s does not exist on that day: the clocks go forward. "
+                    "Please choose another time.",
+                    time=local.strftime("%H:%M"),
+                )
+            )
+        )
+    return aware.astimezone(UTC)
+
+
+def schedule(campaign: Campaign, when: datetime) -> None:
+    """Plan sending at `when` (aware); only an issue without checklist errors."""
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+        raise CampaignError(str(_l("This issue can no longer be scheduled.")))
+    errors = [
+        message for severity, message in checklist(campaign) if severity == "error"
+    ]
+    if errors:
+        raise CampaignError(
+            str(
+                _l(
+                    "Please fix the checklist first: %(errors)s",
+                    errors="; ".join(errors),
+                )
+            )
+        )
+    campaign.scheduled_at = when.astimezone(UTC)
+    campaign.status = CampaignStatus.SCHEDULED
+
+
+def unschedule(campaign: Campaign) -> None:
+    if campaign.status != CampaignStatus.SCHEDULED:
+        raise CampaignError(str(_l("Only a scheduled issue can be taken back.")))
+    campaign.status = CampaignStatus.DRAFT
+    campaign.scheduled_at = None
+
+
+def pause(campaign: Campaign, reason: str = "") -> None:
+    if campaign.status != CampaignStatus.SENDING:
+        raise CampaignError(str(_l("Only an issue that is being sent can be paused.")))
+    campaign.status = CampaignStatus.PAUSED
+    campaign.paused_reason = reason
+
+
+def resume(campaign: Campaign) -> None:
+    if campaign.status != CampaignStatus.PAUSED:
+        raise CampaignError(str(_l("Only a paused issue can be resumed.")))
+    campaign.status = CampaignStatus.SENDING
+    campaign.paused_reason = ""
+
+
+def cancel(session: SessionLike, campaign: Campaign) -> None:
+    """Stop for good: whatever has not been handed to the mail server stays unsent."""
+    if campaign.status not in (
+        CampaignStatus.SENDING,
+        CampaignStatus.PAUSED,
+        CampaignStatus.SCHEDULED,
+    ):
+        raise CampaignError(str(_l("This issue cannot be cancelled.")))
+    campaign.status = CampaignStatus.CANCELLED
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.campaign_id == campaign.id,
+            Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED)),
+        )
+        .values(status=DeliveryStatus.SKIPPED, claimed_by=None, last_error="cancelled")
+    )

@@ -4,10 +4,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
-from core.db import SessionLike
+from core.db import AnySelect, SessionLike
 from newsletter.models import Subscriber, Subscription
 
 HEADER = [
@@ -31,7 +30,7 @@ def header() -> list[str]:
     return [str(name) for name in HEADER]
 
 
-def rows(session: SessionLike, query: Select[Any]) -> Iterator[Sequence[Any]]:
+def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
     """One row per subscriber, fetched in chunks so that large exports stream."""
     query = query.order_by(Subscriber.id).options(
         selectinload(Subscriber.subscriptions).selectinload(Subscription.mailing_list),

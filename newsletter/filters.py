@@ -4,8 +4,9 @@ share one definition, so a segment means exactly what the list showed."""
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 
+from core.db import AnySelect
 from newsletter.models import Subscriber, Subscription, subscriber_topics
 
 
@@ -43,7 +44,7 @@ class SubscriberFilter:
             key: value for key, value in asdict(self).items() if value not in (None, "")
         }
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: AnySelect) -> AnySelect:
         """Narrow a query over Subscriber to the criteria."""
         query = query.where(Subscriber.email.is_not(None))
         if self.q:
@@ -86,7 +87,7 @@ class SubscriberFilter:
 
 def subscribers_query(
     criteria: SubscriberFilter, regions: set[int] | None
-) -> Select[Any]:
+) -> AnySelect:
     """Subscribers matching the criteria within the regions a user may see."""
     query = criteria.apply(select(Subscriber))
     if regions is not None:

@@ -5,11 +5,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -161,3 +163,8 @@ class TemplateForm(FlaskForm):
             Length(max=120),
         ],
     )
+
+
+class ScheduleForm(FlaskForm):
+    date = DateField(_l("Date"), validators=[DataRequired(_l("Please choose a date."))])
+    time = TimeField(_l("Time"), validators=[DataRequired(_l("Please choose a time."))])

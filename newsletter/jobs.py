@@ -1,5 +1,6 @@
 """Periodic housekeeping, idempotent: safe to run late or twice."""
 
+import socket
 from datetime import timedelta
 
 from flask import current_app
@@ -47,3 +48,22 @@ def purge_request_metadata() -> int:
 
 
 __all__ = ["delete_stale_pending", "purge_request_metadata"]
+
+
+def dispatch_campaigns() -> list[int]:
+    """Start due campaigns (idempotent: a campaign starts once, whoever runs this)."""
+    from newsletter.outbox import dispatch_due
+
+    return dispatch_due(db.session)
+
+
+def send_queued() -> int:
+    """Send what is queued, for up to 20 seconds; the next run continues."""
+    from newsletter.sending import Sender
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    sender = app.extensions.get("newsletter_sender")
+    if sender is None:
+        name = app.config["SENDER_NAME"] or f"{socket.gethostname()}:sender"
+        sender = app.extensions["newsletter_sender"] = Sender(app, name)
+    return sender.run()

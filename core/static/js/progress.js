@@ -1,0 +1,30 @@
+// Live sending progress: polls the JSON endpoint and updates the numbers in place.
+(() => {
+  const box = document.getElementById("progress");
+  if (!box) return;
+  const bar = document.getElementById("progress-bar");
+  const duration = (seconds) => {
+    if (!seconds) return "–";
+    const m = Math.floor(seconds / 60), s = seconds % 60;
+    return m ? `${m} min ${s} s` : `${s} s`;
+  };
+  const refresh = async () => {
+    try {
+      const response = await fetch(box.dataset.url, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const numbers = await response.json();
+      box.querySelectorAll("[data-key]").forEach((cell) => {
+        const value = numbers[cell.dataset.key];
+        cell.textContent = cell.dataset.format === "duration" ? duration(value) : value;
+      });
+      bar.max = numbers.total || 1;
+      bar.value = numbers.sent;
+      if (["sending", "scheduled"].includes(numbers.status)) setTimeout(refresh, 2000);
+      else if (numbers.status !== box.dataset.status && box.dataset.status) location.reload();
+      box.dataset.status = numbers.status;
+    } catch (error) {
+      setTimeout(refresh, 5000);
+    }
+  };
+  refresh();
+})();

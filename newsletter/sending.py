@@ -1,0 +1,472 @@
+"""The sender: claims queued deliveries, renders them from a prebuilt message, sends
+them over one reused SMTP connection, and records every result right after the
+server's reply (together with the mark of the next message, so one commit each).
+
+What can go wrong, and what happens:
+- crash (kill -9): on restart, claimed rows go back to the queue; the one row marked
+  `sending` (at most one per connection) becomes `uncertain` and is listed.
+- 4xx: retried later with backoff, under the same Message-ID.
+- dropped connection: retried with the same Message-ID after reconnecting.
+- 5.1.x: bounced, and the address is suppressed; other 5xx: failed with the reason.
+- many errors in a row: the campaign pauses itself and says why."""
+
+import smtplib
+import socket
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid, parseaddr
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select, update
+
+from core.db import db, utcnow
+from core.links import external_url
+from core.mail import MailSettings, SMTPConnection
+from newsletter.campaign_models import (
+    Campaign,
+    CampaignStatus,
+    Delivery,
+    DeliveryStatus,
+    SenderWorker,
+)
+from newsletter.campaigns import sender_for
+from newsletter.mime import Prepared, render
+from newsletter.models import (
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+from newsletter.outbox import finish_completed, recover
+from newsletter.rendering import compile_campaign, language_for, personal_values
+from newsletter.tokens import preferences_token, unsubscribe_token
+
+# Stands in for each recipient's signed token in the prebuilt link patterns.
+MARK = "RECIPIENT-TOKEN"
+
+
+@dataclass(frozen=True)
+class SendSettings:
+    batch_size: int = 100
+    rate_per_second: float = 0.0  # 0: as fast as the relay accepts
+    rate_per_hour: int = 0  # 0: no hourly cap
+    max_attempts: int = 5
+    backoff_seconds: float = 60.0
+    max_consecutive_errors: int = 20
+    stale_after_seconds: int = 120
+
+    @classmethod
+    def from_config(cls, config: Any) -> "SendSettings":
+        return cls(
+            batch_size=int(config["SEND_BATCH_SIZE"]),
+            rate_per_second=float(config["MAIL_RATE_PER_SECOND"]),
+            rate_per_hour=int(config["MAIL_RATE_PER_HOUR"]),
+            max_attempts=int(config["MAIL_MAX_ATTEMPTS"]),
+            backoff_seconds=float(config["MAIL_RETRY_BACKOFF_SECONDS"]),
+            max_consecutive_errors=int(config["MAIL_MAX_CONSECUTIVE_ERRORS"]),
+            stale_after_seconds=int(config["SENDER_STALE_SECONDS"]),
+        )
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    region_name: str
+    envelope_sender: str
+    domain: str
+
+
+@dataclass
+class Outcome:
+    status: str
+    error: str = ""
+    retry: bool = False
+    hard_bounce: bool = False
+    connection_lost: bool = False
+
+
+def classify(error: Exception) -> Outcome:
+    """What an SMTP error means for this one delivery."""
+    message: bytes | str
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(error.recipients.values()))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, message = error.smtp_code, error.smtp_error
+    else:  # the connection broke: we do not know; send again, same Message-ID
+        return Outcome(
+            DeliveryStatus.QUEUED,
+            str(error)[:300] or "connection lost",
+            retry=True,
+            connection_lost=True,
+        )
+    text = (
+        message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+    )
+    reason = f"{code} {text}"[:300]
+    if 400 <= code < 500:
+        return Outcome(
+            DeliveryStatus.QUEUED, reason, retry=True, connection_lost=code == 421
+        )
+    enhanced = text.split()[0] if text.split() else ""
+    if enhanced.startswith("5.1."):
+        return Outcome(DeliveryStatus.BOUNCED, reason, hard_bounce=True)
+    return Outcome(DeliveryStatus.FAILED, reason)
+
+
+class Sender:
+    """One sender process's work; `run` is what the scheduler job calls."""
+
+    def __init__(self, app: Flask, name: str) -> None:
+        self.app = app
+        self.name = name
+        self.settings = SendSettings.from_config(app.config)
+        self.mail = MailSettings.from_url(app.config["MAIL_URL"])
+        self.connection: SMTPConnection | None = None
+        self.prepared: dict[tuple[int, str], Prepared] = {}
+        self.campaigns: dict[int, CampaignInfo] = {}
+        self.consecutive_errors = 0
+        self.last_send = 0.0
+        self.started = False
+
+    # --- lifecycle --------------------------------------------------------------
+
+    def start(self) -> tuple[int, int]:
+        """Take over from a previous run under this name (it cannot still be alive)."""
+        self.started = True
+        self._heartbeat()
+        return recover(db.session, [self.name])
+
+    def _heartbeat(self) -> None:
+        worker = db.session.get(SenderWorker, self.name)
+        if worker is None:
+            db.session.add(SenderWorker(name=self.name, heartbeat_at=utcnow()))
+        else:
+            worker.heartbeat_at = utcnow()
+        db.session.commit()
+
+    def _recover_silent_workers(self) -> None:
+        cutoff = utcnow() - timedelta(seconds=self.settings.stale_after_seconds)
+        silent = list(
+            db.session.scalars(
+                select(SenderWorker.name).where(
+                    SenderWorker.heartbeat_at < cutoff, SenderWorker.name != self.name
+                )
+            )
+        )
+        recover(db.session, silent)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+    # --- the loop ---------------------------------------------------------------
+
+    def run(self, budget_seconds: float = 20.0) -> int:
+        """Send until the queue is empty or the time budget is used; returns sent."""
+        if not self.started:
+            self.start()
+        deadline = time.monotonic() + budget_seconds
+        sent = 0
+        try:
+            while time.monotonic() < deadline:
+                self._heartbeat()
+                self._recover_silent_workers()
+                if self._hourly_cap_reached():
+                    break
+                batch = self.claim()
+                if not batch:
+                    break
+                sent += self.send_batch(batch)
+        finally:
+            self.close()
+            finish_completed(db.session)
+        return sent
+
+    def _hourly_cap_reached(self) -> bool:
+        if not self.settings.rate_per_hour:
+            return False
+        since = utcnow() - timedelta(hours=1)
+        count = db.session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.SENT, Delivery.sent_at >= since)
+        )
+        return (count or 0) >= self.settings.rate_per_hour
+
+    def claim(self) -> list[int]:
+        """Take a batch of due rows of running campaigns (PostgreSQL: SKIP LOCKED, so
+        senders never wait for or take each other's rows)."""
+        now = utcnow()
+        ids = list(
+            db.session.scalars(
+                select(Delivery.id)
+                .join(Campaign, Campaign.id == Delivery.campaign_id)
+                .where(
+                    Delivery.status == DeliveryStatus.QUEUED,
+                    (Delivery.next_attempt_at.is_(None))
+                    | (Delivery.next_attempt_at <= now),
+                    Campaign.status == CampaignStatus.SENDING,
+                )
+                .order_by(Delivery.id)
+                .limit(self.settings.batch_size)
+                .with_for_update(skip_locked=True, of=Delivery)
+            )
+        )
+        if ids:
+            db.session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.QUEUED)
+                .values(status=DeliveryStatus.CLAIMED, claimed_by=self.name)
+            )
+        db.session.commit()
+        return ids
+
+    def _rows(self, ids: list[int]) -> list[Any]:
+        """The claimed rows with what rendering needs, re-checking consent now."""
+        return list(
+            db.session.execute(
+                select(
+                    Delivery.id,
+                    Delivery.campaign_id,
+                    Delivery.list_id,
+                    Delivery.attempts,
+                    Delivery.message_id,
+                    Subscriber.id.label("subscriber_id"),
+                    Subscriber.email,
+                    Subscriber.name,
+                    Subscriber.organisation,
+                    Subscriber.language,
+                    Subscriber.status.label("subscriber_status"),
+                    Subscription.status.label("subscription_status"),
+                )
+                .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+                .outerjoin(
+                    Subscription,
+                    (Subscription.subscriber_id == Delivery.subscriber_id)
+                    & (Subscription.list_id == Delivery.list_id),
+                )
+                .where(
+                    Delivery.id.in_(ids),
+                    Delivery.claimed_by == self.name,
+                    Delivery.status == DeliveryStatus.CLAIMED,
+                )
+                .order_by(Delivery.id)
+            )
+        )
+
+    def send_batch(self, ids: list[int]) -> int:
+        rows = self._rows(ids)
+        still_wanted = [
+            row
+            for row in rows
+            if row.email
+            and row.subscriber_status == SubscriberStatus.ACTIVE
+            and row.subscription_status == SubscriptionStatus.ACTIVE
+        ]
+        gone = [row.id for row in rows if row not in still_wanted]
+        if gone:
+            db.session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(gone))
+                .values(
+                    status=DeliveryStatus.SKIPPED,
+                    claimed_by=None,
+                    last_error="left the list before sending",
+                )
+            )
+            db.session.commit()
+        links = self._link_patterns()
+        sent = 0
+        previous: tuple[int, dict[str, Any]] | None = None
+        for index, row in enumerate(still_wanted):
+            if index % 20 == 0 and not self._still_sending(row.campaign_id):
+                # Paused or cancelled meanwhile: hand the rest back untouched.
+                self._release([r.id for r in still_wanted[index:]])
+                break
+            info = self._campaign(row.campaign_id)
+            message_id = row.message_id or make_msgid(domain=info.domain)
+            self._record(
+                previous,
+                row.id,
+                {
+                    "status": DeliveryStatus.SENDING,
+                    "message_id": message_id,
+                    "attempts": row.attempts + 1,
+                },
+            )
+            outcome = self._send_one(row, message_id, links)
+            previous = (row.id, self._result_values(row, outcome))
+            if outcome.status == DeliveryStatus.SENT:
+                sent += 1
+        self._record(previous, None, {})
+        return sent
+
+    # --- one message ------------------------------------------------------------
+
+    def _send_one(self, row: Any, message_id: str, links: dict[str, str]) -> Outcome:
+        info = self._campaign(row.campaign_id)
+        prepared = self._prepared(row.campaign_id, row.language)
+        unsubscribe = links["unsubscribe"].replace(
+            MARK, unsubscribe_token(row.subscriber_id, row.list_id)
+        )
+        values = {
+            **personal_values(
+                row.name or "",
+                row.organisation or "",
+                info.region_name,
+                prepared.compiled.language,
+            ),
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": links["preferences"].replace(
+                MARK, preferences_token(row.subscriber_id)
+            ),
+            "web_url": links["web"].replace("0", str(row.campaign_id), 1),
+        }
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>" + links["mailto"],
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Brueckenschlag-Delivery": str(row.id),
+        }
+        raw = render(
+            prepared,
+            to=row.email,
+            values=values,
+            message_id=message_id,
+            headers=headers,
+        )
+        self._pace()
+        try:
+            if self.connection is None:
+                self.connection = SMTPConnection(self.mail)
+            smtp = self.connection.open()
+            smtp.sendmail(info.envelope_sender, [row.email], raw)
+        except (smtplib.SMTPException, OSError) as error:
+            outcome = classify(error)
+            if outcome.connection_lost:
+                self.close()
+            self._note_error(row.campaign_id, outcome)
+            return outcome
+        self.consecutive_errors = 0
+        return Outcome(DeliveryStatus.SENT)
+
+    def _result_values(self, row: Any, outcome: Outcome) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "status": outcome.status,
+            "last_error": outcome.error,
+            "claimed_by": None,
+        }
+        if outcome.status == DeliveryStatus.SENT:
+            values["sent_at"] = utcnow()
+        if outcome.retry:
+            if row.attempts + 1 >= self.settings.max_attempts:
+                values["status"] = DeliveryStatus.FAILED
+            else:
+                delay = self.settings.backoff_seconds * (4**row.attempts)
+                values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
+        if outcome.hard_bounce:
+            values["bounce_subscriber"] = row.subscriber_id
+        return values
+
+    def _record(
+        self,
+        previous: tuple[int, dict[str, Any]] | None,
+        current: int | None,
+        current_values: dict[str, Any],
+    ) -> None:
+        """One commit: the result of the last message and the mark of the next."""
+        if previous is not None:
+            delivery_id, values = previous
+            bounced = values.pop("bounce_subscriber", None)
+            db.session.execute(
+                update(Delivery).where(Delivery.id == delivery_id).values(**values)
+            )
+            if bounced is not None:
+                db.session.execute(
+                    update(Subscriber)
+                    .where(Subscriber.id == bounced)
+                    .values(status=SubscriberStatus.BOUNCED)
+                )
+        if current is not None:
+            db.session.execute(
+                update(Delivery).where(Delivery.id == current).values(**current_values)
+            )
+        db.session.commit()
+
+    def _release(self, ids: list[int]) -> None:
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.CLAIMED)
+            .values(status=DeliveryStatus.QUEUED, claimed_by=None)
+        )
+        db.session.commit()
+
+    def _note_error(self, campaign_id: int, outcome: Outcome) -> None:
+        if outcome.hard_bounce:
+            return  # one dead address says nothing about the relay
+        self.consecutive_errors += 1
+        if self.consecutive_errors >= self.settings.max_consecutive_errors:
+            db.session.execute(
+                update(Campaign)
+                .where(
+                    Campaign.id == campaign_id,
+                    Campaign.status == CampaignStatus.SENDING,
+                )
+                .values(
+                    status=CampaignStatus.PAUSED,
+                    paused_reason=f"{self.consecutive_errors} errors in a row; "
+                    f"last: {outcome.error}"[:300],
+                )
+            )
+            db.session.commit()
+            self.consecutive_errors = 0
+
+    def _pace(self) -> None:
+        if self.settings.rate_per_second > 0:
+            wait = (
+                self.last_send + 1.0 / self.settings.rate_per_second - time.monotonic()
+            )
+            if wait > 0:
+                time.sleep(wait)
+        self.last_send = time.monotonic()
+
+    # --- caches -----------------------------------------------------------------
+
+    def _prepared(self, campaign_id: int, language: str) -> Prepared:
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None  # noqa: S101 - foreign key
+        language = language_for(campaign, language or "de")
+        key = (campaign_id, language)
+        if key not in self.prepared:
+            self.prepared[key] = Prepared.build(
+                compile_campaign(campaign, language), sender_for(campaign)
+            )
+        return self.prepared[key]
+
+    def _campaign(self, campaign_id: int) -> "CampaignInfo":
+        if campaign_id not in self.campaigns:
+            campaign = db.session.get(Campaign, campaign_id)
+            assert campaign is not None  # noqa: S101 - foreign key
+            address = parseaddr(sender_for(campaign))[1]
+            self.campaigns[campaign_id] = CampaignInfo(
+                region_name=campaign.region.name if campaign.region else "",
+                envelope_sender=self.app.config.get("MAIL_RETURN_PATH") or address,
+                domain=address.rsplit("@", 1)[-1] or socket.getfqdn(),
+            )
+        return self.campaigns[campaign_id]
+
+    def _still_sending(self, campaign_id: int) -> bool:
+        status = db.session.scalar(
+            select(Campaign.status).where(Campaign.id == campaign_id)
+        )
+        return status == CampaignStatus.SENDING
+
+    def _link_patterns(self) -> dict[str, str]:
+        mailto = self.app.config.get("MAIL_UNSUBSCRIBE_MAILTO") or ""
+        return {
+            "unsubscribe": external_url("newsletter.unsubscribe_page", token=MARK),
+            "preferences": external_url("newsletter.preferences", token=MARK),
+            "web": external_url("newsletter.web_version", campaign_id=0),
+            "mailto": f", <mailto:{mailto}?subject=unsubscribe>" if mailto else "",
+        }

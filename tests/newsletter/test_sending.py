@@ -1,0 +1,196 @@
+"""Sending as the mail server sees it: each recipient once, the right headers, retries
+for 4xx, bounces for 5.1.x, nothing to people who left, pause and resume."""
+
+from collections import Counter
+from datetime import datetime
+
+import pytest
+from aiosmtpd.smtp import Envelope
+from sqlalchemy import func, select
+
+from core.db import db
+from newsletter.campaign_models import Campaign, Delivery
+from newsletter.campaigns import CampaignError, local_to_utc, pause, resume
+from newsletter.models import Subscriber
+from newsletter.outbox import dispatch_due
+from newsletter.sending import Sender
+from newsletter.subscriptions import unsubscribe
+from tests.newsletter.sending_helpers import audience, due_campaign
+
+
+def run_sender(app, name="test-sender"):
+    with app.app_context():
+        return Sender(app, name).run(budget_seconds=30)
+
+
+def dispatch(app):
+    with app.app_context():
+        return dispatch_due(db.session)
+
+
+def statuses(app, campaign_id):
+    with app.app_context():
+        rows = db.session.execute(
+            select(Delivery.status, func.count())
+            .where(Delivery.campaign_id == campaign_id)
+            .group_by(Delivery.status)
+        )
+        return {status: count for status, count in rows}  # noqa: C416
+
+
+def campaign_status(app, campaign_id):
+    with app.app_context():
+        return db.session.get(Campaign, campaign_id).status
+
+
+def test_each_confirmed_recipient_gets_exactly_one_well_formed_mail(app, smtp_server):
+    active = audience(app, 25)
+    audience(app, 3, status="pending", prefix="pending")
+    audience(app, 2, status="unsubscribed", prefix="gone")
+    campaign_id = due_campaign(app)
+    assert dispatch(app) == [campaign_id]
+    assert dispatch(app) == []  # a second dispatcher finds nothing to start
+    assert run_sender(app) == 25
+    received = smtp_server.handler.received
+    assert Counter(r.envelope_to[0] for r in received) == {
+        f"person{n}@example.org": 1 for n in range(len(active))
+    }
+    assert all(
+        len(r.envelope_to) == 1 for r in received
+    )  # one recipient per transaction
+    mail = received[0].message
+    for header in ("From", "To", "Subject", "Date", "Message-ID"):
+        assert len(mail.get_all(header)) == 1, header
+    assert mail["Subject"].startswith("Neues für Person")
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/abmelden/" in mail["List-Unsubscribe"]
+    assert [p.get_content_type() for p in mail.iter_parts()] == [
+        "text/plain",
+        "text/html",
+    ]
+    assert "Hallo Person" in mail.get_body(("plain",)).get_content()
+    assert campaign_status(app, campaign_id) == "sent"
+    assert statuses(app, campaign_id) == {"sent": 25}
+
+
+def test_the_unsubscribe_link_in_the_mail_works_with_one_click(app, smtp_server):
+    audience(app, 1)
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    run_sender(app)
+    mail = smtp_server.messages[0]
+    url = mail["List-Unsubscribe"].strip("<>")
+    path = url.split("localhost", 1)[1]
+    response = app.test_client().post(
+        path,
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(Subscriber.status)) == "unsubscribed"
+    assert campaign_status(app, campaign_id) == "sent"
+
+
+def test_451_is_retried_and_550_bounces(app, smtp_server):
+    app.config["MAIL_RETRY_BACKOFF_SECONDS"] = 0
+    audience(app, 6)
+    refusals = {
+        "person1@example.org": ["451 4.7.1 Greylisted, try again"],
+        "person2@example.org": ["550 5.1.1 No such user"],
+        "person3@example.org": ["550 5.7.1 Message rejected by policy"],
+    }
+
+    async def handle_RCPT(server, session, envelope: Envelope, address, options):  # noqa: N802
+        answers = refusals.get(address)
+        if answers:
+            return answers.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp_server.handler.handle_RCPT = handle_RCPT
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    run_sender(app)
+    with app.app_context():
+        rows = {d.subscriber_id: d for d in db.session.scalars(select(Delivery))}
+        people = {s.email: s for s in db.session.scalars(select(Subscriber))}
+        first_id = rows[people["person1@example.org"].id].message_id
+    received = Counter(r.envelope_to[0] for r in smtp_server.handler.received)
+    assert received["person1@example.org"] == 1  # retried at once (no backoff in tests)
+    assert received["person2@example.org"] == 0
+    assert statuses(app, campaign_id) == {"sent": 4, "bounced": 1, "failed": 1}
+    assert people["person2@example.org"].status == "bounced"  # hard bounce suppresses
+    assert (
+        people["person3@example.org"].status == "active"
+    )  # policy is not a dead address
+    retried = next(
+        r.message
+        for r in smtp_server.handler.received
+        if r.envelope_to == ["person1@example.org"]
+    )
+    assert retried["Message-ID"] == first_id
+
+
+def test_nobody_who_left_meanwhile_gets_the_mail(app, smtp_server):
+    ids = audience(app, 5)
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    with app.app_context():
+        unsubscribe(db.session, ids[2], db.session.scalar(select(Delivery.list_id)))
+        db.session.commit()
+    run_sender(app)
+    assert "person2@example.org" not in {
+        r.envelope_to[0] for r in smtp_server.handler.received
+    }
+    assert statuses(app, campaign_id) == {"sent": 4, "skipped": 1}
+
+
+def test_pause_stops_sending_and_resume_continues(app, smtp_server):
+    audience(app, 4)
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    with app.app_context():
+        pause(db.session.get(Campaign, campaign_id))
+        db.session.commit()
+    assert run_sender(app) == 0
+    with app.app_context():
+        resume(db.session.get(Campaign, campaign_id))
+        db.session.commit()
+    assert run_sender(app) == 4
+
+
+def test_after_a_crash_claimed_rows_are_requeued_and_the_one_in_flight_is_uncertain(
+    app,
+):
+    audience(app, 3)
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    with app.app_context():
+        rows = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
+        rows[0].status, rows[0].claimed_by = "sending", "crashed"
+        rows[1].status, rows[1].claimed_by = "claimed", "crashed"
+        db.session.commit()
+        assert Sender(app, "crashed").start() == (1, 1)
+    assert statuses(app, campaign_id) == {"uncertain": 1, "queued": 2}
+
+
+@pytest.mark.parametrize(
+    ("local", "utc"),
+    [
+        (datetime(2026, 3, 29, 1, 30), "2026-03-29T00:30:00+00:00"),
+        (datetime(2026, 3, 29, 3, 30), "2026-03-29T01:30:00+00:00"),
+        (datetime(2026, 10, 25, 2, 30), "2026-10-25T00:30:00+00:00"),
+        (datetime(2026, 10, 25, 9, 0), "2026-10-25T08:00:00+00:00"),
+    ],
+)
+def test_berlin_wall_clock_times_become_the_right_utc(local, utc):
+    assert local_to_utc(local, "Europe/Berlin").isoformat() == utc
+
+
+def test_a_time_the_clock_skips_is_refused_with_a_message(app):
+    with (
+        app.test_request_context(),
+        pytest.raises(CampaignError, match="gibt es an diesem Tag nicht"),
+    ):
+        local_to_utc(datetime(2026, 3, 29, 2, 30), "Europe/Berlin")
