@@ -6,11 +6,11 @@ campaign, and the unique (campaign, subscriber) key makes a second enqueue harml
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, literal, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core.db import AnySelect, SessionLike, utcnow
+from core.db import AnySelect, SessionLike, UTCDateTime, utcnow
 from newsletter.campaign_models import (
     OPEN_DELIVERY_STATES,
     Campaign,
@@ -27,8 +27,6 @@ from newsletter.models import (
     SubscriptionStatus,
 )
 
-CHUNK = 5000
-
 
 def eligible(query: AnySelect) -> AnySelect:
     """Only confirmed, active people: never pending, unsubscribed, bounced, erased."""
@@ -39,18 +37,18 @@ def eligible(query: AnySelect) -> AnySelect:
     )
 
 
-def recipients(session: SessionLike, campaign: Campaign) -> dict[int, int]:
-    """subscriber id → the list (with confirmed consent) through which they get it."""
-    found: dict[int, int] = {}
+def recipient_queries(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
+    """SELECTs of (subscriber id, list id): each confirmed recipient with the list
+    through which they get the issue (its unsubscribe link)."""
+    queries: list[AnySelect] = []
     if campaign.list_ids:
-        rows = session.execute(
+        queries.append(
             eligible(
                 select(Subscriber.id, func.min(Subscription.list_id))
                 .join(Subscription, Subscription.subscriber_id == Subscriber.id)
                 .where(Subscription.list_id.in_(campaign.list_ids))
             ).group_by(Subscriber.id)
         )
-        found.update({int(sid): int(lid) for sid, lid in rows})
     for segment_id in campaign.segment_ids:
         segment = session.get(Segment, segment_id)
         if segment is None:
@@ -73,11 +71,8 @@ def recipients(session: SessionLike, campaign: Campaign) -> dict[int, int]:
             )
             .where(Subscription.list_id.in_(allowed_lists))
         )
-        for subscriber_id, list_id in session.execute(
-            eligible(query).group_by(Subscriber.id)
-        ):
-            found.setdefault(subscriber_id, list_id)
-    return found
+        queries.append(eligible(query).group_by(Subscriber.id))
+    return queries
 
 
 def _insert(session: SessionLike):  # type: ignore[no-untyped-def]
@@ -85,27 +80,38 @@ def _insert(session: SessionLike):  # type: ignore[no-untyped-def]
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(Delivery)
 
 
-def enqueue(session: SessionLike, campaign: Campaign) -> int:
-    """Create the missing Delivery rows; returns the number of recipients."""
-    targets = recipients(session, campaign)
-    rows = [
-        {
-            "campaign_id": campaign.id,
-            "subscriber_id": sid,
-            "list_id": lid,
-            "status": "queued",
-            "attempts": 0,
-            "last_error": "",
-            "created_at": utcnow(),
-        }
-        for sid, lid in targets.items()
-    ]
-    for start in range(0, len(rows), CHUNK):
-        statement = _insert(session).on_conflict_do_nothing(
-            index_elements=["campaign_id", "subscriber_id"]
+def enqueue(session: SessionLike, campaign: Campaign) -> None:
+    """Create the missing Delivery rows inside the database (INSERT … SELECT), so that
+    memory does not grow with the number of recipients; the unique key skips doubles."""
+    now = utcnow()
+    for query in recipient_queries(session, campaign):
+        picked = query.subquery()
+        source = select(
+            literal(campaign.id),
+            picked.c[0],
+            picked.c[1],
+            literal("queued"),
+            literal(0),
+            literal(""),
+            literal(now, UTCDateTime),
         )
-        session.execute(statement, rows[start : start + CHUNK])
-    return len(rows)
+        statement = (
+            _insert(session)
+            .from_select(
+                [
+                    "campaign_id",
+                    "subscriber_id",
+                    "list_id",
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "created_at",
+                ],
+                source.where(true()),  # SQLite's upsert needs a WHERE after a SELECT
+            )
+            .on_conflict_do_nothing(index_elements=["campaign_id", "subscriber_id"])
+        )
+        session.execute(statement)
 
 
 def dispatch_due(session: SessionLike, now: datetime | None = None) -> list[int]:

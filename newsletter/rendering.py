@@ -76,6 +76,22 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
     return Compiled(language, subject, preheader, mjml_to_html(source), text)
 
 
+class Template:
+    """Text with {{ placeholders }}, split once so that filling it is a join."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, text: str) -> None:
+        self.parts = PLACEHOLDER.split(text)  # literal, name, literal, name, …
+
+    def fill(self, values: dict[str, str], escape: bool = False) -> str:
+        parts = self.parts[:]
+        for index in range(1, len(parts), 2):
+            value = values.get(parts[index], "")
+            parts[index] = html.escape(value, quote=True) if escape else value
+        return "".join(parts)
+
+
 def personalise(compiled: Compiled, values: dict[str, str]) -> tuple[str, str, str]:
     """Subject, HTML and text for one recipient: placeholders replaced, HTML-escaped."""
 
@@ -92,17 +108,23 @@ def personalise(compiled: Compiled, values: dict[str, str]) -> tuple[str, str, s
     )
 
 
+def greetings(language: str) -> tuple[str, str]:
+    """The greeting with a name (%(name)s) and without, in the language."""
+    with force_locale(language):
+        return str(_l("Hello %(name)s")), str(_l("Good day"))
+
+
 def personal_values(
-    name: str, organisation: str, region_name: str, language: str
+    name: str,
+    organisation: str,
+    region_name: str,
+    language: str,
+    greeting_texts: tuple[str, str] | None = None,
 ) -> dict[str, str]:
     """Safe fallbacks: an unknown name greets with 'Guten Tag' / 'Hello'."""
     first = name.split()[0] if name.strip() else ""
-    with force_locale(language):
-        greeting = (
-            str(_l("Hello %(name)s", name=name.strip()))
-            if first
-            else str(_l("Good day"))
-        )
+    with_name, without = greeting_texts or greetings(language)
+    greeting = with_name.replace("%(name)s", name.strip()) if first else without
     return {
         "first_name": first,
         "name": name.strip(),

@@ -13,13 +13,14 @@ What can go wrong, and what happens:
 import smtplib
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, Table, bindparam, case, func, select, update
 
 from core.db import db, utcnow
 from core.links import external_url
@@ -45,6 +46,53 @@ from newsletter.tokens import preferences_token, unsubscribe_token
 
 # Stands in for each recipient's signed token in the prebuilt link patterns.
 MARK = "RECIPIENT-TOKEN"
+
+_deliveries: Table = Delivery.__table__  # type: ignore[assignment]
+MARK_SENDING = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("b_id"))
+    .values(
+        status=DeliveryStatus.SENDING,
+        message_id=bindparam("b_message_id"),
+        attempts=bindparam("b_attempts"),
+    )
+)
+_is_next = _deliveries.c.id == bindparam("n_id")
+# The result of one message and the mark of the next, in one statement.
+RECORD_AND_MARK = (
+    update(_deliveries)
+    .where(_deliveries.c.id.in_([bindparam("b_id"), bindparam("n_id")]))
+    .values(
+        status=case(
+            (_is_next, DeliveryStatus.SENDING.value), else_=bindparam("b_status")
+        ),
+        message_id=case(
+            (_is_next, bindparam("b_message_id")), else_=_deliveries.c.message_id
+        ),
+        attempts=case(
+            (_is_next, bindparam("b_attempts")), else_=_deliveries.c.attempts
+        ),
+        last_error=case(
+            (_is_next, _deliveries.c.last_error), else_=bindparam("b_error")
+        ),
+        sent_at=case((_is_next, _deliveries.c.sent_at), else_=bindparam("b_sent_at")),
+        next_attempt_at=case(
+            (_is_next, _deliveries.c.next_attempt_at), else_=bindparam("b_next")
+        ),
+        claimed_by=case((_is_next, _deliveries.c.claimed_by), else_=None),
+    )
+)
+RECORD_RESULT = (
+    update(_deliveries)
+    .where(_deliveries.c.id == bindparam("b_id"))
+    .values(
+        status=bindparam("b_status"),
+        last_error=bindparam("b_error"),
+        sent_at=bindparam("b_sent_at"),
+        next_attempt_at=bindparam("b_next"),
+        claimed_by=None,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +120,7 @@ class SendSettings:
 
 @dataclass(frozen=True)
 class CampaignInfo:
+    web_url: str
     region_name: str
     envelope_sender: str
     domain: str
@@ -127,6 +176,8 @@ class Sender:
         self.campaigns: dict[int, CampaignInfo] = {}
         self.consecutive_errors = 0
         self.last_send = 0.0
+        # A plain connection for the per-message records: lighter than the session.
+        self.records: Connection | None = None
         self.started = False
 
     # --- lifecycle --------------------------------------------------------------
@@ -265,7 +316,8 @@ class Sender:
             and row.subscriber_status == SubscriberStatus.ACTIVE
             and row.subscription_status == SubscriptionStatus.ACTIVE
         ]
-        gone = [row.id for row in rows if row not in still_wanted]
+        wanted_ids = {row.id for row in still_wanted}
+        gone = [row.id for row in rows if row.id not in wanted_ids]
         if gone:
             db.session.execute(
                 update(Delivery)
@@ -278,36 +330,49 @@ class Sender:
             )
             db.session.commit()
         links = self._link_patterns()
+        db.session.commit()  # nothing of the session stays open while we send
+        with db.engine.connect() as self.records:
+            return self._send_rows(still_wanted, links)
+
+    def _send_rows(self, rows: list[Any], links: dict[str, str]) -> int:
+        for row in rows:  # warm the caches here: the render thread has no session
+            self._campaign(row.campaign_id)
+            self._prepared(row.campaign_id, row.language)
         sent = 0
         previous: tuple[int, dict[str, Any]] | None = None
-        for index, row in enumerate(still_wanted):
-            if index % 20 == 0 and not self._still_sending(row.campaign_id):
-                # Paused or cancelled meanwhile: hand the rest back untouched.
-                self._release([r.id for r in still_wanted[index:]])
-                break
-            info = self._campaign(row.campaign_id)
-            message_id = row.message_id or make_msgid(domain=info.domain)
-            self._record(
-                previous,
-                row.id,
-                {
-                    "status": DeliveryStatus.SENDING,
-                    "message_id": message_id,
-                    "attempts": row.attempts + 1,
-                },
-            )
-            outcome = self._send_one(row, message_id, links)
-            previous = (row.id, self._result_values(row, outcome))
-            if outcome.status == DeliveryStatus.SENT:
-                sent += 1
+        # Messages are rendered one step ahead in a thread while we wait for the
+        # server's replies; recording stays strictly in order, here.
+        with ThreadPoolExecutor(
+            max_workers=1, initializer=self.app.app_context().push
+        ) as pool:
+            messages = pool.map(lambda row: self._message(row, links), rows)
+            for index, (row, (message_id, raw)) in enumerate(
+                zip(rows, messages, strict=True)
+            ):
+                if index % 100 == 0 and not self._still_sending(row.campaign_id):
+                    # Paused or cancelled meanwhile: hand the rest back untouched.
+                    self._release([r.id for r in rows[index:]])
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    break
+                self._record(
+                    previous,
+                    row.id,
+                    {"b_message_id": message_id, "b_attempts": row.attempts + 1},
+                )
+                outcome = self._deliver(row, raw)
+                previous = (row.id, self._result_values(row, outcome))
+                if outcome.status == DeliveryStatus.SENT:
+                    sent += 1
         self._record(previous, None, {})
         return sent
 
     # --- one message ------------------------------------------------------------
 
-    def _send_one(self, row: Any, message_id: str, links: dict[str, str]) -> Outcome:
+    def _message(self, row: Any, links: dict[str, str]) -> tuple[str, bytes]:
+        """Message-ID and bytes for one recipient (a retry keeps its Message-ID)."""
         info = self._campaign(row.campaign_id)
         prepared = self._prepared(row.campaign_id, row.language)
+        message_id = row.message_id or make_msgid(domain=info.domain)
         unsubscribe = links["unsubscribe"].replace(
             MARK, unsubscribe_token(row.subscriber_id, row.list_id)
         )
@@ -317,12 +382,13 @@ class Sender:
                 row.organisation or "",
                 info.region_name,
                 prepared.compiled.language,
+                prepared.greetings,
             ),
             "unsubscribe_url": unsubscribe,
             "preferences_url": links["preferences"].replace(
                 MARK, preferences_token(row.subscriber_id)
             ),
-            "web_url": links["web"].replace("0", str(row.campaign_id), 1),
+            "web_url": info.web_url,
         }
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>" + links["mailto"],
@@ -336,12 +402,18 @@ class Sender:
             message_id=message_id,
             headers=headers,
         )
+        return message_id, raw
+
+    def _deliver(self, row: Any, raw: bytes) -> Outcome:
+        """Hand one message to the relay and say what its answer means."""
         self._pace()
         try:
             if self.connection is None:
                 self.connection = SMTPConnection(self.mail)
             smtp = self.connection.open()
-            smtp.sendmail(info.envelope_sender, [row.email], raw)
+            smtp.sendmail(
+                self._campaign(row.campaign_id).envelope_sender, [row.email], raw
+            )
         except (smtplib.SMTPException, OSError) as error:
             outcome = classify(error)
             if outcome.connection_lost:
@@ -353,20 +425,19 @@ class Sender:
 
     def _result_values(self, row: Any, outcome: Outcome) -> dict[str, Any]:
         values: dict[str, Any] = {
-            "status": outcome.status,
-            "last_error": outcome.error,
-            "claimed_by": None,
+            "b_id": row.id,
+            "b_status": outcome.status,
+            "b_error": outcome.error,
+            "b_sent_at": utcnow() if outcome.status == DeliveryStatus.SENT else None,
+            "b_next": None,
+            "bounce_subscriber": row.subscriber_id if outcome.hard_bounce else None,
         }
-        if outcome.status == DeliveryStatus.SENT:
-            values["sent_at"] = utcnow()
         if outcome.retry:
             if row.attempts + 1 >= self.settings.max_attempts:
-                values["status"] = DeliveryStatus.FAILED
+                values["b_status"] = DeliveryStatus.FAILED
             else:
                 delay = self.settings.backoff_seconds * (4**row.attempts)
-                values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
-        if outcome.hard_bounce:
-            values["bounce_subscriber"] = row.subscriber_id
+                values["b_next"] = utcnow() + timedelta(seconds=delay)
         return values
 
     def _record(
@@ -375,24 +446,28 @@ class Sender:
         current: int | None,
         current_values: dict[str, Any],
     ) -> None:
-        """One commit: the result of the last message and the mark of the next."""
+        """One commit: the result of the last message and the mark of the next.
+        Core statements built once: this runs for every single message."""
+        connection = self.records
+        assert connection is not None  # noqa: S101 - open during send_batch
         if previous is not None:
-            delivery_id, values = previous
-            bounced = values.pop("bounce_subscriber", None)
-            db.session.execute(
-                update(Delivery).where(Delivery.id == delivery_id).values(**values)
-            )
+            values = dict(previous[1])
+            bounced = values.pop("bounce_subscriber")
+            if current is not None:
+                connection.execute(
+                    RECORD_AND_MARK, {**values, "n_id": current, **current_values}
+                )
+            else:
+                connection.execute(RECORD_RESULT, values)
             if bounced is not None:
-                db.session.execute(
+                connection.execute(
                     update(Subscriber)
                     .where(Subscriber.id == bounced)
                     .values(status=SubscriberStatus.BOUNCED)
                 )
-        if current is not None:
-            db.session.execute(
-                update(Delivery).where(Delivery.id == current).values(**current_values)
-            )
-        db.session.commit()
+        elif current is not None:
+            connection.execute(MARK_SENDING, {"b_id": current, **current_values})
+        connection.commit()
 
     def _release(self, ids: list[int]) -> None:
         db.session.execute(
@@ -434,11 +509,11 @@ class Sender:
     # --- caches -----------------------------------------------------------------
 
     def _prepared(self, campaign_id: int, language: str) -> Prepared:
-        campaign = db.session.get(Campaign, campaign_id)
-        assert campaign is not None  # noqa: S101 - foreign key
-        language = language_for(campaign, language or "de")
-        key = (campaign_id, language)
+        key = (campaign_id, language or "de")
         if key not in self.prepared:
+            campaign = db.session.get(Campaign, campaign_id)
+            assert campaign is not None  # noqa: S101 - foreign key
+            language = language_for(campaign, language or "de")
             self.prepared[key] = Prepared.build(
                 compile_campaign(campaign, language), sender_for(campaign)
             )
@@ -450,6 +525,7 @@ class Sender:
             assert campaign is not None  # noqa: S101 - foreign key
             address = parseaddr(sender_for(campaign))[1]
             self.campaigns[campaign_id] = CampaignInfo(
+                web_url=external_url("newsletter.web_version", campaign_id=campaign_id),
                 region_name=campaign.region.name if campaign.region else "",
                 envelope_sender=self.app.config.get("MAIL_RETURN_PATH") or address,
                 domain=address.rsplit("@", 1)[-1] or socket.getfqdn(),
@@ -457,9 +533,12 @@ class Sender:
         return self.campaigns[campaign_id]
 
     def _still_sending(self, campaign_id: int) -> bool:
-        status = db.session.scalar(
+        # On the records connection: cheap, and no session snapshot stays open.
+        assert self.records is not None  # noqa: S101 - open during send_batch
+        status = self.records.scalar(
             select(Campaign.status).where(Campaign.id == campaign_id)
         )
+        self.records.commit()
         return status == CampaignStatus.SENDING
 
     def _link_patterns(self) -> dict[str, str]:
@@ -467,6 +546,5 @@ class Sender:
         return {
             "unsubscribe": external_url("newsletter.unsubscribe_page", token=MARK),
             "preferences": external_url("newsletter.preferences", token=MARK),
-            "web": external_url("newsletter.web_version", campaign_id=0),
             "mailto": f", <mailto:{mailto}?subject=unsubscribe>" if mailto else "",
         }

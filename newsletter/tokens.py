@@ -3,6 +3,7 @@
 Each purpose has its own salt, so a token for one purpose is useless for another.
 """
 
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
@@ -21,9 +22,13 @@ class LinkError(Exception):
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=f"link:{purpose}"
-    )
+    return _cached_serializer(current_app.config["SECRET_KEY"], purpose)
+
+
+@lru_cache(maxsize=32)
+def _cached_serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    # Made once: the sender signs two links for every single mail.
+    return URLSafeTimedSerializer(secret, salt=f"link:{purpose}")
 
 
 def make_token(purpose: str, payload: dict[str, Any]) -> str:
