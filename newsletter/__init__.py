@@ -32,6 +32,9 @@ def init_app(app: Flask) -> None:
     )
 
     app.register_blueprint(bp)
+    from newsletter.cli import bounces_cli
+
+    app.cli.add_command(bounces_cli)
     register_built_in_blocks(app)
     add_home_panel(app, subscriber_panel)
     app.extensions.setdefault("demo_seeders", []).append(seed_demo_subscribers)

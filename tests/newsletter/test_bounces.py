@@ -1,0 +1,98 @@
+"""Bounces that arrive later as DSNs (RFC 3464), read by `flask bounces import`."""
+
+import mailbox
+from email import message_from_string, policy
+
+from sqlalchemy import select
+
+from core.db import db
+from newsletter.campaign_models import Delivery
+from newsletter.models import Subscriber
+from newsletter.outbox import dispatch_due
+from newsletter.sending import Sender
+from tests.newsletter.sending_helpers import audience, due_campaign
+
+
+def dsn(headers: str, recipient: str, status: str, action: str = "failed"):
+    """A bounce as Postfix writes it: report, status per recipient, returned headers."""
+    return message_from_string(
+        f"""From: MAILER-DAEMON@relay.example
+To: newsletter@example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+This is the mail system at host relay.example.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example
+
+Final-Recipient: rfc822; {recipient}
+Action: {action}
+Status: {status}
+Diagnostic-Code: smtp; 550 {status} rejected
+
+--B
+Content-Type: text/rfc822-headers
+
+{headers}
+--B--
+""",
+        policy=policy.default,
+    )
+
+
+def sent_mails(app, smtp_server, count=3):
+    audience(app, count)
+    due_campaign(app)
+    with app.app_context():
+        dispatch_due(db.session)
+        Sender(app, "bounce-test").run(budget_seconds=30)
+    return {
+        r.envelope_to[0]: r.raw.split(b"\r\n\r\n", 1)[0]
+        .decode("ascii")
+        .replace("\r", "")
+        for r in smtp_server.handler.received
+    }
+
+
+def test_hard_soft_and_policy_bounces_from_a_maildir(
+    app, runner, smtp_server, tmp_path
+):
+    mails = sent_mails(app, smtp_server)
+    box = mailbox.Maildir(tmp_path / "bounces", create=True)
+    box.add(dsn(mails["person0@example.org"], "person0@example.org", "5.1.1"))
+    box.add(
+        dsn(mails["person1@example.org"], "person1@example.org", "4.4.1", "delayed")
+    )
+    box.add(dsn(mails["person2@example.org"], "person2@example.org", "5.7.1"))
+    result = runner.invoke(args=["bounces", "import", str(tmp_path / "bounces")])
+    assert result.exit_code == 0, result.output
+    assert "hard bounce: address suppressed" in result.output
+    with app.app_context():
+        people = {s.email: s.status for s in db.session.scalars(select(Subscriber))}
+        deliveries = {
+            d.subscriber_id: d.status for d in db.session.scalars(select(Delivery))
+        }
+    assert people == {
+        "person0@example.org": "bounced",
+        "person1@example.org": "active",
+        "person2@example.org": "active",
+    }
+    assert sorted(deliveries.values()) == ["bounced", "failed", "sent"]
+
+
+def test_a_bounce_for_someone_else_changes_nothing(app, runner, smtp_server, tmp_path):
+    mails = sent_mails(app, smtp_server, count=2)
+    box = mailbox.mbox(tmp_path / "bounces.mbox")
+    box.add(dsn(mails["person0@example.org"], "person1@example.org", "5.1.1"))
+    box.close()
+    result = runner.invoke(args=["bounces", "import", str(tmp_path / "bounces.mbox")])
+    assert "recipient does not match" in result.output
+    with app.app_context():
+        assert set(db.session.scalars(select(Subscriber.status))) == {"active"}
