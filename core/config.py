@@ -66,6 +66,10 @@ class BaseConfig:
     SENDER_NAME = ""  # default: host name; give each sender process its own
     MAIL_RETURN_PATH = ""  # envelope sender for bounces; default: the From address
     MAIL_UNSUBSCRIBE_MAILTO = ""  # adds a mailto: to List-Unsubscribe when set
+    # DKIM signing of campaign mails: a PEM private key, its selector and domain.
+    DKIM_KEY_PATH = ""
+    DKIM_SELECTOR = ""
+    DKIM_DOMAIN = ""
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 

@@ -33,6 +33,7 @@ from newsletter.campaign_models import (
     SenderWorker,
 )
 from newsletter.campaigns import sender_for
+from newsletter.dkim_signing import Signer
 from newsletter.mime import Prepared, render
 from newsletter.models import (
     Subscriber,
@@ -176,6 +177,8 @@ class Sender:
         self.campaigns: dict[int, CampaignInfo] = {}
         self.consecutive_errors = 0
         self.last_send = 0.0
+        self.signer = Signer.from_config(app.config)
+        self.signer = Signer.from_config(app.config)
         # A plain connection for the per-message records: lighter than the session.
         self.records: Connection | None = None
         self.started = False
@@ -402,7 +405,7 @@ class Sender:
             message_id=message_id,
             headers=headers,
         )
-        return message_id, raw
+        return message_id, self.signer.sign(raw) if self.signer else raw
 
     def _deliver(self, row: Any, raw: bytes) -> Outcome:
         """Hand one message to the relay and say what its answer means."""

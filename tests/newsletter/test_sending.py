@@ -194,3 +194,37 @@ def test_a_time_the_clock_skips_is_refused_with_a_message(app):
         pytest.raises(CampaignError, match="gibt es an diesem Tag nicht"),
     ):
         local_to_utc(datetime(2026, 3, 29, 2, 30), "Europe/Berlin")
+
+
+def test_dkim_signature_covers_both_unsubscribe_headers(app, smtp_server, tmp_path):
+    import subprocess
+
+    import dkim
+
+    key = tmp_path / "dkim.pem"
+    subprocess.run(
+        ["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True
+    )
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    app.config.update(
+        DKIM_KEY_PATH=str(key),
+        DKIM_SELECTOR="bs2026",
+        DKIM_DOMAIN="brueckenschlag.example",
+    )
+    audience(app, 1)
+    due_campaign(app)
+    dispatch(app)
+    run_sender(app)
+    raw = smtp_server.handler.received[0].raw
+    import base64
+
+    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    assert dkim.verify(raw, dnsfunc=lambda name, timeout=5: record)
+    signature = smtp_server.messages[0]["DKIM-Signature"]
+    assert (
+        "list-unsubscribe:list-unsubscribe-post" in signature.replace(" ", "").lower()
+    )
