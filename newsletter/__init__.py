@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     )
     from newsletter.blocks import register_built_in_blocks
     from newsletter.demo import seed_demo_subscribers
-    from newsletter.home import subscriber_panel
+    from newsletter.home import campaign_panel, subscriber_panel
     from newsletter.jobs import (
         delete_stale_pending,
         dispatch_campaigns,
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bounces_cli)
     register_built_in_blocks(app)
     add_home_panel(app, subscriber_panel)
+    add_home_panel(app, campaign_panel)
     app.extensions.setdefault("demo_seeders", []).append(seed_demo_subscribers)
     for name in (
         "status_label",

@@ -6,6 +6,7 @@ from core.db import db
 from core.home import Panel
 from core.models import Region, User
 from core.policy import allowed, visible_region_ids
+from newsletter.campaign_models import Campaign, CampaignStatus
 from newsletter.models import MailingList, Subscriber, Subscription
 
 
@@ -42,4 +43,34 @@ def subscriber_panel(user: User) -> Panel | None:
             "by_list": dict(sorted(by_list.items())),
         },
         order=10,
+    )
+
+
+def campaign_panel(user: User) -> Panel | None:
+    """The next scheduled issue and the last one sent, for the user's regions."""
+    if not allowed(user, "campaigns"):
+        return None
+    regions = visible_region_ids(user)
+    query = select(Campaign)
+    if regions is not None:
+        query = query.where(Campaign.region_id.in_(regions))
+    upcoming = db.session.scalar(
+        query.where(Campaign.status == CampaignStatus.SCHEDULED).order_by(
+            Campaign.scheduled_at
+        )
+    )
+    running = db.session.scalar(
+        query.where(
+            Campaign.status.in_((CampaignStatus.SENDING, CampaignStatus.PAUSED))
+        )
+    )
+    last_sent = db.session.scalar(
+        query.where(Campaign.status == CampaignStatus.SENT).order_by(
+            Campaign.sent_at.desc()
+        )
+    )
+    return Panel(
+        "newsletter/_home_campaigns.html",
+        {"upcoming": upcoming, "running": running, "last_sent": last_sent},
+        order=20,
     )

@@ -57,3 +57,30 @@ def test_compose_preview_and_test_send(live_server, page, make_user, smtp_server
     assert mail["Subject"] == "[Test] Dortmund im April"
     assert "Hallo Erika Mustermann" in text_of(mail)
     assert "https://example.org/termin" in html_of(mail)
+
+
+def test_send_now_and_watch_progress(app, live_server, page, make_user, smtp_server):
+    from core.db import db
+    from newsletter.outbox import dispatch_due
+    from newsletter.sending import Sender
+    from tests.newsletter.campaign_helpers import make_campaign
+    from tests.newsletter.sending_helpers import audience
+
+    audience(app, 3)
+    campaign_id = make_campaign(app, region_slug="dortmund")
+    manager = make_user(Role.MANAGER, "dortmund")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-Mail-Adresse").fill(manager.email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.goto(f"{live_server}/campaigns/{campaign_id}/send")
+    page.get_by_role("button", name="Jetzt senden").click()
+    assert page.get_by_text("Der Versand beginnt in wenigen Sekunden.").is_visible()
+    with app.app_context():  # what the worker's jobs do
+        dispatch_due(db.session)
+        Sender(app, "browser-test").run(budget_seconds=30)
+    page.reload()
+    assert page.locator('[data-key="sent"]').inner_text() == "3"
+    assert page.locator("#campaign-status").inner_text() == "versendet"
+    screenshot(page, "campaign-sent")
+    assert len(smtp_server.messages) == 3
