@@ -44,7 +44,7 @@ class BaseConfig:
     DEV_MAILBOX = False
     DEV_MAILBOX_DIR = str(INSTANCE / "devmail")
     MIN_CELL = 5
-    FEATURES = ("newsletter",)
+    FEATURES = ("newsletter", "surveys")
     # Consent proof: keep IP address and user agent only when set, and only this long.
     CONSENT_STORE_REQUEST_METADATA = False
     CONSENT_IP_RETENTION_DAYS = 90
@@ -53,6 +53,7 @@ class BaseConfig:
     # the hashes valid when the secret key is rotated).
     ERASURE_KEY: str | None = None
     SIGNUP_RATE_LIMIT = "10 per hour"
+    PUBLIC_SURVEY_RATE_LIMIT = "20 per hour"
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     MEDIA_DIR = str(INSTANCE / "media")
     # Sending: pace, retries, and when a campaign pauses itself.

@@ -14,7 +14,12 @@ from core.policy import allowed, public, visible_region_ids
 from newsletter import bp
 from newsletter.campaign_models import Campaign, CampaignStatus, Image
 from newsletter.campaigns import LANGUAGES
-from newsletter.rendering import compile_campaign, personal_values, personalise
+from newsletter.rendering import (
+    compile_campaign,
+    extra_values,
+    personal_values,
+    personalise,
+)
 
 
 def public_html(campaign: Campaign, language: str) -> str:
@@ -26,6 +31,7 @@ def public_html(campaign: Campaign, language: str) -> str:
     )
     values = {
         **personal_values("", "", region.name if region else "", language),
+        **extra_values(campaign, None),
         "unsubscribe_url": signup,
         "preferences_url": signup,
         "web_url": external_url(

@@ -44,9 +44,11 @@ ALLOWED_TAGS = {
 class FieldSpec:
     name: str
     label: Any
-    kind: str = "text"  # text, textarea, url, date, image
+    kind: str = "text"  # text, textarea, url, date, image, select
     required: bool = False
     help: Any = ""
+    # For "select": the (value, label) pairs, asked when the editor is shown.
+    choices: Callable[[], list[tuple[str, str]]] | None = None
 
 
 @dataclass

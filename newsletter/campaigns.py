@@ -24,6 +24,7 @@ from newsletter.campaign_models import (
 from newsletter.rendering import (
     checklist,
     compile_campaign,
+    extra_values,
     personal_values,
     personalise,
 )
@@ -177,6 +178,7 @@ def sample_values(campaign: Campaign, language: str) -> dict[str, str]:
         **personal_values(
             "Erika Mustermann", "Musterfirma GmbH", region_name, language
         ),
+        **extra_values(campaign, None),
         "unsubscribe_url": test_link,
         "preferences_url": test_link,
         "web_url": external_url(

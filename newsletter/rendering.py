@@ -3,9 +3,10 @@ substitutions per recipient (name, signed links)."""
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
@@ -17,7 +18,7 @@ from newsletter.blocks import RenderContext, block_problems, block_types
 from newsletter.campaign_models import Campaign
 from newsletter.system_mails import mjml_to_html
 
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 PERSONAL = {"first_name", "name", "organisation", "region", "greeting"}
 LINKS = {"unsubscribe_url", "preferences_url", "web_url"}
 GMAIL_CLIP_BYTES = 100 * 1024
@@ -90,6 +91,30 @@ class Template:
             value = values.get(parts[index], "")
             parts[index] = html.escape(value, quote=True) if escape else value
         return "".join(parts)
+
+
+PersonaliserFactory = Callable[[Campaign], Callable[[int | None], dict[str, str]]]
+
+
+def add_personaliser(app: Flask, factory: PersonaliserFactory) -> None:
+    """Let a package add per-recipient values (surveys: each recipient's answer
+    links). The factory runs once per campaign; what it returns, once per recipient
+    (None: no recipient, as in previews and the web version) and must not query."""
+    app.extensions.setdefault("newsletter_personalisers", []).append(factory)
+
+
+def personalisers(campaign: Campaign) -> list[Callable[[int | None], dict[str, str]]]:
+    return [
+        factory(campaign)
+        for factory in current_app.extensions.get("newsletter_personalisers", [])
+    ]
+
+
+def extra_values(campaign: Campaign, subscriber_id: int | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for personaliser in personalisers(campaign):
+        values.update(personaliser(subscriber_id))
+    return values
 
 
 def personalise(compiled: Compiled, values: dict[str, str]) -> tuple[str, str, str]:
@@ -169,7 +194,11 @@ def checklist(campaign: Campaign) -> list[tuple[str, str]]:
             for problem in block_problems(block):
                 found.append(("error", f"{language.upper()}: {problem}"))
             texts.extend(str(v) for k, v in block.items() if k not in ("id", "type"))
-        unknown = set().union(*(placeholders_in(t) for t in texts)) - PERSONAL - LINKS
+        unknown = {
+            name
+            for name in set().union(*(placeholders_in(t) for t in texts))
+            if name not in PERSONAL | LINKS
+        }
         for name in sorted(unknown):
             found.append(
                 (

@@ -13,6 +13,7 @@ What can go wrong, and what happens:
 import smtplib
 import socket
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,7 +43,12 @@ from newsletter.models import (
     SubscriptionStatus,
 )
 from newsletter.outbox import finish_completed, recover
-from newsletter.rendering import compile_campaign, language_for, personal_values
+from newsletter.rendering import (
+    compile_campaign,
+    language_for,
+    personal_values,
+    personalisers,
+)
 from newsletter.tokens import preferences_token, unsubscribe_token
 
 # Stands in for each recipient's signed token in the prebuilt link patterns.
@@ -121,6 +127,7 @@ class SendSettings:
 
 @dataclass(frozen=True)
 class CampaignInfo:
+    personalisers: list[Callable[[int | None], dict[str, str]]]
     web_url: str
     region_name: str
     envelope_sender: str
@@ -393,6 +400,8 @@ class Sender:
             ),
             "web_url": info.web_url,
         }
+        for personaliser in info.personalisers:
+            values.update(personaliser(row.subscriber_id))
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>" + links["mailto"],
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -528,6 +537,7 @@ class Sender:
             assert campaign is not None  # noqa: S101 - foreign key
             address = parseaddr(sender_for(campaign))[1]
             self.campaigns[campaign_id] = CampaignInfo(
+                personalisers=personalisers(campaign),
                 web_url=external_url("newsletter.web_version", campaign_id=campaign_id),
                 region_name=campaign.region.name if campaign.region else "",
                 envelope_sender=self.app.config.get("MAIL_RETURN_PATH") or address,

@@ -18,7 +18,7 @@ def test_compose_preview_and_test_send(live_server, page, make_user, smtp_server
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
 
-    page.get_by_role("link", name="Ausgaben").click()
+    page.get_by_role("link", name="Ausgaben", exact=True).click()
     page.get_by_role("button", name="Neue Ausgabe").click()
     page.get_by_label("Betreff (Deutsch)").fill("Dortmund im April")
     page.get_by_label("Newsletter Dortmund").check()

@@ -1,0 +1,140 @@
+"""The survey blocks of a newsletter: the first question as buttons in the mail, each
+a per-recipient link; registered with the newsletter's block registry."""
+
+from collections.abc import Callable
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import escape
+from sqlalchemy import select
+
+from core.db import db
+from core.links import external_url
+from newsletter.blocks import BlockType, FieldSpec, RenderContext
+from newsletter.campaign_models import Campaign
+from newsletter.tokens import make_token
+from surveys.models import QuestionKind, Survey
+
+MARK = "SURVEY-TOKEN"
+HINT = _l(
+    "One click opens the survey; your answer counts only when you press “Send” there."
+)
+
+
+def survey_choices() -> list[tuple[str, str]]:
+    surveys = db.session.scalars(select(Survey).order_by(Survey.created_at.desc()))
+    return [(str(s.id), s.title_for("de")) for s in surveys]
+
+
+def _survey(block: dict) -> Survey | None:
+    raw = str(block.get("survey") or "")
+    return db.session.get(Survey, int(raw)) if raw.isdigit() else None
+
+
+def _button(href: str, label: str) -> str:
+    return (
+        f'<mj-button href="{escape(href)}" background-color="#ffffff" '
+        'color="#0b5d50" border="2px solid #0b5d50" padding="4px 0" width="100%">'
+        f"{escape(label)}</mj-button>"
+    )
+
+
+def question_mjml(block: dict, ctx: RenderContext) -> str:
+    survey = _survey(block)
+    if survey is None or not survey.questions:
+        return ""
+    question = survey.questions[0]
+    link = f"{{{{ survey_{survey.id} }}}}"
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        choices = [(f"o={o.id}", o.label_for(ctx.language)) for o in question.options]
+    elif question.kind in (QuestionKind.LIKERT, QuestionKind.NPS):
+        choices = [(f"v={v}", str(v)) for v in question.scale()]
+    else:
+        choices = [("", str(_l("Answer")))]
+    intro = escape(block.get("intro") or survey.title_for(ctx.language))
+    buttons = "".join(
+        _button(f"{link}?{query}" if query else link, label) for query, label in choices
+    )
+    return (
+        '<mj-section background-color="#eef6f4"><mj-column>'
+        f'<mj-text font-size="13px" color="#4f5b62">{intro}</mj-text>'
+        '<mj-text font-size="18px" font-weight="bold">'
+        f"{escape(question.text_for(ctx.language))}</mj-text>{buttons}"
+        f'<mj-text font-size="12px" color="#4f5b62">{escape(str(HINT))}</mj-text>'
+        "</mj-column></mj-section>"
+    )
+
+
+def question_text(block: dict, ctx: RenderContext) -> str:
+    survey = _survey(block)
+    if survey is None or not survey.questions:
+        return ""
+    question = survey.questions[0]
+    return f"{question.text_for(ctx.language)}\n{{{{ survey_{survey.id} }}}}"
+
+
+def question_check(block: dict) -> list[str]:
+    survey = _survey(block)
+    if survey is None:
+        return [str(_l("The survey block has no survey."))]
+    if not survey.questions:
+        return [
+            str(
+                _l(
+                    "The survey “%(title)s” has no question yet.",
+                    title=survey.title_for("de"),
+                )
+            )
+        ]
+    return []
+
+
+SURVEY_BLOCK = BlockType(
+    "survey_question",
+    _l("Survey question"),
+    (
+        FieldSpec("survey", _l("Survey"), "select", True, choices=survey_choices),
+        FieldSpec("intro", _l("Introduction (optional)")),
+    ),
+    question_mjml,
+    question_text,
+    question_check,
+)
+
+
+def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
+    """Per recipient: a signed link to each survey in the issue. Without a recipient
+    (preview, web version), the survey's public link."""
+    survey_ids = sorted(
+        {
+            int(b["survey"])
+            for blocks in campaign.blocks.values()
+            for b in blocks
+            if b.get("type") == "survey_question"
+            and str(b.get("survey") or "").isdigit()
+        }
+    )
+    patterns = {
+        sid: external_url("surveys.answer", survey_id=sid, token=MARK)
+        for sid in survey_ids
+    }
+    public = {}
+    for sid in survey_ids:
+        survey = db.session.get(Survey, sid)
+        if survey is not None:
+            public[sid] = external_url(
+                "surveys.public_answer", survey_id=sid, key=survey.public_key
+            )
+    campaign_id = campaign.id
+
+    def values(subscriber_id: int | None) -> dict[str, str]:
+        if subscriber_id is None:
+            return {f"survey_{sid}": public.get(sid, "") for sid in survey_ids}
+        return {
+            f"survey_{sid}": pattern.replace(
+                MARK,
+                make_token("survey", {"s": subscriber_id, "v": sid, "c": campaign_id}),
+            )
+            for sid, pattern in patterns.items()
+        }
+
+    return values

@@ -1,0 +1,103 @@
+"""Building surveys: settings, questions in German and English, options with a stable
+id, a topic and a kind (need or offer). Services flush; callers commit."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from core.db import SessionLike
+from surveys.answering import new_public_key
+from surveys.models import Option, OptionKind, Question, QuestionKind, Survey
+
+
+class BuilderError(Exception):
+    """A user-facing problem when building a survey."""
+
+
+def create_survey(session: SessionLike, title: str, region_id: int | None) -> Survey:
+    if not title.strip():
+        raise BuilderError(str(_l("Please give the survey a title.")))
+    survey = Survey(
+        title={"de": title.strip()}, region_id=region_id, public_key=new_public_key()
+    )
+    session.add(survey)
+    session.flush()
+    return survey
+
+
+def update_settings(
+    survey: Survey,
+    title: dict[str, str],
+    intro: dict[str, str],
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+) -> None:
+    if not title.get("de", "").strip():
+        raise BuilderError(str(_l("The German title is required.")))
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise BuilderError(str(_l("The survey must close after it opens.")))
+    survey.title = {k: v.strip() for k, v in title.items() if v.strip()}
+    survey.intro = {k: v.strip() for k, v in intro.items() if v.strip()}
+    survey.opens_at, survey.closes_at = opens_at, closes_at
+
+
+def add_question(session: SessionLike, survey: Survey, kind: str) -> Question:
+    if kind not in set(QuestionKind):
+        raise BuilderError(str(_l("Unknown type of question.")))
+    question = Question(kind=kind, position=len(survey.questions), text={"de": ""})
+    if kind == QuestionKind.LIKERT:
+        question.scale_labels = {
+            "de": ["trifft gar nicht zu", "trifft voll zu"],
+            "en": ["strongly disagree", "strongly agree"],
+        }
+    if kind == QuestionKind.NPS:
+        question.scale_labels = {
+            "de": ["unwahrscheinlich", "sehr wahrscheinlich"],
+            "en": ["not likely", "very likely"],
+        }
+    survey.questions.append(question)
+    session.flush()
+    return question
+
+
+def update_question(
+    question: Question, text: dict[str, str], required: bool, max_choices: int | None
+) -> None:
+    if not text.get("de", "").strip():
+        raise BuilderError(str(_l("The German question text is required.")))
+    question.text = {k: v.strip() for k, v in text.items() if v.strip()}
+    question.required = required
+    question.max_choices = (
+        max_choices if question.kind == QuestionKind.MULTIPLE else None
+    )
+
+
+def move_question(survey: Survey, question: Question, step: int) -> None:
+    questions = list(survey.questions)
+    index = questions.index(question)
+    target = max(0, min(len(questions) - 1, index + step))
+    questions.insert(target, questions.pop(index))
+    for position, item in enumerate(questions):
+        item.position = position
+
+
+def add_option(
+    session: SessionLike,
+    question: Question,
+    label: dict[str, str],
+    topic_id: int | None,
+    kind: str | None,
+) -> Option:
+    if question.kind not in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        raise BuilderError(str(_l("Only choice questions have options.")))
+    if not label.get("de", "").strip():
+        raise BuilderError(str(_l("The German label of the option is required.")))
+    option = Option(
+        label={k: v.strip() for k, v in label.items() if v.strip()},
+        topic_id=topic_id,
+        kind=kind if kind in set(OptionKind) else None,
+        position=len(question.options),
+    )
+    question.options.append(option)
+    session.flush()
+    return option

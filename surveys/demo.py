@@ -1,0 +1,173 @@
+"""A finished demo survey with a few hundred answers across both regions, so the
+dashboards show something on the first `make run`."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core.db import SessionLike, utcnow
+from newsletter.models import Subscriber, SubscriberStatus, Topic
+from surveys.answering import new_public_key
+from surveys.models import Answer, Option, Question, Response, Survey
+
+TITLE = "Bedarfe und Angebote 2026"
+NEEDS = [
+    "ki-daten",
+    "it-sicherheit",
+    "automatisierung",
+    "fachkraefte",
+    "foerderprogramme",
+]
+OFFERS = [
+    "forschungstransfer",
+    "startup-kooperation",
+    "ki-daten",
+    "automatisierung",
+    "fachkraefte",
+]
+# How likely each region's respondents name a topic: the bridge shows the difference.
+NEED_WEIGHTS = {"suedwestfalen": [5, 3, 6, 8, 4], "dortmund": [3, 4, 2, 5, 3]}
+OFFER_WEIGHTS = {"suedwestfalen": [1, 1, 2, 5, 3], "dortmund": [6, 5, 5, 2, 2]}
+
+
+def _topic_names(session: SessionLike) -> dict[str, Topic]:
+    return {t.slug: t for t in session.scalars(select(Topic))}
+
+
+def build_demo_survey(session: SessionLike) -> Survey:
+    topics = _topic_names(session)
+    survey = Survey(
+        title={"de": TITLE, "en": "Needs and offers 2026"},
+        intro={
+            "de": "Was braucht Ihre Organisation, was können Sie anbieten?",
+            "en": "What does your organisation need, what can it offer?",
+        },
+        opens_at=utcnow() - timedelta(days=60),
+        closes_at=utcnow() - timedelta(days=2),
+        public_key=new_public_key(),
+    )
+    need = Question(
+        kind="single",
+        position=0,
+        required=True,
+        text={
+            "de": "Welches Thema ist für Sie gerade am dringendsten?",
+            "en": "Which topic is most pressing for you now?",
+        },
+    )
+    for index, slug in enumerate(NEEDS):
+        need.options.append(
+            Option(
+                position=index,
+                topic_id=topics[slug].id,
+                kind="need",
+                label={"de": topics[slug].name, "en": topics[slug].name_en},
+            )
+        )
+    offer = Question(
+        kind="multiple",
+        position=1,
+        max_choices=3,
+        text={
+            "de": "Wozu können Sie anderen etwas anbieten?",
+            "en": "What can you offer to others?",
+        },
+    )
+    for index, slug in enumerate(OFFERS):
+        offer.options.append(
+            Option(
+                position=index,
+                topic_id=topics[slug].id,
+                kind="offer",
+                label={"de": topics[slug].name, "en": topics[slug].name_en},
+            )
+        )
+    likert = Question(
+        kind="likert",
+        position=2,
+        text={
+            "de": "Kooperation über die Regionsgrenze hinweg lohnt sich.",
+            "en": "Cooperating across the regional border pays off.",
+        },
+        scale_labels={
+            "de": ["trifft gar nicht zu", "trifft voll zu"],
+            "en": ["strongly disagree", "strongly agree"],
+        },
+    )
+    nps = Question(
+        kind="nps",
+        position=3,
+        text={
+            "de": "Wie wahrscheinlich empfehlen Sie den Newsletter weiter?",
+            "en": "How likely are you to recommend the newsletter?",
+        },
+        scale_labels={
+            "de": ["unwahrscheinlich", "sehr wahrscheinlich"],
+            "en": ["not likely", "very likely"],
+        },
+    )
+    text = Question(
+        kind="text",
+        position=4,
+        text={"de": "Was sollten wir noch wissen?", "en": "Anything else?"},
+    )
+    survey.questions = [need, offer, likert, nps, text]
+    session.add(survey)
+    session.flush()
+    return survey
+
+
+def seed_demo_survey(session: SessionLike) -> None:
+    """Create the demo survey and its answers once."""
+    if session.scalar(select(Survey).where(Survey.title["de"].as_string() == TITLE)):
+        return
+    if not _topic_names(session):
+        return
+    survey = build_demo_survey(session)
+    rng = random.Random(7)  # noqa: S311 - demo data
+    people = list(
+        session.scalars(
+            select(Subscriber).where(Subscriber.status == SubscriberStatus.ACTIVE)
+        )
+    )
+    need, offer, likert, nps, text = survey.questions
+    for person in people:
+        if rng.random() > 0.8:
+            continue
+        slug = person.region.slug
+        response = Response(
+            survey_id=survey.id,
+            subscriber_id=person.id,
+            source="mail",
+            region_id=person.region_id,
+            org_type=person.org_type,
+            district_id=person.district_id,
+            sector=person.sector,
+            size=person.size,
+            contact_consent=rng.random() < 0.25,
+        )
+        chosen_need = rng.choices(need.options, weights=NEED_WEIGHTS[slug])[0]
+        response.answers.append(Answer(question_id=need.id, option_id=chosen_need.id))
+        offered = {
+            rng.choices(offer.options, weights=OFFER_WEIGHTS[slug])[0].id
+            for _ in range(rng.randint(0, 3))
+        }
+        response.answers.extend(
+            Answer(question_id=offer.id, option_id=o) for o in offered
+        )
+        base = 4 if slug == "dortmund" else 3
+        response.answers.append(
+            Answer(
+                question_id=likert.id, value=max(1, min(5, base + rng.randint(-2, 1)))
+            )
+        )
+        response.answers.append(
+            Answer(question_id=nps.id, value=rng.choice(range(3, 11)))
+        )
+        if rng.random() < 0.1:
+            response.answers.append(
+                Answer(question_id=text.id, text="Mehr Veranstaltungen vor Ort, bitte.")
+            )
+        session.add(response)
+    session.flush()

@@ -1,0 +1,178 @@
+"""Surveys, their questions and options, and the responses (one per subscriber)."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Model, UTCDateTime, utcnow
+from core.models import Region
+
+
+class QuestionKind(enum.StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    LIKERT = "likert"
+    NPS = "nps"
+    TEXT = "text"
+
+
+class OptionKind(enum.StrEnum):
+    NEED = "need"
+    OFFER = "offer"
+
+
+def translated(value: dict | None, language: str) -> str:
+    """The text in the language, else German."""
+    value = value or {}
+    return str(value.get(language) or value.get("de") or "")
+
+
+class Survey(Model):
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    title: Mapped[dict] = mapped_column(JSON, default=dict)
+    intro: Mapped[dict] = mapped_column(JSON, default=dict)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The secret part of the public link for people who are not subscribed.
+    public_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    region: Mapped[Region | None] = relationship()
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="survey",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+    )
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        started = self.opens_at is None or self.opens_at <= now
+        return started and (self.closes_at is None or now < self.closes_at)
+
+    def title_for(self, language: str) -> str:
+        return translated(self.title, language)
+
+
+class Question(Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[dict] = mapped_column(JSON, default=dict)
+    required: Mapped[bool] = mapped_column(default=False)
+    max_choices: Mapped[int | None]
+    # Likert: labels of both ends, per language {"de": ["gar nicht", "sehr"], …}
+    scale_labels: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    survey: Mapped[Survey] = relationship(back_populates="questions")
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="question",
+        order_by="Option.position",
+        cascade="all, delete-orphan",
+    )
+
+    def text_for(self, language: str) -> str:
+        return translated(self.text, language)
+
+    def scale(self) -> list[int]:
+        """The values a scale question allows."""
+        if self.kind == QuestionKind.LIKERT:
+            return [1, 2, 3, 4, 5]
+        if self.kind == QuestionKind.NPS:
+            return list(range(11))
+        return []
+
+
+class Option(Model):
+    """A choice with a stable id: analyses count ids, never labels."""
+
+    __tablename__ = "options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[dict] = mapped_column(JSON, default=dict)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
+    kind: Mapped[str | None] = mapped_column(String(10))  # need, offer or none
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+    def label_for(self, language: str) -> str:
+        return translated(self.label, language)
+
+
+class Response(Model):
+    """One per subscriber and survey (changeable until it closes), or anonymous from
+    the public link. The snapshot keeps coarse attributes as they were when answering,
+    so the answer stays when the person is erased."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("survey_id", "subscriber_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    subscriber_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="SET NULL"), index=True
+    )
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    source: Mapped[str] = mapped_column(String(10), default="mail")  # mail, public
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    org_type: Mapped[str | None] = mapped_column(String(20))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    sector: Mapped[str] = mapped_column(String(80), default="")
+    size: Mapped[str] = mapped_column(String(20), default="")
+    # "Kontaktwunsch": may a manager put this person in touch (by name)?
+    contact_consent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Model):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    option_id: Mapped[int | None] = mapped_column(
+        ForeignKey("options.id", ondelete="CASCADE")
+    )
+    value: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Click(Model):
+    """An unverified click on an answer button in a mail: counted, not tied to anyone
+    (scanners click too; no personal click tracking without consent)."""
+
+    __tablename__ = "survey_clicks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    option_id: Mapped[int | None] = mapped_column(
+        ForeignKey("options.id", ondelete="CASCADE")
+    )
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,44 @@
+"""A subscriber answers a survey from the newsletter in Chromium: the clicked answer
+is preselected, one press saves it, the remaining questions follow, then thanks."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from core.db import db
+from newsletter.outbox import dispatch_due
+from newsletter.sending import Sender
+from surveys.models import Response
+from tests.browser.conftest import screenshot
+from tests.newsletter.helpers import html_of
+from tests.newsletter.sending_helpers import audience
+from tests.surveys.helpers import open_survey, survey_campaign
+
+pytestmark = pytest.mark.browser
+
+
+def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
+    audience(app, 1)
+    survey_campaign(app, open_survey(app))
+    with app.app_context():
+        dispatch_due(db.session)
+        Sender(app, "browser").run(budget_seconds=30)
+    html = html_of(smtp_server.messages[0])
+    link = re.findall(r'href="https?://[^/"]+(/umfrage/[^"]+)"', html)[1]
+    page.goto(live_server + link.replace("&amp;", "&"))
+    assert page.get_by_label("KI und Daten").is_checked()
+    screenshot(page, "survey-first-question")
+    with app.app_context():
+        assert db.session.scalar(select(Response)) is None
+    page.get_by_role("button", name="Senden").click()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_label("Was noch?").fill("Gern mehr Termine in Siegen.")
+    page.get_by_label("Ja, die regionalen Agenturen dürfen").check()
+    screenshot(page, "survey-rest")
+    page.get_by_role("button", name="Senden").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Danke für Ihre Antwort"
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert len(response.answers) == 3
+        assert response.contact_consent

@@ -1,0 +1,232 @@
+"""Answering from the newsletter: a click only shows, a POST saves, the last answer
+wins, nobody can answer for someone else, closed is closed."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from core.db import db, utcnow
+from newsletter.erasure import erase
+from newsletter.models import Subscriber
+from newsletter.outbox import dispatch_due
+from newsletter.sending import Sender
+from surveys.models import Answer, Click, Option, Response, Survey
+from tests.conftest import csrf_token
+from tests.newsletter.helpers import html_of
+from tests.newsletter.sending_helpers import audience
+from tests.surveys.helpers import open_survey, survey_campaign
+
+
+def send_survey_mail(app, smtp_server, people=2):
+    audience(app, people)
+    survey_id = open_survey(app)
+    survey_campaign(app, survey_id)
+    with app.app_context():
+        dispatch_due(db.session)
+        Sender(app, "survey-test").run(budget_seconds=30)
+        options = list(db.session.scalars(select(Option).order_by(Option.id)))
+    mails = {r.envelope_to[0]: r.message for r in smtp_server.handler.received}
+    return survey_id, options, mails
+
+
+def button_links(mail) -> list[str]:
+    return re.findall(r'href="https?://[^/"]+(/umfrage/[^"]+)"', html_of(mail))
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_click_only_shows_and_the_post_saves(app, client, smtp_server):
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    links = button_links(mails["person0@example.org"])
+    assert len(links) == 2  # one button per answer of the first question
+    second = next(link for link in links if f"o={options[1].id}" in link)
+
+    page = client.get(second.replace("&amp;", "&"))  # what a mail scanner does too
+    client.head(second.replace("&amp;", "&"))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(rf'value="{options[1].id}"\s+checked', html)
+    assert "Senden" in html
+    assert count(app, Response) == 0  # a GET never answers
+    assert count(app, Click) == 1  # counted once, tied to nobody
+    with app.app_context():
+        assert db.session.scalar(select(Click.option_id)) == options[1].id
+
+    path = second.split("?")[0]
+    saved = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(html),
+            "step": "first",
+            f"q{options[1].question_id}": str(options[1].id),
+        },
+    )
+    assert saved.status_code == 302
+    assert "step=rest" in saved.headers["Location"]
+    rest = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Kooperation lohnt sich." in rest
+    with app.app_context():
+        questions = db.session.get(Survey, survey_id).questions
+        response = db.session.scalar(select(Response))
+        person = db.session.get(Subscriber, response.subscriber_id)
+        assert person.email == "person0@example.org"
+        assert response.region_id == person.region_id  # the snapshot
+    client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(rest),
+            "step": "rest",
+            f"q{questions[1].id}": "4",
+            f"q{questions[2].id}": "Mehr Termine",
+            "contact": "yes",
+        },
+    )
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        assert response.contact_consent is True
+        assert {(a.option_id, a.value, a.text) for a in response.answers} == {
+            (options[1].id, None, None),
+            (None, 4, None),
+            (None, None, "Mehr Termine"),
+        }
+
+
+def answer_first(client, link, option):
+    path = link.split("?")[0]
+    html = client.get(path).get_data(as_text=True)
+    return client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(html),
+            "step": "first",
+            f"q{option.question_id}": str(option.id),
+        },
+    )
+
+
+def test_answering_again_changes_the_answer(app, client, smtp_server):
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0]
+    answer_first(client, link, options[0])
+    answer_first(client, link, options[1])
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+        assert list(db.session.scalars(select(Answer.option_id))) == [options[1].id]
+
+
+def test_a_forwarded_link_changes_only_its_own_recipients_answer(
+    app, client, smtp_server
+):
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    mine = button_links(mails["person0@example.org"])[0]
+    forwarded = button_links(mails["person1@example.org"])[0]
+    answer_first(client, mine, options[0])
+    answer_first(app.test_client(), forwarded, options[1])
+    with app.app_context():
+        by_person = {
+            db.session.get(Subscriber, r.subscriber_id).email: [
+                a.option_id for a in r.answers
+            ]
+            for r in db.session.scalars(select(Response))
+        }
+    assert by_person == {
+        "person0@example.org": [options[0].id],
+        "person1@example.org": [options[1].id],
+    }
+
+
+def test_tampered_and_foreign_links_get_a_clear_page(app, client, smtp_server):
+    survey_id, _options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    tampered = client.get(link[:-4] + "AAAA")
+    assert tampered.status_code == 400
+    assert "Dieser Link funktioniert nicht" in tampered.get_data(as_text=True)
+    other_survey = open_survey(app)
+    foreign = client.get(
+        link.replace(f"/umfrage/{survey_id}/", f"/umfrage/{other_survey}/")
+    )
+    assert foreign.status_code == 400
+
+
+def test_a_closed_survey_refuses_answers_and_shows_the_persons_own(
+    app, client, smtp_server
+):
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0]
+    answer_first(client, link, options[0])
+    page = client.get(link.split("?")[0]).get_data(as_text=True)
+    with app.app_context():
+        db.session.get(Survey, survey_id).closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    closed = client.get(link.split("?")[0]).get_data(as_text=True)
+    assert "Diese Umfrage ist beendet" in closed
+    assert "Fachkräfte" in closed  # their own answer
+    client.post(
+        link.split("?")[0],
+        data={
+            "csrf_token": csrf_token(page),
+            "step": "first",
+            f"q{options[1].question_id}": str(options[1].id),
+        },
+    )
+    with app.app_context():
+        assert list(db.session.scalars(select(Answer.option_id))) == [options[0].id]
+
+
+def test_a_missing_required_answer_gets_a_message_in_german(app, client, smtp_server):
+    _sid, _options, mails = send_survey_mail(app, smtp_server)
+    path = button_links(mails["person0@example.org"])[0].split("?")[0]
+    html = client.get(path).get_data(as_text=True)
+    response = client.post(path, data={"csrf_token": csrf_token(html), "step": "first"})
+    assert "Bitte beantworten Sie diese Frage." in response.get_data(as_text=True)
+    assert count(app, Response) == 0
+
+
+def test_erasure_keeps_the_anonymous_answer(app, client, smtp_server):
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    answer_first(client, button_links(mails["person0@example.org"])[0], options[0])
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        person = db.session.get(Subscriber, response.subscriber_id)
+        region = person.region_id
+        erase(db.session, person, app.config["SECRET_KEY"])
+        db.session.commit()
+        response = db.session.scalar(select(Response))
+        assert response.region_id == region
+        assert db.session.get(Subscriber, response.subscriber_id).email is None
+
+
+def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
+    survey_id = open_survey(app)
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        key, first = survey.public_key, survey.questions[0]
+        option = first.options[0].id
+    assert client.get(f"/umfrage/{survey_id}/offen/wrong").status_code == 404
+    page = client.get(f"/umfrage/{survey_id}/offen/{key}").get_data(as_text=True)
+    client.post(
+        f"/umfrage/{survey_id}/offen/{key}",
+        data={
+            "csrf_token": csrf_token(page),
+            f"q{first.id}": str(option),
+            "region_id": "1",
+            "org_type": "startup",
+        },
+    )
+    client.post(
+        f"/umfrage/{survey_id}/offen/{key}",
+        data={
+            "csrf_token": csrf_token(page),
+            f"q{first.id}": str(option),
+            "website": "http://spam.example",
+        },
+    )
+    with app.app_context():
+        responses = list(db.session.scalars(select(Response)))
+    assert [(r.source, r.subscriber_id, r.org_type) for r in responses] == [
+        ("public", None, "startup")
+    ]

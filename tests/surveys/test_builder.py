@@ -1,0 +1,65 @@
+"""Managers build a survey over HTTP; another region's manager cannot see it."""
+
+from sqlalchemy import select
+
+from core.db import db
+from core.models import Role
+from surveys.models import Survey
+from tests.conftest import csrf_token
+
+
+def test_manager_builds_a_survey_with_a_question_and_answers(app, client, login_as):
+    login_as(Role.MANAGER, "suedwestfalen")
+    page = client.get("/surveys").get_data(as_text=True)
+    created = client.post(
+        "/surveys", data={"csrf_token": csrf_token(page), "title": "Fachkräfte 2027"}
+    )
+    location = created.headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    client.post(
+        f"{location}/questions", data={"csrf_token": csrf_token(page), "kind": "single"}
+    )
+    with app.app_context():
+        survey = db.session.scalar(select(Survey))
+        question_id = survey.questions[0].id
+    url = f"{location}/questions/{question_id}"
+    empty = client.post(
+        url,
+        data={"csrf_token": csrf_token(page), "action": "save", "text_de": ""},
+        follow_redirects=True,
+    )
+    assert "Der deutsche Fragetext ist erforderlich." in empty.get_data(as_text=True)
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            "action": "save",
+            "text_de": "Suchen Sie Fachkräfte?",
+            "required": "y",
+        },
+    )
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            "action": "add_option",
+            "option_de": "Ja, dringend",
+            "option_kind": "need",
+        },
+    )
+    with app.app_context():
+        question = db.session.scalar(select(Survey)).questions[0]
+        assert question.text == {"de": "Suchen Sie Fachkräfte?"}
+        assert [(o.label["de"], o.kind) for o in question.options] == [
+            ("Ja, dringend", "need")
+        ]
+
+
+def test_another_regions_manager_gets_404(app, client, login_as, make_user):
+    from tests.conftest import login
+    from tests.surveys.helpers import open_survey
+
+    survey_id = open_survey(app, region_slug="dortmund")
+    other = app.test_client()
+    login(other, make_user(Role.MANAGER, "suedwestfalen").email)
+    assert other.get(f"/surveys/{survey_id}").status_code == 404
