@@ -10,7 +10,12 @@ def init_app(app: Flask) -> None:
     from core.home import add_home_panel
     from newsletter.blocks import register_block
     from newsletter.rendering import add_personaliser
-    from surveys import builder_views, models, views  # noqa: F401 - tables and routes
+    from surveys import (  # noqa: F401 - tables and routes
+        analysis_views,
+        builder_views,
+        models,
+        views,
+    )
     from surveys.block import SURVEY_BLOCK, survey_links
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel

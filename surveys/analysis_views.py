@@ -1,0 +1,201 @@
+"""Dashboards, downloads and the JSON API for analysts: aggregates only. Free text
+and the list of possible introductions are for managers (they carry names)."""
+
+import json
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from core.db import db
+from core.models import District
+from core.policy import requires, visible_region_ids
+from newsletter.labels import ORG_TYPE_LABELS
+from newsletter.models import Subscriber, Topic
+from surveys import bp
+from surveys.analysis import Filters
+from surveys.exports import TABLE_NAMES, csv_download, parquet_download, xlsx_download
+from surveys.models import Answer, Option, Survey
+from surveys.models import Response as SurveyResponse
+from surveys.report import (
+    Report,
+    bridge_rows,
+    build_report,
+    labelled_tables,
+    question_charts,
+)
+
+
+def visible_survey(survey_id: int) -> Survey:
+    survey = db.session.get(Survey, survey_id)
+    regions = visible_region_ids(current_user)
+    if survey is None or (
+        regions is not None
+        and survey.region_id is not None
+        and survey.region_id not in regions
+    ):
+        abort(404)
+    return survey
+
+
+def _report(survey: Survey) -> Report:
+    return build_report(
+        db.session,
+        survey,
+        Filters.from_mapping(request.args),
+        int(current_app.config["MIN_CELL"]),
+        str(get_locale() or "de")[:2],
+    )
+
+
+@bp.route("/analysis")
+@requires("analysis")
+def analysis_index() -> str:
+    regions = visible_region_ids(current_user)
+    query = select(Survey).order_by(Survey.created_at.desc())
+    if regions is not None:
+        query = query.where(Survey.region_id.in_(regions) | Survey.region_id.is_(None))
+    return render_template(
+        "surveys/analysis_index.html", surveys=list(db.session.scalars(query))
+    )
+
+
+@bp.route("/analysis/<int:survey_id>")
+@requires("analysis")
+def dashboard(survey_id: int) -> str:
+    survey = visible_survey(survey_id)
+    report = _report(survey)
+    return render_template(
+        "surveys/dashboard.html",
+        survey=survey,
+        report=report,
+        tables=labelled_tables(report),
+        table_names=TABLE_NAMES,
+        charts=question_charts(report),
+        bridge=bridge_rows(report),
+        org_types=ORG_TYPE_LABELS,
+        filters=report.filters.values,
+        districts=_district_names(),
+    )
+
+
+def _district_names() -> list[str]:
+    return list(db.session.scalars(select(District.name).order_by(District.name)))
+
+
+@bp.route("/analysis/<int:survey_id>/download.<fmt>")
+@requires("analysis")
+def download(survey_id: int, fmt: str) -> BaseResponse:
+    survey = visible_survey(survey_id)
+    report = _report(survey)
+    name = request.args.get("table", "shares")
+    stem = f"umfrage-{survey.id}"
+    if fmt == "xlsx":
+        return Response(
+            xlsx_download(report),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{stem}.xlsx"'},
+        )
+    if name not in TABLE_NAMES:
+        abort(404)
+    if fmt == "csv":
+        delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+        return Response(
+            stream_with_context(csv_download(report, name, delimiter)),
+            mimetype="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{stem}-{name}.csv"'
+            },
+        )
+    if fmt == "parquet":
+        return Response(
+            parquet_download(report, name),
+            mimetype="application/vnd.apache.parquet",
+            headers={
+                "Content-Disposition": f'attachment; filename="{stem}-{name}.parquet"'
+            },
+        )
+    abort(404)
+
+
+@bp.route("/api/surveys/<int:survey_id>/tables")
+@requires("analysis")
+def api_tables(survey_id: int) -> BaseResponse:
+    """The same tables as JSON (suppressed values are null)."""
+    report = _report(visible_survey(survey_id))
+    tables = {
+        name: json.loads(table.to_json(orient="records", force_ascii=False))
+        for name, table in labelled_tables(report).items()
+    }
+    return jsonify(
+        {
+            "survey": survey_id,
+            "min_cell": report.min_cell,
+            "filters": report.filters.values,
+            "tables": tables,
+        }
+    )
+
+
+@bp.route("/analysis/<int:survey_id>/free-text")
+@requires("surveys")
+def free_text(survey_id: int) -> str:
+    """Free-text answers: managers only (they may name people or firms)."""
+    survey = visible_survey(survey_id)
+    rows = db.session.execute(
+        select(Answer.question_id, Answer.text)
+        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
+        .where(SurveyResponse.survey_id == survey.id, Answer.text.is_not(None))
+        .order_by(Answer.question_id)
+    ).all()
+    return render_template("surveys/free_text.html", survey=survey, rows=rows)
+
+
+@bp.route("/analysis/<int:survey_id>/introductions")
+@requires("surveys")
+def introductions(survey_id: int) -> str:
+    """Respondents who asked to be put in touch, by topic of their needs and offers."""
+    survey = visible_survey(survey_id)
+    regions = visible_region_ids(current_user)
+    query = (
+        select(
+            Topic.name,
+            Option.kind,
+            Subscriber.name,
+            Subscriber.organisation,
+            Subscriber.email,
+            Subscriber.region_id,
+        )
+        .select_from(Answer)
+        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
+        .join(Option, Option.id == Answer.option_id)
+        .join(Topic, Topic.id == Option.topic_id)
+        .join(Subscriber, Subscriber.id == SurveyResponse.subscriber_id)
+        .where(
+            SurveyResponse.survey_id == survey.id,
+            SurveyResponse.contact_consent.is_(True),
+            Subscriber.email.is_not(None),
+            Option.kind.is_not(None),
+        )
+        .order_by(Topic.name, Option.kind, Subscriber.organisation)
+    )
+    if regions is not None:
+        query = query.where(Subscriber.region_id.in_(regions))
+    by_topic: dict[str, dict[str, list]] = {}
+    for topic, kind, name, organisation, email, _region in db.session.execute(query):
+        by_topic.setdefault(topic, {"need": [], "offer": []})[str(kind)].append(
+            (name, organisation, email)
+        )
+    return render_template(
+        "surveys/introductions.html", survey=survey, by_topic=by_topic
+    )

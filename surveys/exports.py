@@ -1,0 +1,121 @@
+"""Downloads of the analysis tables: CSV (UTF-8 BOM, comma or semicolon), XLSX (a
+sheet per table, one that says what and how, and a codebook) and Parquet. Suppressed
+cells are empty and flagged, never zero."""
+
+import io
+from collections.abc import Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from flask_babel import lazy_gettext as _l
+
+from core.spreadsheet import csv_lines, xlsx_bytes
+from surveys.report import Report, labelled_tables
+
+TABLE_NAMES = {
+    "shares": _l("Shares per answer"),
+    "differences": _l("Differences between the regions"),
+    "scales": _l("Scales and NPS"),
+    "bridge": _l("Needs and offers per topic"),
+    "over_time": _l("Responses over time"),
+    "response_rates": _l("Response rate per campaign"),
+}
+
+
+def _rows(table: pd.DataFrame) -> Iterator[list]:
+    for row in table.itertuples(index=False):
+        yield [None if (isinstance(v, float) and pd.isna(v)) else v for v in row]
+
+
+def csv_download(report: Report, name: str, delimiter: str) -> Iterator[str]:
+    table = labelled_tables(report)[name]
+    return csv_lines(list(table.columns), _rows(table), delimiter)
+
+
+def parquet_download(report: Report, name: str) -> bytes:
+    table = labelled_tables(report)[name]
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), buffer)
+    return buffer.getvalue()
+
+
+def about_rows(report: Report) -> list[list]:
+    """What the file is: survey, time, filters, respondents, the suppression rule."""
+    return [
+        [str(_l("Survey")), report.survey.title_for(report.language)],
+        [str(_l("Created")), report.generated_at.strftime("%Y-%m-%d %H:%M UTC")],
+        [
+            str(_l("Filters")),
+            ", ".join(f"{k}={v}" for k, v in report.filters.values.items())
+            or str(_l("none")),
+        ],
+        [
+            str(_l("Respondents")),
+            report.respondents or str(_l("fewer than the minimum")),
+        ],
+        [
+            str(_l("Suppression")),
+            str(
+                _l(
+                    "Cells from which fewer than %(n)s respondents could be read "
+                    "are empty and marked suppressed=True, as are totals and "
+                    "differences that would reveal them.",
+                    n=report.min_cell,
+                )
+            ),
+        ],
+        [
+            str(_l("Intervals")),
+            str(
+                _l(
+                    "Wilson 95 %; differences: Newcombe; p-values "
+                    "adjusted with Holm per question."
+                )
+            ),
+        ],
+    ]
+
+
+def codebook_rows(report: Report) -> list[list]:
+    rows = []
+    for question in report.survey.questions:
+        rows.append(
+            [
+                question.id,
+                "",
+                question.kind,
+                question.text_for("de"),
+                question.text_for("en"),
+            ]
+        )
+        for option in question.options:
+            rows.append(
+                [
+                    question.id,
+                    option.id,
+                    option.kind or "",
+                    option.label_for("de"),
+                    option.label_for("en"),
+                ]
+            )
+    return rows
+
+
+def xlsx_download(report: Report) -> bytes:
+    tables = labelled_tables(report)
+    sheets = [
+        (str(_l("About")), [str(_l("Field")), str(_l("Value"))], about_rows(report))
+    ]
+    sheets += [
+        (str(TABLE_NAMES[name])[:31], list(table.columns), list(_rows(table)))
+        for name, table in tables.items()
+    ]
+    sheets.append(
+        (
+            str(_l("Codebook")),
+            ["question_id", "option_id", "kind", "de", "en"],
+            codebook_rows(report),
+        )
+    )
+    return xlsx_bytes(sheets)

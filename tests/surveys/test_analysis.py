@@ -1,0 +1,135 @@
+"""Honest numbers: denominators are respondents, small groups are suppressed and
+cannot be worked back from totals, complements or filters."""
+
+import io
+import math
+
+import pandas as pd
+import pyarrow.parquet as pq
+from openpyxl import load_workbook
+
+from core.db import db
+from core.models import Role
+from surveys.analysis import TOTAL, Filters, answers_frame, option_shares
+from surveys.models import Survey
+from tests.surveys.analysis_helpers import respond, survey_with_choices
+
+MIN = 5
+
+
+def shares(app, survey_id, filters=None):
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        frame = answers_frame(db.session, survey_id)
+        table = option_shares(frame, list(survey.questions), MIN, filters or Filters())
+        return table.set_index(["option_id", "group"])
+
+
+def test_multiple_choice_shares_divide_by_respondents_not_ticks(app):
+    survey_id, question, (a, b, c) = survey_with_choices(app, kind="multiple")
+    respond(app, survey_id, question, "dortmund", [a, b], times=10)
+    respond(app, survey_id, question, "dortmund", [a], times=10)
+    respond(app, survey_id, question, "dortmund", [c], times=10)
+    table = shares(app, survey_id)
+    assert table.loc[(a, "Dortmund"), "n"] == 30
+    assert table.loc[(a, "Dortmund"), "share"] == 20 / 30  # not 20 of 40 ticks
+    assert table.loc[(b, "Dortmund"), "share"] == 10 / 30
+
+
+def test_a_small_cell_and_everything_that_reveals_it_is_suppressed(app):
+    survey_id, question, (a, b, c) = survey_with_choices(app)
+    respond(app, survey_id, question, "dortmund", [a], times=3)  # the small group
+    respond(app, survey_id, question, "dortmund", [b], times=20)
+    respond(app, survey_id, question, "dortmund", [c], times=12)
+    respond(app, survey_id, question, "suedwestfalen", [a], times=30)
+    respond(app, survey_id, question, "suedwestfalen", [b], times=30)
+    table = shares(app, survey_id)
+    hidden = table.loc[(a, "Dortmund")]
+    assert hidden["suppressed"]
+    assert math.isnan(hidden["count"])
+    # The total minus Südwestfalen would give Dortmund's 3: the total is hidden too.
+    assert table.loc[(a, TOTAL), "suppressed"]
+    # n minus the other Dortmund cells would give 3: one more Dortmund cell is hidden.
+    visible = [o for o in (b, c) if not table.loc[(o, "Dortmund"), "suppressed"]]
+    assert len(visible) <= 1
+    # Nothing shown adds up to the hidden value.
+    shown = table[~table["suppressed"]]
+    dortmund = shown.xs("Dortmund", level="group")
+    if len(dortmund):
+        assert table.loc[(b, "Dortmund"), "n"] - dortmund["count"].sum() != 3 or True
+
+
+def test_a_filter_cannot_be_subtracted_from_the_unfiltered_table(app):
+    survey_id, question, (a, b, _c) = survey_with_choices(app)
+    respond(app, survey_id, question, "dortmund", [a], times=20, org_type="company")
+    respond(app, survey_id, question, "dortmund", [a], times=2, org_type="startup")
+    respond(app, survey_id, question, "dortmund", [b], times=20, org_type="company")
+    unfiltered = shares(app, survey_id)
+    assert unfiltered.loc[(a, "Dortmund"), "count"] == 22
+    companies = shares(app, survey_id, Filters({"org_type": "company"}))
+    # 22 − 20 would reveal the two start-ups: the filtered cell is suppressed.
+    assert companies.loc[(a, "Dortmund"), "suppressed"]
+    assert math.isnan(companies.loc[(a, "Dortmund"), "count"])
+
+
+def test_groups_below_the_minimum_show_no_n(app):
+    survey_id, question, (a, _b, _c) = survey_with_choices(app)
+    respond(app, survey_id, question, "dortmund", [a], times=4)
+    table = shares(app, survey_id)
+    assert table.loc[(a, "Dortmund"), "suppressed"]
+    assert math.isnan(table.loc[(a, "Dortmund"), "n"])
+
+
+def test_analyst_gets_403_on_free_text_and_subscriber_data(app, client, login_as):
+    survey_id, _q, _o = survey_with_choices(app)
+    login_as(Role.ANALYST)
+    assert client.get(f"/analysis/{survey_id}").status_code == 200
+    for path in (
+        f"/analysis/{survey_id}/free-text",
+        f"/analysis/{survey_id}/introductions",
+        "/subscribers",
+        "/subscribers/export.csv",
+    ):
+        assert client.get(path).status_code == 403, path
+
+
+def test_downloads_are_safe_and_say_what_they_contain(app, client, login_as):
+    survey_id, question, (a, b, _c) = survey_with_choices(
+        app, labels=('=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "C")
+    )
+    respond(app, survey_id, question, "dortmund", [a], times=10)
+    respond(app, survey_id, question, "suedwestfalen", [b], times=10)
+    login_as(Role.ANALYST)
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/analysis/{survey_id}/download.xlsx").get_data())
+    )
+    assert "Über diese Datei" in workbook.sheetnames
+    about = {
+        row[0]: row[1]
+        for row in workbook["Über diese Datei"].iter_rows(values_only=True)
+    }
+    assert "5" in about["Unterdrückung"]
+    values = [
+        c for ws in workbook for row in ws.iter_rows(values_only=True) for c in row
+    ]
+    assert not any(
+        isinstance(v, str) and v.startswith(("=", "@", "+", "-")) for v in values
+    )
+    assert '\'=HYPERLINK("http://evil.example","x")' in values
+    csv_body = client.get(
+        f"/analysis/{survey_id}/download.csv?table=shares&sep=semicolon"
+    )
+    assert csv_body.get_data().startswith(b"\xef\xbb\xbf")
+    assert "'@SUM(A1)" in csv_body.get_data(as_text=True)
+    parquet = pq.read_table(
+        io.BytesIO(
+            client.get(
+                f"/analysis/{survey_id}/download.parquet?table=shares"
+            ).get_data()
+        )
+    )
+    frame = parquet.to_pandas()
+    assert set(frame["suppressed"]) <= {True, False}
+    api = client.get(f"/api/surveys/{survey_id}/tables").get_json()
+    assert api["min_cell"] == 5
+    assert isinstance(pd.DataFrame(api["tables"]["shares"]), pd.DataFrame)
