@@ -88,8 +88,9 @@ def _groups(frame: pd.DataFrame) -> list[str]:
 
 def respondents(frame: pd.DataFrame) -> pd.DataFrame:
     """Respondents per question and group (and total): the denominators."""
-    by_group = frame.groupby(["question_id", "group"])["response_id"].nunique()
-    total = frame.groupby("question_id")["response_id"].nunique()
+    people = frame.drop_duplicates(["question_id", "response_id"])
+    by_group = people.groupby(["question_id", "group"], observed=True).size()
+    total = people.groupby("question_id").size()
     total.index = pd.MultiIndex.from_arrays(
         [total.index, [TOTAL] * len(total)], names=["question_id", "group"]
     )
@@ -137,20 +138,19 @@ def option_shares(
         option_counts(frame), on=["question_id", "option_id", "group"], how="left"
     )
     table[["n", "count"]] = table[["n", "count"]].fillna(0).astype(int)
-    # What the same cells are without the filter: the difference must not be small.
-    unfiltered = skeleton.merge(
-        respondents(full), on=["question_id", "group"], how="left"
-    )
-    unfiltered = unfiltered.merge(
-        option_counts(full), on=["question_id", "option_id", "group"], how="left"
-    )
-    unfiltered[["n", "count"]] = unfiltered[["n", "count"]].fillna(0).astype(int)
     table["suppressed"] = (
         (table["n"] < min_cell)
         | _is_small(table["count"], min_cell)
         | _is_small(table["n"] - table["count"], min_cell)
     )
     if filters.values:
+        # The same cells without the filter: the difference must not be small either.
+        unfiltered = skeleton.merge(
+            respondents(full), on=["question_id", "group"], how="left"
+        ).merge(
+            option_counts(full), on=["question_id", "option_id", "group"], how="left"
+        )
+        unfiltered[["n", "count"]] = unfiltered[["n", "count"]].fillna(0).astype(int)
         table["suppressed"] |= _is_small(unfiltered["n"] - table["n"], min_cell)
         table["suppressed"] |= _is_small(unfiltered["count"] - table["count"], min_cell)
     table = _secondary_suppression(table, {q.id for q in choice if q.kind == "single"})
