@@ -19,9 +19,11 @@ def init_app(app: Flask) -> None:
     from surveys.block import SURVEY_BLOCK, survey_links
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
+    from surveys.results_block import RESULTS_BLOCK
 
     app.register_blueprint(bp)
     register_block(app, SURVEY_BLOCK)
+    register_block(app, RESULTS_BLOCK)
     add_personaliser(app, survey_links)
     add_home_panel(app, survey_panel)
     app.extensions.setdefault("demo_seeders", []).append(seed_demo_survey)

@@ -230,3 +230,30 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
     assert [(r.source, r.subscriber_id, r.org_type) for r in responses] == [
         ("public", None, "startup")
     ]
+
+
+def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server):
+    from newsletter.rendering import compile_campaign
+    from tests.newsletter.campaign_helpers import make_campaign
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        survey_id = db.session.scalar(select(Survey.id))
+    campaign_id = make_campaign(
+        app,
+        blocks=[
+            {
+                "id": "r",
+                "type": "survey_results",
+                "survey": str(survey_id),
+                "heading": "",
+            },
+        ],
+    )
+    with app.app_context():
+        from newsletter.campaign_models import Campaign
+
+        compiled = compile_campaign(db.session.get(Campaign, campaign_id), "de")
+    assert "Bedarfe und Angebote 2026" in compiled.html
+    assert "Südwestfalen" in compiled.text
+    assert "Dortmund" in compiled.text
