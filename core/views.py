@@ -70,6 +70,13 @@ def home() -> str:
     return render_template("core/home.html", panels=panels_for(current_user))
 
 
+@bp.route("/healthz")
+@public
+def health() -> Response:
+    """For load balancers and uptime checks: the app answers (nothing else is read)."""
+    return Response("ok", mimetype="text/plain")
+
+
 @bp.route("/language", methods=["POST"])
 @public
 def set_language() -> Response:
