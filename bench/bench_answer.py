@@ -34,27 +34,49 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
     from surveys.answering import answer_token
     from tests.surveys.helpers import open_survey
 
-    app = create_app({**{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-                      "SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET})
+    app = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": database,
+            "SECRET_KEY": SECRET,
+        }
+    )
     with app.app_context():
         db.create_all()
         ensure_regions(db.session)
         from newsletter.demo import ensure_topics
+
         ensure_topics(db.session)
         region = db.session.scalar(select(Region).where(Region.slug == "dortmund"))
         now = utcnow()
-        db.session.execute(insert(Subscriber), [
-            {"email": f"p{n}@example.org", "name": "", "region_id": region.id,
-             "status": "active", "language": "de", "created_at": now, "organisation": "",
-             "sector": "", "size": ""} for n in range(PEOPLE)])
+        db.session.execute(
+            insert(Subscriber),
+            [
+                {
+                    "email": f"p{n}@example.org",
+                    "name": "",
+                    "region_id": region.id,
+                    "status": "active",
+                    "language": "de",
+                    "created_at": now,
+                    "organisation": "",
+                    "sector": "",
+                    "size": "",
+                }
+                for n in range(PEOPLE)
+            ],
+        )
         db.session.commit()
         ids = list(db.session.scalars(select(Subscriber.id)))
     survey_id = open_survey(app)
     with app.app_context():
         from surveys.models import Survey
+
         question = db.session.get(Survey, survey_id).questions[0]
         option = question.options[0].id
-        paths = [f"/umfrage/{survey_id}/{answer_token(i, survey_id, None)}" for i in ids]
+        paths = [
+            f"/umfrage/{survey_id}/{answer_token(i, survey_id, None)}" for i in ids
+        ]
         return question.id, option, paths
 
 
@@ -71,7 +93,10 @@ def run_threads(jobs: list, work) -> tuple[float, int]:  # noqa: ANN001
                     errors[0] += 1
         connection.close()
 
-    threads = [threading.Thread(target=worker, args=(jobs[i::THREADS],)) for i in range(THREADS)]
+    threads = [
+        threading.Thread(target=worker, args=(jobs[i::THREADS],))
+        for i in range(THREADS)
+    ]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -84,7 +109,9 @@ def fetch_form(connection: http.client.HTTPConnection, job: dict) -> bool:
     connection.request("GET", job["path"])
     response = connection.getresponse()
     body = response.read().decode()
-    cookies = [h.split(";")[0] for k, h in response.getheaders() if k.lower() == "set-cookie"]
+    cookies = [
+        h.split(";")[0] for k, h in response.getheaders() if k.lower() == "set-cookie"
+    ]
     cookie = "; ".join(c for c in cookies if c.startswith("session="))
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body)
     job["cookie"], job["token"] = cookie, match.group(1) if match else ""
@@ -93,13 +120,24 @@ def fetch_form(connection: http.client.HTTPConnection, job: dict) -> bool:
 
 def post_answer(connection: http.client.HTTPConnection, job: dict) -> bool:
     body = f"csrf_token={job['token']}&step=first&q{QUESTION}={OPTION}"
-    connection.request("POST", job["path"], body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": job["cookie"]})
+    connection.request(
+        "POST",
+        job["path"],
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": job["cookie"],
+        },
+    )
     response = connection.getresponse()
     text = response.read()
     if response.status != 302 and os.environ.get("BENCH_DEBUG"):
-        print(response.status, job["cookie"][:60], job["token"][:30],
-              re.findall(rb"<p>[^<]+</p>", text)[:3])
+        print(
+            response.status,
+            job["cookie"][:60],
+            job["token"][:30],
+            re.findall(rb"<p>[^<]+</p>", text)[:3],
+        )
     return response.status == 302
 
 
@@ -118,15 +156,35 @@ def main() -> None:
     database = f"sqlite:///{folder}/answer.sqlite"
     QUESTION, OPTION, paths = prepare(database)
     PORT = free_port()
-    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": database,
-           "SECRET_KEY": SECRET, "MAIL_URL": "smtp://127.0.0.1:25"}
+    env = {
+        **os.environ,
+        "APP_ENV": "testing",
+        "DATABASE_URL": database,
+        "SECRET_KEY": SECRET,
+        "MAIL_URL": "smtp://127.0.0.1:25",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{PORT}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
+                    "GET", "/healthz"
+                )
                 break
             except OSError:
                 time.sleep(0.2)
@@ -139,17 +197,24 @@ def main() -> None:
         server.wait()
     stored = stored_answers(database)
     hello_rate, answer_rate = PEOPLE / hello_seconds, PEOPLE / answer_seconds
-    print(f"answer_post_rate: ours {answer_rate:.0f} req/s, baseline {hello_rate:.0f} req/s "
-          f"(hello world), ratio {answer_rate / hello_rate:.2f}")
-    print(f"answer_post_errors: ours {answer_errors + form_errors} errors, baseline "
-          f"{hello_errors} errors; stored {stored} of {PEOPLE}")
+    print(
+        f"answer_post_rate: ours {answer_rate:.0f} req/s, "
+        f"baseline {hello_rate:.0f} req/s (hello world), "
+        f"ratio {answer_rate / hello_rate:.2f}"
+    )
+    print(
+        f"answer_post_errors: ours {answer_errors + form_errors} errors, baseline "
+        f"{hello_errors} errors; stored {stored} of {PEOPLE}"
+    )
 
 
 def stored_answers(database: str) -> int:
     from sqlalchemy import create_engine, text
 
     with create_engine(database).connect() as connection:
-        return int(connection.execute(text("SELECT count(*) FROM responses")).scalar() or 0)
+        return int(
+            connection.execute(text("SELECT count(*) FROM responses")).scalar() or 0
+        )
 
 
 if __name__ == "__main__":

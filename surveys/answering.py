@@ -152,13 +152,16 @@ def save_answers(
 
 
 def subscriber_response(
-    session: SessionLike, survey: Survey, invitation: Invitation
+    session: SessionLike,
+    survey: Survey,
+    invitation: Invitation,
+    response: Response | None,
 ) -> Response:
-    """The subscriber's response, created on the first save, with a fresh snapshot."""
+    """The subscriber's response (as found before), created on the first save, with a
+    fresh snapshot."""
     subscriber = session.get(Subscriber, invitation.subscriber_id)
     if subscriber is None or subscriber.email is None:
         raise LinkError(expired=False)
-    response = response_of(session, survey, subscriber.id)
     if response is None:
         response = Response(
             survey_id=survey.id,

@@ -5,6 +5,7 @@ the POST from that page saves."""
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
@@ -25,7 +26,7 @@ from surveys.answering import (
     save_answers,
     subscriber_response,
 )
-from surveys.models import Response, Survey
+from surveys.models import Question, Response, Survey
 
 
 def _language() -> str:
@@ -33,7 +34,12 @@ def _language() -> str:
 
 
 def _survey(survey_id: int) -> Survey:
-    survey = db.session.get(Survey, survey_id)
+    # Questions and options in two queries up front, not one lazy load per question.
+    survey = db.session.get(
+        Survey,
+        survey_id,
+        options=[selectinload(Survey.questions).selectinload(Question.options)],
+    )
     if survey is None:
         abort(404)
     return survey
@@ -92,7 +98,7 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
     if request.method == "POST" and form.validate_on_submit():
         try:
             answers = parse_answers(questions, request.form)
-            response = subscriber_response(db.session, survey, invitation)
+            response = subscriber_response(db.session, survey, invitation, response)
             save_answers(db.session, survey, response, questions, answers)
             if step != "first":
                 response.contact_consent = request.form.get("contact") == "yes"
