@@ -25,6 +25,7 @@ from core.policy import check_region, requires, visible_region_ids
 from core.regions import all_regions
 from core.spreadsheet import csv_lines, xlsx_bytes
 from newsletter import bp, exports
+from newsletter.campaign_models import Campaign, Delivery
 from newsletter.erasure import consent_log, erase
 from newsletter.filters import SubscriberFilter, subscribers_query
 from newsletter.forms import ConfirmForm, ManagerAddForm, ManagerEditForm, SegmentForm
@@ -143,9 +144,17 @@ def export_subscribers(fmt: str) -> Response:
 @requires("subscribers")
 def subscriber_detail(subscriber_id: int) -> str:
     subscriber = get_subscriber(subscriber_id)
+    deliveries = db.session.execute(
+        select(Campaign, Delivery)
+        .join(Delivery, Delivery.campaign_id == Campaign.id)
+        .where(Delivery.subscriber_id == subscriber.id)
+        .order_by(Delivery.id.desc())
+        .limit(50)
+    ).all()
     return render_template(
         "newsletter/subscriber_detail.html",
         subscriber=subscriber,
+        deliveries=deliveries,
         events=consent_log(subscriber),
         action_form=ConfirmForm(),
     )
