@@ -1,5 +1,7 @@
 """Filling the profile form's choices for a region, and reading a Profile from it."""
 
+from typing import Any
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -8,7 +10,7 @@ from wtforms import SelectChoice
 from core.db import SessionLike, db
 from core.models import Region
 from newsletter.forms import ProfileFields, org_type_choices, size_choices
-from newsletter.models import MailingList, Topic
+from newsletter.models import MailingList, Subscriber, Topic
 from newsletter.subscriptions import Profile, allowed_lists
 
 
@@ -61,3 +63,18 @@ def selected_lists(session: SessionLike, list_ids: list[int]) -> list[MailingLis
             .order_by(MailingList.name)
         )
     )
+
+
+def profile_form_data(subscriber: Subscriber) -> dict[str, Any]:
+    """The subscriber's details as the profile form shows them."""
+    return {
+        "name": subscriber.name,
+        "organisation": subscriber.organisation,
+        "org_type": subscriber.org_type or "",
+        "district_id": str(subscriber.district_id or ""),
+        "sector": subscriber.sector,
+        "size": subscriber.size,
+        "language": subscriber.language,
+        "lists": [s.list_id for s in subscriber.subscriptions if s.status == "active"],
+        "topics": [topic.id for topic in subscriber.interests],
+    }

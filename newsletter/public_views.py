@@ -25,7 +25,12 @@ from newsletter.consent import consent_text
 from newsletter.erasure import erase, personal_data
 from newsletter.forms import ConfirmForm, PreferencesForm, SignupForm
 from newsletter.models import MailingList, Subscriber, SubscriberStatus
-from newsletter.profile_form import fill_choices, profile_from_form, selected_lists
+from newsletter.profile_form import (
+    fill_choices,
+    profile_form_data,
+    profile_from_form,
+    selected_lists,
+)
 from newsletter.subscriptions import (
     RequestMeta,
     SubscriptionError,
@@ -185,21 +190,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     form = PreferencesForm(obj=None)
     fill_choices(form, subscriber.region)
     if request.method == "GET":
-        form.process(
-            data={
-                "name": subscriber.name,
-                "organisation": subscriber.organisation,
-                "org_type": subscriber.org_type or "",
-                "district_id": str(subscriber.district_id or ""),
-                "sector": subscriber.sector,
-                "size": subscriber.size,
-                "language": subscriber.language,
-                "lists": [
-                    s.list_id for s in subscriber.subscriptions if s.status == "active"
-                ],
-                "topics": [topic.id for topic in subscriber.interests],
-            }
-        )
+        form.process(data=profile_form_data(subscriber))
     elif form.validate_on_submit():
         profile = profile_from_form(form, email=subscriber.email or "")
         update_preferences(db.session, subscriber, profile, form.lists.data or [])

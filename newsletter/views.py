@@ -31,7 +31,12 @@ from newsletter.filters import SubscriberFilter, subscribers_query
 from newsletter.forms import ConfirmForm, ManagerAddForm, ManagerEditForm, SegmentForm
 from newsletter.labels import ORG_TYPE_LABELS
 from newsletter.models import MailingList, Subscriber, Topic
-from newsletter.profile_form import fill_choices, profile_from_form, selected_lists
+from newsletter.profile_form import (
+    fill_choices,
+    profile_form_data,
+    profile_from_form,
+    selected_lists,
+)
 from newsletter.public_views import erasure_key
 from newsletter.subscriptions import (
     SubscriptionError,
@@ -227,18 +232,7 @@ def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
     fill_choices(form, subscriber.region)
     active_lists = [s.list_id for s in subscriber.subscriptions if s.status == "active"]
     if request.method == "GET":
-        form.process(
-            data={
-                "name": subscriber.name,
-                "organisation": subscriber.organisation,
-                "org_type": subscriber.org_type or "",
-                "district_id": str(subscriber.district_id or ""),
-                "sector": subscriber.sector,
-                "size": subscriber.size,
-                "language": subscriber.language,
-                "topics": [t.id for t in subscriber.interests],
-            }
-        )
+        form.process(data=profile_form_data(subscriber))
     elif form.validate_on_submit():
         profile = profile_from_form(form, email=subscriber.email or "")
         # Managers change attributes; consent for lists stays the person's own.
