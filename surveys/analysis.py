@@ -268,15 +268,21 @@ def scale_summary(
                 row["mean"] = float(values["value"].mean())
                 row["median"] = float(values["value"].median())
                 counts = values["value"].value_counts()
+
+                def share(count: int, n: int = n) -> float:
+                    # A handful of people on one scale point is a small group too.
+                    small = 0 < count < min_cell or 0 < n - count < min_cell
+                    return np.nan if small else count / n
+
                 if question.kind == QuestionKind.LIKERT:
                     for point in range(1, 6):
-                        row[f"share_{point}"] = counts.get(point, 0) / n
+                        row[f"share_{point}"] = share(int(counts.get(point, 0)))
                 else:
                     promoters = int((values["value"] >= 9).sum())
                     detractors = int((values["value"] <= 6).sum())
-                    row["promoters"] = promoters / n
-                    row["passives"] = (n - promoters - detractors) / n
-                    row["detractors"] = detractors / n
+                    row["promoters"] = share(promoters)
+                    row["passives"] = share(n - promoters - detractors)
+                    row["detractors"] = share(detractors)
                     row["nps"] = 100 * (promoters - detractors) / n
             rows.append(row)
     return pd.DataFrame(rows)

@@ -133,3 +133,26 @@ def test_downloads_are_safe_and_say_what_they_contain(app, client, login_as):
     api = client.get(f"/api/surveys/{survey_id}/tables").get_json()
     assert api["min_cell"] == 5
     assert isinstance(pd.DataFrame(api["tables"]["shares"]), pd.DataFrame)
+
+
+def test_a_scale_point_chosen_by_few_is_suppressed(app):
+    from surveys.analysis import scale_summary
+    from surveys.builder import add_question, create_survey, update_question
+    from surveys.models import Answer, Response
+
+    with app.app_context():
+        survey = create_survey(db.session, "Skala", None)
+        question = add_question(db.session, survey, "likert")
+        update_question(question, {"de": "Wie gut?"}, False, None)
+        for value, times in ((1, 2), (4, 20), (5, 20)):
+            for _ in range(times):
+                response = Response(survey_id=survey.id, source="public")
+                response.answers = [Answer(question_id=question.id, value=value)]
+                db.session.add(response)
+        db.session.commit()
+        table = scale_summary(
+            answers_frame(db.session, survey.id), [question], MIN, Filters()
+        )
+    total = table[table["group"] == TOTAL].iloc[0]
+    assert math.isnan(total["share_1"])  # two people
+    assert total["share_4"] == 20 / 42
