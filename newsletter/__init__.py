@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         campaign_views,
         import_views,
         labels,
+        layout_views,
         models,
         public_views,
         sending_views,

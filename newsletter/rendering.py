@@ -16,6 +16,7 @@ from core.links import external_url
 from core.models import Region
 from newsletter.blocks import RenderContext, block_problems, block_types
 from newsletter.campaign_models import Campaign
+from newsletter.layouts import render_custom
 from newsletter.system_mails import mjml_to_html
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
@@ -69,10 +70,13 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
         "texts": [t for t in texts if t],
     }
     with force_locale(language):
-        try:
-            source = render_template(layout_template(region), **context)
-        except TemplateNotFound:
-            source = render_template("emails/layout_base.mjml.html", **context)
+        if region is not None and region.custom_layout:
+            source = render_custom(region.custom_layout, context)
+        else:
+            try:
+                source = render_template(layout_template(region), **context)
+            except TemplateNotFound:
+                source = render_template("emails/layout_base.mjml.html", **context)
         text = render_template("emails/campaign.txt", **context)
     return Compiled(language, subject, preheader, mjml_to_html(source), text)
 
