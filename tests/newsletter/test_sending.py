@@ -228,3 +228,34 @@ def test_dkim_signature_covers_both_unsubscribe_headers(app, smtp_server, tmp_pa
     assert (
         "list-unsubscribe:list-unsubscribe-post" in signature.replace(" ", "").lower()
     )
+
+
+def test_a_dropped_connection_is_retried_with_the_same_message_id(app, smtp_server):
+    app.config["MAIL_RETRY_BACKOFF_SECONDS"] = 0
+    audience(app, 3)
+    dropped = []
+    original = smtp_server.handler.handle_DATA
+
+    async def handle_DATA(server, session, envelope):  # noqa: N802
+        if envelope.rcpt_tos == ["person1@example.org"] and not dropped:
+            dropped.append(envelope.original_content)
+            server.transport.close()  # the connection breaks before any reply
+            return "421 gone"
+        return await original(server, session, envelope)
+
+    smtp_server.handler.handle_DATA = handle_DATA
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    run_sender(app)
+    run_sender(app)  # the retry (no backoff in tests)
+    received = [
+        r.message
+        for r in smtp_server.handler.received
+        if r.envelope_to == ["person1@example.org"]
+    ]
+    assert len(received) == 1
+    first_attempt = (
+        dropped[0].split(b"Message-ID: ", 1)[1].split(b"\r\n", 1)[0].decode()
+    )
+    assert received[0]["Message-ID"] == first_attempt
+    assert statuses(app, campaign_id) == {"sent": 3}
