@@ -56,6 +56,8 @@ class RenderContext:
     language: str
     region_name: str
     media_url: Callable[[str], str]
+    # The layout's colour, so that buttons match the region's header.
+    accent: str = "#0b5d50"
     # Filled by packages that need per-campaign data (surveys add their own).
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -190,7 +192,8 @@ def _button_mjml(block: dict, ctx: RenderContext) -> str:
         return ""
     return (
         f'<mj-section><mj-column><mj-button href="{_attr(url)}" '
-        f'background-color="#0b5d50" color="#ffffff">{_attr(block.get("label"))}'
+        f'background-color="{_attr(ctx.accent)}" color="#ffffff">'
+        f"{_attr(block.get('label'))}"
         "</mj-button></mj-column></mj-section>"
     )
 

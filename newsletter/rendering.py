@@ -23,6 +23,12 @@ PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 PERSONAL = {"first_name", "name", "organisation", "region", "greeting"}
 LINKS = {"unsubscribe_url", "preferences_url", "web_url"}
 GMAIL_CLIP_BYTES = 100 * 1024
+# The header colours of the layouts in templates/emails/, for buttons to match.
+ACCENTS: dict[str | None, str] = {
+    "suedwestfalen": "#0b5d50",
+    "dortmund": "#8c1d2f",
+    None: "#234e70",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
         language=language,
         region_name=region.name if region else "Südwestfalen · Dortmund",
         media_url=media_url,
+        accent=ACCENTS.get(region.slug if region else None, ACCENTS[None]),
     )
     types = block_types()
     blocks = [b for b in campaign.blocks_for(language) if b.get("type") in types]

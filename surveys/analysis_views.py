@@ -86,7 +86,21 @@ def dashboard(survey_id: int) -> str:
         org_types=ORG_TYPE_LABELS,
         filters=report.filters.values,
         districts=_district_names(),
+        campaigns=_campaigns_of(survey),
     )
+
+
+def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
+    """The campaigns through which people answered this survey."""
+    from newsletter.campaign_models import Campaign
+
+    ids = select(SurveyResponse.campaign_id).where(
+        SurveyResponse.survey_id == survey.id
+    )
+    return [
+        (c.id, c.subject_for("de"))
+        for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))
+    ]
 
 
 def _district_names() -> list[str]:

@@ -30,11 +30,11 @@ def _survey(block: dict) -> Survey | None:
     return db.session.get(Survey, int(raw)) if raw.isdigit() else None
 
 
-def _button(href: str, label: str) -> str:
+def _button(href: str, label: str, accent: str) -> str:
     return (
         f'<mj-button href="{escape(href)}" background-color="#ffffff" '
-        'color="#0b5d50" border="2px solid #0b5d50" padding="4px 0" width="100%">'
-        f"{escape(label)}</mj-button>"
+        f'color="{escape(accent)}" border="2px solid {escape(accent)}" padding="4px 0" '
+        f'width="100%">{escape(label)}</mj-button>'
     )
 
 
@@ -52,7 +52,8 @@ def question_mjml(block: dict, ctx: RenderContext) -> str:
         choices = [("", str(_l("Answer")))]
     intro = escape(block.get("intro") or survey.title_for(ctx.language))
     buttons = "".join(
-        _button(f"{link}?{query}" if query else link, label) for query, label in choices
+        _button(f"{link}?{query}" if query else link, label, ctx.accent)
+        for query, label in choices
     )
     return (
         '<mj-section background-color="#eef6f4"><mj-column>'
