@@ -153,7 +153,12 @@ def main() -> None:
     from core.devmail import free_port
 
     folder = tempfile.mkdtemp()
-    database = f"sqlite:///{folder}/answer.sqlite"
+    # BENCH_DATABASE_URL=postgresql+psycopg://… measures on PostgreSQL (emptied first).
+    database = (
+        os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/answer.sqlite"
+    )
+    if database.startswith("postgresql"):
+        reset_postgres(database)
     QUESTION, OPTION, paths = prepare(database)
     PORT = free_port()
     env = {
@@ -206,6 +211,13 @@ def main() -> None:
         f"answer_post_errors: ours {answer_errors + form_errors} errors, baseline "
         f"{hello_errors} errors; stored {stored} of {PEOPLE}"
     )
+
+
+def reset_postgres(database: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    with create_engine(database).begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
 
 
 def stored_answers(database: str) -> int:
