@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from core.db import SessionLike, utcnow
 from newsletter.models import Subscriber
@@ -132,23 +132,33 @@ def save_answers(
     if not survey.is_open():
         raise AnswerError({0: str(_l("This survey is closed."))})
     asked = {q.id: q for q in questions}
-    response.answers = [a for a in response.answers if a.question_id not in asked]
+    response.updated_at = utcnow()
+    if response.id is None:
+        session.add(response)
+        session.flush()
+    else:
+        # Replace without loading the old answers: one DELETE, then the inserts.
+        session.execute(
+            delete(Answer).where(
+                Answer.response_id == response.id, Answer.question_id.in_(asked)
+            )
+        )
+    rows: list[dict[str, Any]] = []
     for question_id, value in answers.items():
         if value is None:
             continue
         kind = asked[question_id].kind
         if kind == QuestionKind.MULTIPLE:
-            response.answers.extend(
-                Answer(question_id=question_id, option_id=o) for o in value
-            )
+            rows.extend({"question_id": question_id, "option_id": o} for o in value)
         elif kind == QuestionKind.SINGLE:
-            response.answers.append(Answer(question_id=question_id, option_id=value))
+            rows.append({"question_id": question_id, "option_id": value})
         elif kind == QuestionKind.TEXT:
-            response.answers.append(Answer(question_id=question_id, text=value))
+            rows.append({"question_id": question_id, "text": value})
         else:
-            response.answers.append(Answer(question_id=question_id, value=value))
-    response.updated_at = utcnow()
+            rows.append({"question_id": question_id, "value": value})
+    session.add_all(Answer(response_id=response.id, **row) for row in rows)
     session.flush()
+    session.expire(response, ["answers"])
 
 
 def subscriber_response(

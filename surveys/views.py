@@ -86,15 +86,18 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
     except LinkError as error:
         return _link_error(error)
     response = response_of(db.session, survey, invitation.subscriber_id)
-    values = current_values(response)
     if not survey.is_open():
         return render_template(
-            "surveys/closed.html", survey=survey, values=values, language=_language()
+            "surveys/closed.html",
+            survey=survey,
+            values=current_values(response),
+            language=_language(),
         )
     step = request.values.get("step", "first")
     questions = survey.questions[:1] if step == "first" else survey.questions[1:]
     form = ConfirmForm()
     problems: dict[int, str] = {}
+    values: dict = {}
     if request.method == "POST" and form.validate_on_submit():
         try:
             answers = parse_answers(questions, request.form)
@@ -108,7 +111,7 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
         except AnswerError as error:
             db.session.rollback()
             problems = error.problems
-            values = {**values, **typed_form_values(questions)}
+            values = {**current_values(response), **typed_form_values(questions)}
         else:
             if step == "first" and len(survey.questions) > 1:
                 return redirect(
@@ -117,7 +120,8 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
                     )
                 )
             return redirect(url_for("surveys.thanks", survey_id=survey.id))
-    elif request.method == "GET" and step == "first":
+    values = current_values(response) if not problems else values
+    if request.method == "GET" and step == "first":
         preselected = _preselection(survey)
         if preselected and request.method == "GET":
             log_click(
