@@ -64,7 +64,9 @@ class BaseConfig:
     MAIL_RETRY_BACKOFF_SECONDS = 60
     MAIL_MAX_CONSECUTIVE_ERRORS = 20
     SENDER_STALE_SECONDS = 120
-    SENDER_NAME = ""  # default: host name; give each sender process its own
+    # A stable name lets a restarted sender take over its own crash at once;
+    # unnamed senders (host:pid) are taken over after SENDER_STALE_SECONDS.
+    SENDER_NAME = ""
     MAIL_RETURN_PATH = ""  # envelope sender for bounces; default: the From address
     MAIL_UNSUBSCRIBE_MAILTO = ""  # adds a mailto: to List-Unsubscribe when set
     # DKIM signing of campaign mails: a PEM private key, its selector and domain.

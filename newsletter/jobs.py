@@ -1,5 +1,6 @@
 """Periodic housekeeping, idempotent: safe to run late or twice."""
 
+import os
 import socket
 from datetime import timedelta
 
@@ -64,6 +65,8 @@ def send_queued() -> int:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     sender = app.extensions.get("newsletter_sender")
     if sender is None:
-        name = app.config["SENDER_NAME"] or f"{socket.gethostname()}:sender"
+        # Unique per process unless named: two senders must never share a name, or
+        # each would take the other's messages in flight for a crash.
+        name = app.config["SENDER_NAME"] or f"{socket.gethostname()}:{os.getpid()}"
         sender = app.extensions["newsletter_sender"] = Sender(app, name)
     return sender.run()

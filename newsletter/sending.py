@@ -21,7 +21,7 @@ from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Connection, Table, bindparam, case, func, select, update
+from sqlalchemy import Connection, Table, bindparam, case, delete, func, select, update
 
 from core.db import db, utcnow
 from core.links import external_url
@@ -215,7 +215,12 @@ class Sender:
                 )
             )
         )
-        recover(db.session, silent)
+        if silent:
+            recover(db.session, silent)
+            db.session.execute(
+                delete(SenderWorker).where(SenderWorker.name.in_(silent))
+            )
+            db.session.commit()
 
     def close(self) -> None:
         if self.connection is not None:

@@ -259,3 +259,30 @@ def test_a_dropped_connection_is_retried_with_the_same_message_id(app, smtp_serv
     )
     assert received[0]["Message-ID"] == first_attempt
     assert statuses(app, campaign_id) == {"sent": 3}
+
+
+def test_a_silent_senders_messages_are_taken_over_after_the_stale_time(
+    app, smtp_server
+):
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from newsletter.campaign_models import SenderWorker
+
+    audience(app, 3)
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    with app.app_context():
+        rows = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
+        rows[0].status, rows[0].claimed_by = "sending", "host:4711"
+        rows[1].status, rows[1].claimed_by = "claimed", "host:4711"
+        db.session.add(
+            SenderWorker(
+                name="host:4711", heartbeat_at=utcnow() - timedelta(minutes=10)
+            )
+        )
+        db.session.commit()
+    run_sender(app, name="host:4712")
+    assert statuses(app, campaign_id) == {"uncertain": 1, "sent": 2}
+    with app.app_context():
+        assert db.session.get(SenderWorker, "host:4711") is None
