@@ -85,9 +85,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The core's own views, then each feature package named in FEATURES."""
+    from core.admin_views import bp as admin_bp
     from core.views import bp as core_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(admin_bp)
     if app.config["DEV_MAILBOX"]:
         from core.devmail_views import bp as devmail_bp
 

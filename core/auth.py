@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from core.db import SessionLike
@@ -73,16 +74,30 @@ def create_user(
     """A new user; managers may be bound to a region, other roles may not."""
     email = normalise_email(email)
     if role not in set(Role):
-        raise AccountError(f"Unknown role {role!r}; use one of {', '.join(Role)}")
+        raise AccountError(
+            str(
+                _l(
+                    "Unknown role “%(role)s”; use one of %(roles)s.",
+                    role=role,
+                    roles=", ".join(Role),
+                )
+            )
+        )
     if session.scalar(select(User).where(User.email == email)):
-        raise AccountError(f"A user with the address {email} exists already")
+        raise AccountError(
+            str(
+                _l("An account with the address %(email)s exists already.", email=email)
+            )
+        )
     region = None
     if region_slug:
         if role != Role.MANAGER:
-            raise AccountError("Only managers are bound to a region")
+            raise AccountError(str(_l("Only managers are bound to a region.")))
         region = session.scalar(select(Region).where(Region.slug == region_slug))
         if region is None:
-            raise AccountError(f"Unknown region {region_slug!r}")
+            raise AccountError(
+                str(_l("Unknown region “%(region)s”.", region=region_slug))
+            )
     check_password_strength(password)
     user = User(
         email=email,
@@ -100,7 +115,12 @@ def check_password_strength(password: str) -> None:
     """Refuse passwords shorter than the minimum."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters"
+            str(
+                _l(
+                    "The password must have at least %(n)s characters.",
+                    n=MIN_PASSWORD_LENGTH,
+                )
+            )
         )
 
 

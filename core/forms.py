@@ -12,6 +12,10 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change something."""
+
+
 class LanguageForm(FlaskForm):
     lang = SelectField(
         choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]

@@ -40,7 +40,7 @@ def test_create_refuses_a_short_password_and_an_unknown_region(runner):
         input="short\nshort\n",
     )
     assert short.exit_code != 0
-    assert "at least 12 characters" in short.output
+    assert "mindestens 12 Zeichen" in short.output  # German first, also on the CLI
     region = runner.invoke(
         args=[
             "users",
@@ -53,7 +53,7 @@ def test_create_refuses_a_short_password_and_an_unknown_region(runner):
         ],
         input="a long password!\na long password!\n",
     )
-    assert "Unknown region" in region.output
+    assert "Unbekannte Region" in region.output
 
 
 def test_demo_seed_is_idempotent(app, runner):
