@@ -11,11 +11,12 @@ from wtforms import SelectChoice
 
 from core.audit import record
 from core.db import db
+from core.forms import ConfirmForm
 from core.links import external_url
 from core.policy import check_region, requires, visible_region_ids
 from newsletter import bp
 from newsletter.filters import SubscriberFilter, subscribers_query
-from newsletter.forms import ConfirmForm, ListForm, SegmentForm
+from newsletter.forms import ListForm, SegmentForm
 from newsletter.models import MailingList, Segment, Subscription
 from newsletter.views import visible_lists, visible_regions
 

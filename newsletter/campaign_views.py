@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from core.audit import record
 from core.db import db
+from core.forms import ConfirmForm
 from core.policy import check_region, requires, visible_region_ids
 from newsletter import bp
 from newsletter.blocks import block_types
@@ -32,7 +33,6 @@ from newsletter.campaigns import (
 )
 from newsletter.forms import (
     CampaignSettingsForm,
-    ConfirmForm,
     TemplateForm,
     TestSendForm,
 )

@@ -73,10 +73,6 @@ class PreferencesForm(ProfileFields):
     pass
 
 
-class ConfirmForm(FlaskForm):
-    pass
-
-
 class ImportUploadForm(FlaskForm):
     file = FileField(
         _l("File (CSV or Excel)"),

@@ -8,10 +8,11 @@ from wtforms import SelectChoice
 
 from core.audit import record
 from core.db import db
+from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import check_region, requires
 from newsletter import bp
-from newsletter.forms import ConfirmForm, ImportOptionsForm, ImportUploadForm
+from newsletter.forms import ImportOptionsForm, ImportUploadForm
 from newsletter.importing import (
     FIELDS,
     ImportFileError,

@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.audit import record
 from core.db import db
+from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import check_region, requires
 from newsletter import bp
-from newsletter.forms import ConfirmForm
 from newsletter.layouts import STARTER, LayoutError, check_layout
 from newsletter.views import visible_regions
 

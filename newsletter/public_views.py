@@ -18,12 +18,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
 from core.extensions import csrf, limiter
+from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
 from newsletter import bp
 from newsletter.consent import consent_text
 from newsletter.erasure import erase, personal_data
-from newsletter.forms import ConfirmForm, PreferencesForm, SignupForm
+from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import MailingList, Subscriber, SubscriberStatus
 from newsletter.profile_form import (
     fill_choices,

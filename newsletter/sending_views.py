@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.audit import record
 from core.db import db, utcnow
+from core.forms import ConfirmForm
 from core.policy import requires
 from newsletter import bp
 from newsletter.campaign_models import Campaign, Delivery, DeliveryStatus
@@ -31,7 +32,7 @@ from newsletter.campaigns import (
     schedule,
     unschedule,
 )
-from newsletter.forms import ConfirmForm, ScheduleForm
+from newsletter.forms import ScheduleForm
 from newsletter.models import Subscriber
 from newsletter.outbox import progress
 

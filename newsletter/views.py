@@ -20,6 +20,7 @@ from wtforms import SelectChoice
 
 from core.audit import record
 from core.db import db
+from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import check_region, requires, visible_region_ids
 from core.regions import all_regions
@@ -28,7 +29,7 @@ from newsletter import bp, exports
 from newsletter.campaign_models import Campaign, Delivery
 from newsletter.erasure import consent_log, erase
 from newsletter.filters import SubscriberFilter, subscribers_query
-from newsletter.forms import ConfirmForm, ManagerAddForm, ManagerEditForm, SegmentForm
+from newsletter.forms import ManagerAddForm, ManagerEditForm, SegmentForm
 from newsletter.labels import ORG_TYPE_LABELS
 from newsletter.models import MailingList, Subscriber, Topic
 from newsletter.profile_form import (

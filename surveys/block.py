@@ -11,7 +11,7 @@ from core.db import db
 from core.links import external_url
 from newsletter.blocks import BlockType, FieldSpec, RenderContext
 from newsletter.campaign_models import Campaign
-from newsletter.tokens import make_token
+from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
 
 MARK = "SURVEY-TOKEN"
@@ -133,7 +133,7 @@ def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
         return {
             f"survey_{sid}": pattern.replace(
                 MARK,
-                make_token("survey", {"s": subscriber_id, "v": sid, "c": campaign_id}),
+                answer_token(subscriber_id, sid, campaign_id),
             )
             for sid, pattern in patterns.items()
         }

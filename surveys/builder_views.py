@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.audit import record
 from core.db import db
+from core.forms import ConfirmForm
 from core.links import external_url
 from core.policy import check_region, requires, visible_region_ids
 from newsletter.campaigns import CampaignError, local_to_utc
-from newsletter.forms import ConfirmForm
 from newsletter.models import Topic
 from newsletter.views import visible_regions
 from surveys import bp

@@ -35,6 +35,21 @@ def _topic_names(session: SessionLike) -> dict[str, Topic]:
     return {t.slug: t for t in session.scalars(select(Topic))}
 
 
+def tagged_options(
+    topics: dict[str, Topic], slugs: list[str], kind: str
+) -> list[Option]:
+    """One option per topic, labelled with the topic's names, tagged need or offer."""
+    return [
+        Option(
+            position=index,
+            topic_id=topics[slug].id,
+            kind=kind,
+            label={"de": topics[slug].name, "en": topics[slug].name_en},
+        )
+        for index, slug in enumerate(slugs)
+    ]
+
+
 def build_demo_survey(session: SessionLike) -> Survey:
     topics = _topic_names(session)
     survey = Survey(
@@ -56,15 +71,7 @@ def build_demo_survey(session: SessionLike) -> Survey:
             "en": "Which topic is most pressing for you now?",
         },
     )
-    for index, slug in enumerate(NEEDS):
-        need.options.append(
-            Option(
-                position=index,
-                topic_id=topics[slug].id,
-                kind="need",
-                label={"de": topics[slug].name, "en": topics[slug].name_en},
-            )
-        )
+    need.options = tagged_options(topics, NEEDS, "need")
     offer = Question(
         kind="multiple",
         position=1,
@@ -74,15 +81,7 @@ def build_demo_survey(session: SessionLike) -> Survey:
             "en": "What can you offer to others?",
         },
     )
-    for index, slug in enumerate(OFFERS):
-        offer.options.append(
-            Option(
-                position=index,
-                topic_id=topics[slug].id,
-                kind="offer",
-                label={"de": topics[slug].name, "en": topics[slug].name_en},
-            )
-        )
+    offer.options = tagged_options(topics, OFFERS, "offer")
     likert = Question(
         kind="likert",
         position=2,

@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
 from core.extensions import limiter
+from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
-from newsletter.forms import ConfirmForm
 from newsletter.labels import ORG_TYPE_LABELS
 from newsletter.tokens import LinkError
 from surveys import bp
