@@ -23,6 +23,24 @@ class OptionKind(enum.StrEnum):
     OFFER = "offer"
 
 
+def open_between(
+    opens_at: datetime | None, closes_at: datetime | None, now: datetime | None = None
+) -> bool:
+    """Whether a survey with these times takes answers now."""
+    now = now or utcnow()
+    started = opens_at is None or opens_at <= now
+    return started and (closes_at is None or now < closes_at)
+
+
+def scale_of(kind: str) -> list[int]:
+    """The values a question of this kind allows (empty for choices and text)."""
+    if kind == QuestionKind.LIKERT:
+        return [1, 2, 3, 4, 5]
+    if kind == QuestionKind.NPS:
+        return list(range(11))
+    return []
+
+
 def translated(value: dict | None, language: str) -> str:
     """The text in the language, else German."""
     value = value or {}
@@ -50,9 +68,7 @@ class Survey(Model):
     )
 
     def is_open(self, now: datetime | None = None) -> bool:
-        now = now or utcnow()
-        started = self.opens_at is None or self.opens_at <= now
-        return started and (self.closes_at is None or now < self.closes_at)
+        return open_between(self.opens_at, self.closes_at, now)
 
     def title_for(self, language: str) -> str:
         return translated(self.title, language)
@@ -82,12 +98,7 @@ class Question(Model):
         return translated(self.text, language)
 
     def scale(self) -> list[int]:
-        """The values a scale question allows."""
-        if self.kind == QuestionKind.LIKERT:
-            return [1, 2, 3, 4, 5]
-        if self.kind == QuestionKind.NPS:
-            return list(range(11))
-        return []
+        return scale_of(self.kind)
 
 
 class Option(Model):

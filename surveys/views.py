@@ -5,6 +5,7 @@ the POST from that page saves."""
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -14,19 +15,23 @@ from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
 from newsletter.labels import ORG_TYPE_LABELS
+from newsletter.models import Subscriber
 from newsletter.tokens import LinkError
 from surveys import bp
 from surveys.answering import (
     AnswerError,
+    Invitation,
+    QuestionShape,
     current_values,
     log_click,
     parse_answers,
     read_answer_token,
+    respondent,
     response_of,
-    save_answers,
-    subscriber_response,
+    save_public_answers,
+    save_subscriber_answers,
 )
-from surveys.models import Question, Response, Survey
+from surveys.models import Question, Survey
 
 
 def _language() -> str:
@@ -80,11 +85,73 @@ def _preselection(survey: Survey) -> dict[int, object]:
 @bp.route("/umfrage/<int:survey_id>/<token>", methods=["GET", "POST"])
 @public
 def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
-    survey = _survey(survey_id)
     try:
-        invitation = read_answer_token(token, survey.id)
+        invitation = read_answer_token(token, survey_id)
     except LinkError as error:
         return _link_error(error)
+    step = request.values.get("step", "first")
+    problems: dict[int, str] = {}
+    try:
+        if request.method == "POST":  # CSRFProtect has checked the form's token
+            try:
+                saved = _save_posted(invitation, token, step)
+            except AnswerError as error:
+                problems = error.problems
+            else:
+                if saved is not None:
+                    return saved
+        return _answer_page(invitation, step, problems)
+    except LinkError as error:
+        return _link_error(error)
+
+
+def _save_posted(invitation: Invitation, token: str, step: str) -> BaseResponse | None:
+    """Save the posted answers and say where to go next; None when the page has to
+    be shown again (the survey closed meanwhile, or is gone)."""
+    try:
+        questions = _save_once(invitation, step)
+    except IntegrityError:
+        # The same person's first answer arrived twice at once: the other request
+        # made the response, so this one replaces its answers.
+        questions = _save_once(invitation, step)
+    if questions is None:
+        return None
+    if step == "first" and questions > 1:
+        return redirect(
+            url_for(
+                "surveys.answer",
+                survey_id=invitation.survey_id,
+                token=token,
+                step="rest",
+            )
+        )
+    return redirect(url_for("surveys.thanks", survey_id=invitation.survey_id))
+
+
+def _save_once(invitation: Invitation, step: str) -> int | None:
+    """One transaction on a plain connection (the hot path of the product); returns
+    how many questions the survey has, or None when it takes no answers now."""
+    with db.engine.begin() as connection:
+        person = respondent(connection, invitation)
+        if person is None or not person.survey_open:
+            return None
+        questions = person.questions
+        asked = questions[:1] if step == "first" else questions[1:]
+        answers = parse_answers(asked, request.form)
+        contact = None if step == "first" else request.form.get("contact") == "yes"
+        save_subscriber_answers(connection, invitation, person, asked, answers, contact)
+    return len(questions)
+
+
+def _answer_page(
+    invitation: Invitation, step: str, problems: dict[int, str]
+) -> str | tuple[str, int]:
+    """The survey page: the person's answers so far, what was typed next to any
+    problems (nothing is lost), and on a click from the mail its answer preselected."""
+    survey = _survey(invitation.survey_id)
+    person = db.session.get(Subscriber, invitation.subscriber_id)
+    if person is None or person.email is None:  # erased: the link shows nothing
+        raise LinkError(expired=False)
     response = response_of(db.session, survey, invitation.subscriber_id)
     if not survey.is_open():
         return render_template(
@@ -93,37 +160,13 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
             values=current_values(response),
             language=_language(),
         )
-    step = request.values.get("step", "first")
     questions = survey.questions[:1] if step == "first" else survey.questions[1:]
-    form = ConfirmForm()
-    problems: dict[int, str] = {}
-    values: dict = {}
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            answers = parse_answers(questions, request.form)
-            response = subscriber_response(db.session, survey, invitation, response)
-            save_answers(db.session, survey, response, questions, answers)
-            if step != "first":
-                response.contact_consent = request.form.get("contact") == "yes"
-            db.session.commit()
-        except LinkError as error:
-            return _link_error(error)
-        except AnswerError as error:
-            db.session.rollback()
-            problems = error.problems
-            values = {**current_values(response), **typed_form_values(questions)}
-        else:
-            if step == "first" and len(survey.questions) > 1:
-                return redirect(
-                    url_for(
-                        "surveys.answer", survey_id=survey.id, token=token, step="rest"
-                    )
-                )
-            return redirect(url_for("surveys.thanks", survey_id=survey.id))
-    values = current_values(response) if not problems else values
+    values = current_values(response)
+    if problems:
+        values |= typed_form_values(questions)
     if request.method == "GET" and step == "first":
         preselected = _preselection(survey)
-        if preselected and request.method == "GET":
+        if preselected:
             log_click(
                 db.session,
                 survey,
@@ -131,14 +174,14 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
                 invitation.campaign_id,
             )
             db.session.commit()
-        values = {**values, **preselected}
+        values |= preselected
     return render_template(
         "surveys/answer.html",
         survey=survey,
         questions=questions,
         values=values,
         problems=problems,
-        form=form,
+        form=ConfirmForm(),
         step=step,
         language=_language(),
         answered_before=response is not None,
@@ -176,22 +219,23 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
     if request.method == "POST" and form.validate_on_submit():
         if request.form.get("website"):  # honeypot: bots fill every field
             return redirect(url_for("surveys.thanks", survey_id=survey.id))
+        shapes = [QuestionShape.of(q) for q in survey.questions]
         try:
-            answers = parse_answers(survey.questions, request.form)
+            answers = parse_answers(shapes, request.form)
         except AnswerError as error:
             problems = error.problems
             values = typed_form_values(survey.questions)
         else:
             region_id = request.form.get("region_id", type=int)
             org_type = request.form.get("org_type") or None
-            response = Response(
-                survey_id=survey.id,
-                source="public",
-                region_id=region_id if region_id in {r.id for r in regions} else None,
-                org_type=org_type if org_type in ORG_TYPE_LABELS else None,
+            save_public_answers(
+                db.session.connection(),
+                survey.id,
+                shapes,
+                answers,
+                region_id if region_id in {r.id for r in regions} else None,
+                org_type if org_type in ORG_TYPE_LABELS else None,
             )
-            db.session.add(response)
-            save_answers(db.session, survey, response, survey.questions, answers)
             db.session.commit()
             return redirect(url_for("surveys.thanks", survey_id=survey.id))
     return render_template(

@@ -200,6 +200,32 @@ def test_erasure_keeps_the_anonymous_answer(app, client, smtp_server):
         assert db.session.get(Subscriber, response.subscriber_id).email is None
 
 
+def test_an_erased_persons_link_shows_and_changes_nothing(app, client, smtp_server):
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0]
+    page = client.get(link.split("?")[0]).get_data(as_text=True)
+    answer_first(client, link, options[0])
+    with app.app_context():
+        person = db.session.scalar(
+            select(Subscriber).where(Subscriber.email == "person0@example.org")
+        )
+        erase(db.session, person, app.config["SECRET_KEY"])
+        db.session.commit()
+    shown = client.get(link)
+    changed = client.post(
+        link.split("?")[0],
+        data={
+            "csrf_token": csrf_token(page),
+            "step": "first",
+            f"q{options[1].question_id}": str(options[1].id),
+        },
+    )
+    assert shown.status_code == changed.status_code == 400
+    assert options[0].label["de"] not in shown.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Answer.option_id)) == options[0].id
+
+
 def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
     survey_id = open_survey(app)
     with app.app_context():
