@@ -59,8 +59,20 @@ def ensure_sqlite_directory(uri: str) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def ping_server_databases(config: dict[str, Any]) -> None:
+    """A database server may drop idle connections (restarts, failover): test each
+    one before use. A SQLite file has no server, and the ping would cost every
+    request a round trip."""
+    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "sqlite":
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True,
+            **config["SQLALCHEMY_ENGINE_OPTIONS"],
+        }
+
+
 def register_extensions(app: Flask) -> None:
     ensure_sqlite_directory(app.config["SQLALCHEMY_DATABASE_URI"])
+    ping_server_databases(app.config)
     db.init_app(app)
     migrate.init_app(
         app, db, render_as_batch=True, directory=str(settings.ROOT / "migrations")

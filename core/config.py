@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -20,7 +21,7 @@ class ConfigError(Exception):
 class BaseConfig:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
     MAIL_URL: str | None = None
     MAIL_FROM = "Brückenschlag <newsletter@localhost>"
     BASE_URL = "http://127.0.0.1:5000"
