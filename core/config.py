@@ -69,6 +69,10 @@ class BaseConfig:
     # unnamed senders (host:pid) are taken over after SENDER_STALE_SECONDS.
     SENDER_NAME = ""
     MAIL_RETURN_PATH = ""  # envelope sender for bounces; default: the From address
+    # The mailbox the bounces to MAIL_RETURN_PATH land in, read by the worker:
+    # imaps://user:password@host/INBOX (or imap://, imap+starttls://); empty: off.
+    BOUNCE_IMAP_URL = ""
+    BOUNCE_POLL_SECONDS = 300
     MAIL_UNSUBSCRIBE_MAILTO = ""  # adds a mailto: to List-Unsubscribe when set
     # DKIM signing of campaign mails: a PEM private key, its selector and domain.
     DKIM_KEY_PATH = ""
@@ -124,7 +128,14 @@ def apply_environment(config: dict) -> None:
     """Copy the documented plain environment variables over the class defaults."""
     if url := os.environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
-    for name in ("MAIL_URL", "BASE_URL", "TIMEZONE", "SECRET_KEY", "MAIL_FROM"):
+    for name in (
+        "MAIL_URL",
+        "BASE_URL",
+        "TIMEZONE",
+        "SECRET_KEY",
+        "MAIL_FROM",
+        "BOUNCE_IMAP_URL",
+    ):
         if value := os.environ.get(name):
             config[name] = value
 
@@ -155,6 +166,7 @@ def validate(config: dict) -> None:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise ConfigError("DATABASE_URL must be sqlite:/// or postgresql://")
     validate_mail_url(config.get("MAIL_URL"))
+    validate_bounce_url(config.get("BOUNCE_IMAP_URL"))
     if config.get("ENV_NAME") == "production" and not config.get("BASE_URL"):
         raise ConfigError("BASE_URL must be set (the public https address)")
 
@@ -173,3 +185,19 @@ def validate_mail_url(url: str | None) -> None:
         parts.port  # noqa: B018 - raises on a non-numeric port
     except ValueError:
         raise ConfigError(f"MAIL_URL has an invalid port: {url!r}") from None
+
+
+def validate_bounce_url(url: str | None) -> None:
+    """BOUNCE_IMAP_URL, when set, must name an IMAP scheme and a host."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("imap", "imaps", "imap+starttls") or not parts.hostname:
+        raise ConfigError(
+            "BOUNCE_IMAP_URL must look like imaps://user:password@host/INBOX "
+            f"(or imap://, imap+starttls://), not {parts.scheme}://{parts.hostname}…"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a non-numeric port
+    except ValueError:
+        raise ConfigError("BOUNCE_IMAP_URL has an invalid port") from None

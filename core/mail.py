@@ -1,7 +1,9 @@
 """SMTP transport configured by MAIL_URL (smtp://, smtps://, smtp+starttls://)."""
 
+import contextlib
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -30,6 +32,65 @@ class MailSettings:
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
         )
+
+
+def send_when_ready(
+    smtp: smtplib.SMTP,
+    sender: str,
+    recipient: str,
+    raw: bytes,
+    ready: Callable[[], object],
+) -> None:
+    """smtplib's `sendmail` for one recipient and a message with CRLF line ends,
+    calling `ready` once the envelope is accepted and before the message goes out:
+    the server cannot take a message before its data, so what has to be on record
+    first (the sender's "sending" mark) commits meanwhile instead of one round trip
+    earlier. Raises what `sendmail` raises.
+
+    It is also lighter than `sendmail`, which matters at a hundred thousand mails:
+    the addresses are bare (checked when they were entered), so they are not parsed
+    again, and the dot-stuffing is one bytes replacement instead of a regex."""
+    if "\r" in recipient or "\n" in recipient:
+        raise smtplib.SMTPRecipientsRefused({recipient: (501, b"line break")})
+    smtp.ehlo_or_helo_if_needed()
+    size = f" SIZE={len(raw)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    code, reply = smtp.docmd("MAIL", f"FROM:<{sender}>{size}")
+    if code != 250:
+        _give_up(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.docmd("RCPT", f"TO:<{recipient}>")
+    if code not in (250, 251):
+        _give_up(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    ready()
+    code, reply = smtp.docmd("DATA")
+    if code == 354:
+        smtp.send(dot_stuffed(raw))
+        code, reply = smtp.getreply()
+    if code != 250:
+        _give_up(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def dot_stuffed(raw: bytes) -> bytes:
+    """The message as the DATA command carries it (RFC 5321 4.5.2): a dot at the
+    start of a line doubled, ended by a line with a single dot."""
+    body = raw.replace(b"\n.", b"\n..")
+    if body.startswith(b"."):
+        body = b"." + body
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    return body + b".\r\n"
+
+
+def _give_up(smtp: smtplib.SMTP, code: int) -> None:
+    """After a refusal: 421 means the server is closing; otherwise reset the
+    transaction so the connection stays usable (as `sendmail` does)."""
+    if code == 421:
+        smtp.close()
+        return
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
 
 
 class SMTPConnection:

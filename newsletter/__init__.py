@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from newsletter.jobs import (
         delete_stale_pending,
         dispatch_campaigns,
+        poll_bounce_inbox,
         purge_request_metadata,
         send_queued,
     )
@@ -53,3 +54,6 @@ def init_app(app: Flask) -> None:
     add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))
     add_job(app, Job("newsletter.dispatch_campaigns", dispatch_campaigns, 10))
     add_job(app, Job("newsletter.send_queued", send_queued, 2, sender=True))
+    if app.config["BOUNCE_IMAP_URL"]:
+        seconds = float(app.config["BOUNCE_POLL_SECONDS"])
+        add_job(app, Job("newsletter.poll_bounce_inbox", poll_bounce_inbox, seconds))

@@ -6,6 +6,7 @@ The delivery is found by our X-Brueckenschlag-Delivery header or its Message-ID 
 returned headers."""
 
 import mailbox
+from collections import Counter
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import Message
@@ -102,6 +103,26 @@ def apply_bounce(session: SessionLike, bounce: Bounce) -> str:
         return "hard bounce: address suppressed"
     delivery.status = DeliveryStatus.FAILED
     return "policy rejection (reported)" if bounce.policy else "failed (reported)"
+
+
+def apply_messages(
+    session: SessionLike, messages: list[Message]
+) -> list[tuple[Bounce, str]]:
+    """Apply every bounce in these messages (other mail is ignored); returns each
+    bounce with what was done. The caller commits."""
+    return [
+        (bounce, apply_bounce(session, bounce))
+        for message in messages
+        for bounce in parse_dsn(message)
+    ]
+
+
+def summary(results: list[tuple[Bounce, str]]) -> str:
+    """ "2 hard bounce: address suppressed, 1 soft (ignored)" for the logs."""
+    counts = Counter(result for _bounce, result in results)
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or (
+        "no bounces"
+    )
 
 
 def read_messages(path: Path) -> list[Message]:

@@ -1,12 +1,15 @@
-"""`flask bounces import PATH`: apply delivery status notifications from a mailbox."""
+"""`flask bounces import PATH` and `flask bounces poll`: apply delivery status
+notifications from a mailbox file or folder, or from the IMAP bounce mailbox."""
 
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from core.db import db
-from newsletter.bounces import apply_bounce, parse_dsn, read_messages
+from newsletter.bounce_inbox import InboxSettings, poll_bounces
+from newsletter.bounces import apply_messages, read_messages, summary
 
 bounces_cli = AppGroup("bounces", help="Bounces that arrived later.")
 
@@ -15,14 +18,18 @@ bounces_cli = AppGroup("bounces", help="Bounces that arrived later.")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def import_bounces(path: Path) -> None:
     """Read DSNs from a Maildir folder or an mbox file and mark the deliveries."""
-    counts: dict[str, int] = {}
-    for message in read_messages(path):
-        for bounce in parse_dsn(message):
-            result = apply_bounce(db.session, bounce)
-            counts[result] = counts.get(result, 0) + 1
-            click.echo(f"{bounce.recipient}\t{bounce.status}\t{result}")
+    results = apply_messages(db.session, read_messages(path))
     db.session.commit()
-    summary = (
-        ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no bounces"
-    )
-    click.echo(f"Done: {summary}.")
+    for bounce, result in results:
+        click.echo(f"{bounce.recipient}\t{bounce.status}\t{result}")
+    click.echo(f"Done: {summary(results)}.")
+
+
+@bounces_cli.command("poll")
+def poll() -> None:
+    """Read the unseen DSNs of BOUNCE_IMAP_URL once (the worker does it regularly)."""
+    url = current_app.config.get("BOUNCE_IMAP_URL")
+    if not url:
+        raise click.UsageError("BOUNCE_IMAP_URL is not set.")
+    results = poll_bounces(db.session, InboxSettings.from_url(url))
+    click.echo(f"Done: {summary(results)}.")

@@ -70,3 +70,14 @@ def send_queued() -> int:
         name = app.config["SENDER_NAME"] or f"{socket.gethostname()}:{os.getpid()}"
         sender = app.extensions["newsletter_sender"] = Sender(app, name)
     return sender.run()
+
+
+def poll_bounce_inbox() -> str:
+    """Apply the DSNs that arrived in the IMAP bounce mailbox (BOUNCE_IMAP_URL)."""
+    from newsletter.bounce_inbox import InboxSettings, poll_bounces
+    from newsletter.bounces import summary
+
+    settings = InboxSettings.from_url(current_app.config["BOUNCE_IMAP_URL"])
+    done = summary(poll_bounces(db.session, settings))
+    current_app.logger.info("Bounce mailbox: %s", done)
+    return done

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Table, bindparam, case, delete, func, select,
 
 from core.db import db, utcnow
 from core.links import external_url
-from core.mail import MailSettings, SMTPConnection
+from core.mail import MailSettings, SMTPConnection, send_when_ready
 from newsletter.campaign_models import (
     Campaign,
     CampaignStatus,
@@ -184,7 +184,6 @@ class Sender:
         self.campaigns: dict[int, CampaignInfo] = {}
         self.consecutive_errors = 0
         self.last_send = 0.0
-        self.signer = Signer.from_config(app.config)
         self.signer = Signer.from_config(app.config)
         # A plain connection for the per-message records: lighter than the session.
         self.records: Connection | None = None
@@ -356,25 +355,31 @@ class Sender:
         sent = 0
         previous: tuple[int, dict[str, Any]] | None = None
         # Messages are rendered one step ahead in a thread while we wait for the
-        # server's replies; recording stays strictly in order, here.
-        with ThreadPoolExecutor(
-            max_workers=1, initializer=self.app.app_context().push
-        ) as pool:
-            messages = pool.map(lambda row: self._message(row, links), rows)
+        # server's replies. Records stay strictly in order, in a second thread: the
+        # commit of each message's "sending" mark runs while the server checks its
+        # envelope, and the message itself waits for it.
+        with (
+            ThreadPoolExecutor(
+                max_workers=1, initializer=self.app.app_context().push
+            ) as renderer,
+            ThreadPoolExecutor(max_workers=1) as recorder,
+        ):
+            messages = renderer.map(lambda row: self._message(row, links), rows)
             for index, (row, (message_id, raw)) in enumerate(
                 zip(rows, messages, strict=True)
             ):
                 if index % 100 == 0 and not self._still_sending(row.campaign_id):
                     # Paused or cancelled meanwhile: hand the rest back untouched.
                     self._release([r.id for r in rows[index:]])
-                    pool.shutdown(wait=False, cancel_futures=True)
+                    renderer.shutdown(wait=False, cancel_futures=True)
                     break
-                self._record(
+                marked = recorder.submit(
+                    self._record,
                     previous,
                     row.id,
                     {"b_message_id": message_id, "b_attempts": row.attempts + 1},
                 )
-                outcome = self._deliver(row, raw)
+                outcome = self._deliver(row, raw, marked.result)
                 previous = (row.id, self._result_values(row, outcome))
                 if outcome.status == DeliveryStatus.SENT:
                     sent += 1
@@ -421,17 +426,22 @@ class Sender:
         )
         return message_id, self.signer.sign(raw) if self.signer else raw
 
-    def _deliver(self, row: Any, raw: bytes) -> Outcome:
-        """Hand one message to the relay and say what its answer means."""
+    def _deliver(self, row: Any, raw: bytes, marked: Callable[[], object]) -> Outcome:
+        """Hand one message to the relay once `marked` says it is on record as being
+        sent, and say what the relay's answer means."""
         self._pace()
         try:
             if self.connection is None:
                 self.connection = SMTPConnection(self.mail)
-            smtp = self.connection.open()
-            smtp.sendmail(
-                self._campaign(row.campaign_id).envelope_sender, [row.email], raw
+            send_when_ready(
+                self.connection.open(),
+                self._campaign(row.campaign_id).envelope_sender,
+                row.email,
+                raw,
+                marked,
             )
         except (smtplib.SMTPException, OSError) as error:
+            marked()  # also when the envelope was refused: records stay in order
             outcome = classify(error)
             if outcome.connection_lost:
                 self.close()

@@ -1,16 +1,30 @@
-"""Bounces that arrive later as DSNs (RFC 3464), read by `flask bounces import`."""
+"""Bounces that arrive later as DSNs (RFC 3464), read by `flask bounces import` from a
+file or by the worker from the IMAP bounce mailbox."""
 
 import mailbox
 from email import message_from_string, policy
 
+import pytest
 from sqlalchemy import select
 
+from core.app import create_app
+from core.config import ConfigError, TestConfig
 from core.db import db
 from newsletter.campaign_models import Delivery
+from newsletter.jobs import poll_bounce_inbox
 from newsletter.models import Subscriber
 from newsletter.outbox import dispatch_due
 from newsletter.sending import Sender
+from tests.fixtures.imap import IMAPServer
 from tests.newsletter.sending_helpers import audience, due_campaign
+
+
+@pytest.fixture
+def imap_server():
+    server = IMAPServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 def dsn(headers: str, recipient: str, status: str, action: str = "failed"):
@@ -96,3 +110,42 @@ def test_a_bounce_for_someone_else_changes_nothing(app, runner, smtp_server, tmp
     assert "recipient does not match" in result.output
     with app.app_context():
         assert set(db.session.scalars(select(Subscriber.status))) == {"active"}
+
+
+def test_the_worker_reads_the_imap_bounce_mailbox_once(app, smtp_server, imap_server):
+    mails = sent_mails(app, smtp_server, count=2)
+    hard = dsn(mails["person0@example.org"], "person0@example.org", "5.1.1")
+    soft = dsn(mails["person1@example.org"], "person1@example.org", "4.4.1", "delayed")
+    imap_server.deliver(hard.as_bytes())
+    imap_server.deliver(soft.as_bytes())
+    messages = imap_server.count()
+    app.config["BOUNCE_IMAP_URL"] = imap_server.url
+    with app.app_context():
+        first = poll_bounce_inbox()
+        again = poll_bounce_inbox()
+        people = {s.email: s.status for s in db.session.scalars(select(Subscriber))}
+    assert "1 hard bounce: address suppressed" in first
+    assert "1 soft (ignored)" in first
+    assert again == "no bounces"
+    assert people == {
+        "person0@example.org": "bounced",
+        "person1@example.org": "active",
+    }
+    # Read means seen, never deleted: a person may still look into the mailbox.
+    assert imap_server.count("UNSEEN") == 0
+    assert imap_server.count() == messages
+
+
+def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    without = create_app(settings)
+    with_box = create_app({**settings, "BOUNCE_IMAP_URL": "imaps://u:p@mail.example"})
+    job_ids = [
+        [job.id for job in a.extensions["scheduled_jobs"]] for a in (without, with_box)
+    ]
+    assert "newsletter.poll_bounce_inbox" not in job_ids[0]
+    assert "newsletter.poll_bounce_inbox" in job_ids[1]
+    with pytest.raises(ConfigError, match="BOUNCE_IMAP_URL") as error:
+        create_app({**settings, "BOUNCE_IMAP_URL": "pop3://u:secret@mail.example"})
+    assert "secret" not in str(error.value)

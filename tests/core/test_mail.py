@@ -1,0 +1,53 @@
+"""Handing one message to a real SMTP server: what arrives is exactly what was sent,
+and the message waits until the caller is ready."""
+
+import smtplib
+
+import pytest
+
+from core.mail import send_when_ready
+from tests.fixtures.smtp import SMTPServer
+
+TRICKY = (
+    b"From: a@example.org\r\nTo: b@example.org\r\nSubject: dots\r\n\r\n"
+    b".starts with a dot\r\n..two dots\r\n.\r\nmiddle . dot\r\nno final line end"
+)
+
+
+@pytest.fixture
+def smtp(smtp_server: SMTPServer):
+    host, port = smtp_server.url.removeprefix("smtp://").split(":")
+    client = smtplib.SMTP(host, int(port))
+    yield client
+    client.quit()
+
+
+def test_lines_with_leading_dots_arrive_unchanged(smtp, smtp_server):
+    calls = []
+    send_when_ready(
+        smtp, "a@example.org", "b@example.org", TRICKY, lambda: calls.append(1)
+    )
+    (received,) = smtp_server.handler.received
+    assert received.raw.rstrip(b"\r\n") == TRICKY
+    assert received.envelope_from == "a@example.org"
+    assert received.envelope_to == ["b@example.org"]
+    assert calls == [1]
+
+
+def test_nothing_is_sent_when_the_caller_is_not_ready(smtp, smtp_server):
+    def not_ready() -> None:
+        raise RuntimeError("the record did not commit")
+
+    with pytest.raises(RuntimeError):
+        send_when_ready(smtp, "a@example.org", "b@example.org", TRICKY, not_ready)
+    assert smtp_server.handler.received == []
+
+
+def test_an_address_with_a_line_break_is_refused_before_anything_is_sent(
+    smtp, smtp_server
+):
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        send_when_ready(
+            smtp, "a@example.org", "b@example.org\r\nRCPT TO:<c@x>", TRICKY, list
+        )
+    assert smtp_server.handler.received == []
