@@ -18,6 +18,10 @@ from newsletter.bounces import Bounce, apply_messages
 IMAP_SCHEMES = {"imap": 143, "imaps": 993, "imap+starttls": 143}
 
 
+class InboxError(Exception):
+    """The mailbox could not be read; the message names the setting to check."""
+
+
 @dataclass(frozen=True)
 class InboxSettings:
     scheme: str
@@ -48,6 +52,22 @@ def poll_bounces(
     """Apply the unseen messages of the folder; returns each bounce and what was done.
     The database commits before the messages are marked seen: a crash in between
     applies them again next time, which changes nothing."""
+    try:
+        return _poll(session, settings)
+    except (imaplib.IMAP4.error, OSError) as error:
+        session.rollback()
+        raise InboxError(
+            f"The bounce mailbox (BOUNCE_IMAP_URL) at {settings.host}:{settings.port}"
+            f" could not be read: {_readable(error)}"
+        ) from error
+
+
+def _readable(error: Exception) -> str:
+    text = error.args[0] if error.args else error
+    return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+
+
+def _poll(session: SessionLike, settings: InboxSettings) -> list[tuple[Bounce, str]]:
     with _connect(settings) as imap:
         imap.login(settings.username, settings.password)
         _check(imap.select(_quoted(settings.folder)), "SELECT")

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from core.db import db
-from newsletter.bounce_inbox import InboxSettings, poll_bounces
+from newsletter.bounce_inbox import InboxError, InboxSettings, poll_bounces
 from newsletter.bounces import apply_messages, read_messages, summary
 
 bounces_cli = AppGroup("bounces", help="Bounces that arrived later.")
@@ -31,5 +31,8 @@ def poll() -> None:
     url = current_app.config.get("BOUNCE_IMAP_URL")
     if not url:
         raise click.UsageError("BOUNCE_IMAP_URL is not set.")
-    results = poll_bounces(db.session, InboxSettings.from_url(url))
+    try:
+        results = poll_bounces(db.session, InboxSettings.from_url(url))
+    except InboxError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Done: {summary(results)}.")

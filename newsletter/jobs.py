@@ -74,10 +74,14 @@ def send_queued() -> int:
 
 def poll_bounce_inbox() -> str:
     """Apply the DSNs that arrived in the IMAP bounce mailbox (BOUNCE_IMAP_URL)."""
-    from newsletter.bounce_inbox import InboxSettings, poll_bounces
+    from newsletter.bounce_inbox import InboxError, InboxSettings, poll_bounces
     from newsletter.bounces import summary
 
     settings = InboxSettings.from_url(current_app.config["BOUNCE_IMAP_URL"])
-    done = summary(poll_bounces(db.session, settings))
+    try:
+        done = summary(poll_bounces(db.session, settings))
+    except InboxError as error:  # the next run tries again
+        current_app.logger.warning("%s", error)
+        return str(error)
     current_app.logger.info("Bounce mailbox: %s", done)
     return done

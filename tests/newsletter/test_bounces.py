@@ -149,3 +149,12 @@ def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
     with pytest.raises(ConfigError, match="BOUNCE_IMAP_URL") as error:
         create_app({**settings, "BOUNCE_IMAP_URL": "pop3://u:secret@mail.example"})
     assert "secret" not in str(error.value)
+
+
+def test_a_wrong_mailbox_password_is_reported_in_one_line(app, runner, imap_server):
+    app.config["BOUNCE_IMAP_URL"] = imap_server.url.replace("demopass", "wrong")
+    result = runner.invoke(args=["bounces", "poll"])
+    assert result.exit_code != 0
+    assert "BOUNCE_IMAP_URL" in result.output
+    assert "wrong" not in result.output
+    assert "Traceback" not in result.output
