@@ -61,15 +61,34 @@ def add_question(session: SessionLike, survey: Survey, kind: str) -> Question:
 
 
 def update_question(
-    question: Question, text: dict[str, str], required: bool, max_choices: int | None
+    question: Question,
+    text: dict[str, str],
+    required: bool,
+    max_choices: int | None,
+    scale_labels: dict[str, tuple[str, str]] | None = None,
 ) -> None:
+    """Save a question's texts and rules; scale questions also take the labels of
+    their two ends per language (German required, English optional)."""
     if not text.get("de", "").strip():
         raise BuilderError(str(_l("The German question text is required.")))
+    if question.scale() and scale_labels is not None:
+        question.scale_labels = _scale_labels(scale_labels)
     question.text = {k: v.strip() for k, v in text.items() if v.strip()}
     question.required = required
     question.max_choices = (
         max_choices if question.kind == QuestionKind.MULTIPLE else None
     )
+
+
+def _scale_labels(labels: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    ends = {
+        language: [low.strip(), high.strip()]
+        for language, (low, high) in labels.items()
+        if low.strip() or high.strip()
+    }
+    if not all(ends.get("de", ["", ""])):
+        raise BuilderError(str(_l("Please label both ends of the scale in German.")))
+    return ends
 
 
 def move_question(survey: Survey, question: Question, step: int) -> None:

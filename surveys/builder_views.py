@@ -196,6 +196,15 @@ def question_change(survey_id: int, question_id: int) -> BaseResponse:
                 },
                 request.form.get("required") == "y",
                 request.form.get("max_choices", type=int),
+                {
+                    language: (
+                        request.form.get(f"low_{language}", ""),
+                        request.form.get(f"high_{language}", ""),
+                    )
+                    for language in ("de", "en")
+                }
+                if "low_de" in request.form
+                else None,
             )
             flash(_("Question saved."), "info")
     except BuilderError as error:

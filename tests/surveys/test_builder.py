@@ -55,6 +55,43 @@ def test_manager_builds_a_survey_with_a_question_and_answers(app, client, login_
         ]
 
 
+def test_the_ends_of_a_likert_scale_are_labelled_in_both_languages(
+    app, client, login_as
+):
+    login_as(Role.MANAGER, "dortmund")
+    page = client.get("/surveys").get_data(as_text=True)
+    location = client.post(
+        "/surveys", data={"csrf_token": csrf_token(page), "title": "Transfer"}
+    ).headers["Location"]
+    client.post(
+        f"{location}/questions", data={"csrf_token": csrf_token(page), "kind": "likert"}
+    )
+    with app.app_context():
+        question_id = db.session.scalar(select(Survey)).questions[0].id
+    form = {
+        "csrf_token": csrf_token(page),
+        "action": "save",
+        "text_de": "Wie wichtig ist Ihnen Forschungstransfer?",
+        "low_de": "unwichtig",
+        "high_de": "sehr wichtig",
+        "low_en": "not important",
+        "high_en": "very important",
+    }
+    url = f"{location}/questions/{question_id}"
+    missing = client.post(url, data={**form, "high_de": ""}, follow_redirects=True)
+    assert "Bitte beschriften Sie beide Enden der Skala auf Deutsch." in (
+        missing.get_data(as_text=True)
+    )
+    edit = client.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    assert 'value="sehr wichtig"' in edit
+    with app.app_context():
+        question = db.session.scalar(select(Survey)).questions[0]
+        assert question.scale_labels == {
+            "de": ["unwichtig", "sehr wichtig"],
+            "en": ["not important", "very important"],
+        }
+
+
 def test_another_regions_manager_gets_404(app, client, login_as, make_user):
     from tests.conftest import login
     from tests.surveys.helpers import open_survey
