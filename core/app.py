@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, render_template, request
-from flask_babel import format_datetime, format_number
+from flask_babel import format_date, format_datetime, format_number
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -149,6 +149,7 @@ def register_errorhandlers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

@@ -55,6 +55,9 @@ class BaseConfig:
     ERASURE_KEY: str | None = None
     SIGNUP_RATE_LIMIT = "10 per hour"
     PUBLIC_SURVEY_RATE_LIMIT = "20 per hour"
+    # After a survey closes, its personal links show the person's answers this long;
+    # then they expire (nothing more is shown to whoever holds the link).
+    SURVEY_LINK_DAYS_AFTER_CLOSE = 30
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     MEDIA_DIR = str(INSTANCE / "media")
     # Sending: pace, retries, and when a campaign pauses itself.

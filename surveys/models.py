@@ -1,7 +1,7 @@
 """Surveys, their questions and options, and the responses (one per subscriber)."""
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -69,6 +69,13 @@ class Survey(Model):
 
     def is_open(self, now: datetime | None = None) -> bool:
         return open_between(self.opens_at, self.closes_at, now)
+
+    def links_expired(self, days_after_close: int, now: datetime | None = None) -> bool:
+        """Personal links end some days after the survey closes: until then they show
+        the person's own answers, afterwards nothing."""
+        if self.closes_at is None:
+            return False
+        return (now or utcnow()) >= self.closes_at + timedelta(days=days_after_close)
 
     def title_for(self, language: str) -> str:
         return translated(self.title, language)

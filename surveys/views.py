@@ -149,6 +149,10 @@ def _answer_page(
     """The survey page: the person's answers so far, what was typed next to any
     problems (nothing is lost), and on a click from the mail its answer preselected."""
     survey = _survey(invitation.survey_id)
+    if survey.links_expired(current_app.config["SURVEY_LINK_DAYS_AFTER_CLOSE"]):
+        return render_template(
+            "surveys/link_expired.html", survey=survey, language=_language()
+        ), 410
     person = db.session.get(Subscriber, invitation.subscriber_id)
     if person is None or person.email is None:  # erased: the link shows nothing
         raise LinkError(expired=False)

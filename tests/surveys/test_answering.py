@@ -177,6 +177,33 @@ def test_a_closed_survey_refuses_answers_and_shows_the_persons_own(
         assert list(db.session.scalars(select(Answer.option_id))) == [options[0].id]
 
 
+def test_a_link_expires_some_time_after_the_survey_closed(app, client, smtp_server):
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0]
+    page = client.get(link.split("?")[0]).get_data(as_text=True)
+    answer_first(client, link, options[0])
+    days = app.config["SURVEY_LINK_DAYS_AFTER_CLOSE"]
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        survey.closes_at = utcnow() - timedelta(days=days, minutes=1)
+        db.session.commit()
+    shown = client.get(link)
+    changed = client.post(
+        link.split("?")[0],
+        data={
+            "csrf_token": csrf_token(page),
+            "step": "first",
+            f"q{options[1].question_id}": str(options[1].id),
+        },
+    )
+    assert shown.status_code == changed.status_code == 410
+    text = shown.get_data(as_text=True)
+    assert "Dieser Link ist abgelaufen" in text
+    assert "Fachkräfte" not in text  # nothing of the answers any more
+    with app.app_context():
+        assert list(db.session.scalars(select(Answer.option_id))) == [options[0].id]
+
+
 def test_a_missing_required_answer_gets_a_message_in_german(app, client, smtp_server):
     _sid, _options, mails = send_survey_mail(app, smtp_server)
     path = button_links(mails["person0@example.org"])[0].split("?")[0]
