@@ -261,16 +261,14 @@ def save_subscriber_answers(
     if contact is not None:
         values["contact_consent"] = contact
     if person.response_id is None:
-        response_id = connection.execute(
-            INSERT_RESPONSE,
-            {
-                "survey_id": invitation.survey_id,
-                "subscriber_id": invitation.subscriber_id,
-                "campaign_id": invitation.campaign_id,
-                "source": "mail",
-                **values,
-            },
-        ).scalar_one()
+        response_id = _new_response(
+            connection,
+            survey_id=invitation.survey_id,
+            subscriber_id=invitation.subscriber_id,
+            campaign_id=invitation.campaign_id,
+            source="mail",
+            **values,
+        )
     else:
         response_id = person.response_id
         connection.execute(UPDATE_RESPONSE, {"response": response_id, **values})
@@ -291,16 +289,18 @@ def save_public_answers(
     org_type: str | None,
 ) -> None:
     """An anonymous response from the public link. The caller commits."""
-    response_id = connection.execute(
-        INSERT_RESPONSE,
-        {
-            "survey_id": survey_id,
-            "source": "public",
-            "region_id": region_id,
-            "org_type": org_type,
-        },
-    ).scalar_one()
+    response_id = _new_response(
+        connection,
+        survey_id=survey_id,
+        source="public",
+        region_id=region_id,
+        org_type=org_type,
+    )
     _insert_answers(connection, response_id, questions, answers)
+
+
+def _new_response(connection: Connection, **values: Any) -> int:
+    return int(connection.execute(INSERT_RESPONSE, values).scalar_one())
 
 
 def _insert_answers(

@@ -96,12 +96,16 @@ def test_a_click_only_shows_and_the_post_saves(app, client, smtp_server):
 
 
 def answer_first(client, link, option):
-    path = link.split("?")[0]
-    html = client.get(path).get_data(as_text=True)
+    page = client.get(link.split("?")[0]).get_data(as_text=True)
+    return post_first(client, link, page, option)
+
+
+def post_first(client, link, page, option):
+    """Press "Senden" on a survey page shown earlier, with this option chosen."""
     return client.post(
-        path,
+        link.split("?")[0],
         data={
-            "csrf_token": csrf_token(html),
+            "csrf_token": csrf_token(page),
             "step": "first",
             f"q{option.question_id}": str(option.id),
         },
@@ -165,14 +169,7 @@ def test_a_closed_survey_refuses_answers_and_shows_the_persons_own(
     closed = client.get(link.split("?")[0]).get_data(as_text=True)
     assert "Diese Umfrage ist beendet" in closed
     assert "Fachkräfte" in closed  # their own answer
-    client.post(
-        link.split("?")[0],
-        data={
-            "csrf_token": csrf_token(page),
-            "step": "first",
-            f"q{options[1].question_id}": str(options[1].id),
-        },
-    )
+    post_first(client, link, page, options[1])
     with app.app_context():
         assert list(db.session.scalars(select(Answer.option_id))) == [options[0].id]
 
@@ -188,14 +185,7 @@ def test_a_link_expires_some_time_after_the_survey_closed(app, client, smtp_serv
         survey.closes_at = utcnow() - timedelta(days=days, minutes=1)
         db.session.commit()
     shown = client.get(link)
-    changed = client.post(
-        link.split("?")[0],
-        data={
-            "csrf_token": csrf_token(page),
-            "step": "first",
-            f"q{options[1].question_id}": str(options[1].id),
-        },
-    )
+    changed = post_first(client, link, page, options[1])
     assert shown.status_code == changed.status_code == 410
     text = shown.get_data(as_text=True)
     assert "Dieser Link ist abgelaufen" in text
@@ -239,14 +229,7 @@ def test_an_erased_persons_link_shows_and_changes_nothing(app, client, smtp_serv
         erase(db.session, person, app.config["SECRET_KEY"])
         db.session.commit()
     shown = client.get(link)
-    changed = client.post(
-        link.split("?")[0],
-        data={
-            "csrf_token": csrf_token(page),
-            "step": "first",
-            f"q{options[1].question_id}": str(options[1].id),
-        },
-    )
+    changed = post_first(client, link, page, options[1])
     assert shown.status_code == changed.status_code == 400
     assert options[0].label["de"] not in shown.get_data(as_text=True)
     with app.app_context():
