@@ -53,8 +53,12 @@ def send_when_ready(
     if "\r" in recipient or "\n" in recipient:
         raise smtplib.SMTPRecipientsRefused({recipient: (501, b"line break")})
     smtp.ehlo_or_helo_if_needed()
-    size = f" SIZE={len(raw)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
-    code, reply = smtp.docmd("MAIL", f"FROM:<{sender}>{size}")
+    options = ""
+    if smtp.does_esmtp and smtp.has_extn("size"):
+        options += f" SIZE={len(raw)}"
+    if not (sender + recipient).isascii():
+        options += _international(smtp, recipient)
+    code, reply = smtp.docmd("MAIL", f"FROM:<{sender}>{options}")
     if code != 250:
         _give_up(smtp, code)
         raise smtplib.SMTPSenderRefused(code, reply, sender)
@@ -70,6 +74,22 @@ def send_when_ready(
     if code != 250:
         _give_up(smtp, code)
         raise smtplib.SMTPDataError(code, reply)
+
+
+def _international(smtp: smtplib.SMTP, recipient: str) -> str:
+    """An address with umlauts needs a relay that speaks SMTPUTF8 (RFC 6531); without
+    one the delivery fails for this recipient only, and the address stays valid."""
+    if not smtp.has_extn("smtputf8"):
+        raise smtplib.SMTPRecipientsRefused(
+            {
+                recipient: (
+                    553,
+                    b"5.6.7 the relay does not accept this address (SMTPUTF8)",
+                )
+            }
+        )
+    smtp.command_encoding = "utf-8"  # as smtplib's own mail() does; rset() resets it
+    return " SMTPUTF8"
 
 
 def dot_stuffed(raw: bytes) -> bytes:

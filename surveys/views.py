@@ -87,11 +87,8 @@ def _preselection(survey: Survey) -> dict[int, object]:
 def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         invitation = read_answer_token(token, survey_id)
-    except LinkError as error:
-        return _link_error(error)
-    step = request.values.get("step", "first")
-    problems: dict[int, str] = {}
-    try:
+        step = request.values.get("step", "first")
+        problems: dict[int, str] = {}
         if request.method == "POST":  # CSRFProtect has checked the form's token
             try:
                 saved = _save_posted(invitation, token, step)

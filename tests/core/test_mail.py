@@ -4,9 +4,11 @@ and the message waits until the caller is ready."""
 import smtplib
 
 import pytest
+from aiosmtpd.controller import Controller
 
+from core.devmail import free_port
 from core.mail import send_when_ready
-from tests.fixtures.smtp import SMTPServer
+from tests.fixtures.smtp import RecordingHandler, SMTPServer
 
 TRICKY = (
     b"From: a@example.org\r\nTo: b@example.org\r\nSubject: dots\r\n\r\n"
@@ -51,3 +53,31 @@ def test_an_address_with_a_line_break_is_refused_before_anything_is_sent(
             smtp, "a@example.org", "b@example.org\r\nRCPT TO:<c@x>", TRICKY, list
         )
     assert smtp_server.handler.received == []
+
+
+def test_an_address_with_umlauts_goes_out_where_the_relay_speaks_smtputf8(
+    smtp, smtp_server
+):
+    send_when_ready(smtp, "a@example.org", "jürgen@example.org", TRICKY, list)
+    (received,) = smtp_server.handler.received
+    assert received.envelope_to == ["jürgen@example.org"]
+
+
+def test_without_smtputf8_only_that_recipient_fails_and_the_connection_stays_usable():
+    handler = RecordingHandler()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=False
+    )
+    controller.start()
+    try:
+        client = smtplib.SMTP("127.0.0.1", controller.port)
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            send_when_ready(client, "a@example.org", "jürgen@example.org", TRICKY, list)
+        ((code, reply),) = refused.value.recipients.values()
+        assert code == 553
+        assert reply.startswith(b"5.6.7")
+        send_when_ready(client, "a@example.org", "b@example.org", TRICKY, list)
+        client.quit()
+    finally:
+        controller.stop()
+    assert [r.envelope_to for r in handler.received] == [["b@example.org"]]
