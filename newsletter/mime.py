@@ -123,7 +123,8 @@ def render(
     )
     return b"".join(
         [
-            head.encode("ascii"),
+            # UTF-8 only where an address has umlauts (RFC 6532, sent with SMTPUTF8).
+            head.encode("utf-8"),
             f"\r\n\r\n--{boundary}\r\n{_PART.format('plain')}".encode("ascii"),
             prepared.text.fill(values),
             f"\r\n--{boundary}\r\n{_PART.format('html')}".encode("ascii"),

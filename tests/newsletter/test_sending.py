@@ -73,6 +73,18 @@ def test_each_confirmed_recipient_gets_exactly_one_well_formed_mail(app, smtp_se
     assert statuses(app, campaign_id) == {"sent": 25}
 
 
+def test_an_address_with_umlauts_gets_the_campaign_too(app, smtp_server):
+    audience(app, 1)
+    audience(app, 1, prefix="jürgen")
+    campaign_id = due_campaign(app)
+    dispatch(app)
+    assert run_sender(app) == 2
+    received = {r.envelope_to[0]: r.message for r in smtp_server.handler.received}
+    assert set(received) == {"person0@example.org", "jürgen0@example.org"}
+    assert "jürgen0@example.org" in str(received["jürgen0@example.org"]["To"])
+    assert statuses(app, campaign_id) == {"sent": 2}
+
+
 def test_the_unsubscribe_link_in_the_mail_works_with_one_click(app, smtp_server):
     audience(app, 1)
     campaign_id = due_campaign(app)
