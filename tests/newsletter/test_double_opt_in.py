@@ -177,3 +177,12 @@ def test_a_confirmation_link_expires_after_seven_days(
     expired = client.get(link)
     assert expired.status_code == 400
     assert "abgelaufen" in expired.get_data(as_text=True)
+
+
+def test_an_address_with_umlauts_gets_its_confirmation_mail(app, client, smtp_server):
+    swf = list_id(app, "newsletter-suedwestfalen")
+    sign_up_over_http(client, "suedwestfalen", "Jürgen@Müller-Werke.example", [swf])
+    [mail] = smtp_server.handler.received
+    assert link_in(mail.message, "/bestaetigen/")
+    with app.app_context():
+        assert db.session.scalar(select(Subscriber.status)) == "pending"
