@@ -49,7 +49,9 @@ def send_when_ready(
 
     It is also lighter than `sendmail`, which matters at a hundred thousand mails:
     the addresses are bare (checked when they were entered), so they are not parsed
-    again, and the dot-stuffing is one bytes replacement instead of a regex."""
+    again; the dot-stuffing is one bytes replacement instead of a regex; and where
+    the relay offers PIPELINING (RFC 2920) the envelope and DATA go out in one write,
+    two round trips per message instead of four."""
     if "\r" in recipient or "\n" in recipient:
         raise smtplib.SMTPRecipientsRefused({recipient: (501, b"line break")})
     smtp.ehlo_or_helo_if_needed()
@@ -58,16 +60,51 @@ def send_when_ready(
         options += f" SIZE={len(raw)}"
     if not (sender + recipient).isascii():
         options += _international(smtp, recipient)
-    code, reply = smtp.docmd("MAIL", f"FROM:<{sender}>{options}")
-    if code != 250:
-        _give_up(smtp, code)
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.docmd("RCPT", f"TO:<{recipient}>")
-    if code not in (250, 251):
-        _give_up(smtp, code)
-        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    mail, rcpt = f"FROM:<{sender}>{options}", f"TO:<{recipient}>"
+    if smtp.has_extn("pipelining"):
+        smtp.send(f"MAIL {mail}\r\nRCPT {rcpt}\r\nDATA\r\n")
+        replies = smtp.getreply(), smtp.getreply(), smtp.getreply()
+        if replies[2][0] == 354 and not _accepted(*replies[:2]):
+            smtp.close()  # the server waits for data nobody may send: hang up
+        _check_sender(smtp, sender, replies[0])
+        _check_recipient(smtp, recipient, replies[1])
+        try:
+            ready()
+        except BaseException:
+            smtp.close()  # only hanging up ends a DATA phase without a message
+            raise
+        _send_data(smtp, raw, replies[2])
+        return
+    _check_sender(smtp, sender, smtp.docmd("MAIL", mail))
+    _check_recipient(smtp, recipient, smtp.docmd("RCPT", rcpt))
     ready()
-    code, reply = smtp.docmd("DATA")
+    _send_data(smtp, raw, smtp.docmd("DATA"))
+
+
+Reply = tuple[int, bytes]
+
+
+def _accepted(mail: Reply, rcpt: Reply) -> bool:
+    return mail[0] == 250 and rcpt[0] in (250, 251)
+
+
+def _check_sender(smtp: smtplib.SMTP, sender: str, reply: Reply) -> None:
+    """Raise what `sendmail` raises for a refused sender."""
+    if reply[0] != 250:
+        _give_up(smtp, reply[0])
+        raise smtplib.SMTPSenderRefused(reply[0], reply[1], sender)
+
+
+def _check_recipient(smtp: smtplib.SMTP, recipient: str, reply: Reply) -> None:
+    """Raise what `sendmail` raises for a refused recipient."""
+    if reply[0] not in (250, 251):
+        _give_up(smtp, reply[0])
+        raise smtplib.SMTPRecipientsRefused({recipient: reply})
+
+
+def _send_data(smtp: smtplib.SMTP, raw: bytes, data: Reply) -> None:
+    """After the reply to DATA: the message, then the server's verdict on it."""
+    code, reply = data
     if code == 354:
         smtp.send(dot_stuffed(raw))
         code, reply = smtp.getreply()

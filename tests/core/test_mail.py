@@ -81,3 +81,56 @@ def test_without_smtputf8_only_that_recipient_fails_and_the_connection_stays_usa
     finally:
         controller.stop()
     assert [r.envelope_to for r in handler.received] == [["b@example.org"]]
+
+
+class PipeliningHandler(RecordingHandler):
+    """A relay that offers PIPELINING (as Postfix does) and knows no `nobody@`."""
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802, ANN001, ANN201
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802, ANN001, ANN201
+        if address.startswith("nobody@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def pipelining():
+    handler = PipeliningHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    client = smtplib.SMTP("127.0.0.1", controller.port)
+    client.ehlo()
+    assert client.has_extn("pipelining")
+    yield client, handler
+    client.close()
+    controller.stop()
+
+
+def test_a_pipelining_relay_gets_the_envelope_in_one_go_and_refusals_still_count(
+    pipelining,
+):
+    client, handler = pipelining
+    send_when_ready(client, "a@example.org", "b@example.org", TRICKY, list)
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        send_when_ready(client, "a@example.org", "nobody@example.org", TRICKY, list)
+    send_when_ready(client, "a@example.org", "c@example.org", TRICKY, list)
+    assert [r.envelope_to for r in handler.received] == [
+        ["b@example.org"],
+        ["c@example.org"],
+    ]
+    assert all(r.raw.rstrip(b"\r\n") == TRICKY for r in handler.received)
+
+
+def test_a_pipelining_relay_gets_no_message_when_the_caller_is_not_ready(pipelining):
+    client, handler = pipelining
+
+    def not_ready() -> None:
+        raise RuntimeError("the record did not commit")
+
+    with pytest.raises(RuntimeError):
+        send_when_ready(client, "a@example.org", "b@example.org", TRICKY, not_ready)
+    assert handler.received == []
