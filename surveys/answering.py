@@ -70,6 +70,7 @@ RESPONDENT = (
     .where(SURVEYS.c.id == bindparam("survey_id"))
     .order_by(QUESTIONS.c.position, QUESTIONS.c.id)
 )
+PERSON_COLUMNS = len(RESPONDENT.selected_columns) - len(QUESTION_COLUMNS)
 INSERT_RESPONSE = insert(RESPONSES).returning(RESPONSES.c.id)
 UPDATE_RESPONSE = update(RESPONSES).where(RESPONSES.c.id == bindparam("response"))
 DELETE_ANSWERS = delete(ANSWERS).where(
@@ -217,7 +218,7 @@ def respondent(connection: Connection, invitation: Invitation) -> Respondent | N
     ).all()
     if not rows:
         return None
-    person = len(RESPONDENT.selected_columns) - len(QUESTION_COLUMNS)
+    person = PERSON_COLUMNS
     opens_at, closes_at, email, response_id, *attributes = rows[0][:person]
     if email is None:
         raise LinkError(expired=False)
