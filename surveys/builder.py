@@ -9,6 +9,25 @@ from core.db import SessionLike
 from surveys.answering import new_public_key
 from surveys.models import Option, OptionKind, Question, QuestionKind, Survey
 
+# The ends of a new scale question, until the manager labels them otherwise.
+DEFAULT_SCALE_LABELS: dict[str, dict[str, list[str]]] = {
+    QuestionKind.LIKERT: {
+        "de": ["trifft gar nicht zu", "trifft voll zu"],
+        "en": ["strongly disagree", "strongly agree"],
+    },
+    QuestionKind.NPS: {
+        "de": ["unwahrscheinlich", "sehr wahrscheinlich"],
+        "en": ["not likely", "very likely"],
+    },
+}
+
+
+def default_scale_labels(kind: str) -> dict[str, list[str]]:
+    """A fresh copy: the question may change its own."""
+    return {
+        lang: list(ends) for lang, ends in DEFAULT_SCALE_LABELS.get(kind, {}).items()
+    }
+
 
 class BuilderError(Exception):
     """A user-facing problem when building a survey."""
@@ -44,17 +63,12 @@ def update_settings(
 def add_question(session: SessionLike, survey: Survey, kind: str) -> Question:
     if kind not in set(QuestionKind):
         raise BuilderError(str(_l("Unknown type of question.")))
-    question = Question(kind=kind, position=len(survey.questions), text={"de": ""})
-    if kind == QuestionKind.LIKERT:
-        question.scale_labels = {
-            "de": ["trifft gar nicht zu", "trifft voll zu"],
-            "en": ["strongly disagree", "strongly agree"],
-        }
-    if kind == QuestionKind.NPS:
-        question.scale_labels = {
-            "de": ["unwahrscheinlich", "sehr wahrscheinlich"],
-            "en": ["not likely", "very likely"],
-        }
+    question = Question(
+        kind=kind,
+        position=len(survey.questions),
+        text={"de": ""},
+        scale_labels=default_scale_labels(kind),
+    )
     survey.questions.append(question)
     session.flush()
     return question

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.db import SessionLike, utcnow
 from newsletter.models import Subscriber, SubscriberStatus, Topic
 from surveys.answering import new_public_key
+from surveys.builder import default_scale_labels
 from surveys.models import Answer, Option, Question, Response, Survey
 
 TITLE = "Bedarfe und Angebote 2026"
@@ -89,10 +90,7 @@ def build_demo_survey(session: SessionLike) -> Survey:
             "de": "Kooperation über die Regionsgrenze hinweg lohnt sich.",
             "en": "Cooperating across the regional border pays off.",
         },
-        scale_labels={
-            "de": ["trifft gar nicht zu", "trifft voll zu"],
-            "en": ["strongly disagree", "strongly agree"],
-        },
+        scale_labels=default_scale_labels("likert"),
     )
     nps = Question(
         kind="nps",
@@ -101,10 +99,7 @@ def build_demo_survey(session: SessionLike) -> Survey:
             "de": "Wie wahrscheinlich empfehlen Sie den Newsletter weiter?",
             "en": "How likely are you to recommend the newsletter?",
         },
-        scale_labels={
-            "de": ["unwahrscheinlich", "sehr wahrscheinlich"],
-            "en": ["not likely", "very likely"],
-        },
+        scale_labels=default_scale_labels("nps"),
     )
     text = Question(
         kind="text",
