@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Boolean, Table, bindparam, delete, func, insert, select, update
 
 from core.db import SessionLike, utcnow
+from core.direct_sql import Direct, Prepared
 from newsletter.models import Subscriber
 from newsletter.tokens import LinkError, make_token, read_token
 from surveys.models import (
@@ -26,7 +27,8 @@ from surveys.models import (
 )
 
 # Saving an answer is the hot path of the product (a newsletter goes out, thousands
-# press "Senden" within minutes): it runs as a handful of Core statements.
+# press "Senden" within minutes): a handful of statements prepared once and run on
+# the DBAPI connection (see core.direct_sql).
 SURVEYS: Table = Survey.__table__  # type: ignore[assignment]
 QUESTIONS: Table = Question.__table__  # type: ignore[assignment]
 OPTIONS: Table = Option.__table__  # type: ignore[assignment]
@@ -44,11 +46,10 @@ QUESTION_COLUMNS = [
     QUESTIONS.c.max_choices,
     OPTIONS.c.id,
 ]
-# Statements are built once: constructing one costs more than running it on SQLite.
 # Everything saving an answer needs to know, in one round trip: the survey's times,
 # the person (email None once erased), their response so far, and one row per
 # question and option.
-RESPONDENT = (
+RESPONDENT_SELECT = (
     select(
         SURVEYS.c.opens_at,
         SURVEYS.c.closes_at,
@@ -70,14 +71,47 @@ RESPONDENT = (
     .where(SURVEYS.c.id == bindparam("survey_id"))
     .order_by(QUESTIONS.c.position, QUESTIONS.c.id)
 )
-PERSON_COLUMNS = len(RESPONDENT.selected_columns) - len(QUESTION_COLUMNS)
-INSERT_RESPONSE = insert(RESPONSES).returning(RESPONSES.c.id)
-UPDATE_RESPONSE = update(RESPONSES).where(RESPONSES.c.id == bindparam("response"))
-DELETE_ANSWERS = delete(ANSWERS).where(
-    ANSWERS.c.response_id == bindparam("response"),
-    ANSWERS.c.question_id.in_(bindparam("questions", expanding=True)),
+RESPONDENT = Prepared(RESPONDENT_SELECT)
+PERSON_COLUMNS = len(RESPONDENT_SELECT.selected_columns) - len(QUESTION_COLUMNS)
+SNAPSHOT = tuple(column.name for column in SNAPSHOT_COLUMNS)
+RESPONSE_FIELDS = (
+    "survey_id",
+    "subscriber_id",
+    "campaign_id",
+    "source",
+    *SNAPSHOT,
+    "contact_consent",
+    "created_at",
+    "updated_at",
 )
-INSERT_ANSWERS = insert(ANSWERS)
+INSERT_RESPONSE = Prepared(
+    insert(RESPONSES)
+    .values({name: bindparam(name) for name in RESPONSE_FIELDS})
+    .returning(RESPONSES.c.id)
+)
+# A later answer refreshes the snapshot; the consent changes only where it is asked.
+UPDATE_RESPONSE = Prepared(
+    update(RESPONSES)
+    .where(RESPONSES.c.id == bindparam("response"))
+    .values(
+        {name: bindparam(name) for name in (*SNAPSHOT, "updated_at")}
+        | {
+            "contact_consent": func.coalesce(
+                bindparam("contact", type_=Boolean()), RESPONSES.c.contact_consent
+            )
+        }
+    )
+)
+DELETE_ANSWERS = Prepared(
+    delete(ANSWERS).where(
+        ANSWERS.c.response_id == bindparam("response"),
+        ANSWERS.c.question_id == bindparam("question"),
+    )
+)
+ANSWER_FIELDS = ("response_id", "question_id", "option_id", "value", "text")
+INSERT_ANSWERS = Prepared(
+    insert(ANSWERS).values({name: bindparam(name) for name in ANSWER_FIELDS})
+)
 
 MAX_TEXT = 2000
 
@@ -210,12 +244,12 @@ class Respondent:
     questions: list[QuestionShape]
 
 
-def respondent(connection: Connection, invitation: Invitation) -> Respondent | None:
+def respondent(direct: Direct, invitation: Invitation) -> Respondent | None:
     """None when the survey is gone; LinkError when the person was erased."""
-    rows = connection.execute(
+    rows = direct.rows(
         RESPONDENT,
         {"survey_id": invitation.survey_id, "subscriber_id": invitation.subscriber_id},
-    ).all()
+    )
     if not rows:
         return None
     person = PERSON_COLUMNS
@@ -225,10 +259,7 @@ def respondent(connection: Connection, invitation: Invitation) -> Respondent | N
     return Respondent(
         open_between(opens_at, closes_at),
         response_id,
-        {
-            column.name: value
-            for column, value in zip(SNAPSHOT_COLUMNS, attributes, strict=True)
-        },
+        dict(zip(SNAPSHOT, attributes, strict=True)),
         _shapes([row[person:] for row in rows if row[person] is not None]),
     )
 
@@ -249,7 +280,7 @@ def _shapes(rows: list[Any]) -> list[QuestionShape]:
 
 
 def save_subscriber_answers(
-    connection: Connection,
+    direct: Direct,
     invitation: Invitation,
     person: Respondent,
     questions: Sequence[QuestionShape],
@@ -258,31 +289,33 @@ def save_subscriber_answers(
 ) -> None:
     """Create or update the person's response with a fresh snapshot, and replace its
     answers to these questions (the last answer wins). The caller commits."""
-    values = {**person.snapshot, "updated_at": utcnow()}
-    if contact is not None:
-        values["contact_consent"] = contact
     if person.response_id is None:
         response_id = _new_response(
-            connection,
+            direct,
             survey_id=invitation.survey_id,
             subscriber_id=invitation.subscriber_id,
             campaign_id=invitation.campaign_id,
             source="mail",
-            **values,
+            contact_consent=bool(contact),
+            **person.snapshot,
         )
     else:
         response_id = person.response_id
-        connection.execute(UPDATE_RESPONSE, {"response": response_id, **values})
-        # Replace without loading the old answers: one DELETE, then the inserts.
-        connection.execute(
-            DELETE_ANSWERS,
-            {"response": response_id, "questions": [q.id for q in questions]},
+        direct.execute(
+            UPDATE_RESPONSE,
+            {"response": response_id, "contact": contact, "updated_at": utcnow()}
+            | person.snapshot,
         )
-    _insert_answers(connection, response_id, questions, answers)
+        # Replace without loading the old answers: delete, then insert.
+        direct.execute_many(
+            DELETE_ANSWERS,
+            [{"response": response_id, "question": q.id} for q in questions],
+        )
+    _insert_answers(direct, response_id, questions, answers)
 
 
 def save_public_answers(
-    connection: Connection,
+    direct: Direct,
     survey_id: int,
     questions: Sequence[QuestionShape],
     answers: dict[int, Any],
@@ -291,21 +324,30 @@ def save_public_answers(
 ) -> None:
     """An anonymous response from the public link. The caller commits."""
     response_id = _new_response(
-        connection,
+        direct,
         survey_id=survey_id,
+        subscriber_id=None,
+        campaign_id=None,
         source="public",
+        contact_consent=False,
         region_id=region_id,
         org_type=org_type,
+        district_id=None,
+        sector="",
+        size="",
     )
-    _insert_answers(connection, response_id, questions, answers)
+    _insert_answers(direct, response_id, questions, answers)
 
 
-def _new_response(connection: Connection, **values: Any) -> int:
-    return int(connection.execute(INSERT_RESPONSE, values).scalar_one())
+def _new_response(direct: Direct, **values: Any) -> int:
+    now = utcnow()
+    return int(
+        direct.value(INSERT_RESPONSE, values | {"created_at": now, "updated_at": now})
+    )
 
 
 def _insert_answers(
-    connection: Connection,
+    direct: Direct,
     response_id: int,
     questions: Sequence[QuestionShape],
     answers: dict[int, Any],
@@ -317,7 +359,7 @@ def _insert_answers(
         for row in _rows_of(question, answers.get(question.id))
     ]
     if rows:
-        connection.execute(INSERT_ANSWERS, rows)
+        direct.execute_many(INSERT_ANSWERS, rows)
 
 
 def _rows_of(question: QuestionShape, value: Any) -> list[dict[str, Any]]:

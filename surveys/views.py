@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
+from core.direct_sql import direct_on, direct_transaction
 from core.extensions import limiter
 from core.forms import ConfirmForm
 from core.models import Region
@@ -128,15 +129,15 @@ def _save_posted(invitation: Invitation, token: str, step: str) -> BaseResponse 
 def _save_once(invitation: Invitation, step: str) -> int | None:
     """One transaction on a plain connection (the hot path of the product); returns
     how many questions the survey has, or None when it takes no answers now."""
-    with db.engine.begin() as connection:
-        person = respondent(connection, invitation)
+    with direct_transaction(db.engine) as direct:
+        person = respondent(direct, invitation)
         if person is None or not person.survey_open:
             return None
         questions = person.questions
         asked = questions[:1] if step == "first" else questions[1:]
         answers = parse_answers(asked, request.form)
         contact = None if step == "first" else request.form.get("contact") == "yes"
-        save_subscriber_answers(connection, invitation, person, asked, answers, contact)
+        save_subscriber_answers(direct, invitation, person, asked, answers, contact)
     return len(questions)
 
 
@@ -230,7 +231,7 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
             region_id = request.form.get("region_id", type=int)
             org_type = request.form.get("org_type") or None
             save_public_answers(
-                db.session.connection(),
+                direct_on(db.session.connection()),
                 survey.id,
                 shapes,
                 answers,

@@ -4,13 +4,22 @@ wins, nobody can answer for someone else, closed is closed."""
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
+from core.direct_sql import direct_transaction
 from newsletter.erasure import erase
 from newsletter.models import Subscriber
 from newsletter.outbox import dispatch_due
 from newsletter.sending import Sender
+from surveys.answering import (
+    Invitation,
+    Respondent,
+    respondent,
+    save_subscriber_answers,
+)
 from surveys.models import Answer, Click, Option, Response, Survey
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import html_of
@@ -293,3 +302,34 @@ def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server)
     assert "Bedarfe und Angebote 2026" in compiled.html
     assert "Südwestfalen" in compiled.text
     assert "Dortmund" in compiled.text
+
+
+def read(invitation: Invitation) -> Respondent:
+    with direct_transaction(db.engine) as direct:
+        person = respondent(direct, invitation)
+    assert person is not None
+    return person
+
+
+def test_a_second_first_answer_at_once_cannot_make_a_second_response(app):
+    """Two presses of "Senden" at the same moment both read "no response yet"; the
+    database lets only one create it (the view then saves the other as a change)."""
+    audience(app, 1)
+    survey_id = open_survey(app)
+    with app.app_context():
+        person = db.session.scalar(select(Subscriber.id))
+        invitation = Invitation(person, survey_id, None)
+        before = read(invitation)
+        first = before.questions[0]
+        choice = {first.id: sorted(first.options)[0]}
+
+        def save_with(read: Respondent) -> None:
+            with direct_transaction(db.engine) as direct:
+                save_subscriber_answers(direct, invitation, read, [first], choice)
+
+        save_with(before)
+        with pytest.raises(IntegrityError):
+            save_with(before)  # still believes there is no response
+        save_with(read(invitation))  # what the retry does
+    assert count(app, Response) == 1
+    assert count(app, Answer) == 1
