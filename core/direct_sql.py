@@ -18,8 +18,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-Processor = Callable[[Any], Any] | None
-
 
 class Prepared:
     """A statement with named bind parameters; every column with a Python-side
@@ -58,10 +56,17 @@ class _Compiled:
             else None
         )
         self.named = binds
-        # What a SELECT or a RETURNING clause gives back, in order.
-        self.results: list[Processor] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None)
-            for column in statement.exported_columns  # type: ignore[attr-defined]
+        # What a SELECT or a RETURNING clause gives back: (position, processor) of
+        # the columns that need converting (most need nothing).
+        self.columns = len(statement.exported_columns)  # type: ignore[attr-defined]
+        self.results: list[tuple[int, Callable[[Any], Any]]] = [
+            (position, process)
+            for position, column in enumerate(statement.exported_columns)  # type: ignore[attr-defined]
+            if (
+                process := column.type.dialect_impl(dialect).result_processor(
+                    dialect, None
+                )
+            )
         ]
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
@@ -75,11 +80,11 @@ class _Compiled:
             for name, (key, process) in self.named.items()
         }
 
-    def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(
-            process(value) if process else value
-            for process, value in zip(self.results, raw, strict=True)
-        )
+    def row(self, raw: Sequence[Any]) -> list[Any]:
+        values = list(raw)
+        for position, process in self.results:
+            values[position] = process(values[position])
+        return values
 
 
 class Direct:
@@ -89,7 +94,7 @@ class Direct:
         self.cursor = dbapi_connection.cursor()
         self.dialect = dialect
 
-    def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[tuple]:
+    def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[list[Any]]:
         compiled = prepared.compiled(self.dialect)
         self._run(compiled, self.cursor.execute, compiled.parameters(values))
         return [compiled.row(raw) for raw in self.cursor.fetchall()]
@@ -101,7 +106,7 @@ class Direct:
     def execute(self, prepared: Prepared, values: Mapping[str, Any]) -> None:
         compiled = prepared.compiled(self.dialect)
         self._run(compiled, self.cursor.execute, compiled.parameters(values))
-        if compiled.results:  # SQLite cannot commit while RETURNING rows are unread
+        if compiled.columns:  # SQLite cannot commit while RETURNING rows are unread
             self.cursor.fetchall()
 
     def execute_many(

@@ -85,7 +85,10 @@ class Question(Model):
     __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
+    # Indexed: every answer reads its survey's questions, and their options.
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -115,7 +118,7 @@ class Option(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(
-        ForeignKey("questions.id", ondelete="CASCADE")
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[dict] = mapped_column(JSON, default=dict)

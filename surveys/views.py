@@ -92,7 +92,7 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
         problems: dict[int, str] = {}
         if request.method == "POST":  # CSRFProtect has checked the form's token
             try:
-                saved = _save_posted(invitation, token, step)
+                saved = _save_posted(invitation, step)
             except AnswerError as error:
                 problems = error.problems
             else:
@@ -103,7 +103,7 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
         return _link_error(error)
 
 
-def _save_posted(invitation: Invitation, token: str, step: str) -> BaseResponse | None:
+def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
     """Save the posted answers and say where to go next; None when the page has to
     be shown again (the survey closed meanwhile, or is gone)."""
     try:
@@ -115,14 +115,7 @@ def _save_posted(invitation: Invitation, token: str, step: str) -> BaseResponse 
     if questions is None:
         return None
     if step == "first" and questions > 1:
-        return redirect(
-            url_for(
-                "surveys.answer",
-                survey_id=invitation.survey_id,
-                token=token,
-                step="rest",
-            )
-        )
+        return redirect(f"{request.path}?step=rest")  # the rest on the same page
     return redirect(url_for("surveys.thanks", survey_id=invitation.survey_id))
 
 

@@ -66,7 +66,7 @@ def test_values_keep_their_types_both_ways() -> None:
         assert isinstance(new_id, int)
     with direct_transaction(db.engine) as direct:
         assert direct.rows(READ, {"label": "a"}) == [
-            ("a", True, datetime(2026, 11, 25, 16, 30, tzinfo=UTC))
+            ["a", True, datetime(2026, 11, 25, 16, 30, tzinfo=UTC)]
         ]
     with db.engine.connect() as connection:  # and as SQLAlchemy reads them
         row = connection.execute(select(PROBES.c.flag, PROBES.c.at)).one()
