@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, UTCDateTime, utcnow
@@ -83,12 +83,13 @@ class Survey(Model):
 
 class Question(Model):
     __tablename__ = "questions"
+    # Every answer reads its survey's questions in order (and their options).
+    __table_args__ = (
+        Index("ix_questions_survey_id_position", "survey_id", "position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Indexed: every answer reads its survey's questions, and their options.
-    survey_id: Mapped[int] = mapped_column(
-        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
-    )
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[dict] = mapped_column(JSON, default=dict)

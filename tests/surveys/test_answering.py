@@ -15,6 +15,7 @@ from newsletter.models import Subscriber
 from newsletter.outbox import dispatch_due
 from newsletter.sending import Sender
 from surveys.answering import (
+    RESPONDENT,
     Invitation,
     Respondent,
     respondent,
@@ -333,3 +334,21 @@ def test_a_second_first_answer_at_once_cannot_make_a_second_response(app):
         save_with(read(invitation))  # what the retry does
     assert count(app, Response) == 1
     assert count(app, Answer) == 1
+
+
+def test_reading_a_respondent_uses_indexes_only(app):
+    """Every answer runs this query: it must not scan tables that grow with every
+    survey (nor sort, nor build a throwaway index)."""
+    with app.app_context():
+        backend = db.engine.dialect.name
+    if backend != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL plans by table statistics")
+    with app.app_context():
+        compiled = RESPONDENT.compiled(db.engine.dialect)
+        with db.engine.connect() as connection:
+            plan = connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {compiled.sql}", (1, 1)
+            ).all()
+    steps = [row[-1] for row in plan]
+    assert all(step.startswith("SEARCH") for step in steps), steps
+    assert not any("AUTOMATIC" in step for step in steps), steps
