@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "2000"))
 THREADS = 8
 ROUND = 1000  # requests of each kind per round
+PAST_SURVEYS = 40
 SECRET = "bench-secret-key-with-enough-entropy-0123456789"  # noqa: S105
 
 
@@ -69,6 +70,8 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
         )
         db.session.commit()
         ids = list(db.session.scalars(select(Subscriber.id)))
+    for _ in range(PAST_SURVEYS):  # a year of newsletters, each with its survey
+        open_survey(app, closes_in_days=-1)
     survey_id = open_survey(app)
     with app.app_context():
         from surveys.models import Survey
