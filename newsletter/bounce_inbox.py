@@ -1,6 +1,7 @@
-"""The bounce mailbox over IMAP: the poll job reads the DSNs that arrived since the last
-run, applies them like `flask bounces import`, and marks what it read as seen (it
-never deletes: a person may still want to read the mailbox).
+"""The bounce mailbox over IMAP: the poll job reads the messages that arrived since the
+last run (by UID, so a message a person has already opened is read all the same),
+applies the DSNs among them like `flask bounces import` and marks those as seen. It
+never deletes, and leaves other mail unread for a person to answer.
 
 BOUNCE_IMAP_URL says where: imaps://user:password@host/INBOX (also imap:// and
 imap+starttls://; the folder defaults to INBOX)."""
@@ -12,10 +13,14 @@ from email import message_from_bytes, policy
 from email.message import Message
 from urllib.parse import unquote, urlsplit
 
-from core.db import SessionLike
-from newsletter.bounces import Bounce, apply_messages
+from sqlalchemy import select
+
+from core.db import SessionLike, utcnow
+from newsletter.bounces import Bounce, apply_bounce, parse_dsn
+from newsletter.campaign_models import BounceMailbox
 
 IMAP_SCHEMES = {"imap": 143, "imaps": 993, "imap+starttls": 143}
+BATCH = 100  # messages per commit: a first run over a full mailbox keeps its progress
 
 
 class InboxError(Exception):
@@ -49,9 +54,8 @@ class InboxSettings:
 def poll_bounces(
     session: SessionLike, settings: InboxSettings
 ) -> list[tuple[Bounce, str]]:
-    """Apply the unseen messages of the folder; returns each bounce and what was done.
-    The database commits before the messages are marked seen: a crash in between
-    applies them again next time, which changes nothing."""
+    """Apply the messages that arrived since the last poll; returns each bounce and
+    what was done. How far the mailbox was read commits with what it changed."""
     try:
         return _poll(session, settings)
     except (imaplib.IMAP4.error, OSError) as error:
@@ -68,18 +72,60 @@ def _readable(error: Exception) -> str:
 
 
 def _poll(session: SessionLike, settings: InboxSettings) -> list[tuple[Bounce, str]]:
+    results: list[tuple[Bounce, str]] = []
     with _connect(settings) as imap:
         imap.login(settings.username, settings.password)
         _check(imap.select(_quoted(settings.folder)), "SELECT")
-        found = _check(imap.uid("SEARCH", "UNSEEN"), "SEARCH")[0].split()
-        unseen = [uid.decode() for uid in found]
-        messages = [_fetch(imap, uid) for uid in unseen]
-        results = apply_messages(session, [m for m in messages if m is not None])
-        session.commit()
-        for uid in unseen:
-            _check(imap.uid("STORE", uid, "+FLAGS", r"(\Seen)"), "STORE")
+        state = _state(session, settings, _uid_validity(imap))
+        new = _uids_after(imap, state.last_uid)
+        for start in range(0, len(new), BATCH):
+            batch = new[start : start + BATCH]
+            reports = []
+            for uid in batch:
+                message = _fetch(imap, uid)
+                bounces = parse_dsn(message) if message is not None else []
+                results += [(b, apply_bounce(session, b)) for b in bounces]
+                if bounces:
+                    reports.append(uid)
+            state.last_uid, state.checked_at = batch[-1], utcnow()
+            session.commit()
+            for uid in reports:  # after the commit: a crash in between changes nothing
+                _check(imap.uid("STORE", str(uid), "+FLAGS", r"(\Seen)"), "STORE")
+        if not new:
+            state.checked_at = utcnow()
+            session.commit()
         imap.close()
     return results
+
+
+def _state(
+    session: SessionLike, settings: InboxSettings, validity: int
+) -> BounceMailbox:
+    """This mailbox's reading position; from the start when its UIDs were renumbered."""
+    address = f"{settings.username}@{settings.host}:{settings.port}/{settings.folder}"
+    state = session.scalar(
+        select(BounceMailbox).where(BounceMailbox.address == address)
+    )
+    if state is None:
+        state = BounceMailbox(address=address, uid_validity=validity, last_uid=0)
+        session.add(state)
+    if state.uid_validity != validity:
+        state.uid_validity, state.last_uid = validity, 0
+    return state
+
+
+def _uid_validity(imap: imaplib.IMAP4) -> int:
+    _name, values = imap.response("UIDVALIDITY")
+    if not values or values[0] is None:
+        raise imaplib.IMAP4.error("the server sent no UIDVALIDITY")
+    return int(values[0])
+
+
+def _uids_after(imap: imaplib.IMAP4, last_uid: int) -> list[int]:
+    """UIDs above last_uid, in order (a search for "n:*" also names the newest
+    message when nothing is newer, hence the filter)."""
+    found = _check(imap.uid("SEARCH", f"UID {last_uid + 1}:*"), "SEARCH")[0].split()
+    return sorted(uid for uid in map(int, found) if uid > last_uid)
 
 
 def _connect(settings: InboxSettings) -> imaplib.IMAP4:
@@ -96,9 +142,9 @@ def _connect(settings: InboxSettings) -> imaplib.IMAP4:
     return imap
 
 
-def _fetch(imap: imaplib.IMAP4, uid: str) -> Message | None:
-    """One message, read without marking it seen (that happens after the commit)."""
-    data = _check(imap.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH")
+def _fetch(imap: imaplib.IMAP4, uid: int) -> Message | None:
+    """One message, read without marking it seen."""
+    data = _check(imap.uid("FETCH", str(uid), "(BODY.PEEK[])"), "FETCH")
     for item in data:
         if isinstance(item, tuple) and len(item) == 2:
             return message_from_bytes(item[1], policy=policy.default)

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, UTCDateTime, utcnow
@@ -132,3 +132,18 @@ class SenderWorker(Model):
 
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BounceMailbox(Model):
+    """How far the poll job has read an IMAP bounce mailbox: UIDs only grow within
+    one UIDVALIDITY (RFC 3501), so nothing is read twice or missed, whatever a person
+    reading the mailbox marks as seen."""
+
+    __tablename__ = "bounce_mailboxes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # user@host:port/folder, without the password
+    address: Mapped[str] = mapped_column(String(500), unique=True)
+    uid_validity: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

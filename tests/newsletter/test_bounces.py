@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.app import create_app
 from core.config import ConfigError, TestConfig
 from core.db import db
-from newsletter.campaign_models import Delivery
+from newsletter.campaign_models import BounceMailbox, Delivery
 from newsletter.jobs import poll_bounce_inbox
 from newsletter.models import Subscriber
 from newsletter.outbox import dispatch_due
@@ -114,6 +114,7 @@ def test_a_bounce_for_someone_else_changes_nothing(app, runner, smtp_server, tmp
 
 def test_the_worker_reads_the_imap_bounce_mailbox_once(app, smtp_server, imap_server):
     mails = sent_mails(app, smtp_server, count=2)
+    unread_mail = imap_server.count("UNSEEN")  # ordinary mail somebody should answer
     hard = dsn(mails["person0@example.org"], "person0@example.org", "5.1.1")
     soft = dsn(mails["person1@example.org"], "person1@example.org", "4.4.1", "delayed")
     imap_server.deliver(hard.as_bytes())
@@ -131,9 +132,45 @@ def test_the_worker_reads_the_imap_bounce_mailbox_once(app, smtp_server, imap_se
         "person0@example.org": "bounced",
         "person1@example.org": "active",
     }
-    # Read means seen, never deleted: a person may still look into the mailbox.
-    assert imap_server.count("UNSEEN") == 0
+    # The reports are marked seen; other mail stays unread, nothing is deleted.
+    assert imap_server.count("UNSEEN") == unread_mail
     assert imap_server.count() == messages
+
+
+def test_a_bounce_somebody_already_opened_is_applied_all_the_same(
+    app, smtp_server, imap_server
+):
+    mails = sent_mails(app, smtp_server, count=1)
+    imap_server.deliver(
+        dsn(mails["person0@example.org"], "person0@example.org", "5.1.1").as_bytes()
+    )
+    imap_server.mark_all_seen()  # a person looked into the mailbox first
+    app.config["BOUNCE_IMAP_URL"] = imap_server.url
+    with app.app_context():
+        assert "1 hard bounce: address suppressed" in poll_bounce_inbox()
+        assert db.session.scalar(select(Subscriber.status)) == "bounced"
+
+
+def test_a_renumbered_mailbox_is_read_again_from_the_start(
+    app, smtp_server, imap_server
+):
+    """A new UIDVALIDITY (the mailbox was rebuilt) makes old UIDs meaningless: read
+    everything again; applying a bounce twice changes nothing."""
+    mails = sent_mails(app, smtp_server, count=1)
+    imap_server.deliver(
+        dsn(mails["person0@example.org"], "person0@example.org", "5.1.1").as_bytes()
+    )
+    app.config["BOUNCE_IMAP_URL"] = imap_server.url
+    with app.app_context():
+        poll_bounce_inbox()
+        position = db.session.scalar(select(BounceMailbox))
+        last_uid = position.last_uid
+        position.uid_validity += 1  # as if the server had renumbered the mailbox
+        db.session.commit()
+        assert poll_bounce_inbox() != "no bounces"
+        position = db.session.scalar(select(BounceMailbox))
+        assert position.last_uid == last_uid
+        assert db.session.scalar(select(Subscriber.status)) == "bounced"
 
 
 def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
