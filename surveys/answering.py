@@ -46,33 +46,41 @@ QUESTION_COLUMNS = [
     QUESTIONS.c.max_choices,
     OPTIONS.c.id,
 ]
-# Everything saving an answer needs to know, in one round trip: the survey's times,
-# the person (email None once erased), their response so far, and one row per
-# question and option.
-RESPONDENT_SELECT = (
+# Everything saving an answer needs to know of the person, in one round trip: the
+# survey's times and version, the person (email None once erased) and their response
+# so far. The questions come from QUESTIONS_OF, kept per survey version.
+RESPONDENT = Prepared(
     select(
         SURVEYS.c.opens_at,
         SURVEYS.c.closes_at,
+        SURVEYS.c.public_key,
+        SURVEYS.c.version,
         SUBSCRIBERS.c.email,
         RESPONSES.c.id,
         *SNAPSHOT_COLUMNS,
-        *QUESTION_COLUMNS,
     )
     .select_from(
-        SURVEYS.outerjoin(SUBSCRIBERS, SUBSCRIBERS.c.id == bindparam("subscriber_id"))
-        .outerjoin(
+        SURVEYS.outerjoin(
+            SUBSCRIBERS, SUBSCRIBERS.c.id == bindparam("subscriber_id")
+        ).outerjoin(
             RESPONSES,
             (RESPONSES.c.survey_id == SURVEYS.c.id)
             & (RESPONSES.c.subscriber_id == SUBSCRIBERS.c.id),
         )
-        .outerjoin(QUESTIONS, QUESTIONS.c.survey_id == SURVEYS.c.id)
-        .outerjoin(OPTIONS, OPTIONS.c.question_id == QUESTIONS.c.id)
+    )
+    .where(SURVEYS.c.id == bindparam("survey_id"))
+)
+# A survey's version with one row per question and option, in order.
+QUESTIONS_OF = Prepared(
+    select(SURVEYS.c.version, *QUESTION_COLUMNS)
+    .select_from(
+        SURVEYS.outerjoin(QUESTIONS, QUESTIONS.c.survey_id == SURVEYS.c.id).outerjoin(
+            OPTIONS, OPTIONS.c.question_id == QUESTIONS.c.id
+        )
     )
     .where(SURVEYS.c.id == bindparam("survey_id"))
     .order_by(QUESTIONS.c.position, QUESTIONS.c.id)
 )
-RESPONDENT = Prepared(RESPONDENT_SELECT)
-PERSON_COLUMNS = len(RESPONDENT_SELECT.selected_columns) - len(QUESTION_COLUMNS)
 SNAPSHOT = tuple(column.name for column in SNAPSHOT_COLUMNS)
 RESPONSE_FIELDS = (
     "survey_id",
@@ -252,16 +260,36 @@ def respondent(direct: Direct, invitation: Invitation) -> Respondent | None:
     )
     if not rows:
         return None
-    person = PERSON_COLUMNS
-    opens_at, closes_at, email, response_id, *attributes = rows[0][:person]
+    opens_at, closes_at, public_key, version, email, response_id, *attributes = rows[0]
     if email is None:
         raise LinkError(expired=False)
     return Respondent(
         open_between(opens_at, closes_at),
         response_id,
         dict(zip(SNAPSHOT, attributes, strict=True)),
-        _shapes([row[person:] for row in rows if row[person] is not None]),
+        _questions(direct, invitation.survey_id, (public_key, version)),
     )
+
+
+# (public key, version) → the questions: a version names one state of a survey's
+# questions (its public key tells a survey from one with the same id in a database
+# made afresh). Kept per process; a few surveys are open at a time.
+_QUESTIONS: dict[tuple[str, int], list[QuestionShape]] = {}
+KEPT_SURVEYS = 64
+
+
+def _questions(
+    direct: Direct, survey_id: int, key: tuple[str, int]
+) -> list[QuestionShape]:
+    shapes = _QUESTIONS.get(key)
+    if shapes is None:
+        rows = direct.rows(QUESTIONS_OF, {"survey_id": survey_id})
+        shapes = _shapes([row[1:] for row in rows if row[1] is not None])
+        if len(_QUESTIONS) >= KEPT_SURVEYS:
+            _QUESTIONS.clear()
+        # Under the version read with them: a change in between is a later version.
+        _QUESTIONS[(key[0], rows[0][0])] = shapes
+    return shapes
 
 
 def _shapes(rows: list[Any]) -> list[QuestionShape]:

@@ -3,8 +3,8 @@
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Model, UTCDateTime, utcnow
 from core.models import Region
@@ -59,6 +59,9 @@ class Survey(Model):
     # The secret part of the public link for people who are not subscribed.
     public_key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # One up with every change to the survey, its questions or options (see
+    # count_changes): saving an answer keeps the questions it checks against by it.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     region: Mapped[Region | None] = relationship()
     questions: Mapped[list["Question"]] = relationship(
@@ -198,3 +201,28 @@ class Click(Model):
     )
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(Session, "before_flush")
+def count_changes(session: Session, _context: object, _instances: object) -> None:
+    """Whatever changes in a survey (a question added, moved or removed, an option
+    edited) raises its version, in the same transaction as the change. Surveys and
+    their questions change through the ORM only, so nothing gets past this."""
+    changed = {*session.new, *session.dirty, *session.deleted}
+    surveys = {
+        survey.id: survey
+        for obj in changed
+        if (survey := _survey_of(session, obj)) is not None
+        and survey.id is not None  # a new survey starts at 1
+        and survey not in session.deleted
+    }
+    for survey in surveys.values():
+        survey.version = Survey.version + 1
+
+
+def _survey_of(session: Session, obj: object) -> Survey | None:
+    if isinstance(obj, Option):
+        obj = obj.question or session.get(Question, obj.question_id)
+    if isinstance(obj, Question):
+        return obj.survey or session.get(Survey, obj.survey_id)
+    return obj if isinstance(obj, Survey) else None

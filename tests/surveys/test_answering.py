@@ -14,13 +14,14 @@ from newsletter.erasure import erase
 from newsletter.models import Subscriber
 from newsletter.outbox import dispatch_due
 from newsletter.sending import Sender
+from surveys import answering
 from surveys.answering import (
-    RESPONDENT,
     Invitation,
     Respondent,
     respondent,
     save_subscriber_answers,
 )
+from surveys.builder import add_option
 from surveys.models import Answer, Click, Option, Response, Survey
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import html_of
@@ -336,19 +337,80 @@ def test_a_second_first_answer_at_once_cannot_make_a_second_response(app):
     assert count(app, Answer) == 1
 
 
-def test_reading_a_respondent_uses_indexes_only(app):
-    """Every answer runs this query: it must not scan tables that grow with every
+@pytest.mark.parametrize("query", ["RESPONDENT", "QUESTIONS_OF"])
+def test_reading_a_respondent_uses_indexes_only(app, query):
+    """Every answer runs these queries: they must not scan tables that grow with every
     survey (nor sort, nor build a throwaway index)."""
     with app.app_context():
         backend = db.engine.dialect.name
     if backend != "sqlite":
         pytest.skip("SQLite's plan; PostgreSQL plans by table statistics")
     with app.app_context():
-        compiled = RESPONDENT.compiled(db.engine.dialect)
+        compiled = getattr(answering, query).compiled(db.engine.dialect)
         with db.engine.connect() as connection:
             plan = connection.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {compiled.sql}", (1, 1)
+                f"EXPLAIN QUERY PLAN {compiled.sql}", (1, 1)[: compiled.sql.count("?")]
             ).all()
     steps = [row[-1] for row in plan]
     assert all(step.startswith("SEARCH") for step in steps), steps
     assert not any("AUTOMATIC" in step for step in steps), steps
+
+
+def test_an_option_added_to_an_open_survey_can_be_chosen_at_once(
+    app, client, smtp_server
+):
+    """Answers are checked against the survey's questions as they are now, even in a
+    process that has checked answers to it before."""
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0]
+    assert answer_first(client, link, options[0]).status_code == 302
+    with app.app_context():
+        question = db.session.get(Option, options[0].id).question
+        added = add_option(db.session, question, {"de": "Fördermittel"}, None, "need")
+        db.session.commit()
+        db.session.refresh(added)
+    assert answer_first(client, link, added).status_code == 302
+    with app.app_context():
+        assert list(db.session.scalars(select(Answer.option_id))) == [added.id]
+
+
+def test_an_option_removed_from_an_open_survey_is_refused_kindly(
+    app, client, smtp_server
+):
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    other = button_links(mails["person1@example.org"])[0]
+    assert answer_first(app.test_client(), other, options[0]).status_code == 302
+    link = button_links(mails["person0@example.org"])[0]
+    page = client.get(link.split("?")[0]).get_data(as_text=True)  # shown before
+    with app.app_context():
+        option = db.session.get(Option, options[1].id)
+        option.question.options.remove(option)
+        db.session.commit()
+    refused = post_first(client, link, page, options[1])
+    assert refused.status_code == 200
+    assert "Bitte wählen Sie eine der vorgegebenen Antworten" in refused.get_data(
+        as_text=True
+    )
+    assert count(app, Answer) == 1  # the other person's
+
+
+def test_every_change_to_a_survey_raises_its_version(app):
+    survey_id = open_survey(app)
+
+    def version() -> int:
+        return db.session.get(Survey, survey_id).version
+
+    with app.app_context():
+        seen = [version()]
+        question = db.session.get(Survey, survey_id).questions[0]
+        add_option(db.session, question, {"de": "Neu"}, None, None)
+        db.session.commit()
+        seen.append(version())
+        question.options[0].label = {"de": "Anders"}
+        db.session.commit()
+        seen.append(version())
+        survey = db.session.get(Survey, survey_id)
+        survey.questions.remove(survey.questions[-1])
+        db.session.commit()
+        seen.append(version())
+    assert seen == sorted(set(seen))  # rose with each change
