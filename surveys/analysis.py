@@ -195,6 +195,19 @@ def _secondary_suppression(table: pd.DataFrame, single_ids: set[int]) -> pd.Data
     return table
 
 
+# What region_differences gives, one row per option of the two regions compared.
+DIFFERENCE_COLUMNS = [
+    "question_id",
+    "option_id",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "p",
+    "suppressed",
+    "p_holm",
+]
+
+
 def region_differences(shares: pd.DataFrame, first: str, second: str) -> pd.DataFrame:
     """Share in `first` minus share in `second` per option, Newcombe interval, Holm."""
     pivot = shares[shares["group"].isin([first, second])].pivot_table(
@@ -224,19 +237,8 @@ def region_differences(shares: pd.DataFrame, first: str, second: str) -> pd.Data
                 False,
             )
         )
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "question_id",
-            "option_id",
-            "difference",
-            "ci_low",
-            "ci_high",
-            "p",
-            "suppressed",
-        ],
-    )
-    table["p_holm"] = np.nan
+    table = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS[:-1])
+    table["p_holm"] = np.nan  # corrected per question below
     for _question, index in table.groupby("question_id").groups.items():
         table.loc[index, "p_holm"] = holm(list(table.loc[index, "p"]))
     return table

@@ -13,6 +13,7 @@ from core.db import SessionLike, utcnow
 from core.models import Region
 from newsletter.models import Topic
 from surveys.analysis import (
+    DIFFERENCE_COLUMNS,
     NO_REGION,
     TOTAL,
     Filters,
@@ -62,18 +63,7 @@ def build_report(
     differences = (
         region_differences(shares, present[0], present[1])
         if len(present) >= 2
-        else pd.DataFrame(
-            columns=[
-                "question_id",
-                "option_id",
-                "difference",
-                "ci_low",
-                "ci_high",
-                "p",
-                "p_holm",
-                "suppressed",
-            ]
-        )
+        else pd.DataFrame(columns=DIFFERENCE_COLUMNS)
     )
     topics = {
         t.id: t.label(language)
