@@ -32,7 +32,7 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
     from core.db import db, utcnow
     from core.models import Region
     from core.regions import ensure_regions
-    from newsletter.models import Subscriber
+    from newsletter.audience.models import Subscriber
     from surveys.answering import answer_token
     from tests.surveys.helpers import open_survey
 
@@ -46,7 +46,7 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
     with app.app_context():
         db.create_all()
         ensure_regions(db.session)
-        from newsletter.demo import ensure_topics
+        from newsletter.audience.demo import ensure_topics
 
         ensure_topics(db.session)
         region = db.session.scalar(select(Region).where(Region.slug == "dortmund"))

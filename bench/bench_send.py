@@ -80,11 +80,16 @@ def make_app(port: int, folder: str):  # noqa: ANN201
 
 def one_of_our_messages(campaign) -> bytes:  # noqa: ANN001
     """A message exactly as our sender builds it, for the baseline to send raw."""
-    from newsletter.campaigns import sender_for
-    from newsletter.mime import Prepared, render
-    from newsletter.rendering import compile_campaign, personal_values
+    from newsletter.campaigns.rendering import (
+        compile_campaign,
+        personal_values,
+        sender_for,
+    )
+    from newsletter.sending.mime import PreparedMessage, render
 
-    prepared = Prepared.build(compile_campaign(campaign, "de"), sender_for(campaign))
+    prepared = PreparedMessage.build(
+        compile_campaign(campaign, "de"), sender_for(campaign)
+    )
     values = {
         **personal_values("Person 1", "", "Dortmund", "de"),
         "unsubscribe_url": "https://example.org/abmelden/" + "x" * 80,
@@ -107,9 +112,9 @@ def send(port: int, folder: str) -> None:
     from sqlalchemy import select
 
     from core.db import db
-    from newsletter.campaign_models import Campaign
-    from newsletter.outbox import dispatch_due
-    from newsletter.sending import Sender
+    from newsletter.campaigns.models import Campaign
+    from newsletter.sending.outbox import dispatch_due
+    from newsletter.sending.sender import Sender
 
     app = make_app(port, folder)
     with app.app_context():
@@ -139,9 +144,9 @@ def prepare(recipients: int, port: int, folder: str) -> None:
     from core.db import db, utcnow
     from core.models import Region
     from core.regions import ensure_regions
-    from newsletter.campaign_models import Campaign
-    from newsletter.demo import ensure_lists
-    from newsletter.models import Subscriber, Subscription
+    from newsletter.audience.demo import ensure_lists
+    from newsletter.audience.models import Subscriber, Subscription
+    from newsletter.campaigns.models import Campaign
     from tests.newsletter.campaign_helpers import every_block
 
     app = make_app(port, folder)

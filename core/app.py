@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import format_date, format_datetime, format_number
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,10 +15,12 @@ from werkzeug.wrappers import Response
 
 from core import config as settings
 from core.auth import load_user_by_session
+from core.cli import register_commands
 from core.db import db
 from core.extensions import babel, csrf, limiter, login_manager, migrate
 from core.i18n import select_locale, select_timezone
 from core.policy import require_login
+from core.registry import NavEntry, add_nav_entry, nav_entries
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -102,6 +105,14 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(core_bp)
     app.register_blueprint(admin_bp)
+    add_nav_entry(
+        app,
+        NavEntry(_l("Overview"), "core.home", "home", order=0),
+    )
+    add_nav_entry(
+        app,
+        NavEntry(_l("Administration"), "admin.users", "users", ("admin.",), order=90),
+    )
     if app.config["DEV_MAILBOX"]:
         from core.devmail_views import bp as devmail_bp
 
@@ -166,17 +177,8 @@ def register_errorhandlers(app: Flask) -> None:
 
         return {
             "can": can,
+            "nav_entries": nav_entries(),
             "current_locale": str(get_locale()),
             "language_form": LanguageForm(),
             "request_path": request.full_path.rstrip("?"),
         }
-
-
-def register_commands(app: Flask) -> None:
-    from core.cli import demo_cli, dev_command, regions_cli, users_cli, worker_command
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(regions_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(dev_command)
-    app.cli.add_command(worker_command)

@@ -19,7 +19,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 
-class Prepared:
+class PreparedStatement:
     """A statement with named bind parameters; every column with a Python-side
     default must be given, since nothing here fills it in."""
 
@@ -93,23 +93,25 @@ class Direct:
         self.cursor = dbapi_connection.cursor()
         self.dialect = dialect
 
-    def rows(self, prepared: Prepared, values: Mapping[str, Any]) -> list[list[Any]]:
+    def rows(
+        self, prepared: PreparedStatement, values: Mapping[str, Any]
+    ) -> list[list[Any]]:
         compiled = prepared.compiled(self.dialect)
         self._run(compiled, self.cursor.execute, compiled.parameters(values))
         return [compiled.row(raw) for raw in self.cursor.fetchall()]
 
-    def value(self, prepared: Prepared, values: Mapping[str, Any]) -> Any:
+    def value(self, prepared: PreparedStatement, values: Mapping[str, Any]) -> Any:
         """The first column of the only row (for INSERT … RETURNING)."""
         return self.rows(prepared, values)[0][0]
 
-    def execute(self, prepared: Prepared, values: Mapping[str, Any]) -> None:
+    def execute(self, prepared: PreparedStatement, values: Mapping[str, Any]) -> None:
         compiled = prepared.compiled(self.dialect)
         self._run(compiled, self.cursor.execute, compiled.parameters(values))
         if compiled.columns:  # SQLite cannot commit while RETURNING rows are unread
             self.cursor.fetchall()
 
     def execute_many(
-        self, prepared: Prepared, rows: Sequence[Mapping[str, Any]]
+        self, prepared: PreparedStatement, rows: Sequence[Mapping[str, Any]]
     ) -> None:
         compiled = prepared.compiled(self.dialect)
         self._run(

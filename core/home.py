@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from core.models import User
+from core.registry import registry
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,11 @@ PanelFunction = Callable[[User], Panel | None]
 
 def add_home_panel(app: Flask, panel: PanelFunction) -> None:
     """Register a panel function for the home page of this app."""
-    app.extensions.setdefault("home_panels", []).append(panel)
+    registry(app).home_panels.append(panel)
 
 
 def panels_for(user: User) -> list[Panel]:
     """The panels to show to this user, in order."""
-    functions: list[PanelFunction] = current_app.extensions.get("home_panels", [])
+    functions: list[PanelFunction] = registry().home_panels
     found = [panel for function in functions if (panel := function(user))]
     return sorted(found, key=lambda panel: panel.order)

@@ -12,7 +12,9 @@ from flask import abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from core.models import Role, User
+from core.db import db
+from core.models import Region, Role, User
+from core.regions import all_regions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +64,12 @@ def visible_region_ids(user: User) -> set[int] | None:
     if user.role == Role.MANAGER and user.region_id is not None:
         return {user.region_id}
     return None
+
+
+def visible_regions() -> list[Region]:
+    """The regions the logged-in user may see and act for, in display order."""
+    regions = visible_region_ids(current_user)
+    return [r for r in all_regions(db.session) if regions is None or r.id in regions]
 
 
 def check_region(user: User, region_id: int | None) -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
+from core.registry import registry
+
 
 @dataclass(frozen=True)
 class Job:
@@ -23,7 +25,7 @@ class Job:
 
 def add_job(app: Flask, job: Job) -> None:
     """Register a periodic job for this app's scheduler process."""
-    app.extensions.setdefault("scheduled_jobs", []).append(job)
+    registry(app).jobs.append(job)
 
 
 def install_jobs(
@@ -31,9 +33,7 @@ def install_jobs(
 ) -> list[str]:
     """Add the registered jobs, each run inside an app context; returns their ids."""
     jobs: list[Job] = [
-        job
-        for job in app.extensions.get("scheduled_jobs", [])
-        if job.sender or not sender_only
+        job for job in registry(app).jobs if job.sender or not sender_only
     ]
     for job in jobs:
         scheduler.add_job(

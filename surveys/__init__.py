@@ -1,6 +1,7 @@
 """Surveys on needs and offers, answered from inside the newsletter; analyses."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("surveys", __name__)
 
@@ -8,8 +9,9 @@ bp = Blueprint("surveys", __name__)
 def init_app(app: Flask) -> None:
     """Register the survey pages, the newsletter block and the per-recipient links."""
     from core.home import add_home_panel
-    from newsletter.blocks import register_block
-    from newsletter.rendering import add_personaliser
+    from core.registry import NavEntry, add_demo_seeder, add_nav_entry
+    from newsletter.campaigns.blocks import register_block
+    from newsletter.campaigns.rendering import add_personaliser
     from surveys import (  # noqa: F401 - tables and routes
         analysis_views,
         builder_views,
@@ -22,11 +24,31 @@ def init_app(app: Flask) -> None:
     from surveys.results_block import RESULTS_BLOCK
 
     app.register_blueprint(bp)
+    add_nav_entry(
+        app,
+        NavEntry(
+            _l("Surveys"),
+            "surveys.surveys",
+            "surveys",
+            active=("surveys.survey", "surveys.topics"),
+            order=30,
+        ),
+    )
+    add_nav_entry(
+        app,
+        NavEntry(
+            _l("Analysis"),
+            "surveys.analysis_index",
+            "analysis",
+            active=("surveys.analysis", "surveys.dashboard"),
+            order=40,
+        ),
+    )
     register_block(app, SURVEY_BLOCK)
     register_block(app, RESULTS_BLOCK)
     add_personaliser(app, survey_links)
     add_home_panel(app, survey_panel)
-    app.extensions.setdefault("demo_seeders", []).append(seed_demo_survey)
+    add_demo_seeder(app, seed_demo_survey)
     from surveys.labels import option_kind_label, question_kind_label
 
     app.jinja_env.globals.update(

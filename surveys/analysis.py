@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core.db import SessionLike
 from core.models import District, Region
-from newsletter.campaign_models import Delivery, DeliveryStatus
+from newsletter.sending.models import Delivery, DeliveryStatus
 from surveys.models import Answer, Click, Question, QuestionKind, Response, Survey
 from surveys.statistics import holm, newcombe, two_proportion_p, wilson
 

@@ -20,8 +20,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from core.db import db
 from core.models import District
 from core.policy import requires, visible_region_ids
-from newsletter.labels import ORG_TYPE_LABELS
-from newsletter.models import Subscriber, Topic
+from newsletter.audience.labels import ORG_TYPE_LABELS
+from newsletter.audience.models import Subscriber, Topic
 from surveys import bp
 from surveys.analysis import Filters
 from surveys.exports import TABLE_NAMES, csv_download, parquet_download, xlsx_download
@@ -92,7 +92,7 @@ def dashboard(survey_id: int) -> str:
 
 def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
     """The campaigns through which people answered this survey."""
-    from newsletter.campaign_models import Campaign
+    from newsletter.campaigns.models import Campaign
 
     ids = select(SurveyResponse.campaign_id).where(
         SurveyResponse.survey_id == survey.id

@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Table, bindparam, delete, func, insert, select, update
 
 from core.db import SessionLike, utcnow
-from core.direct_sql import Direct, Prepared
-from newsletter.models import Subscriber
-from newsletter.tokens import LinkError, make_token, read_token
+from core.direct_sql import Direct, PreparedStatement
+from newsletter.audience.models import Subscriber
+from newsletter.audience.tokens import LinkError, make_token, read_token
 from surveys.models import (
     Answer,
     Click,
@@ -49,7 +49,7 @@ QUESTION_COLUMNS = [
 # Everything saving an answer needs to know of the person, in one round trip: the
 # survey's times and version, the person (email None once erased) and their response
 # so far. The questions come from QUESTIONS_OF, kept per survey version.
-RESPONDENT = Prepared(
+RESPONDENT = PreparedStatement(
     select(
         SURVEYS.c.opens_at,
         SURVEYS.c.closes_at,
@@ -71,7 +71,7 @@ RESPONDENT = Prepared(
     .where(SURVEYS.c.id == bindparam("survey_id"))
 )
 # A survey's version with one row per question and option, in order.
-QUESTIONS_OF = Prepared(
+QUESTIONS_OF = PreparedStatement(
     select(SURVEYS.c.version, *QUESTION_COLUMNS)
     .select_from(
         SURVEYS.outerjoin(QUESTIONS, QUESTIONS.c.survey_id == SURVEYS.c.id).outerjoin(
@@ -92,13 +92,13 @@ RESPONSE_FIELDS = (
     "created_at",
     "updated_at",
 )
-INSERT_RESPONSE = Prepared(
+INSERT_RESPONSE = PreparedStatement(
     insert(RESPONSES)
     .values({name: bindparam(name) for name in RESPONSE_FIELDS})
     .returning(RESPONSES.c.id)
 )
 # A later answer refreshes the snapshot; the consent changes only where it is asked.
-UPDATE_RESPONSE = Prepared(
+UPDATE_RESPONSE = PreparedStatement(
     update(RESPONSES)
     .where(RESPONSES.c.id == bindparam("response"))
     .values(
@@ -110,14 +110,14 @@ UPDATE_RESPONSE = Prepared(
         }
     )
 )
-DELETE_ANSWERS = Prepared(
+DELETE_ANSWERS = PreparedStatement(
     delete(ANSWERS).where(
         ANSWERS.c.response_id == bindparam("response"),
         ANSWERS.c.question_id == bindparam("question"),
     )
 )
 ANSWER_FIELDS = ("response_id", "question_id", "option_id", "value", "text")
-INSERT_ANSWERS = Prepared(
+INSERT_ANSWERS = PreparedStatement(
     insert(ANSWERS).values({name: bindparam(name) for name in ANSWER_FIELDS})
 )
 

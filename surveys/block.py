@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from core.db import db
 from core.links import external_url
-from newsletter.blocks import BlockType, FieldSpec, RenderContext
-from newsletter.campaign_models import Campaign
+from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
+from newsletter.campaigns.models import Campaign
 from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
 
-MARK = "SURVEY-TOKEN"
+SURVEY_LINK_MARK = "SURVEY-TOKEN"
 HINT = _l(
     "One click opens the survey; your answer counts only when you press “Send” there."
 )
@@ -115,7 +115,7 @@ def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
         }
     )
     patterns = {
-        sid: external_url("surveys.answer", survey_id=sid, token=MARK)
+        sid: external_url("surveys.answer", survey_id=sid, token=SURVEY_LINK_MARK)
         for sid in survey_ids
     }
     public = {}
@@ -132,7 +132,7 @@ def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
             return {f"survey_{sid}": public.get(sid, "") for sid in survey_ids}
         return {
             f"survey_{sid}": pattern.replace(
-                MARK,
+                SURVEY_LINK_MARK,
                 answer_token(subscriber_id, sid, campaign_id),
             )
             for sid, pattern in patterns.items()

@@ -13,10 +13,9 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.links import external_url
-from core.policy import check_region, requires, visible_region_ids
-from newsletter.campaigns import CampaignError, local_to_utc
-from newsletter.models import Topic
-from newsletter.views import visible_regions
+from core.policy import check_region, requires, visible_region_ids, visible_regions
+from core.timezone import NonexistentTime, local_to_utc
+from newsletter.audience.models import Topic
 from surveys import bp
 from surveys.builder import (
     BuilderError,
@@ -55,7 +54,7 @@ def _local(name: str) -> datetime | None:
         ) from None
     try:
         return local_to_utc(local, current_app.config["TIMEZONE"])
-    except CampaignError as error:
+    except NonexistentTime as error:
         raise BuilderError(str(error)) from None
 
 

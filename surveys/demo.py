@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
-from newsletter.models import Subscriber, SubscriberStatus, Topic
+from newsletter.audience.models import Subscriber, SubscriberStatus, Topic
 from surveys.answering import new_public_key
 from surveys.builder import default_scale_labels
 from surveys.models import Answer, Option, Question, Response, Survey

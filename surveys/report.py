@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
 from core.models import Region
-from newsletter.models import Topic
+from newsletter.audience.models import Topic
 from surveys.analysis import (
     DIFFERENCE_COLUMNS,
     NO_REGION,

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from core.db import db
-from newsletter.blocks import BlockType, FieldSpec, RenderContext
+from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
 from surveys.analysis import TOTAL, Filters
 from surveys.block import _survey, survey_choices
 from surveys.report import build_report, question_charts

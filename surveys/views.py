@@ -15,9 +15,9 @@ from core.extensions import limiter
 from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
-from newsletter.labels import ORG_TYPE_LABELS
-from newsletter.models import Subscriber
-from newsletter.tokens import LinkError
+from newsletter.audience.labels import ORG_TYPE_LABELS
+from newsletter.audience.models import Subscriber
+from newsletter.audience.tokens import LinkError
 from surveys import bp
 from surveys.answering import (
     AnswerError,

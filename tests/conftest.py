@@ -18,7 +18,7 @@ from core.db import db
 from core.extensions import limiter
 from core.models import Role
 from core.regions import ensure_regions
-from newsletter.demo import ensure_lists, ensure_topics
+from newsletter.audience.demo import ensure_lists, ensure_topics
 from tests.fixtures.smtp import SMTPServer
 
 PASSWORD = "correct horse battery"  # noqa: S105

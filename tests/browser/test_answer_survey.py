@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
-from newsletter.outbox import dispatch_due
-from newsletter.sending import Sender
+from newsletter.sending.outbox import dispatch_due
+from newsletter.sending.sender import Sender
 from surveys.models import Response
 from tests.browser.conftest import screenshot
 from tests.newsletter.helpers import html_of

@@ -61,8 +61,8 @@ def test_compose_preview_and_test_send(live_server, page, make_user, smtp_server
 
 def test_send_now_and_watch_progress(app, live_server, page, make_user, smtp_server):
     from core.db import db
-    from newsletter.outbox import dispatch_due
-    from newsletter.sending import Sender
+    from newsletter.sending.outbox import dispatch_due
+    from newsletter.sending.sender import Sender
     from tests.newsletter.campaign_helpers import make_campaign
     from tests.newsletter.sending_helpers import audience
 

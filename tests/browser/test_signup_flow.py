@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
-from newsletter.models import Subscriber
+from newsletter.audience.models import Subscriber
 from tests.browser.conftest import screenshot
 from tests.newsletter.helpers import link_in
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.models import User
-from newsletter.models import Subscriber
+from newsletter.audience.models import Subscriber
 
 
 def test_create_list_set_password_and_deactivate(app, runner):

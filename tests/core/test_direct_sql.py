@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from core.db import UTCDateTime, db, utcnow
-from core.direct_sql import Prepared, direct_on, direct_transaction
+from core.direct_sql import PreparedStatement, direct_on, direct_transaction
 
 PROBES = Table(
     "direct_sql_probes",
@@ -31,12 +31,12 @@ PROBES = Table(
     Column("at", UTCDateTime),
 )
 FIELDS = ("label", "flag", "at")
-ADD = Prepared(
+ADD = PreparedStatement(
     insert(PROBES)
     .values({name: bindparam(name) for name in FIELDS})
     .returning(PROBES.c.id)
 )
-READ = Prepared(
+READ = PreparedStatement(
     select(PROBES.c.label, PROBES.c.flag, PROBES.c.at).where(
         PROBES.c.label == bindparam("label")
     )
@@ -120,6 +120,6 @@ def test_a_column_default_left_out_is_refused_before_anything_runs() -> None:
         Column("id", Integer, primary_key=True),
         Column("at", UTCDateTime, default=utcnow),
     )
-    forgetful = Prepared(insert(table).values(id=bindparam("id")))
+    forgetful = PreparedStatement(insert(table).values(id=bindparam("id")))
     with pytest.raises(ValueError, match="at"):
         forgetful.compiled(db.engine.dialect)

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Region
-from newsletter.campaign_models import Campaign
-from newsletter.models import MailingList
+from newsletter.audience.models import MailingList
+from newsletter.campaigns.models import Campaign
 
 
 def every_block(image: str = "demo-picture.png") -> list[dict]:

@@ -6,7 +6,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 
 from core.db import db
-from newsletter.models import MailingList
+from newsletter.audience.models import MailingList
 from tests.conftest import csrf_token
 
 

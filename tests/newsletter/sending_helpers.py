@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from core.db import db, utcnow
 from core.models import Region
-from newsletter.campaign_models import Campaign, CampaignStatus
-from newsletter.models import MailingList, Subscriber, Subscription
+from newsletter.audience.models import MailingList, Subscriber, Subscription
+from newsletter.campaigns.models import Campaign, CampaignStatus
 from tests.newsletter.campaign_helpers import every_block
 
 

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from core.app import create_app
 from core.config import ConfigError, TestConfig
 from core.db import db
-from newsletter.campaign_models import BounceMailbox, Delivery
-from newsletter.jobs import poll_bounce_inbox
-from newsletter.models import Subscriber
-from newsletter.outbox import dispatch_due
-from newsletter.sending import Sender
+from core.registry import registry
+from newsletter.audience.models import Subscriber
+from newsletter.sending.jobs import poll_bounce_inbox
+from newsletter.sending.models import BounceMailbox, Delivery
+from newsletter.sending.outbox import dispatch_due
+from newsletter.sending.sender import Sender
 from tests.fixtures.imap import IMAPServer
 from tests.newsletter.sending_helpers import audience, due_campaign
 
@@ -178,9 +179,7 @@ def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
     settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'x.sqlite'}"
     without = create_app(settings)
     with_box = create_app({**settings, "BOUNCE_IMAP_URL": "imaps://u:p@mail.example"})
-    job_ids = [
-        [job.id for job in a.extensions["scheduled_jobs"]] for a in (without, with_box)
-    ]
+    job_ids = [[job.id for job in registry(a).jobs] for a in (without, with_box)]
     assert "newsletter.poll_bounce_inbox" not in job_ids[0]
     assert "newsletter.poll_bounce_inbox" in job_ids[1]
     with pytest.raises(ConfigError, match="BOUNCE_IMAP_URL") as error:

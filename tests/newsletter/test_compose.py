@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Role
-from newsletter.campaign_models import Campaign, Image
-from newsletter.rendering import (
+from newsletter.campaigns.models import Campaign, Image
+from newsletter.campaigns.rendering import (
     checklist,
     compile_campaign,
     personal_values,

@@ -4,7 +4,7 @@ the link, the confirm button. Scanners that open links confirm nothing."""
 from sqlalchemy import select
 
 from core.db import db
-from newsletter.models import ConsentEvent, Subscriber
+from newsletter.audience.models import ConsentEvent, Subscriber
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import (
     html_of,

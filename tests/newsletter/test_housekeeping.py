@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from core.db import db, utcnow
 from core.models import Region
-from newsletter.jobs import delete_stale_pending, purge_request_metadata
-from newsletter.models import ConsentEvent, Subscriber
-from newsletter.subscriptions import Profile, RequestMeta, sign_up
+from newsletter.audience.jobs import delete_stale_pending, purge_request_metadata
+from newsletter.audience.models import ConsentEvent, Subscriber
+from newsletter.audience.subscriptions import Profile, RequestMeta, sign_up
 from tests.newsletter.helpers import list_id, sign_up_over_http
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.models import AuditEntry, Role
-from newsletter.models import ConsentEvent, Subscriber
+from newsletter.audience.models import ConsentEvent, Subscriber
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import link_in, list_id
 
@@ -98,7 +98,7 @@ def test_xlsx_file_and_a_broken_one(app, client, login_as, smtp_server):
 
 
 def test_an_erased_address_is_not_re_added_silently(app, client, login_as, smtp_server):
-    from newsletter.erasure import erase
+    from newsletter.audience.erasure import erase
 
     with app.app_context():
         from core.models import Region

@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Region, Role
-from newsletter.campaign_models import Campaign
-from newsletter.layouts import STARTER
-from newsletter.rendering import compile_campaign
+from newsletter.campaigns.layouts import STARTER
+from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.rendering import compile_campaign
 from tests.conftest import csrf_token
 from tests.newsletter.campaign_helpers import make_campaign
 

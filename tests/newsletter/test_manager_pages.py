@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import AuditEntry, Region, Role
-from newsletter.models import Subscriber
-from newsletter.subscriptions import Profile, confirm, sign_up
+from newsletter.audience.models import Subscriber
+from newsletter.audience.subscriptions import Profile, confirm, sign_up
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import list_id
 

@@ -9,12 +9,14 @@ from aiosmtpd.smtp import Envelope
 from sqlalchemy import func, select
 
 from core.db import db
-from newsletter.campaign_models import Campaign, Delivery
-from newsletter.campaigns import CampaignError, local_to_utc, pause, resume
-from newsletter.models import Subscriber
-from newsletter.outbox import dispatch_due
-from newsletter.sending import Sender
-from newsletter.subscriptions import unsubscribe
+from core.timezone import NonexistentTime, local_to_utc
+from newsletter.audience.models import Subscriber
+from newsletter.audience.subscriptions import unsubscribe
+from newsletter.campaigns.models import Campaign
+from newsletter.sending.control import pause, resume
+from newsletter.sending.models import Delivery
+from newsletter.sending.outbox import dispatch_due
+from newsletter.sending.sender import Sender
 from tests.newsletter.sending_helpers import audience, due_campaign
 
 
@@ -203,7 +205,7 @@ def test_berlin_wall_clock_times_become_the_right_utc(local, utc):
 def test_a_time_the_clock_skips_is_refused_with_a_message(app):
     with (
         app.test_request_context(),
-        pytest.raises(CampaignError, match="gibt es an diesem Tag nicht"),
+        pytest.raises(NonexistentTime, match="gibt es an diesem Tag nicht"),
     ):
         local_to_utc(datetime(2026, 3, 29, 2, 30), "Europe/Berlin")
 
@@ -279,7 +281,7 @@ def test_a_silent_senders_messages_are_taken_over_after_the_stale_time(
     from datetime import timedelta
 
     from core.db import utcnow
-    from newsletter.campaign_models import SenderWorker
+    from newsletter.sending.models import SenderWorker
 
     audience(app, 3)
     campaign_id = due_campaign(app)

@@ -5,10 +5,10 @@ import json
 from sqlalchemy import select
 
 from core.db import db
-from newsletter.erasure import address_hash
-from newsletter.models import ConsentEvent, ErasedAddress, Subscriber
-from newsletter.subscriptions import Profile, confirm, sign_up
-from newsletter.tokens import preferences_token, unsubscribe_token
+from newsletter.audience.erasure import address_hash
+from newsletter.audience.models import ConsentEvent, ErasedAddress, Subscriber
+from newsletter.audience.subscriptions import Profile, confirm, sign_up
+from newsletter.audience.tokens import preferences_token, unsubscribe_token
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import list_id
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from core.db import db
-from newsletter.campaign_models import Campaign, Delivery
-from newsletter.models import Subscriber
+from newsletter.audience.models import Subscriber
+from newsletter.campaigns.models import Campaign
+from newsletter.sending.models import Delivery
 from tests.newsletter.sending_helpers import audience, due_campaign
 
 ROOT = Path(__file__).resolve().parents[2]

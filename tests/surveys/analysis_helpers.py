@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Region
-from newsletter.models import Subscriber
+from newsletter.audience.models import Subscriber
 from surveys.builder import add_option, add_question, create_survey, update_question
 from surveys.models import Answer, Response
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from core.db import db, utcnow
 from core.models import Region
-from newsletter.campaign_models import Campaign, CampaignStatus
-from newsletter.models import MailingList, Topic
+from newsletter.audience.models import MailingList, Topic
+from newsletter.campaigns.models import Campaign, CampaignStatus
 from surveys.builder import add_option, add_question, create_survey, update_question
 
 

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
 from core.direct_sql import direct_transaction
-from newsletter.erasure import erase
-from newsletter.models import Subscriber
-from newsletter.outbox import dispatch_due
-from newsletter.sending import Sender
+from newsletter.audience.erasure import erase
+from newsletter.audience.models import Subscriber
+from newsletter.sending.outbox import dispatch_due
+from newsletter.sending.sender import Sender
 from surveys import answering
 from surveys.answering import (
     Invitation,
@@ -280,7 +280,7 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
 
 
 def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server):
-    from newsletter.rendering import compile_campaign
+    from newsletter.campaigns.rendering import compile_campaign
     from tests.newsletter.campaign_helpers import make_campaign
 
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
@@ -298,7 +298,7 @@ def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server)
         ],
     )
     with app.app_context():
-        from newsletter.campaign_models import Campaign
+        from newsletter.campaigns.models import Campaign
 
         compiled = compile_campaign(db.session.get(Campaign, campaign_id), "de")
     assert "Bedarfe und Angebote 2026" in compiled.html

@@ -1,0 +1,35 @@
+"""`flask demo seed`: demo users, then what each feature package seeds."""
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from core.auth import create_user
+from core.db import db
+from core.models import Role, User
+from core.regions import ensure_regions
+from core.registry import demo_seeders
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+DEMO_PASSWORD = "bruecke-demo-2026"  # noqa: S105 - printed for local demos only
+DEMO_USERS = [
+    ("admin@brueckenschlag.example", "Ada Admin", Role.ADMIN, None),
+    ("swf@brueckenschlag.example", "Sabine Sauerland", Role.MANAGER, "suedwestfalen"),
+    ("dortmund@brueckenschlag.example", "Deniz Dortmund", Role.MANAGER, "dortmund"),
+    ("bruecke@brueckenschlag.example", "Ina Interregional", Role.MANAGER, None),
+    ("analyse@brueckenschlag.example", "Anton Analyse", Role.ANALYST, None),
+]
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Create demo users and data; running it again changes nothing."""
+    ensure_regions(db.session)
+    for email, name, role, region in DEMO_USERS:
+        if db.session.scalar(select(User).where(User.email == email)) is None:
+            create_user(db.session, email, DEMO_PASSWORD, role, name, region)
+    for seeder in demo_seeders():
+        seeder(db.session)
+    db.session.commit()
+    click.echo("Demo data is in place.")

@@ -1,0 +1,39 @@
+"""`flask worker`: the one scheduler process, or a sender beside it."""
+
+import signal
+import sys
+from datetime import UTC, datetime
+
+import click
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import current_app
+from flask.cli import with_appcontext
+
+from core.scheduler import install_jobs
+
+
+@click.command("worker")
+@click.option(
+    "--sender-only",
+    is_flag=True,
+    help="Only send (PostgreSQL: run as many as you like beside one worker).",
+)
+@click.option("--name", default="", help="This sender's name; unique per process.")
+@with_appcontext
+def worker_command(sender_only: bool, name: str) -> None:
+    """Run the scheduler and its jobs: exactly one full worker per installation."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if name:
+        app.config["SENDER_NAME"] = name
+    scheduler = BlockingScheduler(timezone="UTC")
+    ids = install_jobs(app, scheduler, sender_only=sender_only)
+    for job in scheduler.get_jobs():
+        job.modify(next_run_time=datetime.now(UTC))  # start at once, not after a period
+    click.echo(f"Worker started with jobs: {', '.join(ids) or 'none'}", err=True)
+
+    def shut_down(signum: int, frame: object) -> None:
+        scheduler.shutdown(wait=True)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, shut_down)
+    scheduler.start()

@@ -1,0 +1,79 @@
+"""What feature packages contribute to the app, in one typed place per app.
+
+`core` knows nothing of subscribers, campaigns or surveys. Each package's `init_app`
+calls the named functions here (or its own, built on `registry`) to add navigation
+entries, home panels, demo seeders and scheduled jobs; `newsletter` keeps its blocks
+and personalisers here too, so that `surveys` can add its own without an arrow back.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+
+from core.db import SessionLike
+
+DemoSeeder = Callable[[SessionLike], None]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the main navigation, shown to users with `permission`."""
+
+    label: Any  # a lazy string, translated when the page is drawn
+    endpoint: str
+    permission: str
+    # The entry is marked current on endpoints starting with one of these.
+    active: tuple[str, ...] = ()
+    order: int = 100
+
+    def is_current(self, endpoint: str | None) -> bool:
+        return bool(endpoint) and any(
+            endpoint == prefix or endpoint.startswith(prefix)  # type: ignore[union-attr]
+            for prefix in (self.endpoint, *self.active)
+        )
+
+
+@dataclass
+class Registry:
+    nav: list[NavEntry] = field(default_factory=list)
+    home_panels: list[Callable[..., Any]] = field(default_factory=list)
+    demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    jobs: list[Any] = field(default_factory=list)
+    # Owned by newsletter.campaigns (block types by kind, personaliser factories).
+    blocks: dict[str, Any] = field(default_factory=dict)
+    personalisers: list[Callable[..., Any]] = field(default_factory=list)
+    # Owned by newsletter.audience: sections of a subscriber's page from higher rooms.
+    subscriber_sections: list[Callable[..., Any]] = field(default_factory=list)
+
+
+_KEY = "brueckenschlag"
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """This app's registry (the current app's without an argument)."""
+    target = app if app is not None else current_app
+    found = target.extensions.get(_KEY)
+    if found is None:
+        found = target.extensions[_KEY] = Registry()
+    return found  # type: ignore[no-any-return]
+
+
+def add_nav_entry(app: Flask, entry: NavEntry) -> None:
+    """Show a link in the main navigation."""
+    registry(app).nav.append(entry)
+    registry(app).nav.sort(key=lambda e: e.order)
+
+
+def add_demo_seeder(app: Flask, seeder: DemoSeeder) -> None:
+    """Add demo data for `flask demo seed`, in the order packages are initialised."""
+    registry(app).demo_seeders.append(seeder)
+
+
+def nav_entries() -> list[NavEntry]:
+    return registry().nav
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return registry().demo_seeders

@@ -1,0 +1,49 @@
+"""Subscribers, lists, segments, consent, sign-up and confirmation, the preference
+centre, import, export and erasure."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """Routes, home panel, navigation, demo data and housekeeping jobs."""
+    from core.home import add_home_panel
+    from core.registry import NavEntry, add_demo_seeder, add_nav_entry
+    from core.scheduler import Job, add_job
+    from newsletter.audience import (  # noqa: F401 - registers the tables and routes
+        import_views,
+        list_views,
+        models,
+        public_views,
+        views,
+    )
+    from newsletter.audience.demo import seed_demo_subscribers
+    from newsletter.audience.home import subscriber_panel
+    from newsletter.audience.jobs import delete_stale_pending, purge_request_metadata
+    from newsletter.audience.labels import (
+        consent_label,
+        org_type_label,
+        source_label,
+        status_label,
+    )
+
+    add_nav_entry(
+        app,
+        NavEntry(
+            _l("Subscribers"),
+            "newsletter.subscribers",
+            "subscribers",
+            active=("newsletter.subscriber",),
+            order=10,
+        ),
+    )
+    add_home_panel(app, subscriber_panel)
+    add_demo_seeder(app, seed_demo_subscribers)
+    app.jinja_env.globals.update(
+        status_label=status_label,
+        org_type_label=org_type_label,
+        consent_label=consent_label,
+        source_label=source_label,
+    )
+    add_job(app, Job("newsletter.delete_stale_pending", delete_stale_pending, 3600))
+    add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))

@@ -1,0 +1,95 @@
+"""Filters over subscribers: the managers' list, saved segments and campaign targets
+share one definition, so a segment means exactly what the list showed."""
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from core.db import AnySelect
+from newsletter.audience.models import Subscriber, Subscription, subscriber_topics
+
+
+@dataclass(frozen=True)
+class SubscriberFilter:
+    q: str = ""
+    region_id: int | None = None
+    status: str = ""
+    list_id: int | None = None
+    org_type: str = ""
+    district_id: int | None = None
+    sector: str = ""
+    topic_id: int | None = None
+
+    @classmethod
+    def from_mapping(cls, values: Any) -> "SubscriberFilter":
+        """Read a filter from query arguments or a stored dict; junk becomes 'any'."""
+        parsed: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = values.get(item.name)
+            if raw in (None, ""):
+                continue
+            if item.type is not str:
+                try:
+                    parsed[item.name] = int(raw)
+                except (TypeError, ValueError):
+                    continue
+            else:
+                parsed[item.name] = str(raw).strip()[:200]
+        return cls(**parsed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Only the set criteria, for storing and for links."""
+        return {
+            key: value for key, value in asdict(self).items() if value not in (None, "")
+        }
+
+    def apply(self, query: AnySelect) -> AnySelect:
+        """Narrow a query over Subscriber to the criteria."""
+        query = query.where(Subscriber.email.is_not(None))
+        if self.q:
+            pattern = f"%{self.q.lower()}%"
+            query = query.where(
+                or_(
+                    Subscriber.email.like(pattern),
+                    func.lower(Subscriber.name).like(pattern),
+                    func.lower(Subscriber.organisation).like(pattern),
+                )
+            )
+        if self.region_id is not None:
+            query = query.where(Subscriber.region_id == self.region_id)
+        if self.status:
+            query = query.where(Subscriber.status == self.status)
+        if self.org_type:
+            query = query.where(Subscriber.org_type == self.org_type)
+        if self.district_id is not None:
+            query = query.where(Subscriber.district_id == self.district_id)
+        if self.sector:
+            query = query.where(func.lower(Subscriber.sector) == self.sector.lower())
+        if self.list_id is not None:
+            query = query.where(
+                Subscriber.id.in_(
+                    select(Subscription.subscriber_id).where(
+                        Subscription.list_id == self.list_id
+                    )
+                )
+            )
+        if self.topic_id is not None:
+            query = query.where(
+                Subscriber.id.in_(
+                    select(subscriber_topics.c.subscriber_id).where(
+                        subscriber_topics.c.topic_id == self.topic_id
+                    )
+                )
+            )
+        return query
+
+
+def subscribers_query(
+    criteria: SubscriberFilter, regions: set[int] | None
+) -> AnySelect:
+    """Subscribers matching the criteria within the regions a user may see."""
+    query = criteria.apply(select(Subscriber))
+    if regions is not None:
+        query = query.where(Subscriber.region_id.in_(regions))
+    return query

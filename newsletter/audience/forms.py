@@ -1,0 +1,121 @@
+"""Forms of the audience: sign-up, preferences, and the managers' subscriber, list,
+segment and import forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from newsletter.audience.labels import ORG_TYPE_LABELS
+
+SIZES = ["1-9", "10-49", "50-249", "250+"]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def org_type_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("– please choose –"))] + [
+        SelectChoice(value, label) for value, label in ORG_TYPE_LABELS.items()
+    ]
+
+
+def size_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("– please choose –"))] + [
+        SelectChoice(size, _l("%(size)s employees", size=size)) for size in SIZES
+    ]
+
+
+class ProfileFields(FlaskForm):
+    """What a person tells about themselves; everything but the email is optional."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    organisation = StringField(
+        _l("Organisation"), validators=[Optional(), Length(max=200)]
+    )
+    org_type = SelectField(_l("Type of organisation"), validators=[Optional()])
+    district_id = SelectField(_l("District"), validators=[Optional()])
+    sector = StringField(_l("Sector"), validators=[Optional(), Length(max=80)])
+    size = SelectField(_l("Size"), validators=[Optional()])
+    language = SelectField(
+        _l("Language of the newsletter"),
+        choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
+    )
+    lists = MultiCheckboxField(_l("Newsletters"), coerce=int)
+    topics = MultiCheckboxField(_l("Topics that interest me"), coerce=int)
+
+
+class SignupForm(ProfileFields):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Please enter your email address."))],
+    )
+    consent = BooleanField(
+        validators=[DataRequired(_l("Please agree to receive the newsletter."))]
+    )
+    # Hidden from people; bots fill it in.
+    website = StringField(_l("Leave this field empty"))
+
+
+class PreferencesForm(ProfileFields):
+    pass
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(
+        _l("File (CSV or Excel)"),
+        validators=[
+            FileRequired(_l("Please choose a file.")),
+            FileAllowed(
+                ["csv", "txt", "xlsx"], _l("Only CSV and XLSX files can be imported.")
+            ),
+        ],
+    )
+
+
+class ManagerAddForm(ProfileFields):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Please enter the email address."))],
+    )
+    region_id = SelectField(_l("Region"), coerce=int)
+
+
+class ManagerEditForm(ProfileFields):
+    pass
+
+
+class SegmentForm(FlaskForm):
+    name = StringField(
+        _l("Name of the segment"),
+        validators=[
+            DataRequired(_l("Please give the segment a name.")),
+            Length(max=120),
+        ],
+    )
+
+
+class ListForm(FlaskForm):
+    name = StringField(
+        _l("Name (German)"),
+        validators=[DataRequired(_l("Please give the list a name.")), Length(max=120)],
+    )
+    name_en = StringField(
+        _l("Name (English)"), validators=[Optional(), Length(max=120)]
+    )
+    region_id = SelectField(_l("Controller (region)"), coerce=int)
+
+
+class ImportOptionsForm(FlaskForm):
+    lists = MultiCheckboxField(_l("Add to these newsletters"), coerce=int)

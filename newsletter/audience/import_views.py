@@ -1,0 +1,186 @@
+"""The import wizard: upload, check (mapping, preview, report per row), confirm."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectChoice
+
+from core.audit import record
+from core.db import db
+from core.forms import ConfirmForm
+from core.models import Region
+from core.policy import check_region, requires, visible_regions
+from newsletter import bp
+from newsletter.audience.erasure import erasure_key
+from newsletter.audience.forms import ImportOptionsForm, ImportUploadForm
+from newsletter.audience.importing import (
+    FIELDS,
+    ImportFileError,
+    apply_import,
+    check_rows,
+    guess_mapping,
+    read_table,
+)
+from newsletter.audience.lists import visible_lists
+from newsletter.audience.models import ImportBatch
+from newsletter.audience.subscriptions import record_confirmation_sent
+from newsletter.audience.system_mails import send_confirmation
+
+
+def _batch(batch_id: int) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.applied_at is not None:
+        abort(404)
+    check_region(current_user, batch.region_id)
+    return batch
+
+
+@bp.route("/subscribers/import", methods=["GET", "POST"])
+@requires("subscribers")
+def import_upload() -> str | BaseResponse:
+    form = ImportUploadForm()
+    regions = visible_regions()
+    region_id = request.form.get("region_id", type=int) or regions[0].id
+    region = next((r for r in regions if r.id == region_id), None)
+    options = ImportOptionsForm()
+    options.lists.choices = [
+        SelectChoice(ml.id, ml.name)
+        for ml in visible_lists()
+        if ml.region_id in (None, region.id if region else None)
+    ]
+    if form.validate_on_submit() and region is not None:
+        upload = form.file.data
+        content = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
+        if len(content) > current_app.config["IMPORT_MAX_BYTES"]:
+            form.file.errors = [_("The file is larger than 10 MB.")]
+        elif not options.lists.data:
+            form.file.errors = [_("Please choose at least one newsletter.")]
+        else:
+            try:
+                headers, rows = read_table(upload.filename or "", content)
+            except ImportFileError as error:
+                form.file.errors = [str(error)]
+            else:
+                batch = ImportBatch(
+                    region_id=region.id,
+                    user_id=current_user.id,
+                    filename=(upload.filename or "")[:255],
+                    data={
+                        "headers": headers,
+                        "rows": rows,
+                        "mapping": guess_mapping(headers),
+                    },
+                    list_ids=list(options.lists.data),
+                )
+                db.session.add(batch)
+                db.session.commit()
+                return redirect(url_for("newsletter.import_review", batch_id=batch.id))
+    return render_template(
+        "newsletter/import_upload.html",
+        form=form,
+        options=options,
+        regions=regions,
+        region_id=region_id,
+    )
+
+
+@bp.route("/subscribers/import/<int:batch_id>", methods=["GET", "POST"])
+@requires("subscribers")
+def import_review(batch_id: int) -> str | BaseResponse:
+    batch = _batch(batch_id)
+    region = db.session.get(Region, batch.region_id)
+    assert region is not None  # noqa: S101 - foreign key
+    headers, rows = batch.data["headers"], batch.data["rows"]
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        mapping = {
+            str(index): request.form.get(f"column-{index}", "")
+            for index in range(len(headers))
+        }
+        batch.data = {**batch.data, "mapping": {k: v for k, v in mapping.items() if v}}
+        db.session.commit()
+        return redirect(url_for("newsletter.import_review", batch_id=batch.id))
+    mapping = batch.data.get("mapping", {})
+    try:
+        reports = check_rows(db.session, region, headers, rows, mapping, erasure_key())
+        problem = None
+    except ImportFileError as error:
+        reports, problem = [], str(error)
+    return render_template(
+        "newsletter/import_review.html",
+        batch=batch,
+        headers=headers,
+        mapping=mapping,
+        fields=FIELDS,
+        reports=reports,
+        problem=problem,
+        form=ConfirmForm(),
+        preview=rows[:5],
+        importable=sum(1 for r in reports if r.importable),
+    )
+
+
+@bp.route("/subscribers/import/<int:batch_id>/apply", methods=["POST"])
+@requires("subscribers")
+def import_apply(batch_id: int) -> BaseResponse:
+    batch = _batch(batch_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    region = db.session.get(Region, batch.region_id)
+    assert region is not None  # noqa: S101 - foreign key
+    try:
+        reports = check_rows(
+            db.session,
+            region,
+            batch.data["headers"],
+            batch.data["rows"],
+            batch.data.get("mapping", {}),
+            erasure_key(),
+        )
+    except ImportFileError as error:
+        flash(str(error), "error")
+        return redirect(url_for("newsletter.import_review", batch_id=batch.id))
+    # One transaction: every valid row, or (on any error) none.
+    pending = apply_import(db.session, batch, region, reports)
+    imported = sum(1 for r in reports if r.importable)
+    record(
+        db.session,
+        current_user.id,
+        "import",
+        "subscribers",
+        batch.id,
+        filename=batch.filename,
+        imported=imported,
+        pending=len(pending),
+    )
+    db.session.commit()
+    failed = 0
+    for subscriber in pending:
+        lists = [s.mailing_list for s in subscriber.subscriptions]
+        try:
+            send_confirmation(subscriber, lists)
+        except OSError:
+            failed += 1
+            continue
+        record_confirmation_sent(
+            db.session, subscriber, [m.id for m in lists], "import"
+        )
+        db.session.commit()
+    flash(
+        _(
+            "%(count)s addresses imported; %(pending)s received the opt-in mail.",
+            count=imported,
+            pending=len(pending) - failed,
+        ),
+        "info",
+    )
+    if failed:
+        flash(
+            _(
+                "%(count)s opt-in mails could not be sent; add those addresses again "
+                "later to resend.",
+                count=failed,
+            ),
+            "warning",
+        )
+    return redirect(url_for("newsletter.subscribers"))

@@ -1,0 +1,53 @@
+"""Translated labels for the newsletter's coded values."""
+
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "pending": _l("pending"),
+    "active": _l("active"),
+    "unsubscribed": _l("unsubscribed"),
+    "bounced": _l("bounced"),
+    "erased": _l("erased"),
+}
+
+ORG_TYPE_LABELS = {
+    "company": _l("Company"),
+    "university": _l("University / research"),
+    "startup": _l("Start-up"),
+    "public": _l("Municipality / public body"),
+    "network": _l("Network / association"),
+    "other": _l("Other"),
+}
+
+
+def status_label(status: str) -> str:
+    """The status in the reader's language."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+CONSENT_LABELS = {
+    "signup": _l("signed up"),
+    "confirmation_sent": _l("confirmation mail sent"),
+    "confirmed": _l("confirmed"),
+    "changed": _l("details changed"),
+    "withdrawn": _l("withdrawn"),
+}
+
+SOURCE_LABELS = {
+    "form": _l("form"),
+    "import": _l("import"),
+    "manager": _l("manager"),
+}
+
+
+def org_type_label(code: str | None) -> str:
+    """The organisation type in the reader's language, or a dash."""
+    return str(ORG_TYPE_LABELS.get(code or "", "–"))
+
+
+def consent_label(kind: str) -> str:
+    return str(CONSENT_LABELS.get(kind, kind))
+
+
+def source_label(source: str) -> str:
+    return str(SOURCE_LABELS.get(source, source))

@@ -1,0 +1,249 @@
+"""Pages for subscribers, who have no account: sign-up, confirmation, unsubscribe and
+the preference centre. A GET never changes anything: mail scanners open every link."""
+
+import json
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from core.db import db
+from core.extensions import csrf, limiter
+from core.forms import ConfirmForm
+from core.models import Region
+from core.policy import public
+from newsletter import bp
+from newsletter.audience.consent import consent_text
+from newsletter.audience.erasure import erase, erasure_key, personal_data
+from newsletter.audience.forms import PreferencesForm, SignupForm
+from newsletter.audience.models import MailingList, Subscriber, SubscriberStatus
+from newsletter.audience.profile_form import (
+    fill_choices,
+    profile_form_data,
+    profile_from_form,
+    selected_lists,
+)
+from newsletter.audience.subscriptions import (
+    RequestMeta,
+    SubscriptionError,
+    confirm,
+    record_confirmation_sent,
+    sign_up,
+    unsubscribe,
+    update_preferences,
+)
+from newsletter.audience.system_mails import send_confirmation
+from newsletter.audience.tokens import (
+    CONFIRM_MAX_AGE,
+    PREFERENCES_MAX_AGE,
+    LinkError,
+    read_token,
+)
+
+
+def _region(slug: str) -> Region:
+    region = db.session.scalar(select(Region).where(Region.slug == slug))
+    if region is None:
+        abort(404)
+    return region
+
+
+def _meta() -> RequestMeta:
+    if not current_app.config["CONSENT_STORE_REQUEST_METADATA"]:
+        return RequestMeta()
+    return RequestMeta(request.remote_addr, request.user_agent.string[:500])
+
+
+def _link_error(error: LinkError) -> tuple[str, int]:
+    return render_template("newsletter/link_error.html", expired=error.expired), 400
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+@bp.route("/anmelden/<region_slug>", methods=["GET", "POST"])
+@public
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
+    region = _region(region_slug)
+    form = SignupForm()
+    fill_choices(form, region)
+    if request.method == "GET":
+        form.language.data = str(get_locale() or "de")[:2]
+        # The snippet on the agencies' sites hands over the address with a GET.
+        form.email.data = request.args.get("email", "")[:254]
+    if form.validate_on_submit():
+        if form.website.data:  # honeypot: answer as if all went well
+            return redirect(
+                url_for("newsletter.signup_thanks", region_slug=region.slug)
+            )
+        try:
+            subscriber, to_confirm = sign_up(
+                db.session,
+                region,
+                profile_from_form(form),
+                form.lists.data or [],
+                meta=_meta(),
+            )
+            db.session.commit()
+        except SubscriptionError as error:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(error)]
+        else:
+            if to_confirm:
+                lists = selected_lists(db.session, to_confirm)
+                try:
+                    send_confirmation(subscriber, lists)
+                except OSError:
+                    current_app.logger.exception("confirmation mail failed")
+                    return render_template(
+                        "newsletter/signup_mail_failed.html", region=region
+                    ), 503
+                record_confirmation_sent(db.session, subscriber, to_confirm, "form")
+                db.session.commit()
+            return redirect(
+                url_for("newsletter.signup_thanks", region_slug=region.slug)
+            )
+    language = str(get_locale() or "de")[:2]
+    return render_template(
+        "newsletter/signup.html",
+        form=form,
+        region=region,
+        consent_text=consent_text(region, language),
+    )
+
+
+@bp.route("/anmelden/<region_slug>/danke")
+@public
+def signup_thanks(region_slug: str) -> str:
+    return render_template("newsletter/signup_thanks.html", region=_region(region_slug))
+
+
+@bp.route("/bestaetigen/<token>", methods=["GET", "POST"])
+@public
+def confirm_page(token: str) -> str | tuple[str, int]:
+    try:
+        payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
+    except LinkError as error:
+        return _link_error(error)
+    subscriber = db.session.get(Subscriber, payload["s"])
+    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
+        return _link_error(LinkError(expired=False))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        confirm(db.session, subscriber.id, payload["l"], _meta())
+        db.session.commit()
+        return render_template("newsletter/confirmed.html", subscriber=subscriber)
+    lists = selected_lists(db.session, payload["l"])
+    return render_template(
+        "newsletter/confirm.html", form=form, subscriber=subscriber, lists=lists
+    )
+
+
+@bp.route("/abmelden/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def unsubscribe_page(token: str) -> str | tuple[str, int]:
+    """RFC 8058: a POST (no cookie, no CSRF token) unsubscribes at once with 200."""
+    try:
+        payload = read_token("unsubscribe", token)
+    except LinkError as error:
+        return _link_error(error)
+    mailing_list = db.session.get(MailingList, payload["l"])
+    if mailing_list is None:
+        return _link_error(LinkError(expired=False))
+    if request.method == "POST":
+        subscriber = unsubscribe(db.session, payload["s"], mailing_list.id)
+        db.session.commit()
+        return render_template(
+            "newsletter/unsubscribed.html",
+            mailing_list=mailing_list,
+            subscriber=subscriber,
+        )
+    return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)
+
+
+def _subscriber_from_preferences_token(token: str) -> Subscriber:
+    payload = read_token("preferences", token, max_age=PREFERENCES_MAX_AGE)
+    subscriber = db.session.get(Subscriber, payload["s"])
+    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
+        raise LinkError(expired=False)
+    return subscriber
+
+
+@bp.route("/einstellungen/<token>", methods=["GET", "POST"])
+@public
+def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
+    try:
+        subscriber = _subscriber_from_preferences_token(token)
+    except LinkError as error:
+        return _link_error(error)
+    form = PreferencesForm(obj=None)
+    fill_choices(form, subscriber.region)
+    if request.method == "GET":
+        form.process(data=profile_form_data(subscriber))
+    elif form.validate_on_submit():
+        profile = profile_from_form(form, email=subscriber.email or "")
+        update_preferences(db.session, subscriber, profile, form.lists.data or [])
+        db.session.commit()
+        return render_template(
+            "newsletter/preferences.html",
+            form=form,
+            subscriber=subscriber,
+            token=token,
+            saved=True,
+        )
+    return render_template(
+        "newsletter/preferences.html",
+        form=form,
+        subscriber=subscriber,
+        token=token,
+        saved=False,
+    )
+
+
+@bp.route("/einstellungen/<token>/meine-daten.json")
+@public
+def my_data(token: str) -> BaseResponse | tuple[str, int]:
+    try:
+        subscriber = _subscriber_from_preferences_token(token)
+    except LinkError as error:
+        return _link_error(error)
+    body = json.dumps(personal_data(subscriber), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="meine-daten.json"'},
+    )
+
+
+@bp.route("/einstellungen/<token>/loeschen", methods=["POST"])
+@public
+def erase_me(token: str) -> str | tuple[str, int]:
+    try:
+        subscriber = _subscriber_from_preferences_token(token)
+    except LinkError as error:
+        return _link_error(error)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    region = subscriber.region
+    erase(db.session, subscriber, erasure_key())
+    db.session.commit()
+    return render_template("newsletter/erased.html", region=region)
+
+
+@bp.route("/datenschutz/<region_slug>")
+@public
+def privacy(region_slug: str) -> str:
+    return render_template("newsletter/privacy.html", region=_region(region_slug))

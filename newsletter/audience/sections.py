@@ -1,0 +1,23 @@
+"""Sections that higher rooms add to a subscriber's page (sending: the issues the
+person received), so that the audience never imports what is built on it."""
+
+from collections.abc import Callable
+
+from flask import Flask
+
+from core.home import Panel
+from core.registry import registry
+from newsletter.audience.models import Subscriber
+
+SectionFunction = Callable[[Subscriber], Panel | None]
+
+
+def add_subscriber_section(app: Flask, section: SectionFunction) -> None:
+    """Show a section (a template and its context) on every subscriber's page."""
+    registry(app).subscriber_sections.append(section)
+
+
+def subscriber_sections(subscriber: Subscriber) -> list[Panel]:
+    """The sections for this subscriber's page, in order."""
+    found = [p for f in registry().subscriber_sections if (p := f(subscriber))]
+    return sorted(found, key=lambda panel: panel.order)

@@ -1,0 +1,301 @@
+"""Sign-up, confirmation, unsubscribe and preferences: the consent lifecycle.
+
+Every change of consent writes a ConsentEvent; services flush, callers commit, and mail
+goes out after the commit.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from core.db import SessionLike, utcnow
+from core.models import Region
+from newsletter.audience.consent import (
+    CONSENT_TEXT_VERSION,
+    PRIVACY_VERSION,
+    ConsentKind,
+)
+from newsletter.audience.models import (
+    ConsentEvent,
+    ConsentSource,
+    MailingList,
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    SubscriptionStatus,
+    Topic,
+)
+
+RESEND_INTERVAL = timedelta(minutes=10)
+
+
+class SubscriptionError(Exception):
+    """A problem the person can fix; the message is shown to them."""
+
+
+@dataclass
+class Profile:
+    """What a person may tell about themselves; only the email is required."""
+
+    email: str
+    name: str = ""
+    organisation: str = ""
+    org_type: str | None = None
+    district_id: int | None = None
+    sector: str = ""
+    size: str = ""
+    language: str = "de"
+    topic_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """Network details, kept only when the setting says so."""
+
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+def normalise_address(email: str) -> str:
+    """The address as we store it, or SubscriptionError for an invalid one."""
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise SubscriptionError(
+            str(_l("Please enter a valid email address, like name@example.org."))
+        ) from None
+    return result.normalized.lower()
+
+
+def find_by_email(session: SessionLike, email: str) -> Subscriber | None:
+    """The subscriber with this (normalised) address."""
+    return session.scalar(select(Subscriber).where(Subscriber.email == email))
+
+
+def allowed_lists(session: SessionLike, region: Region) -> list[MailingList]:
+    """The lists one can subscribe to on a region's page: its own and the joint ones."""
+    return list(
+        session.scalars(
+            select(MailingList)
+            .where(
+                (MailingList.region_id == region.id) | MailingList.region_id.is_(None)
+            )
+            .order_by(MailingList.region_id.is_(None), MailingList.name)
+        )
+    )
+
+
+def _log(
+    session: SessionLike,
+    subscriber: Subscriber,
+    kind: str,
+    source: str,
+    list_id: int | None = None,
+    meta: RequestMeta | None = None,
+) -> None:
+    meta = meta or RequestMeta()
+    session.add(
+        ConsentEvent(
+            subscriber_id=subscriber.id,
+            list_id=list_id,
+            kind=kind,
+            source=source,
+            consent_text_version=CONSENT_TEXT_VERSION,
+            privacy_version=PRIVACY_VERSION,
+            ip_address=meta.ip_address,
+            user_agent=meta.user_agent,
+        )
+    )
+
+
+def _apply_profile(
+    session: SessionLike, subscriber: Subscriber, profile: Profile
+) -> None:
+    subscriber.name = profile.name.strip()
+    subscriber.organisation = profile.organisation.strip()
+    subscriber.org_type = profile.org_type or None
+    subscriber.district_id = profile.district_id or None
+    subscriber.sector = profile.sector.strip()
+    subscriber.size = profile.size
+    subscriber.language = profile.language if profile.language in ("de", "en") else "de"
+    subscriber.interests = (
+        list(session.scalars(select(Topic).where(Topic.id.in_(profile.topic_ids))))
+        if profile.topic_ids
+        else []
+    )
+
+
+def sign_up(
+    session: SessionLike,
+    region: Region,
+    profile: Profile,
+    list_ids: list[int],
+    source: str = ConsentSource.FORM,
+    meta: RequestMeta | None = None,
+    now: datetime | None = None,
+) -> tuple[Subscriber, list[int]]:
+    """Record a sign-up as pending; returns the subscriber and the list ids a
+    confirmation mail should now ask for (empty: send nothing).
+
+    An address that exists keeps its data: whoever types it learns nothing and changes
+    nothing, and at most the new lists await confirmation."""
+    now = now or utcnow()
+    email = normalise_address(profile.email)
+    offered = {mailing_list.id for mailing_list in allowed_lists(session, region)}
+    wanted = [list_id for list_id in dict.fromkeys(list_ids) if list_id in offered]
+    if not wanted:
+        raise SubscriptionError(str(_l("Please choose at least one newsletter.")))
+    subscriber = find_by_email(session, email)
+    if subscriber is None:
+        subscriber = Subscriber(email=email, region_id=region.id)
+        _apply_profile(session, subscriber, profile)
+        session.add(subscriber)
+        session.flush()
+    current = {sub.list_id: sub for sub in subscriber.subscriptions}
+    pending = []
+    for list_id in wanted:
+        subscription = current.get(list_id)
+        if (
+            subscription is not None
+            and subscription.status == SubscriptionStatus.ACTIVE
+        ):
+            continue
+        if subscription is None:
+            subscription = Subscription(list_id=list_id)
+            subscriber.subscriptions.append(subscription)
+        subscription.status = SubscriptionStatus.PENDING
+        pending.append(list_id)
+        _log(session, subscriber, ConsentKind.SIGNUP, source, list_id, meta)
+    if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.PENDING):
+        subscriber.status = (
+            SubscriberStatus.ACTIVE
+            if subscriber.confirmed_at and _has_active(subscriber)
+            else SubscriberStatus.PENDING
+        )
+    session.flush()
+    recently = subscriber.confirmation_sent_at and (
+        now - subscriber.confirmation_sent_at < RESEND_INTERVAL
+    )
+    if not pending or recently or subscriber.status == SubscriberStatus.BOUNCED:
+        return subscriber, []
+    all_pending = [
+        sub.list_id
+        for sub in subscriber.subscriptions
+        if sub.status == SubscriptionStatus.PENDING
+    ]
+    return subscriber, all_pending
+
+
+def _has_active(subscriber: Subscriber) -> bool:
+    return any(
+        sub.status == SubscriptionStatus.ACTIVE for sub in subscriber.subscriptions
+    )
+
+
+def record_confirmation_sent(
+    session: SessionLike, subscriber: Subscriber, list_ids: list[int], source: str
+) -> None:
+    """Note that the opt-in mail went out (after the SMTP server accepted it)."""
+    subscriber.confirmation_sent_at = utcnow()
+    for list_id in list_ids:
+        _log(session, subscriber, ConsentKind.CONFIRMATION_SENT, source, list_id)
+    session.flush()
+
+
+def confirm(
+    session: SessionLike,
+    subscriber_id: int,
+    list_ids: list[int],
+    meta: RequestMeta | None = None,
+) -> Subscriber:
+    """Activate the pending subscriptions the link names; repeating it is harmless."""
+    subscriber = session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
+        raise SubscriptionError(str(_l("This sign-up no longer exists.")))
+    now = utcnow()
+    for subscription in subscriber.subscriptions:
+        if (
+            subscription.list_id in list_ids
+            and subscription.status == SubscriptionStatus.PENDING
+        ):
+            subscription.status = SubscriptionStatus.ACTIVE
+            subscription.confirmed_at = now
+            subscription.unsubscribed_at = None
+            _log(
+                session,
+                subscriber,
+                ConsentKind.CONFIRMED,
+                ConsentSource.FORM,
+                subscription.list_id,
+                meta,
+            )
+    if _has_active(subscriber) and subscriber.status != SubscriberStatus.BOUNCED:
+        subscriber.status = SubscriberStatus.ACTIVE
+        subscriber.confirmed_at = subscriber.confirmed_at or now
+    session.flush()
+    return subscriber
+
+
+def unsubscribe(
+    session: SessionLike,
+    subscriber_id: int,
+    list_id: int,
+    source: str = ConsentSource.FORM,
+) -> Subscriber | None:
+    """Withdraw consent for one list at once; harmless when repeated."""
+    subscriber = session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
+        return None
+    for subscription in subscriber.subscriptions:
+        if subscription.list_id == list_id and subscription.status != (
+            SubscriptionStatus.UNSUBSCRIBED
+        ):
+            subscription.status = SubscriptionStatus.UNSUBSCRIBED
+            subscription.unsubscribed_at = utcnow()
+            _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+    if not _has_active(subscriber) and subscriber.status == SubscriberStatus.ACTIVE:
+        subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    session.flush()
+    return subscriber
+
+
+def update_preferences(
+    session: SessionLike,
+    subscriber: Subscriber,
+    profile: Profile,
+    list_ids: list[int],
+) -> None:
+    """Save what the person changed in the preference centre.
+
+    The link came from their own mailbox, so a list they add is confirmed at once."""
+    _apply_profile(session, subscriber, profile)
+    offered = {ml.id for ml in allowed_lists(session, subscriber.region)}
+    current = {sub.list_id: sub for sub in subscriber.subscriptions}
+    for list_id in offered:
+        subscription = current.get(list_id)
+        active = subscription is not None and subscription.status == (
+            SubscriptionStatus.ACTIVE
+        )
+        if list_id in list_ids and not active:
+            if subscription is None:
+                subscription = Subscription(list_id=list_id)
+                subscriber.subscriptions.append(subscription)
+            subscription.status = SubscriptionStatus.ACTIVE
+            subscription.confirmed_at = utcnow()
+            session.flush()
+            _log(
+                session, subscriber, ConsentKind.CONFIRMED, ConsentSource.FORM, list_id
+            )
+        elif list_id not in list_ids and active:
+            unsubscribe(session, subscriber.id, list_id)
+    _log(session, subscriber, ConsentKind.CHANGED, ConsentSource.FORM)
+    if _has_active(subscriber) and subscriber.status in (
+        SubscriberStatus.UNSUBSCRIBED,
+        SubscriberStatus.PENDING,
+    ):
+        subscriber.status = SubscriberStatus.ACTIVE
+        subscriber.confirmed_at = subscriber.confirmed_at or utcnow()
+    session.flush()

@@ -1,0 +1,54 @@
+"""Mails the system sends outside campaigns: the double opt-in confirmation.
+
+It carries no advertising and no survey, only the request to confirm, and the agency's
+imprint."""
+
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from core.links import external_url
+from core.mail import build_message, send_one
+from core.mjml import mjml_to_html
+from newsletter.audience.models import MailingList, Subscriber
+from newsletter.audience.tokens import confirm_token
+
+
+def confirmation_message(
+    subscriber: Subscriber, lists: list[MailingList]
+) -> EmailMessage:
+    """The opt-in mail in the subscriber's language."""
+    region = subscriber.region
+    link = external_url(
+        "newsletter.confirm_page",
+        token=confirm_token(subscriber.id, [ml.id for ml in lists]),
+    )
+    with force_locale(subscriber.language):
+        context = {
+            "subscriber": subscriber,
+            "region": region,
+            "lists": lists,
+            "link": link,
+            "language": subscriber.language,
+        }
+        subject = _(
+            "Please confirm your subscription to Brückenschlag %(region)s",
+            region=region.name,
+        )
+        text = render_template("emails/confirm.txt", **context)
+        html = mjml_to_html(render_template("emails/confirm.mjml.html", **context))
+    sender = (
+        f"{region.sender_name} <{region.sender_email}>"
+        if region.sender_email
+        else (current_app.config["MAIL_FROM"])
+    )
+    return build_message(
+        sender=sender, to=subscriber.email or "", subject=subject, text=text, html=html
+    )
+
+
+def send_confirmation(subscriber: Subscriber, lists: list[MailingList]) -> None:
+    """Send the opt-in mail now (raises on SMTP failure; the caller says so)."""
+    send_one(current_app.config["MAIL_URL"], confirmation_message(subscriber, lists))

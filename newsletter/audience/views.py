@@ -1,0 +1,262 @@
+"""Managers' pages for subscribers: list and filters, detail with the consent history,
+add, edit, erase, export. Every view is scoped to the regions the user may see."""
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectChoice
+
+from core.audit import record
+from core.db import db
+from core.forms import ConfirmForm
+from core.policy import check_region, requires, visible_region_ids, visible_regions
+from core.spreadsheet import csv_lines, xlsx_bytes
+from newsletter import bp
+from newsletter.audience import exports
+from newsletter.audience.erasure import consent_log, erase, erasure_key
+from newsletter.audience.filters import SubscriberFilter, subscribers_query
+from newsletter.audience.forms import ManagerAddForm, ManagerEditForm, SegmentForm
+from newsletter.audience.labels import ORG_TYPE_LABELS
+from newsletter.audience.lists import visible_lists
+from newsletter.audience.models import Subscriber, Topic
+from newsletter.audience.profile_form import (
+    fill_choices,
+    profile_form_data,
+    profile_from_form,
+    selected_lists,
+)
+from newsletter.audience.sections import subscriber_sections
+from newsletter.audience.subscriptions import (
+    SubscriptionError,
+    record_confirmation_sent,
+    sign_up,
+    unsubscribe,
+    update_preferences,
+)
+from newsletter.audience.system_mails import send_confirmation
+
+PAGE_SIZE = 50
+
+
+def get_subscriber(subscriber_id: int) -> Subscriber:
+    """The subscriber, or 404 when missing, erased or of another region."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.email is None:
+        abort(404)
+    check_region(current_user, subscriber.region_id)
+    return subscriber
+
+
+def filter_choices() -> dict:
+    regions = visible_regions()
+    return {
+        "regions": regions,
+        "lists": visible_lists(),
+        "districts": [d for r in regions for d in r.districts],
+        "topics": list(db.session.scalars(select(Topic).order_by(Topic.name))),
+        "org_types": ORG_TYPE_LABELS,
+        "statuses": ["active", "pending", "unsubscribed", "bounced"],
+    }
+
+
+@bp.route("/subscribers")
+@requires("subscribers")
+def subscribers() -> str:
+    criteria = SubscriberFilter.from_mapping(request.args)
+    query = subscribers_query(criteria, visible_region_ids(current_user))
+    page = max(request.args.get("page", 1, type=int), 1)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(Subscriber.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return render_template(
+        "newsletter/subscribers.html",
+        subscribers=list(rows),
+        total=total,
+        page=page,
+        page_size=PAGE_SIZE,
+        criteria=criteria,
+        segment_form=SegmentForm(),
+        **filter_choices(),
+    )
+
+
+@bp.route("/subscribers/export.<fmt>")
+@requires("subscribers")
+def export_subscribers(fmt: str) -> Response:
+    criteria = SubscriberFilter.from_mapping(request.args)
+    query = subscribers_query(criteria, visible_region_ids(current_user))
+    record(
+        db.session,
+        current_user.id,
+        "export",
+        "subscribers",
+        None,
+        format=fmt,
+        filters=criteria.as_dict(),
+    )
+    db.session.commit()
+    if fmt == "xlsx":
+        body = xlsx_bytes(
+            [(_("Subscribers"), exports.header(), exports.rows(db.session, query))]
+        )
+        return Response(
+            body,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": 'attachment; filename="abonnenten.xlsx"'},
+        )
+    if fmt != "csv":
+        abort(404)
+    delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+    lines = csv_lines(exports.header(), exports.rows(db.session, query), delimiter)
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="abonnenten.csv"'},
+    )
+
+
+@bp.route("/subscribers/<int:subscriber_id>")
+@requires("subscribers")
+def subscriber_detail(subscriber_id: int) -> str:
+    subscriber = get_subscriber(subscriber_id)
+    return render_template(
+        "newsletter/subscriber_detail.html",
+        subscriber=subscriber,
+        sections=subscriber_sections(subscriber),
+        events=consent_log(subscriber),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.route("/subscribers/new", methods=["GET", "POST"])
+@requires("subscribers")
+def subscriber_add() -> str | BaseResponse:
+    regions = visible_regions()
+    form = ManagerAddForm()
+    form.region_id.choices = [SelectChoice(r.id, r.name) for r in regions]
+    region = next((r for r in regions if r.id == form.region_id.data), regions[0])
+    fill_choices(form, region)
+    if form.validate_on_submit():
+        try:
+            subscriber, to_confirm = sign_up(
+                db.session,
+                region,
+                profile_from_form(form),
+                form.lists.data or [],
+                source="manager",
+            )
+        except SubscriptionError as error:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, str(error)]
+        else:
+            record(db.session, current_user.id, "add", "subscriber", subscriber.id)
+            db.session.commit()
+            if to_confirm:
+                try:
+                    send_confirmation(
+                        subscriber, selected_lists(db.session, to_confirm)
+                    )
+                except OSError:
+                    current_app.logger.exception("confirmation mail failed")
+                    flash(
+                        _(
+                            "Saved, but the confirmation mail could not be sent. "
+                            "Adding the address again later resends it."
+                        ),
+                        "warning",
+                    )
+                else:
+                    record_confirmation_sent(
+                        db.session, subscriber, to_confirm, "manager"
+                    )
+                    db.session.commit()
+                    flash(
+                        _(
+                            "The address is saved as pending; it has received the "
+                            "confirmation mail."
+                        ),
+                        "info",
+                    )
+            else:
+                flash(
+                    _("The address is already subscribed to these newsletters."), "info"
+                )
+            return redirect(
+                url_for("newsletter.subscriber_detail", subscriber_id=subscriber.id)
+            )
+    return render_template("newsletter/subscriber_add.html", form=form)
+
+
+@bp.route("/subscribers/<int:subscriber_id>/edit", methods=["GET", "POST"])
+@requires("subscribers")
+def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
+    subscriber = get_subscriber(subscriber_id)
+    form = ManagerEditForm()
+    fill_choices(form, subscriber.region)
+    active_lists = [s.list_id for s in subscriber.subscriptions if s.status == "active"]
+    if request.method == "GET":
+        form.process(data=profile_form_data(subscriber))
+    elif form.validate_on_submit():
+        profile = profile_from_form(form, email=subscriber.email or "")
+        # Managers change attributes; consent for lists stays the person's own.
+        update_preferences(db.session, subscriber, profile, active_lists)
+        record(db.session, current_user.id, "edit", "subscriber", subscriber.id)
+        db.session.commit()
+        flash(_("Changes saved."), "info")
+        return redirect(
+            url_for("newsletter.subscriber_detail", subscriber_id=subscriber.id)
+        )
+    return render_template(
+        "newsletter/subscriber_edit.html", form=form, subscriber=subscriber
+    )
+
+
+@bp.route(
+    "/subscribers/<int:subscriber_id>/unsubscribe/<int:list_id>", methods=["POST"]
+)
+@requires("subscribers")
+def subscriber_unsubscribe(subscriber_id: int, list_id: int) -> BaseResponse:
+    subscriber = get_subscriber(subscriber_id)
+    if ConfirmForm().validate_on_submit():
+        unsubscribe(db.session, subscriber.id, list_id, source="manager")
+        record(
+            db.session,
+            current_user.id,
+            "unsubscribe",
+            "subscriber",
+            subscriber.id,
+            list_id=list_id,
+        )
+        db.session.commit()
+        flash(_("Unsubscribed from the list."), "info")
+    return redirect(
+        url_for("newsletter.subscriber_detail", subscriber_id=subscriber.id)
+    )
+
+
+@bp.route("/subscribers/<int:subscriber_id>/erase", methods=["POST"])
+@requires("subscribers")
+def subscriber_erase(subscriber_id: int) -> BaseResponse:
+    subscriber = get_subscriber(subscriber_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    erase(db.session, subscriber, erasure_key())
+    record(db.session, current_user.id, "erase", "subscriber", subscriber.id)
+    db.session.commit()
+    flash(_("All personal data of this person has been erased."), "info")
+    return redirect(url_for("newsletter.subscribers"))

@@ -1,0 +1,34 @@
+"""Campaigns: composing issues from blocks, rendering them through the regions' MJML
+layouts, pictures, previews and test sends, the public archive and web versions."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    """Routes, the built-in blocks, home panel and navigation."""
+    from core.home import add_home_panel
+    from core.registry import NavEntry, add_nav_entry
+    from newsletter.campaigns import (  # noqa: F401 - registers the tables and routes
+        archive_views,
+        layout_views,
+        models,
+        views,
+    )
+    from newsletter.campaigns.blocks import register_built_in_blocks
+    from newsletter.campaigns.home import campaign_panel
+    from newsletter.campaigns.labels import campaign_status_label
+
+    add_nav_entry(
+        app,
+        NavEntry(
+            _l("Issues"),
+            "newsletter.campaigns",
+            "campaigns",
+            active=("newsletter.campaign",),
+            order=20,
+        ),
+    )
+    register_built_in_blocks(app)
+    add_home_panel(app, campaign_panel)
+    app.jinja_env.globals["campaign_status_label"] = campaign_status_label

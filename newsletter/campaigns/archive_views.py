@@ -1,0 +1,104 @@
+"""Public pages of sent issues: the web version, each region's archive, the pictures
+mails show, and the page that test links lead to."""
+
+from flask import abort, current_app, render_template, send_from_directory
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from core.db import db
+from core.extensions import csrf
+from core.links import external_url
+from core.models import Region
+from core.policy import allowed, public, visible_region_ids
+from newsletter import bp
+from newsletter.campaigns.editing import LANGUAGES
+from newsletter.campaigns.models import Campaign, CampaignStatus, Image
+from newsletter.campaigns.rendering import (
+    compile_campaign,
+    extra_values,
+    personal_values,
+    personalise,
+)
+
+
+def public_html(campaign: Campaign, language: str) -> str:
+    """The issue without anything personal: greeting fallback, sign-up instead of
+    unsubscribe links."""
+    region = campaign.region
+    signup = external_url(
+        "newsletter.signup", region_slug=region.slug if region else "suedwestfalen"
+    )
+    values = {
+        **personal_values("", "", region.name if region else "", language),
+        **extra_values(campaign, None),
+        "unsubscribe_url": signup,
+        "preferences_url": signup,
+        "web_url": external_url(
+            "newsletter.web_version", campaign_id=campaign.id, lang=language
+        ),
+    }
+    return personalise(compile_campaign(campaign, language), values)[1]
+
+
+def _may_preview(campaign: Campaign) -> bool:
+    if not (current_user.is_authenticated and allowed(current_user, "campaigns")):
+        return False
+    regions = visible_region_ids(current_user)
+    return regions is None or campaign.region_id in regions
+
+
+@bp.route("/ausgabe/<int:campaign_id>")
+@bp.route("/ausgabe/<int:campaign_id>/<lang>")
+@public
+def web_version(campaign_id: int, lang: str = "de") -> BaseResponse:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or lang not in LANGUAGES:
+        abort(404)
+    if campaign.status != CampaignStatus.SENT and not _may_preview(campaign):
+        abort(404)
+    language = lang if campaign.blocks_for(lang) else "de"
+    response = BaseResponse(public_html(campaign, language), mimetype="text/html")
+    # The mail's own styles are inline; nothing in it may run.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+        "frame-ancestors 'self'"
+    )
+    return response
+
+
+@bp.route("/archiv/<region_slug>")
+@public
+def archive(region_slug: str) -> str:
+    region = db.session.scalar(select(Region).where(Region.slug == region_slug))
+    if region is None:
+        abort(404)
+    issues = list(
+        db.session.scalars(
+            select(Campaign)
+            .where(Campaign.status == CampaignStatus.SENT)
+            .where((Campaign.region_id == region.id) | Campaign.region_id.is_(None))
+            .order_by(Campaign.sent_at.desc())
+        )
+    )
+    return render_template("newsletter/archive.html", region=region, issues=issues)
+
+
+@bp.route("/media/<filename>")
+@public
+def media(filename: str) -> BaseResponse:
+    image = db.session.scalar(select(Image).where(Image.filename == filename))
+    if image is None:
+        abort(404)
+    response = send_from_directory(
+        current_app.config["MEDIA_DIR"], image.filename, max_age=365 * 24 * 3600
+    )
+    return response
+
+
+@bp.route("/testlink", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def test_link() -> str:
+    """Where personal links of a test send lead: nothing happens here."""
+    return render_template("newsletter/test_link.html")

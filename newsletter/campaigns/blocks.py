@@ -1,0 +1,342 @@
+"""Content blocks and their registry.
+
+A block is a dict {"id", "type", …fields}. Each type says which fields it has, how it
+renders to MJML and to plain text, and what the checklist should warn about. Packages
+built on the newsletter (surveys) register their own types at app creation, so the
+newsletter never imports them."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import nh3
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from markdown_it import MarkdownIt
+from markupsafe import escape
+
+from core.registry import registry
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: Any
+    kind: str = "text"  # text, textarea, url, date, image, select
+    required: bool = False
+    help: Any = ""
+    # For "select": the (value, label) pairs, asked when the editor is shown.
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+
+
+@dataclass
+class RenderContext:
+    language: str
+    region_name: str
+    media_url: Callable[[str], str]
+    # The layout's colour, so that buttons match the region's header.
+    accent: str = "#0b5d50"
+    # Filled by packages that need per-campaign data (surveys add their own).
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BlockType:
+    kind: str
+    label: Any
+    fields: tuple[FieldSpec, ...]
+    mjml: Callable[[dict, RenderContext], str]
+    text: Callable[[dict, RenderContext], str]
+    check: Callable[[dict], list[str]] = lambda block: []
+
+
+def register_block(app: Flask, block_type: BlockType) -> None:
+    """Make a block type available to this app's editor and renderer."""
+    registry(app).blocks[block_type.kind] = block_type
+
+
+def block_types() -> dict[str, BlockType]:
+    return registry().blocks
+
+
+def new_block(kind: str) -> dict:
+    """An empty block of a registered type."""
+    spec = block_types()[kind]
+    return {
+        "id": uuid.uuid4().hex[:12],
+        "type": kind,
+        **{f.name: "" for f in spec.fields},
+    }
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if it is http(s) or mailto, else None (no javascript: in a mail)."""
+    url = (url or "").strip()
+    if urlsplit(url).scheme in ("http", "https", "mailto") or url.startswith("{{"):
+        return url
+    return None
+
+
+def markdown_html(source: str) -> str:
+    """Markdown to sanitised HTML: no script, no event handler, no unknown tag."""
+    html = _markdown.render(source or "")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener",
+    )
+
+
+def _attr(value: object) -> str:
+    return str(escape(value or ""))
+
+
+def _url_problems(block: dict, *names: str) -> list[str]:
+    return [
+        str(_l("The link “%(url)s” is not an http(s) address.", url=block.get(name)))
+        for name in names
+        if block.get(name) and safe_url(block[name]) is None
+    ]
+
+
+def _required(block: dict, spec: BlockType) -> list[str]:
+    return [
+        str(_l("%(block)s: “%(field)s” is empty.", block=spec.label, field=f.label))
+        for f in spec.fields
+        if f.required and not str(block.get(f.name) or "").strip()
+    ]
+
+
+# --- the built-in blocks -------------------------------------------------------------
+
+
+def _heading_mjml(block: dict, ctx: RenderContext) -> str:
+    return (
+        '<mj-section><mj-column><mj-text font-size="22px" font-weight="bold" '
+        f'css-class="heading"><h2>{_attr(block.get("text"))}</h2></mj-text>'
+        "</mj-column></mj-section>"
+    )
+
+
+def _heading_text(block: dict, ctx: RenderContext) -> str:
+    text = block.get("text") or ""
+    return f"{text}\n{'=' * len(text)}"
+
+
+def _text_mjml(block: dict, ctx: RenderContext) -> str:
+    return (
+        f"<mj-section><mj-column><mj-text>{markdown_html(block.get('body', ''))}"
+        "</mj-text></mj-column></mj-section>"
+    )
+
+
+def _text_text(block: dict, ctx: RenderContext) -> str:
+    return (block.get("body") or "").strip()
+
+
+def _image_mjml(block: dict, ctx: RenderContext) -> str:
+    if not block.get("image"):
+        return ""
+    href = safe_url(block.get("link", ""))
+    link = f' href="{_attr(href)}"' if href else ""
+    caption = (
+        f'<mj-text font-size="13px" color="#4f5b62">{_attr(block["caption"])}</mj-text>'
+        if block.get("caption")
+        else ""
+    )
+    src = _attr(ctx.media_url(block["image"]))
+    return (
+        f'<mj-section><mj-column><mj-image src="{src}" '
+        f'alt="{_attr(block.get("alt"))}"{link} />{caption}</mj-column></mj-section>'
+    )
+
+
+def _image_text(block: dict, ctx: RenderContext) -> str:
+    return f"[{block.get('alt') or ''}]"
+
+
+def _image_check(block: dict) -> list[str]:
+    problems = _url_problems(block, "link")
+    if block.get("image") and not (block.get("alt") or "").strip():
+        problems.append(str(_l("An image has no alternative text.")))
+    return problems
+
+
+def _button_mjml(block: dict, ctx: RenderContext) -> str:
+    url = safe_url(block.get("url", ""))
+    if not url:
+        return ""
+    return (
+        f'<mj-section><mj-column><mj-button href="{_attr(url)}" '
+        f'background-color="{_attr(ctx.accent)}" color="#ffffff">'
+        f"{_attr(block.get('label'))}"
+        "</mj-button></mj-column></mj-section>"
+    )
+
+
+def _button_text(block: dict, ctx: RenderContext) -> str:
+    return f"{block.get('label') or ''}: {block.get('url') or ''}"
+
+
+def _divider_mjml(block: dict, ctx: RenderContext) -> str:
+    return (
+        '<mj-section><mj-column><mj-divider border-color="#d4dadd" '
+        'border-width="1px" /></mj-column></mj-section>'
+    )
+
+
+def _divider_text(block: dict, ctx: RenderContext) -> str:
+    return "-" * 40
+
+
+def _columns_mjml(block: dict, ctx: RenderContext) -> str:
+    left = markdown_html(block.get("left", ""))
+    right = markdown_html(block.get("right", ""))
+    return (
+        f"<mj-section><mj-column><mj-text>{left}</mj-text></mj-column>"
+        f"<mj-column><mj-text>{right}</mj-text></mj-column></mj-section>"
+    )
+
+
+def _columns_text(block: dict, ctx: RenderContext) -> str:
+    return (
+        f"{(block.get('left') or '').strip()}\n\n{(block.get('right') or '').strip()}"
+    )
+
+
+def _event_mjml(block: dict, ctx: RenderContext) -> str:
+    url = safe_url(block.get("link", ""))
+    more = str(_l("More information"))
+    link = f'<p><a href="{_attr(url)}">{_attr(more)}</a></p>' if url else ""
+    return (
+        '<mj-section background-color="#eef6f4"><mj-column><mj-text>'
+        f'<p style="margin:0;font-size:13px;color:#4f5b62">{_attr(block.get("date"))}'
+        f" · {_attr(block.get('place'))}</p>"
+        f'<h3 style="margin:4px 0">{_attr(block.get("title"))}</h3>{link}'
+        "</mj-text></mj-column></mj-section>"
+    )
+
+
+def _event_text(block: dict, ctx: RenderContext) -> str:
+    lines = [
+        block.get("title") or "",
+        f"{block.get('date') or ''} · {block.get('place') or ''}",
+    ]
+    if block.get("link"):
+        lines.append(block["link"])
+    return "\n".join(lines)
+
+
+BUILT_IN = [
+    BlockType(
+        "heading",
+        _l("Heading"),
+        (FieldSpec("text", _l("Heading"), required=True),),
+        _heading_mjml,
+        _heading_text,
+    ),
+    BlockType(
+        "text",
+        _l("Text"),
+        (
+            FieldSpec(
+                "body",
+                _l("Text"),
+                "textarea",
+                True,
+                _l("Markdown: **bold**, *italic*, [link](https://…), - lists"),
+            ),
+        ),
+        _text_mjml,
+        _text_text,
+    ),
+    BlockType(
+        "image",
+        _l("Image"),
+        (
+            FieldSpec("image", _l("Picture"), "image", True),
+            FieldSpec(
+                "alt", _l("Alternative text (what the picture shows)"), required=True
+            ),
+            FieldSpec("caption", _l("Caption")),
+            FieldSpec("link", _l("Link (optional)"), "url"),
+        ),
+        _image_mjml,
+        _image_text,
+        _image_check,
+    ),
+    BlockType(
+        "button",
+        _l("Button"),
+        (
+            FieldSpec("label", _l("Label"), required=True),
+            FieldSpec("url", _l("Link"), "url", True),
+        ),
+        _button_mjml,
+        _button_text,
+        lambda b: _url_problems(b, "url"),
+    ),
+    BlockType("divider", _l("Divider"), (), _divider_mjml, _divider_text),
+    BlockType(
+        "columns",
+        _l("Two columns"),
+        (
+            FieldSpec("left", _l("Left column"), "textarea", True),
+            FieldSpec("right", _l("Right column"), "textarea", True),
+        ),
+        _columns_mjml,
+        _columns_text,
+    ),
+    BlockType(
+        "event",
+        _l("Event"),
+        (
+            FieldSpec("title", _l("Title"), required=True),
+            FieldSpec("date", _l("Date and time"), required=True),
+            FieldSpec("place", _l("Place")),
+            FieldSpec("link", _l("Link"), "url"),
+        ),
+        _event_mjml,
+        _event_text,
+        lambda b: _url_problems(b, "link"),
+    ),
+]
+
+
+def register_built_in_blocks(app: Flask) -> None:
+    for block_type in BUILT_IN:
+        register_block(app, block_type)
+
+
+def block_problems(block: dict) -> list[str]:
+    """Checklist findings for one block: empty required fields, bad links, alt texts."""
+    spec = block_types().get(block.get("type", ""))
+    if spec is None:
+        return [str(_l("Unknown block type “%(type)s”.", type=block.get("type")))]
+    return _required(block, spec) + spec.check(block)

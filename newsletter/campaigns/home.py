@@ -1,0 +1,39 @@
+"""The home page panel of issues: the next scheduled, the running and the last sent."""
+
+from sqlalchemy import select
+
+from core.db import db
+from core.home import Panel
+from core.models import User
+from core.policy import allowed, visible_region_ids
+from newsletter.campaigns.models import Campaign, CampaignStatus
+
+
+def campaign_panel(user: User) -> Panel | None:
+    """The next scheduled issue and the last one sent, for the user's regions."""
+    if not allowed(user, "campaigns"):
+        return None
+    regions = visible_region_ids(user)
+    query = select(Campaign)
+    if regions is not None:
+        query = query.where(Campaign.region_id.in_(regions))
+    upcoming = db.session.scalar(
+        query.where(Campaign.status == CampaignStatus.SCHEDULED).order_by(
+            Campaign.scheduled_at
+        )
+    )
+    running = db.session.scalar(
+        query.where(
+            Campaign.status.in_((CampaignStatus.SENDING, CampaignStatus.PAUSED))
+        )
+    )
+    last_sent = db.session.scalar(
+        query.where(Campaign.status == CampaignStatus.SENT).order_by(
+            Campaign.sent_at.desc()
+        )
+    )
+    return Panel(
+        "newsletter/_home_campaigns.html",
+        {"upcoming": upcoming, "running": running, "last_sent": last_sent},
+        order=20,
+    )

@@ -1,0 +1,249 @@
+"""Rendering a campaign: MJML compiled once per campaign and language, then only cheap
+substitutions per recipient (name, signed links)."""
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from jinja2 import TemplateNotFound
+from markupsafe import Markup
+
+from core.links import external_url
+from core.mjml import mjml_to_html
+from core.models import Region
+from core.registry import registry
+from newsletter.campaigns.blocks import RenderContext, block_problems, block_types
+from newsletter.campaigns.layouts import render_custom
+from newsletter.campaigns.models import Campaign
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+PERSONAL = {"first_name", "name", "organisation", "region", "greeting"}
+LINKS = {"unsubscribe_url", "preferences_url", "web_url"}
+GMAIL_CLIP_BYTES = 100 * 1024
+# The header colours of the layouts in templates/emails/, for buttons to match.
+ACCENTS: dict[str | None, str] = {
+    "suedwestfalen": "#0b5d50",
+    "dortmund": "#8c1d2f",
+    None: "#234e70",
+}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    language: str
+    subject: str
+    preheader: str
+    html: str
+    text: str
+
+
+def media_url(filename: str) -> str:
+    return external_url("newsletter.media", filename=filename)
+
+
+def language_for(campaign: Campaign, preferred: str) -> str:
+    """The subscriber's language if the issue has it, else German."""
+    return preferred if campaign.blocks_for(preferred) else "de"
+
+
+def layout_template(region: Region | None) -> str:
+    return f"emails/layout_{region.slug if region else 'interregional'}.mjml.html"
+
+
+def compile_campaign(campaign: Campaign, language: str) -> Compiled:
+    """The issue in one language, with placeholders left for personalisation."""
+    region = campaign.region
+    ctx = RenderContext(
+        language=language,
+        region_name=region.name if region else "Südwestfalen · Dortmund",
+        media_url=media_url,
+        accent=ACCENTS.get(region.slug if region else None, ACCENTS[None]),
+    )
+    types = block_types()
+    blocks = [b for b in campaign.blocks_for(language) if b.get("type") in types]
+    body = "".join(types[b["type"]].mjml(b, ctx) for b in blocks)
+    texts = [types[b["type"]].text(b, ctx) for b in blocks]
+    subject = campaign.subject_for(language)
+    preheader = campaign.preheader.get(language) or campaign.preheader.get("de") or ""
+    context = {
+        "region": region,
+        "language": language,
+        "subject": subject,
+        "preheader": preheader,
+        "content": Markup(body),  # noqa: S704 - block output is escaped or sanitised
+        "texts": [t for t in texts if t],
+    }
+    with force_locale(language):
+        if region is not None and region.custom_layout:
+            source = render_custom(region.custom_layout, context)
+        else:
+            try:
+                source = render_template(layout_template(region), **context)
+            except TemplateNotFound:
+                source = render_template("emails/layout_base.mjml.html", **context)
+        text = render_template("emails/campaign.txt", **context)
+    return Compiled(language, subject, preheader, mjml_to_html(source), text)
+
+
+class Template:
+    """Text with {{ placeholders }}, split once so that filling it is a join."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, text: str) -> None:
+        self.parts = PLACEHOLDER.split(text)  # literal, name, literal, name, …
+
+    def fill(self, values: dict[str, str], escape: bool = False) -> str:
+        parts = self.parts[:]
+        for index in range(1, len(parts), 2):
+            value = values.get(parts[index], "")
+            parts[index] = html.escape(value, quote=True) if escape else value
+        return "".join(parts)
+
+
+PersonaliserFactory = Callable[[Campaign], Callable[[int | None], dict[str, str]]]
+
+
+def add_personaliser(app: Flask, factory: PersonaliserFactory) -> None:
+    """Let a package add per-recipient values (surveys: each recipient's answer
+    links). The factory runs once per campaign; what it returns, once per recipient
+    (None: no recipient, as in previews and the web version) and must not query."""
+    registry(app).personalisers.append(factory)
+
+
+def personalisers(campaign: Campaign) -> list[Callable[[int | None], dict[str, str]]]:
+    return [factory(campaign) for factory in registry().personalisers]
+
+
+def extra_values(campaign: Campaign, subscriber_id: int | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for personaliser in personalisers(campaign):
+        values.update(personaliser(subscriber_id))
+    return values
+
+
+def personalise(compiled: Compiled, values: dict[str, str]) -> tuple[str, str, str]:
+    """Subject, HTML and text for one recipient: placeholders replaced, HTML-escaped."""
+
+    def plain(match: re.Match[str]) -> str:
+        return values.get(match.group(1), "")
+
+    def escaped(match: re.Match[str]) -> str:
+        return html.escape(values.get(match.group(1), ""), quote=True)
+
+    return (
+        PLACEHOLDER.sub(plain, compiled.subject),
+        PLACEHOLDER.sub(escaped, compiled.html),
+        PLACEHOLDER.sub(plain, compiled.text),
+    )
+
+
+def greetings(language: str) -> tuple[str, str]:
+    """The greeting with a name (%(name)s) and without, in the language."""
+    with force_locale(language):
+        return str(_l("Hello %(name)s")), str(_l("Good day"))
+
+
+def personal_values(
+    name: str,
+    organisation: str,
+    region_name: str,
+    language: str,
+    greeting_texts: tuple[str, str] | None = None,
+) -> dict[str, str]:
+    """Safe fallbacks: an unknown name greets with 'Guten Tag' / 'Hello'."""
+    first = name.split()[0] if name.strip() else ""
+    with_name, without = greeting_texts or greetings(language)
+    greeting = with_name.replace("%(name)s", name.strip()) if first else without
+    return {
+        "first_name": first,
+        "name": name.strip(),
+        "organisation": organisation,
+        "region": region_name,
+        "greeting": greeting,
+    }
+
+
+def placeholders_in(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text or ""))
+
+
+def checklist(campaign: Campaign) -> list[tuple[str, str]]:
+    """(severity, message) pairs to fix or note before scheduling; 'error' blocks it."""
+    found: list[tuple[str, str]] = []
+    if not campaign.subject.get("de"):
+        found.append(("error", str(_l("The German subject is empty."))))
+    if not campaign.blocks_for("de"):
+        found.append(("error", str(_l("The German version has no content."))))
+    if not campaign.blocks_for("en"):
+        found.append(
+            (
+                "warning",
+                str(
+                    _l(
+                        "There is no English version; English readers "
+                        "get the German one."
+                    )
+                ),
+            )
+        )
+    if not (campaign.list_ids or campaign.segment_ids):
+        found.append(("error", str(_l("No list or segment is chosen as target."))))
+    for language in ("de", "en"):
+        blocks = campaign.blocks_for(language)
+        texts = [
+            campaign.subject.get(language, ""),
+            campaign.preheader.get(language, ""),
+        ]
+        for block in blocks:
+            for problem in block_problems(block):
+                found.append(("error", f"{language.upper()}: {problem}"))
+            texts.extend(str(v) for k, v in block.items() if k not in ("id", "type"))
+        unknown = {
+            name
+            for name in set().union(*(placeholders_in(t) for t in texts))
+            if name not in PERSONAL | LINKS
+        }
+        for name in sorted(unknown):
+            found.append(
+                (
+                    "error",
+                    str(
+                        _l(
+                            "%(lang)s: the placeholder {{ %(name)s }} is unknown; "
+                            "use one of %(known)s.",
+                            lang=language.upper(),
+                            name=name,
+                            known=", ".join(sorted(PERSONAL)),
+                        )
+                    ),
+                )
+            )
+        if blocks:
+            size = len(compile_campaign(campaign, language).html.encode())
+            if size > GMAIL_CLIP_BYTES:
+                found.append(
+                    (
+                        "warning",
+                        str(
+                            _l(
+                                "%(lang)s: the mail is %(size)s KB; "
+                                "Gmail cuts mails above 100 KB.",
+                                lang=language.upper(),
+                                size=size // 1024,
+                            )
+                        ),
+                    )
+                )
+    return found
+
+
+def sender_for(campaign: Campaign) -> str:
+    region = campaign.region
+    if region and region.sender_email:
+        return f"{region.sender_name} <{region.sender_email}>"
+    return str(current_app.config["MAIL_FROM"])

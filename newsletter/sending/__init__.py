@@ -1,0 +1,28 @@
+"""Sending: the outbox, the sender and its MIME and DKIM, bounces and the bounce
+mailbox, progress pages, and the scheduler's jobs."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Routes, the `flask bounces` commands and the sending jobs."""
+    from core.scheduler import Job, add_job
+    from newsletter.audience.sections import add_subscriber_section
+    from newsletter.sending import models, views  # noqa: F401 - tables and routes
+    from newsletter.sending.cli import bounces_cli
+    from newsletter.sending.history import deliveries_section
+    from newsletter.sending.jobs import (
+        dispatch_campaigns,
+        poll_bounce_inbox,
+        send_queued,
+    )
+    from newsletter.sending.labels import delivery_status_label
+
+    app.cli.add_command(bounces_cli)
+    add_subscriber_section(app, deliveries_section)
+    app.jinja_env.globals["delivery_status_label"] = delivery_status_label
+    add_job(app, Job("newsletter.dispatch_campaigns", dispatch_campaigns, 10))
+    add_job(app, Job("newsletter.send_queued", send_queued, 2, sender=True))
+    if app.config["BOUNCE_IMAP_URL"]:
+        seconds = float(app.config["BOUNCE_POLL_SECONDS"])
+        add_job(app, Job("newsletter.poll_bounce_inbox", poll_bounce_inbox, seconds))

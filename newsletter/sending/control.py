@@ -1,0 +1,73 @@
+"""Scheduling and steering a campaign's sending: schedule, take back, pause, resume,
+cancel. Services flush; callers commit."""
+
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from core.db import SessionLike
+from newsletter.campaigns.editing import CampaignError
+from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.rendering import checklist
+from newsletter.sending.models import Delivery, DeliveryStatus
+
+
+def schedule(campaign: Campaign, when: datetime) -> None:
+    """Plan sending at `when` (aware); only an issue without checklist errors."""
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+        raise CampaignError(str(_l("This issue can no longer be scheduled.")))
+    errors = [
+        message for severity, message in checklist(campaign) if severity == "error"
+    ]
+    if errors:
+        raise CampaignError(
+            str(
+                _l(
+                    "Please fix the checklist first: %(errors)s",
+                    errors="; ".join(errors),
+                )
+            )
+        )
+    campaign.scheduled_at = when.astimezone(UTC)
+    campaign.status = CampaignStatus.SCHEDULED
+
+
+def unschedule(campaign: Campaign) -> None:
+    if campaign.status != CampaignStatus.SCHEDULED:
+        raise CampaignError(str(_l("Only a scheduled issue can be taken back.")))
+    campaign.status = CampaignStatus.DRAFT
+    campaign.scheduled_at = None
+
+
+def pause(campaign: Campaign, reason: str = "") -> None:
+    if campaign.status != CampaignStatus.SENDING:
+        raise CampaignError(str(_l("Only an issue that is being sent can be paused.")))
+    campaign.status = CampaignStatus.PAUSED
+    campaign.paused_reason = reason
+
+
+def resume(campaign: Campaign) -> None:
+    if campaign.status != CampaignStatus.PAUSED:
+        raise CampaignError(str(_l("Only a paused issue can be resumed.")))
+    campaign.status = CampaignStatus.SENDING
+    campaign.paused_reason = ""
+
+
+def cancel(session: SessionLike, campaign: Campaign) -> None:
+    """Stop for good: whatever has not been handed to the mail server stays unsent."""
+    if campaign.status not in (
+        CampaignStatus.SENDING,
+        CampaignStatus.PAUSED,
+        CampaignStatus.SCHEDULED,
+    ):
+        raise CampaignError(str(_l("This issue cannot be cancelled.")))
+    campaign.status = CampaignStatus.CANCELLED
+    session.execute(
+        update(Delivery)
+        .where(
+            Delivery.campaign_id == campaign.id,
+            Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED)),
+        )
+        .values(status=DeliveryStatus.SKIPPED, claimed_by=None, last_error="cancelled")
+    )

@@ -1,0 +1,121 @@
+"""Each recipient's message, from a prebuilt one per campaign and language: only
+names and signed links are filled in, then the bytes are DKIM-signed if set up."""
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import make_msgid, parseaddr
+from typing import Any
+
+from flask import Flask
+
+from core.db import db
+from core.links import external_url
+from newsletter.audience.tokens import preferences_token, unsubscribe_token
+from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.rendering import (
+    compile_campaign,
+    language_for,
+    personal_values,
+    personalisers,
+    sender_for,
+)
+from newsletter.sending.dkim import Signer
+from newsletter.sending.mime import PreparedMessage, render
+
+# Stands in for each recipient's signed token in the prebuilt link patterns.
+RECIPIENT_LINK_MARK = "RECIPIENT-TOKEN"
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    personalisers: list[Callable[[int | None], dict[str, str]]]
+    web_url: str
+    region_name: str
+    envelope_sender: str
+    domain: str
+
+
+class MessageBuilder:
+    """Builds messages for one sender; keeps what is shared per campaign."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.signer = Signer.from_config(app.config)
+        self._prepared: dict[tuple[int, str], PreparedMessage] = {}
+        self._campaigns: dict[int, CampaignInfo] = {}
+
+    def build(self, row: Any, links: dict[str, str]) -> tuple[str, bytes]:
+        """Message-ID and bytes for one recipient (a retry keeps its Message-ID)."""
+        info = self.campaign(row.campaign_id)
+        prepared = self.prepared(row.campaign_id, row.language)
+        message_id = row.message_id or make_msgid(domain=info.domain)
+        unsubscribe = links["unsubscribe"].replace(
+            RECIPIENT_LINK_MARK, unsubscribe_token(row.subscriber_id, row.list_id)
+        )
+        values = {
+            **personal_values(
+                row.name or "",
+                row.organisation or "",
+                info.region_name,
+                prepared.compiled.language,
+                prepared.greetings,
+            ),
+            "unsubscribe_url": unsubscribe,
+            "preferences_url": links["preferences"].replace(
+                RECIPIENT_LINK_MARK, preferences_token(row.subscriber_id)
+            ),
+            "web_url": info.web_url,
+        }
+        for personaliser in info.personalisers:
+            values.update(personaliser(row.subscriber_id))
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>" + links["mailto"],
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Brueckenschlag-Delivery": str(row.id),
+        }
+        raw = render(
+            prepared,
+            to=row.email,
+            values=values,
+            message_id=message_id,
+            headers=headers,
+        )
+        return message_id, self.signer.sign(raw) if self.signer else raw
+
+    def prepared(self, campaign_id: int, language: str) -> PreparedMessage:
+        key = (campaign_id, language or "de")
+        if key not in self._prepared:
+            campaign = db.session.get(Campaign, campaign_id)
+            assert campaign is not None  # noqa: S101 - foreign key
+            language = language_for(campaign, language or "de")
+            self._prepared[key] = PreparedMessage.build(
+                compile_campaign(campaign, language), sender_for(campaign)
+            )
+        return self._prepared[key]
+
+    def campaign(self, campaign_id: int) -> "CampaignInfo":
+        if campaign_id not in self._campaigns:
+            campaign = db.session.get(Campaign, campaign_id)
+            assert campaign is not None  # noqa: S101 - foreign key
+            address = parseaddr(sender_for(campaign))[1]
+            self._campaigns[campaign_id] = CampaignInfo(
+                personalisers=personalisers(campaign),
+                web_url=external_url("newsletter.web_version", campaign_id=campaign_id),
+                region_name=campaign.region.name if campaign.region else "",
+                envelope_sender=self.app.config.get("MAIL_RETURN_PATH") or address,
+                domain=address.rsplit("@", 1)[-1] or socket.getfqdn(),
+            )
+        return self._campaigns[campaign_id]
+
+    def link_patterns(self) -> dict[str, str]:
+        mailto = self.app.config.get("MAIL_UNSUBSCRIBE_MAILTO") or ""
+        return {
+            "unsubscribe": external_url(
+                "newsletter.unsubscribe_page", token=RECIPIENT_LINK_MARK
+            ),
+            "preferences": external_url(
+                "newsletter.preferences", token=RECIPIENT_LINK_MARK
+            ),
+            "mailto": f", <mailto:{mailto}?subject=unsubscribe>" if mailto else "",
+        }

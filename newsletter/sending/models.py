@@ -1,0 +1,79 @@
+"""The outbox (one delivery per campaign and recipient), the senders' heartbeats and
+the bounce mailbox's reading position."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Model, UTCDateTime, utcnow
+
+
+class DeliveryStatus(enum.StrEnum):
+    QUEUED = "queued"
+    CLAIMED = "claimed"  # taken by a sender, not yet handed to SMTP
+    SENDING = "sending"  # handed to SMTP; a crash here leaves it uncertain
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    UNCERTAIN = "uncertain"
+    SKIPPED = "skipped"  # left (unsubscribed, bounced, erased) before it was sent
+
+
+OPEN_DELIVERY_STATES = (
+    DeliveryStatus.QUEUED,
+    DeliveryStatus.CLAIMED,
+    DeliveryStatus.SENDING,
+)
+
+
+class Delivery(Model):
+    """The outbox: one row per campaign and recipient; the database is the truth."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "subscriber_id"),
+        Index("ix_deliveries_queue", "status", "next_attempt_at"),
+        Index("ix_deliveries_campaign_status", "campaign_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE")
+    )
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
+    # The list through which the person gets this issue: its unsubscribe link.
+    list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id"))
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SenderWorker(Model):
+    """A sender process's heartbeat; its claims are recovered when it goes silent."""
+
+    __tablename__ = "sender_workers"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BounceMailbox(Model):
+    """How far the poll job has read an IMAP bounce mailbox: UIDs only grow within
+    one UIDVALIDITY (RFC 3501), so nothing is read twice or missed, whatever a person
+    reading the mailbox marks as seen."""
+
+    __tablename__ = "bounce_mailboxes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # user@host:port/folder, without the password
+    address: Mapped[str] = mapped_column(String(500), unique=True)
+    uid_validity: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,200 @@
+"""The outbox: due campaigns become one Delivery row per recipient, exactly once.
+
+The scheduler only wakes this up; a conditional update decides which process starts a
+campaign, and the unique (campaign, subscriber) key makes a second enqueue harmless."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, literal, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.db import AnySelect, SessionLike, UTCDateTime, utcnow
+from newsletter.audience.filters import SubscriberFilter
+from newsletter.audience.models import (
+    MailingList,
+    Segment,
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.sending.models import OPEN_DELIVERY_STATES, Delivery
+
+
+def eligible(query: AnySelect) -> AnySelect:
+    """Only confirmed, active people: never pending, unsubscribed, bounced, erased."""
+    return query.where(
+        Subscriber.status == SubscriberStatus.ACTIVE,
+        Subscriber.email.is_not(None),
+        Subscription.status == SubscriptionStatus.ACTIVE,
+    )
+
+
+def recipient_queries(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
+    """SELECTs of (subscriber id, list id): each confirmed recipient with the list
+    through which they get the issue (its unsubscribe link)."""
+    queries: list[AnySelect] = []
+    if campaign.list_ids:
+        queries.append(
+            eligible(
+                select(Subscriber.id, func.min(Subscription.list_id))
+                .join(Subscription, Subscription.subscriber_id == Subscriber.id)
+                .where(Subscription.list_id.in_(campaign.list_ids))
+            ).group_by(Subscriber.id)
+        )
+    for segment_id in campaign.segment_ids:
+        segment = session.get(Segment, segment_id)
+        if segment is None:
+            continue
+        # A segment selects people; consent still comes from a list of the sender.
+        allowed_lists = select(MailingList.id)
+        if campaign.region_id is not None:
+            allowed_lists = allowed_lists.where(
+                or_(
+                    MailingList.region_id == campaign.region_id,
+                    MailingList.region_id.is_(None),
+                )
+            )
+        query = (
+            SubscriberFilter.from_mapping(segment.filters)
+            .apply(
+                select(Subscriber.id, func.min(Subscription.list_id)).join(
+                    Subscription, Subscription.subscriber_id == Subscriber.id
+                )
+            )
+            .where(Subscription.list_id.in_(allowed_lists))
+        )
+        queries.append(eligible(query).group_by(Subscriber.id))
+    return queries
+
+
+def _insert(session: SessionLike):  # type: ignore[no-untyped-def]
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(Delivery)
+
+
+def enqueue(session: SessionLike, campaign: Campaign) -> None:
+    """Create the missing Delivery rows inside the database (INSERT … SELECT), so that
+    memory does not grow with the number of recipients; the unique key skips doubles."""
+    now = utcnow()
+    for query in recipient_queries(session, campaign):
+        picked = query.subquery()
+        source = select(
+            literal(campaign.id),
+            picked.c[0],
+            picked.c[1],
+            literal("queued"),
+            literal(0),
+            literal(""),
+            literal(now, UTCDateTime),
+        )
+        statement = (
+            _insert(session)
+            .from_select(
+                [
+                    "campaign_id",
+                    "subscriber_id",
+                    "list_id",
+                    "status",
+                    "attempts",
+                    "last_error",
+                    "created_at",
+                ],
+                source.where(true()),  # SQLite's upsert needs a WHERE after a SELECT
+            )
+            .on_conflict_do_nothing(index_elements=["campaign_id", "subscriber_id"])
+        )
+        session.execute(statement)
+
+
+def dispatch_due(session: SessionLike, now: datetime | None = None) -> list[int]:
+    """Start every campaign whose time has come; each is started by one process only."""
+    now = now or utcnow()
+    started = []
+    due = list(
+        session.scalars(
+            select(Campaign.id).where(
+                Campaign.status == CampaignStatus.SCHEDULED,
+                Campaign.scheduled_at <= now,
+            )
+        )
+    )
+    for campaign_id in due:
+        claimed = session.execute(
+            update(Campaign)
+            .where(
+                Campaign.id == campaign_id, Campaign.status == CampaignStatus.SCHEDULED
+            )
+            .values(status=CampaignStatus.SENDING, started_at=now)
+        )
+        if getattr(claimed, "rowcount", 0) != 1:
+            session.rollback()
+            continue
+        campaign = session.get(Campaign, campaign_id)
+        assert campaign is not None  # noqa: S101 - just updated
+        enqueue(session, campaign)
+        session.commit()
+        started.append(campaign_id)
+    return started
+
+
+def finish_completed(session: SessionLike) -> list[int]:
+    """Mark sending campaigns sent once no delivery row is open: the rows decide."""
+    open_rows = select(Delivery.id).where(
+        Delivery.campaign_id == Campaign.id, Delivery.status.in_(OPEN_DELIVERY_STATES)
+    )
+    done = list(
+        session.scalars(
+            select(Campaign.id).where(
+                Campaign.status == CampaignStatus.SENDING, ~open_rows.exists()
+            )
+        )
+    )
+    if done:
+        session.execute(
+            update(Campaign)
+            .where(Campaign.id.in_(done), Campaign.status == CampaignStatus.SENDING)
+            .values(status=CampaignStatus.SENT, sent_at=utcnow())
+        )
+        session.commit()
+    return done
+
+
+def progress(session: SessionLike, campaign_id: int) -> dict[str, int]:
+    """Delivery counts by status for one campaign."""
+    rows = session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.campaign_id == campaign_id)
+        .group_by(Delivery.status)
+    )
+    return {str(status): int(count) for status, count in rows}
+
+
+def recover(session: SessionLike, workers: Iterable[str]) -> tuple[int, int]:
+    """After a crash: claimed-but-unsent rows go back to the queue; a row that was
+    handed to SMTP may have arrived, so it becomes uncertain, never silently resent."""
+    names = list(workers)
+    if not names:
+        return 0, 0
+    requeued = session.execute(
+        update(Delivery)
+        .where(Delivery.claimed_by.in_(names), Delivery.status == "claimed")
+        .values(status="queued", claimed_by=None)
+    )
+    uncertain = session.execute(
+        update(Delivery)
+        .where(Delivery.claimed_by.in_(names), Delivery.status == "sending")
+        .values(
+            status="uncertain",
+            claimed_by=None,
+            last_error="interrupted between the server's reply and our record",
+        )
+    )
+    session.commit()
+    return (
+        int(getattr(requeued, "rowcount", 0) or 0),
+        int(getattr(uncertain, "rowcount", 0) or 0),
+    )

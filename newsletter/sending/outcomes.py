@@ -1,0 +1,43 @@
+"""What an SMTP answer means for one delivery: sent, retried, bounced or failed."""
+
+import smtplib
+from dataclasses import dataclass
+
+from newsletter.sending.models import DeliveryStatus
+
+
+@dataclass
+class Outcome:
+    status: str
+    error: str = ""
+    retry: bool = False
+    hard_bounce: bool = False
+    connection_lost: bool = False
+
+
+def classify(error: Exception) -> Outcome:
+    """What an SMTP error means for this one delivery."""
+    message: bytes | str
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, message = next(iter(error.recipients.values()))
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, message = error.smtp_code, error.smtp_error
+    else:  # the connection broke: we do not know; send again, same Message-ID
+        return Outcome(
+            DeliveryStatus.QUEUED,
+            str(error)[:300] or "connection lost",
+            retry=True,
+            connection_lost=True,
+        )
+    text = (
+        message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+    )
+    reason = f"{code} {text}"[:300]
+    if 400 <= code < 500:
+        return Outcome(
+            DeliveryStatus.QUEUED, reason, retry=True, connection_lost=code == 421
+        )
+    enhanced = text.split()[0] if text.split() else ""
+    if enhanced.startswith("5.1."):
+        return Outcome(DeliveryStatus.BOUNCED, reason, hard_bounce=True)
+    return Outcome(DeliveryStatus.FAILED, reason)

@@ -1,0 +1,150 @@
+"""Managers schedule, start, pause, resume and cancel sending, and watch it live."""
+
+from datetime import datetime, timedelta
+
+from flask import (
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as BaseResponse
+
+from core.audit import record
+from core.db import db, utcnow
+from core.forms import ConfirmForm
+from core.policy import requires
+from core.timezone import NonexistentTime, local_to_utc
+from newsletter import bp
+from newsletter.audience.models import Subscriber
+from newsletter.campaigns.editing import CampaignError
+from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.views import get_campaign
+from newsletter.sending.control import cancel, pause, resume, schedule, unschedule
+from newsletter.sending.forms import ScheduleForm
+from newsletter.sending.models import Delivery, DeliveryStatus
+from newsletter.sending.outbox import progress
+
+
+def live_numbers(campaign: Campaign) -> dict:
+    """Counts, the rate of the last minute and the time left, for the live page."""
+    counts = progress(db.session, campaign.id)
+    minute_ago = utcnow() - timedelta(minutes=1)
+    last_minute = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(
+                Delivery.campaign_id == campaign.id,
+                Delivery.status == DeliveryStatus.SENT,
+                Delivery.sent_at >= minute_ago,
+            )
+        )
+        or 0
+    )
+    waiting = sum(counts.get(s, 0) for s in ("queued", "claimed", "sending"))
+    rate = last_minute / 60
+    return {
+        "status": campaign.status,
+        "total": sum(counts.values()),
+        "sent": counts.get("sent", 0),
+        "waiting": waiting,
+        "failed": counts.get("failed", 0) + counts.get("bounced", 0),
+        "uncertain": counts.get("uncertain", 0),
+        "skipped": counts.get("skipped", 0),
+        "rate_per_minute": last_minute,
+        "seconds_left": round(waiting / rate) if rate and waiting else None,
+        "paused_reason": campaign.paused_reason,
+    }
+
+
+@bp.route("/campaigns/<int:campaign_id>/send")
+@requires("campaigns")
+def campaign_sending(campaign_id: int) -> str:
+    campaign = get_campaign(campaign_id)
+    problems = list(
+        db.session.execute(
+            select(Delivery.status, Delivery.last_error, Subscriber.email)
+            .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+            .where(
+                Delivery.campaign_id == campaign.id,
+                Delivery.status.in_(("failed", "bounced", "uncertain")),
+            )
+            .order_by(Delivery.status, Subscriber.email)
+            .limit(500)
+        )
+    )
+    return render_template(
+        "newsletter/campaign_sending.html",
+        campaign=campaign,
+        language="de",
+        numbers=live_numbers(campaign),
+        problems=problems,
+        form=ScheduleForm(),
+        action_form=ConfirmForm(),
+        timezone=current_app.config["TIMEZONE"],
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/progress.json")
+@requires("campaigns")
+def campaign_progress(campaign_id: int) -> BaseResponse:
+    return jsonify(live_numbers(get_campaign(campaign_id)))
+
+
+@bp.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
+@requires("campaigns")
+def campaign_send_action(campaign_id: int) -> BaseResponse:
+    campaign = get_campaign(campaign_id)
+    action = request.form.get("action", "")
+    back = redirect(url_for("newsletter.campaign_sending", campaign_id=campaign.id))
+    form = ScheduleForm() if action == "schedule" else ConfirmForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return back
+    try:
+        if action == "schedule":
+            local = datetime.combine(form.date.data, form.time.data)  # type: ignore[attr-defined]
+            when = local_to_utc(local, current_app.config["TIMEZONE"])
+            if when < utcnow():
+                raise CampaignError(_("This time has passed; use “Send now” instead."))
+            schedule(campaign, when)
+            message = _(
+                "Scheduled for %(when)s.", when=local.strftime("%d.%m.%Y %H:%M")
+            )
+        elif action == "now":
+            schedule(campaign, utcnow())
+            message = _("Sending starts within a few seconds.")
+        elif action == "unschedule":
+            unschedule(campaign)
+            message = _("The issue is a draft again.")
+        elif action == "pause":
+            pause(
+                campaign,
+                _("paused by %(name)s", name=current_user.name or current_user.email),
+            )
+            message = _("Sending is paused.")
+        elif action == "resume":
+            resume(campaign)
+            message = _("Sending continues.")
+        elif action == "cancel":
+            cancel(db.session, campaign)
+            message = _("The issue is cancelled; nothing more will be sent.")
+        else:
+            return back
+    except (CampaignError, NonexistentTime) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return back
+    record(db.session, current_user.id, action, "campaign", campaign.id)
+    db.session.commit()
+    flash(message, "info")
+    return back

@@ -1,0 +1,42 @@
+"""A feature package can be left out: the app still serves its pages, and its
+navigation shows only what is there."""
+
+import pytest
+
+from core.app import create_app
+from core.auth import create_user
+from core.config import TestConfig
+from core.db import db
+from core.models import Role
+from core.regions import ensure_regions
+from tests.conftest import PASSWORD, login
+
+
+@pytest.fixture
+def newsletter_only(tmp_path):
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    app = create_app(
+        {
+            **settings,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}",
+            "FEATURES": ("newsletter",),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        ensure_regions(db.session)
+        create_user(db.session, "admin@example.org", PASSWORD, Role.ADMIN, "Ada")
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_an_app_without_surveys_serves_its_pages(newsletter_only):
+    client = newsletter_only.test_client()
+    assert login(client, "admin@example.org").status_code == 302
+    for path in ("/", "/subscribers", "/campaigns", "/admin/users"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert b"/surveys" not in page.data
+    assert b'href="/subscribers"' in client.get("/").data
