@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from core.db import SessionLike
 from core.models import District, Region
 from newsletter.sending.models import Delivery, DeliveryStatus
-from surveys.models import Answer, Click, Question, QuestionKind, Response, Survey
+from surveys.models import Answer, Click, Question, QuestionKind, Survey, SurveyResponse
 from surveys.statistics import holm, newcombe, two_proportion_p, wilson
 
 TOTAL = "total"
@@ -46,19 +46,19 @@ def answers_frame(session: SessionLike, survey_id: int) -> pd.DataFrame:
             Answer.question_id,
             Answer.option_id,
             Answer.value,
-            Response.region_id,
+            SurveyResponse.region_id,
             Region.name.label("region"),
-            Response.org_type,
+            SurveyResponse.org_type,
             District.name.label("district"),
-            Response.sector,
-            Response.size,
-            Response.campaign_id,
-            Response.updated_at,
+            SurveyResponse.sector,
+            SurveyResponse.size,
+            SurveyResponse.campaign_id,
+            SurveyResponse.updated_at,
         )
-        .join(Response, Response.id == Answer.response_id)
-        .outerjoin(Region, Region.id == Response.region_id)
-        .outerjoin(District, District.id == Response.district_id)
-        .where(Response.survey_id == survey_id, Answer.text.is_(None))
+        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
+        .outerjoin(Region, Region.id == SurveyResponse.region_id)
+        .outerjoin(District, District.id == SurveyResponse.district_id)
+        .where(SurveyResponse.survey_id == survey_id, Answer.text.is_(None))
     )
     rows = session.execute(query).all()
     frame = pd.DataFrame(
@@ -351,9 +351,12 @@ def response_rates(session: SessionLike, survey: Survey, min_cell: int) -> pd.Da
     """Per campaign with this survey: delivered → clicked (unverified) → answered."""
     answered: dict[Any, int] = dict(
         session.execute(
-            select(Response.campaign_id, func.count())
-            .where(Response.survey_id == survey.id, Response.campaign_id.is_not(None))
-            .group_by(Response.campaign_id)
+            select(SurveyResponse.campaign_id, func.count())
+            .where(
+                SurveyResponse.survey_id == survey.id,
+                SurveyResponse.campaign_id.is_not(None),
+            )
+            .group_by(SurveyResponse.campaign_id)
         ).all()
     )
     clicks: dict[Any, int] = dict(

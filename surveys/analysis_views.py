@@ -25,8 +25,7 @@ from newsletter.audience.models import Subscriber, Topic
 from surveys import bp
 from surveys.analysis import Filters
 from surveys.exports import TABLE_NAMES, csv_download, parquet_download, xlsx_download
-from surveys.models import Answer, Option, Survey
-from surveys.models import Response as SurveyResponse
+from surveys.models import Answer, Option, Survey, SurveyResponse
 from surveys.report import (
     Report,
     bridge_rows,

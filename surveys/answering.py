@@ -20,8 +20,8 @@ from surveys.models import (
     Option,
     Question,
     QuestionKind,
-    Response,
     Survey,
+    SurveyResponse,
     open_between,
     scale_of,
 )
@@ -32,7 +32,7 @@ from surveys.models import (
 SURVEYS: Table = Survey.__table__  # type: ignore[assignment]
 QUESTIONS: Table = Question.__table__  # type: ignore[assignment]
 OPTIONS: Table = Option.__table__  # type: ignore[assignment]
-RESPONSES: Table = Response.__table__  # type: ignore[assignment]
+RESPONSES: Table = SurveyResponse.__table__  # type: ignore[assignment]
 ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
 SUBSCRIBERS: Table = Subscriber.__table__  # type: ignore[assignment]
 SNAPSHOT_COLUMNS = [
@@ -172,10 +172,11 @@ def log_click(
 
 def response_of(
     session: SessionLike, survey: Survey, subscriber_id: int
-) -> Response | None:
+) -> SurveyResponse | None:
     return session.scalar(
-        select(Response).where(
-            Response.survey_id == survey.id, Response.subscriber_id == subscriber_id
+        select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey.id,
+            SurveyResponse.subscriber_id == subscriber_id,
         )
     )
 
@@ -400,7 +401,7 @@ def _rows_of(question: QuestionShape, value: Any) -> list[dict[str, Any]]:
     return [{"question_id": question.id, column: value}]
 
 
-def current_values(response: Response | None) -> dict[int, Any]:
+def current_values(response: SurveyResponse | None) -> dict[int, Any]:
     """question id → what this response answered (for preselection and review)."""
     values: dict[int, Any] = {}
     for answer in response.answers if response else []:

@@ -10,7 +10,7 @@ from core.db import SessionLike, utcnow
 from newsletter.audience.models import Subscriber, SubscriberStatus, Topic
 from surveys.answering import new_public_key
 from surveys.builder import default_scale_labels
-from surveys.models import Answer, Option, Question, Response, Survey
+from surveys.models import Answer, Option, Question, Survey, SurveyResponse
 
 TITLE = "Bedarfe und Angebote 2026"
 NEEDS = [
@@ -130,7 +130,7 @@ def seed_demo_survey(session: SessionLike) -> None:
         if rng.random() > 0.8:
             continue
         slug = person.region.slug
-        response = Response(
+        response = SurveyResponse(
             survey_id=survey.id,
             subscriber_id=person.id,
             source="mail",

@@ -6,7 +6,7 @@ from core.db import db
 from core.home import Panel
 from core.models import User
 from core.policy import allowed, visible_region_ids
-from surveys.models import Response, Survey
+from surveys.models import Survey, SurveyResponse
 
 
 def survey_panel(user: User) -> Panel | None:
@@ -22,8 +22,8 @@ def survey_panel(user: User) -> Panel | None:
         answers = (
             db.session.scalar(
                 select(func.count())
-                .select_from(Response)
-                .where(Response.survey_id == latest.id)
+                .select_from(SurveyResponse)
+                .where(SurveyResponse.survey_id == latest.id)
             )
             or 0
         )

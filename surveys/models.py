@@ -135,7 +135,7 @@ class Option(Model):
         return translated(self.label, language)
 
 
-class Response(Model):
+class SurveyResponse(Model):
     """One per subscriber and survey (changeable until it closes), or anonymous from
     the public link. The snapshot keeps coarse attributes as they were when answering,
     so the answer stays when the person is erased."""
@@ -183,7 +183,7 @@ class Answer(Model):
     value: Mapped[int | None]
     text: Mapped[str | None] = mapped_column(Text)
 
-    response: Mapped[Response] = relationship(back_populates="answers")
+    response: Mapped[SurveyResponse] = relationship(back_populates="answers")
 
 
 class Click(Model):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from core.db import db
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from tests.browser.conftest import screenshot
 from tests.newsletter.helpers import html_of
 from tests.newsletter.sending_helpers import audience
@@ -30,7 +30,7 @@ def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
     assert page.get_by_label("KI und Daten").is_checked()
     screenshot(page, "survey-first-question")
     with app.app_context():
-        assert db.session.scalar(select(Response)) is None
+        assert db.session.scalar(select(SurveyResponse)) is None
     page.get_by_role("button", name="Senden").click()
     page.get_by_label("4", exact=True).check()
     page.get_by_label("Was noch?").fill("Gern mehr Termine in Siegen.")
@@ -39,6 +39,6 @@ def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
     page.get_by_role("button", name="Senden").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Danke für Ihre Antwort"
     with app.app_context():
-        response = db.session.scalar(select(Response))
+        response = db.session.scalar(select(SurveyResponse))
         assert len(response.answers) == 3
         assert response.contact_consent

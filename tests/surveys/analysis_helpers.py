@@ -6,7 +6,7 @@ from core.db import db
 from core.models import Region
 from newsletter.audience.models import Subscriber
 from surveys.builder import add_option, add_question, create_survey, update_question
-from surveys.models import Answer, Response
+from surveys.models import Answer, SurveyResponse
 
 
 def survey_with_choices(
@@ -31,7 +31,7 @@ def respond(
     with app.app_context():
         region = db.session.scalar(select(Region).where(Region.slug == region_slug))
         for _ in range(times):
-            response = Response(
+            response = SurveyResponse(
                 survey_id=survey_id,
                 source="public",
                 region_id=region.id,

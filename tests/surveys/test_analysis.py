@@ -138,7 +138,7 @@ def test_downloads_are_safe_and_say_what_they_contain(app, client, login_as):
 def test_a_scale_point_chosen_by_few_is_suppressed(app):
     from surveys.analysis import scale_summary
     from surveys.builder import add_question, create_survey, update_question
-    from surveys.models import Answer, Response
+    from surveys.models import Answer, SurveyResponse
 
     with app.app_context():
         survey = create_survey(db.session, "Skala", None)
@@ -146,7 +146,7 @@ def test_a_scale_point_chosen_by_few_is_suppressed(app):
         update_question(question, {"de": "Wie gut?"}, False, None)
         for value, times in ((1, 2), (4, 20), (5, 20)):
             for _ in range(times):
-                response = Response(survey_id=survey.id, source="public")
+                response = SurveyResponse(survey_id=survey.id, source="public")
                 response.answers = [Answer(question_id=question.id, value=value)]
                 db.session.add(response)
         db.session.commit()

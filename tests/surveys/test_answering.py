@@ -22,7 +22,7 @@ from surveys.answering import (
     save_subscriber_answers,
 )
 from surveys.builder import add_option
-from surveys.models import Answer, Click, Option, Response, Survey
+from surveys.models import Answer, Click, Option, Survey, SurveyResponse
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import html_of
 from tests.newsletter.sending_helpers import audience
@@ -62,7 +62,7 @@ def test_a_click_only_shows_and_the_post_saves(app, client, smtp_server):
     assert page.status_code == 200
     assert re.search(rf'value="{options[1].id}"\s+checked', html)
     assert "Senden" in html
-    assert count(app, Response) == 0  # a GET never answers
+    assert count(app, SurveyResponse) == 0  # a GET never answers
     assert count(app, Click) == 1  # counted once, tied to nobody
     with app.app_context():
         assert db.session.scalar(select(Click.option_id)) == options[1].id
@@ -82,7 +82,7 @@ def test_a_click_only_shows_and_the_post_saves(app, client, smtp_server):
     assert "Kooperation lohnt sich." in rest
     with app.app_context():
         questions = db.session.get(Survey, survey_id).questions
-        response = db.session.scalar(select(Response))
+        response = db.session.scalar(select(SurveyResponse))
         person = db.session.get(Subscriber, response.subscriber_id)
         assert person.email == "person0@example.org"
         assert response.region_id == person.region_id  # the snapshot
@@ -97,7 +97,7 @@ def test_a_click_only_shows_and_the_post_saves(app, client, smtp_server):
         },
     )
     with app.app_context():
-        response = db.session.scalar(select(Response))
+        response = db.session.scalar(select(SurveyResponse))
         assert response.contact_consent is True
         assert {(a.option_id, a.value, a.text) for a in response.answers} == {
             (options[1].id, None, None),
@@ -129,7 +129,7 @@ def test_answering_again_changes_the_answer(app, client, smtp_server):
     answer_first(client, link, options[0])
     answer_first(client, link, options[1])
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+        assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
         assert list(db.session.scalars(select(Answer.option_id))) == [options[1].id]
 
 
@@ -146,7 +146,7 @@ def test_a_forwarded_link_changes_only_its_own_recipients_answer(
             db.session.get(Subscriber, r.subscriber_id).email: [
                 a.option_id for a in r.answers
             ]
-            for r in db.session.scalars(select(Response))
+            for r in db.session.scalars(select(SurveyResponse))
         }
     assert by_person == {
         "person0@example.org": [options[0].id],
@@ -211,19 +211,19 @@ def test_a_missing_required_answer_gets_a_message_in_german(app, client, smtp_se
     html = client.get(path).get_data(as_text=True)
     response = client.post(path, data={"csrf_token": csrf_token(html), "step": "first"})
     assert "Bitte beantworten Sie diese Frage." in response.get_data(as_text=True)
-    assert count(app, Response) == 0
+    assert count(app, SurveyResponse) == 0
 
 
 def test_erasure_keeps_the_anonymous_answer(app, client, smtp_server):
     _sid, options, mails = send_survey_mail(app, smtp_server)
     answer_first(client, button_links(mails["person0@example.org"])[0], options[0])
     with app.app_context():
-        response = db.session.scalar(select(Response))
+        response = db.session.scalar(select(SurveyResponse))
         person = db.session.get(Subscriber, response.subscriber_id)
         region = person.region_id
         erase(db.session, person, app.config["SECRET_KEY"])
         db.session.commit()
-        response = db.session.scalar(select(Response))
+        response = db.session.scalar(select(SurveyResponse))
         assert response.region_id == region
         assert db.session.get(Subscriber, response.subscriber_id).email is None
 
@@ -273,7 +273,7 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
         },
     )
     with app.app_context():
-        responses = list(db.session.scalars(select(Response)))
+        responses = list(db.session.scalars(select(SurveyResponse)))
     assert [(r.source, r.subscriber_id, r.org_type) for r in responses] == [
         ("public", None, "startup")
     ]
@@ -333,7 +333,7 @@ def test_a_second_first_answer_at_once_cannot_make_a_second_response(app):
         with pytest.raises(IntegrityError):
             save_with(before)  # still believes there is no response
         save_with(read(invitation))  # what the retry does
-    assert count(app, Response) == 1
+    assert count(app, SurveyResponse) == 1
     assert count(app, Answer) == 1
 
 
