@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Model, UTCDateTime, utcnow
+from core.db import Model, UTCDateTime, one_of, utcnow
 
 
 class Role(enum.StrEnum):
@@ -50,6 +50,7 @@ class District(Model):
 
 class User(UserMixin, Model):
     __tablename__ = "users"
+    __table_args__ = (one_of("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

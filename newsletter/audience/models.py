@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Model, UTCDateTime, utcnow
+from core.db import Model, UTCDateTime, one_of, utcnow
 from core.models import District, Region
 
 
@@ -81,6 +81,7 @@ class Topic(Model):
 
 class Subscriber(Model):
     __tablename__ = "subscribers"
+    __table_args__ = (one_of("status", SubscriberStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
@@ -112,7 +113,10 @@ class Subscription(Model):
     """Consent state of one subscriber for one list (each list has its controller)."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("subscriber_id", "list_id"),)
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "list_id"),
+        one_of("status", SubscriptionStatus),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(

@@ -3,11 +3,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
-from core.db import Model, UTCDateTime, utcnow
+from core.db import Model, SessionLike, UTCDateTime, db, one_of, utcnow
 from core.models import Region
+from newsletter.audience.models import MailingList, Segment
 
 
 class CampaignStatus(enum.StrEnum):
@@ -19,10 +20,43 @@ class CampaignStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+campaign_lists = Table(
+    "campaign_lists",
+    Model.metadata,
+    Column(
+        "campaign_id",
+        ForeignKey("campaigns.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "list_id",
+        ForeignKey("mailing_lists.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+campaign_segments = Table(
+    "campaign_segments",
+    Model.metadata,
+    Column(
+        "campaign_id",
+        ForeignKey("campaigns.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "segment_id",
+        ForeignKey("segments.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
 class Campaign(Model):
     """One issue: subject, preheader and blocks per language, and its target."""
 
     __tablename__ = "campaigns"
+    __table_args__ = (one_of("status", CampaignStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The sending agency's region; None for an interregional issue.
@@ -31,8 +65,6 @@ class Campaign(Model):
     subject: Mapped[dict] = mapped_column(JSON, default=dict)  # {"de": …, "en": …}
     preheader: Mapped[dict] = mapped_column(JSON, default=dict)
     blocks: Mapped[dict] = mapped_column(JSON, default=dict)  # {"de": [block, …], …}
-    list_ids: Mapped[list] = mapped_column(JSON, default=list)
-    segment_ids: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(
         String(20), default=CampaignStatus.DRAFT, index=True
     )
@@ -47,6 +79,35 @@ class Campaign(Model):
     )
 
     region: Mapped[Region | None] = relationship()
+    # The target: everyone confirmed on one of the lists, plus each segment.
+    lists: Mapped[list[MailingList]] = relationship(
+        secondary=campaign_lists, order_by=MailingList.id
+    )
+    segments: Mapped[list[Segment]] = relationship(
+        secondary=campaign_segments, order_by=Segment.id
+    )
+
+    @property
+    def list_ids(self) -> list[int]:
+        return [mailing_list.id for mailing_list in self.lists]
+
+    @list_ids.setter
+    def list_ids(self, ids: list[int]) -> None:
+        found = select(MailingList).where(MailingList.id.in_(ids))
+        self.lists = list(self._session().scalars(found)) if ids else []
+
+    @property
+    def segment_ids(self) -> list[int]:
+        return [segment.id for segment in self.segments]
+
+    @segment_ids.setter
+    def segment_ids(self, ids: list[int]) -> None:
+        found = select(Segment).where(Segment.id.in_(ids))
+        self.segments = list(self._session().scalars(found)) if ids else []
+
+    def _session(self) -> SessionLike:
+        # A campaign not yet added to a session is being built in the app's.
+        return object_session(self) or db.session
 
     def blocks_for(self, language: str) -> list[dict]:
         return list(self.blocks.get(language) or [])

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Model, UTCDateTime, utcnow
+from core.db import Model, UTCDateTime, one_of, utcnow
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -36,6 +36,7 @@ class Delivery(Model):
         UniqueConstraint("campaign_id", "subscriber_id"),
         Index("ix_deliveries_queue", "status", "next_attempt_at"),
         Index("ix_deliveries_campaign_status", "campaign_id", "status"),
+        one_of("status", DeliveryStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
