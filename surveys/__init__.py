@@ -1,9 +1,7 @@
 """Surveys on needs and offers, answered from inside the newsletter; analyses."""
 
-from flask import Blueprint, Flask
+from flask import Flask
 from flask_babel import lazy_gettext as _l
-
-bp = Blueprint("surveys", __name__)
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +17,7 @@ def init_app(app: Flask) -> None:
         views,
     )
     from surveys.block import SURVEY_BLOCK, survey_links
+    from surveys.blueprint import bp
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
     from surveys.results_block import RESULTS_BLOCK

@@ -22,8 +22,8 @@ from core.models import District
 from core.policy import requires, visible_region_ids
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
-from surveys import bp
 from surveys.analysis import Filters
+from surveys.blueprint import bp
 from surveys.exports import TABLE_NAMES, csv_download, parquet_download, xlsx_download
 from surveys.models import Answer, Option, Survey, SurveyResponse
 from surveys.report import (

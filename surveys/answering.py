@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Table, bindparam, delete, func, insert, select, update
 
 from core.db import SessionLike, utcnow
 from core.direct_sql import Direct, PreparedStatement
 from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import LinkError, make_token, read_token
+from surveys.answer_forms import QuestionShape
 from surveys.models import (
     Answer,
     Click,
@@ -23,7 +23,6 @@ from surveys.models import (
     Survey,
     SurveyResponse,
     open_between,
-    scale_of,
 )
 
 # Saving an answer is the hot path of the product (a newsletter goes out, thousands
@@ -121,16 +120,6 @@ INSERT_ANSWERS = PreparedStatement(
     insert(ANSWERS).values({name: bindparam(name) for name in ANSWER_FIELDS})
 )
 
-MAX_TEXT = 2000
-
-
-class AnswerError(Exception):
-    """Answers that cannot be saved; `problems` maps question ids to messages."""
-
-    def __init__(self, problems: dict[int, str]) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
-
 
 @dataclass(frozen=True)
 class Invitation:
@@ -179,67 +168,6 @@ def response_of(
             SurveyResponse.subscriber_id == subscriber_id,
         )
     )
-
-
-@dataclass(frozen=True)
-class QuestionShape:
-    """What checking and saving an answer needs of a question: no texts."""
-
-    id: int
-    kind: str
-    required: bool
-    max_choices: int | None
-    options: frozenset[int]
-
-    @classmethod
-    def of(cls, question: Question) -> "QuestionShape":
-        return cls(
-            question.id,
-            question.kind,
-            question.required,
-            question.max_choices,
-            frozenset(o.id for o in question.options),
-        )
-
-
-def parse_answers(questions: Sequence[QuestionShape], form: Any) -> dict[int, Any]:
-    """Read and check the answers to these questions from form data."""
-    answers: dict[int, Any] = {}
-    problems: dict[int, str] = {}
-    for question in questions:
-        key = f"q{question.id}"
-        if question.kind == QuestionKind.MULTIPLE:
-            chosen = [
-                int(v)
-                for v in form.getlist(key)
-                if v.isdigit() and int(v) in question.options
-            ]
-            if question.max_choices and len(chosen) > question.max_choices:
-                problems[question.id] = str(
-                    _l("Please choose at most %(n)s.", n=question.max_choices)
-                )
-            value: Any = chosen or None
-        elif question.kind == QuestionKind.TEXT:
-            value = (form.get(key) or "").strip()[:MAX_TEXT] or None
-        else:
-            raw = form.get(key, "")
-            number = int(raw) if raw.isdigit() else None
-            allowed = (
-                question.options
-                if question.kind == QuestionKind.SINGLE
-                else set(scale_of(question.kind))
-            )
-            if raw and number not in allowed:
-                problems[question.id] = str(
-                    _l("Please choose one of the given answers.")
-                )
-            value = number if number in allowed else None
-        if value is None and question.required and question.id not in problems:
-            problems[question.id] = str(_l("Please answer this question."))
-        answers[question.id] = value
-    if problems:
-        raise AnswerError(problems)
-    return answers
 
 
 @dataclass(frozen=True)
@@ -399,16 +327,3 @@ def _rows_of(question: QuestionShape, value: Any) -> list[dict[str, Any]]:
         return [{"question_id": question.id, "option_id": o} for o in value]
     column = {"single": "option_id", "text": "text"}.get(question.kind, "value")
     return [{"question_id": question.id, column: value}]
-
-
-def current_values(response: SurveyResponse | None) -> dict[int, Any]:
-    """question id → what this response answered (for preselection and review)."""
-    values: dict[int, Any] = {}
-    for answer in response.answers if response else []:
-        if answer.option_id is not None:
-            values.setdefault(answer.question_id, []).append(answer.option_id)
-        elif answer.value is not None:
-            values[answer.question_id] = answer.value
-        else:
-            values[answer.question_id] = answer.text
-    return values

@@ -16,7 +16,7 @@ from core.links import external_url
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from core.timezone import NonexistentTime, local_to_utc
 from newsletter.audience.models import Topic
-from surveys import bp
+from surveys.blueprint import bp
 from surveys.builder import (
     BuilderError,
     add_option,

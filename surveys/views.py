@@ -18,20 +18,22 @@ from core.policy import public
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import LinkError
-from surveys import bp
-from surveys.answering import (
+from surveys.answer_forms import (
     AnswerError,
-    Invitation,
     QuestionShape,
     current_values,
-    log_click,
     parse_answers,
+)
+from surveys.answering import (
+    Invitation,
+    log_click,
     read_answer_token,
     respondent,
     response_of,
     save_public_answers,
     save_subscriber_answers,
 )
+from surveys.blueprint import bp
 from surveys.models import Question, Survey
 
 

@@ -11,7 +11,6 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import check_region, requires, visible_regions
-from newsletter import bp
 from newsletter.audience.erasure import erasure_key
 from newsletter.audience.forms import ImportOptionsForm, ImportUploadForm
 from newsletter.audience.importing import (
@@ -26,6 +25,7 @@ from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import ImportBatch
 from newsletter.audience.subscriptions import record_confirmation_sent
 from newsletter.audience.system_mails import send_confirmation
+from newsletter.blueprint import bp
 
 
 def _batch(batch_id: int) -> ImportBatch:

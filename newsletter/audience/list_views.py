@@ -14,11 +14,11 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.links import external_url
 from core.policy import check_region, requires, visible_region_ids, visible_regions
-from newsletter import bp
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
 from newsletter.audience.forms import ListForm, SegmentForm
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import MailingList, Segment, Subscription
+from newsletter.blueprint import bp
 
 
 @bp.route("/lists", methods=["GET", "POST"])

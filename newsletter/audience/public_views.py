@@ -21,7 +21,6 @@ from core.extensions import csrf, limiter
 from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
-from newsletter import bp
 from newsletter.audience.consent import consent_text
 from newsletter.audience.erasure import erase, erasure_key, personal_data
 from newsletter.audience.forms import PreferencesForm, SignupForm
@@ -48,6 +47,7 @@ from newsletter.audience.tokens import (
     LinkError,
     read_token,
 )
+from newsletter.blueprint import bp
 
 
 def _region(slug: str) -> Region:

@@ -154,6 +154,26 @@ def sign_up(
         _apply_profile(session, subscriber, profile)
         session.add(subscriber)
         session.flush()
+    pending = _ask_for_lists(session, subscriber, wanted, source, meta)
+    if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.PENDING):
+        subscriber.status = (
+            SubscriberStatus.ACTIVE
+            if subscriber.confirmed_at and _has_active(subscriber)
+            else SubscriberStatus.PENDING
+        )
+    session.flush()
+    return subscriber, _lists_to_confirm(subscriber, pending, now)
+
+
+def _ask_for_lists(
+    session: SessionLike,
+    subscriber: Subscriber,
+    wanted: list[int],
+    source: str,
+    meta: RequestMeta | None,
+) -> list[int]:
+    """Mark the wanted lists that are not active yet as pending, with a consent
+    event each; returns their ids."""
     current = {sub.list_id: sub for sub in subscriber.subscriptions}
     pending = []
     for list_id in wanted:
@@ -169,24 +189,24 @@ def sign_up(
         subscription.status = SubscriptionStatus.PENDING
         pending.append(list_id)
         _log(session, subscriber, ConsentKind.SIGNUP, source, list_id, meta)
-    if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.PENDING):
-        subscriber.status = (
-            SubscriberStatus.ACTIVE
-            if subscriber.confirmed_at and _has_active(subscriber)
-            else SubscriberStatus.PENDING
-        )
-    session.flush()
+    return pending
+
+
+def _lists_to_confirm(
+    subscriber: Subscriber, pending: list[int], now: datetime
+) -> list[int]:
+    """What a confirmation mail should ask for now: nothing when no list is new,
+    a mail went out recently, or the address bounced."""
     recently = subscriber.confirmation_sent_at and (
         now - subscriber.confirmation_sent_at < RESEND_INTERVAL
     )
     if not pending or recently or subscriber.status == SubscriberStatus.BOUNCED:
-        return subscriber, []
-    all_pending = [
+        return []
+    return [
         sub.list_id
         for sub in subscriber.subscriptions
         if sub.status == SubscriptionStatus.PENDING
     ]
-    return subscriber, all_pending
 
 
 def _has_active(subscriber: Subscriber) -> bool:

@@ -23,7 +23,6 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from core.spreadsheet import csv_lines, xlsx_bytes
-from newsletter import bp
 from newsletter.audience import exports
 from newsletter.audience.erasure import consent_log, erase, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
@@ -46,6 +45,7 @@ from newsletter.audience.subscriptions import (
     update_preferences,
 )
 from newsletter.audience.system_mails import send_confirmation
+from newsletter.blueprint import bp
 
 PAGE_SIZE = 50
 

@@ -11,7 +11,7 @@ from core.extensions import csrf
 from core.links import external_url
 from core.models import Region
 from core.policy import allowed, public, visible_region_ids
-from newsletter import bp
+from newsletter.blueprint import bp
 from newsletter.campaigns.editing import LANGUAGES
 from newsletter.campaigns.models import Campaign, CampaignStatus, Image
 from newsletter.campaigns.rendering import (

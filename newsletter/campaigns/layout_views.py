@@ -12,7 +12,7 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import check_region, requires, visible_regions
-from newsletter import bp
+from newsletter.blueprint import bp
 from newsletter.campaigns.layouts import STARTER, LayoutError, check_layout
 
 

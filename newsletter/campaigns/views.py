@@ -12,9 +12,9 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.policy import check_region, requires, visible_region_ids, visible_regions
-from newsletter import bp
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
+from newsletter.blueprint import bp
 from newsletter.campaigns.blocks import block_types
 from newsletter.campaigns.editing import (
     LANGUAGES,

@@ -21,8 +21,8 @@ from core.db import db, utcnow
 from core.forms import ConfirmForm
 from core.policy import requires
 from core.timezone import NonexistentTime, local_to_utc
-from newsletter import bp
 from newsletter.audience.models import Subscriber
+from newsletter.blueprint import bp
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.views import get_campaign
