@@ -1,6 +1,8 @@
 """Custom MJML layouts per region, edited in the browser. They are checked before they
-are saved (template syntax, well-formed MJML, the content placeholder), so that
-nothing broken is ever stored, and rendered in a sandbox."""
+are saved (template syntax, known placeholders only, well-formed MJML, the content
+placeholder), so that nothing broken is ever stored, and rendered in an immutable
+sandbox that is handed plain values only (a layout is text a manager types: it must
+not reach the database, other regions or anyone's account)."""
 
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - our own managers' text, parsed only
@@ -8,11 +10,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-_sandbox = SandboxedEnvironment(autoescape=True)
+_sandbox = ImmutableSandboxedEnvironment(autoescape=True)
+# What a layout may name: these values, and these fields of the region.
+REGION_FIELDS = (
+    "name",
+    "slug",
+    "agency",
+    "imprint",
+    "privacy_url",
+    "sender_name",
+    "sender_email",
+)
+PLAIN_TYPES = (str, int, float, bool, type(None))
 ENDING_TAGS = re.compile(
     r"(<(mj-(?:text|button|raw|table|navbar-link))\b[^>]*>)(.*?)(</\2>)", re.DOTALL
 )
@@ -23,7 +37,8 @@ SAMPLE_CONTEXT = {
     "subject": "Betreff",
     "preheader": "",
     "language": "de",
-    "region": {"name": "Region", "imprint": "Impressum"},
+    "region": dict.fromkeys(REGION_FIELDS, "Region"),
+    "texts": [],
 }
 
 
@@ -47,9 +62,11 @@ def check_layout(source: str) -> None:
             str(_l("The layout must contain {{ content }} where the blocks go.")), None
         )
     try:
+        tree = _sandbox.parse(source)
         template = _sandbox.from_string(source)
     except TemplateSyntaxError as error:
         raise LayoutError(error.message or "syntax error", error.lineno) from None
+    check_names(tree)
     rendered = template.render(**{**SAMPLE_CONTEXT, **PASS_THROUGH})
     # Inside "ending tags" MJML takes HTML (<br>, &nbsp;): only the MJML around must
     # be well-formed XML. Emptying them keeps the line numbers.
@@ -101,9 +118,61 @@ PASS_THROUGH = {
 }
 
 
+def check_names(tree: nodes.Template) -> None:
+    """Refuse anything but the known placeholders, the region's fields and the
+    template's own loop variables: no attributes, items or calls beyond them."""
+    known = set(SAMPLE_CONTEXT) | set(PASS_THROUGH) | {"loop"}
+    known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Call, nodes.Name)):
+        name = _allowed_name(node, known)
+        if name is not None:
+            raise LayoutError(
+                str(_l("Unknown placeholder “%(name)s”.", name=name)), node.lineno
+            )
+
+
+def _allowed_name(node: nodes.Node, known: set[str]) -> str | None:
+    """None if the node is allowed, else the name to show in the message."""
+    if isinstance(node, nodes.Name):
+        return None if node.name in known else node.name
+    if (
+        isinstance(node, nodes.Getattr)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name == "region"
+        and node.attr in REGION_FIELDS
+    ):
+        return None
+    if isinstance(node, nodes.Getattr):
+        return f"{getattr(node.node, 'name', '…')}.{node.attr}"
+    return "()" if isinstance(node, nodes.Call) else "[]"
+
+
+def ensure_plain(value: Any, path: str = "context") -> None:
+    """Raise TypeError unless the value is made of str, numbers, bools, None, lists
+    and dicts with str keys: all a user-editable template may ever be handed."""
+    if isinstance(value, PLAIN_TYPES):
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            ensure_plain(item, f"{path}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{path} has a key that is not a string: {key!r}")
+            ensure_plain(item, f"{path}.{key}")
+        return
+    raise TypeError(f"{path} is a {type(value).__name__}, not a plain value")
+
+
 def render_custom(source: str, context: dict[str, Any]) -> str:
-    """Render a checked custom layout in the sandbox."""
-    return _sandbox.from_string(source).render(**{**context, **PASS_THROUGH})
+    """Render a custom layout in the immutable sandbox, with plain values only."""
+    values = {**context, **PASS_THROUGH}
+    ensure_plain(values)
+    try:
+        return _sandbox.from_string(source).render(**values)
+    except SecurityError as error:
+        raise LayoutError(str(error), None) from None
 
 
 STARTER = """<mjml lang="{{ language }}">

@@ -5,6 +5,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
@@ -17,7 +18,7 @@ from core.mjml import mjml_to_html
 from core.models import Region
 from core.registry import registry
 from newsletter.campaigns.blocks import RenderContext, block_problems, block_types
-from newsletter.campaigns.layouts import render_custom
+from newsletter.campaigns.layouts import REGION_FIELDS, render_custom
 from newsletter.campaigns.models import Campaign
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
@@ -69,14 +70,14 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
     texts = [types[b["type"]].text(b, ctx) for b in blocks]
     subject = campaign.subject_for(language)
     preheader = campaign.preheader.get(language) or campaign.preheader.get("de") or ""
-    context = {
-        "region": region,
-        "language": language,
-        "subject": subject,
-        "preheader": preheader,
-        "content": Markup(body),  # noqa: S704 - block output is escaped or sanitised
-        "texts": [t for t in texts if t],
-    }
+    context = layout_context(
+        region,
+        language,
+        subject,
+        preheader,
+        Markup(body),  # noqa: S704 - block output is escaped or sanitised
+        [t for t in texts if t],
+    )
     with force_locale(language):
         if region is not None and region.custom_layout:
             source = render_custom(region.custom_layout, context)
@@ -87,6 +88,32 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
                 source = render_template("emails/layout_base.mjml.html", **context)
         text = render_template("emails/campaign.txt", **context)
     return Compiled(language, subject, preheader, mjml_to_html(source), text)
+
+
+def layout_context(
+    region: Region | None,
+    language: str,
+    subject: str,
+    preheader: str,
+    content: str,
+    texts: list[str],
+) -> dict[str, Any]:
+    """What a layout is rendered with: plain values only (a custom layout is text a
+    manager typed; it must never be handed an application object)."""
+    return {
+        "region": region_values(region),
+        "language": language,
+        "subject": subject,
+        "preheader": preheader,
+        "content": content,
+        "texts": texts,
+    }
+
+
+def region_values(region: Region | None) -> dict[str, str] | None:
+    if region is None:
+        return None
+    return {field: str(getattr(region, field) or "") for field in REGION_FIELDS}
 
 
 class Template:
