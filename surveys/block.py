@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 
 from core.db import db
 from core.links import external_url
@@ -20,8 +20,16 @@ HINT = _l(
 )
 
 
-def survey_choices() -> list[tuple[str, str]]:
-    surveys = db.session.scalars(select(Survey).order_by(Survey.created_at.desc()))
+def survey_choices(region_id: int | None) -> list[tuple[str, str]]:
+    """Surveys an issue of the region may embed: its own and interregional ones (an
+    interregional issue: interregional ones only), so that answers land in the
+    survey of the region that asked."""
+    allowed: list[ColumnElement[bool]] = [Survey.region_id.is_(None)]
+    if region_id is not None:
+        allowed.append(Survey.region_id == region_id)
+    surveys = db.session.scalars(
+        select(Survey).where(or_(*allowed)).order_by(Survey.created_at.desc())
+    )
     return [(str(s.id), s.title_for("de")) for s in surveys]
 
 

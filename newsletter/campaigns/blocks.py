@@ -49,8 +49,9 @@ class FieldSpec:
     kind: str = "text"  # text, textarea, url, date, image, select
     required: bool = False
     help: Any = ""
-    # For "select": the (value, label) pairs, asked when the editor is shown.
-    choices: Callable[[], list[tuple[str, str]]] | None = None
+    # For "select": the (value, label) pairs a campaign of the given region (None:
+    # interregional) may use, asked when the editor is shown and when a block is saved.
+    choices: Callable[[int | None], list[tuple[str, str]]] | None = None
 
 
 @dataclass

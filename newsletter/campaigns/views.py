@@ -6,16 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import SelectChoice
+from wtforms import Field, SelectChoice
 
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
+from core.models import Region
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
 from newsletter.blueprint import bp
-from newsletter.campaigns.blocks import block_types
+from newsletter.campaigns.blocks import FieldSpec, block_types
 from newsletter.campaigns.editing import (
     LANGUAGES,
     CampaignError,
@@ -79,10 +80,14 @@ def campaigns() -> str:
 
 
 def _region_choice() -> int | None:
+    """The user's own region, or for interregional users the region they chose
+    (None: an interregional issue); a region that does not exist is 404."""
     regions = visible_region_ids(current_user)
-    chosen = request.form.get("region_id", type=int)
     if regions is not None:
         return next(iter(regions))
+    chosen = request.form.get("region_id", type=int)
+    if chosen and db.session.get(Region, chosen) is None:
+        abort(404)
     return chosen or None
 
 
@@ -97,6 +102,8 @@ def campaign_new() -> BaseResponse:
         template = db.session.get(BlockTemplate, template_id)
         if template is None:
             abort(404)
+        if template.region_id is not None:
+            check_region(current_user, template.region_id)
         campaign = from_template(db.session, template, region_id, current_user.id)
     else:
         campaign = Campaign(
@@ -107,6 +114,15 @@ def campaign_new() -> BaseResponse:
     record(db.session, current_user.id, "create", "campaign", campaign.id)
     db.session.commit()
     return redirect(url_for("newsletter.campaign_edit", campaign_id=campaign.id))
+
+
+def _refuse_unoffered(*fields: Field) -> None:
+    """404 for an id the form did not offer (another region's list or segment): the
+    choices are what the user may use, and nothing else is answered more kindly."""
+    for field in fields:
+        offered = {str(choice.value) for choice in field.choices or []}
+        if any(value not in offered for value in request.form.getlist(field.name)):
+            abort(404)
 
 
 def _settings_form(campaign: Campaign) -> CampaignSettingsForm:
@@ -144,6 +160,8 @@ def campaign_edit(campaign_id: int) -> str | BaseResponse:
     campaign = get_campaign(campaign_id)
     language = _language()
     form = _settings_form(campaign)
+    if request.method == "POST":
+        _refuse_unoffered(form.lists, form.segments)
     if request.method == "POST" and form.validate_on_submit():
         try:
             ensure_editable(campaign)
@@ -245,9 +263,7 @@ def campaign_block(campaign_id: int, block_id: str) -> BaseResponse:
                         )
                         values[spec_field.name] = image.filename
                 else:
-                    values[spec_field.name] = request.form.get(spec_field.name, "")[
-                        :20000
-                    ]
+                    values[spec_field.name] = _field_value(spec_field, campaign)
             update_block(campaign, language, block_id, values)
             flash(_("Block saved."), "info")
     except (CampaignError, ImageError) as error:
@@ -256,6 +272,17 @@ def campaign_block(campaign_id: int, block_id: str) -> BaseResponse:
         return redirect(back)
     db.session.commit()
     return redirect(back)
+
+
+def _field_value(spec_field: FieldSpec, campaign: Campaign) -> str:
+    """A block field's posted value; a choice that was not offered (another region's
+    survey) is 404."""
+    value = request.form.get(spec_field.name, "")[:20000]
+    if spec_field.choices is not None and value:
+        offered = {choice for choice, _label in spec_field.choices(campaign.region_id)}
+        if value not in offered:
+            abort(404)
+    return value
 
 
 @bp.route("/campaigns/<int:campaign_id>/copy-to-english", methods=["POST"])

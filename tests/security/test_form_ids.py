@@ -1,0 +1,153 @@
+"""Every id a form names is checked against the user's region, not only ids in URLs:
+a Dortmund manager can neither use nor point at Südwestfalen's objects (404)."""
+
+from sqlalchemy import func, select
+
+from core.db import db
+from core.models import Region, Role
+from newsletter.audience.models import MailingList, Segment
+from newsletter.campaigns.models import BlockTemplate, Campaign
+from tests.conftest import csrf_token
+from tests.newsletter.campaign_helpers import make_campaign
+from tests.surveys.helpers import open_survey
+
+
+def region_id(app, slug: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Region.id).where(Region.slug == slug))
+
+
+def list_of(app, slug: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(MailingList.id).where(MailingList.slug == f"newsletter-{slug}")
+        )
+
+
+def swf_template(app) -> int:
+    with app.app_context():
+        template = BlockTemplate(
+            name="Vorlage SWF",
+            region_id=region_id(app, "suedwestfalen"),
+            blocks={"de": [{"id": "h", "type": "heading", "text": "Geheim SWF"}]},
+        )
+        db.session.add(template)
+        db.session.commit()
+        return template.id
+
+
+def swf_segment(app) -> int:
+    with app.app_context():
+        segment = Segment(name="SWF-Segment", region_id=region_id(app, "suedwestfalen"))
+        db.session.add(segment)
+        db.session.commit()
+        return segment.id
+
+
+def campaign_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Campaign))
+
+
+def token(client, path: str) -> str:
+    return csrf_token(client.get(path).get_data(as_text=True))
+
+
+def test_another_regions_template_cannot_start_an_issue(app, client, login_as):
+    login_as(Role.MANAGER, "dortmund")
+    template_id = swf_template(app)
+    response = client.post(
+        "/campaigns/new",
+        data={"csrf_token": token(client, "/campaigns"), "template_id": template_id},
+    )
+    assert response.status_code == 404
+    assert campaign_count(app) == 0
+
+
+def test_the_template_choice_offers_only_the_users_region(app, client, login_as):
+    login_as(Role.MANAGER, "dortmund")
+    swf_template(app)
+    assert "Vorlage SWF" not in client.get("/campaigns").get_data(as_text=True)
+
+
+def test_a_region_that_does_not_exist_is_404(app, client, login_as):
+    login_as(Role.MANAGER)  # interregional: may choose a region, but a real one
+    response = client.post(
+        "/campaigns/new",
+        data={"csrf_token": token(client, "/campaigns"), "region_id": 987654},
+    )
+    assert response.status_code == 404
+    assert campaign_count(app) == 0
+
+
+def settings(client, campaign_id: int, **fields):
+    path = f"/campaigns/{campaign_id}"
+    data = {"csrf_token": token(client, path), "title": "Märzausgabe", **fields}
+    return client.post(path, data=data)
+
+
+def test_another_regions_list_cannot_be_targeted(app, client, login_as):
+    login_as(Role.MANAGER, "dortmund")
+    campaign_id = make_campaign(app, region_slug="dortmund")
+    response = settings(client, campaign_id, lists=[list_of(app, "suedwestfalen")])
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).list_ids == [
+            list_of(app, "dortmund")
+        ]
+
+
+def test_another_regions_segment_cannot_be_targeted(app, client, login_as):
+    login_as(Role.MANAGER, "dortmund")
+    campaign_id = make_campaign(app, region_slug="dortmund")
+    response = settings(client, campaign_id, segments=[swf_segment(app)])
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).segment_ids == []
+
+
+def survey_block(app, campaign_id: int, kind: str) -> str:
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        block = {"id": "s1", "type": kind, "survey": "", "intro": "", "heading": ""}
+        campaign.blocks = {"de": [block]}
+        db.session.commit()
+    return "s1"
+
+
+def test_another_regions_survey_cannot_be_embedded(app, client, login_as):
+    swf_survey = open_survey(app, region_slug="suedwestfalen")
+    login_as(Role.MANAGER, "dortmund")
+    campaign_id = make_campaign(app, region_slug="dortmund")
+    for kind in ("survey_question", "survey_results"):
+        block_id = survey_block(app, campaign_id, kind)
+        path = f"/campaigns/{campaign_id}"
+        page = client.get(path).get_data(as_text=True)
+        assert "Was brauchen Sie?" not in page  # not offered
+        response = client.post(
+            f"{path}/blocks/{block_id}?lang=de",
+            data={"csrf_token": csrf_token(page), "survey": str(swf_survey)},
+        )
+        assert response.status_code == 404, kind
+        with app.app_context():
+            saved = db.session.get(Campaign, campaign_id).blocks["de"][0]
+        assert saved["survey"] == "", kind
+
+
+def test_the_own_regions_survey_can_be_embedded(app, client, login_as):
+    own = open_survey(app, region_slug="dortmund")
+    login_as(Role.MANAGER, "dortmund")
+    campaign_id = make_campaign(app, region_slug="dortmund")
+    block_id = survey_block(app, campaign_id, "survey_question")
+    path = f"/campaigns/{campaign_id}"
+    page = client.get(path).get_data(as_text=True)
+    assert "Was brauchen Sie?" in page
+    response = client.post(
+        f"{path}/blocks/{block_id}?lang=de",
+        data={"csrf_token": csrf_token(page), "survey": str(own)},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Campaign, campaign_id).blocks["de"][0]["survey"] == str(
+            own
+        )
