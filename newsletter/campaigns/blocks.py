@@ -5,6 +5,8 @@ renders to MJML and to plain text, and what the checklist should warn about. Pac
 built on the newsletter (surveys) register their own types at app creation, so the
 newsletter never imports them."""
 
+import html as html_module
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,24 +96,55 @@ def new_block(kind: str) -> dict:
     }
 
 
+SAFE_SCHEMES = ("http", "https", "mailto")
+# Placeholders filled with our own https addresses: a link may be just one of them.
+OUR_LINKS = re.compile(r"\{\{\s*(unsubscribe_url|preferences_url|web_url)\s*\}\}")
+
+
 def safe_url(url: str) -> str | None:
-    """The URL if it is http(s) or mailto, else None (no javascript: in a mail)."""
+    """The URL if its scheme is http(s) or mailto, written out before any placeholder
+    (so that no recipient's name or organisation can turn it into javascript:), or
+    one of our own link placeholders; else None."""
     url = (url or "").strip()
-    if urlsplit(url).scheme in ("http", "https", "mailto") or url.startswith("{{"):
+    if OUR_LINKS.fullmatch(url):
+        return url
+    scheme = urlsplit(url).scheme
+    if scheme in SAFE_SCHEMES and "{{" not in url[: len(scheme) + 1]:
         return url
     return None
 
 
+def _keep_safe_links(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return safe_url(value)
+    return value
+
+
 def markdown_html(source: str) -> str:
-    """Markdown to sanitised HTML: no script, no event handler, no unknown tag."""
+    """Markdown to sanitised HTML: no script, no event handler, no unknown tag, and
+    no link whose scheme a placeholder could decide."""
     html = _markdown.render(source or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(SAFE_SCHEMES),
         link_rel="noopener",
+        attribute_filter=_keep_safe_links,
     )
+
+
+MARKDOWN_LINK = re.compile(r'href="([^"]*)"')
+
+
+def _markdown_link_problems(block: dict, *names: str) -> list[str]:
+    """Links in Markdown fields that would be dropped: say so in the checklist."""
+    return [
+        str(_l("The link “%(url)s” is not an http(s) address.", url=href))
+        for name in names
+        for href in MARKDOWN_LINK.findall(_markdown.render(block.get(name) or ""))
+        if safe_url(html_module.unescape(href)) is None
+    ]
 
 
 def _attr(value: object) -> str:
@@ -276,6 +309,7 @@ BUILT_IN = [
         ),
         _text_mjml,
         _text_text,
+        lambda b: _markdown_link_problems(b, "body"),
     ),
     BlockType(
         "image",
@@ -313,6 +347,7 @@ BUILT_IN = [
         ),
         _columns_mjml,
         _columns_text,
+        lambda b: _markdown_link_problems(b, "left", "right"),
     ),
     BlockType(
         "event",
