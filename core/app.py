@@ -19,6 +19,7 @@ from core.cli import register_commands
 from core.db import db
 from core.extensions import babel, csrf, limiter, login_manager, migrate
 from core.i18n import select_locale, select_timezone
+from core.input_guard import refuse_control_characters
 from core.policy import require_login
 from core.registry import NavEntry, add_nav_entry, nav_entries
 
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
+    app.before_request(refuse_control_characters)
     app.before_request(lambda: require_login(app.view_functions))
     app.after_request(security_headers)
 

@@ -1,7 +1,8 @@
 """Writing tables people open in Excel: CSV with a BOM, XLSX, and no formula injection.
 
 A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return runs as a formula
-in spreadsheet programs; we prefix such text with an apostrophe (OWASP's advice)."""
+in spreadsheet programs; we prefix such text with an apostrophe (OWASP's advice).
+Control characters are removed from every cell."""
 
 import csv
 import io
@@ -10,14 +11,19 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from core.input_guard import strip_control_characters
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """The value, with text that a spreadsheet would run as a formula defused."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """The value, with text that a spreadsheet would run as a formula defused and
+    control characters (which XLSX cannot hold) removed."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return strip_control_characters(value)
 
 
 def csv_lines(

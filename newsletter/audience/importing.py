@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
+from core.input_guard import has_control_characters, strip_control_characters
 from core.models import Region
 from newsletter.audience.consent import (
     CONSENT_TEXT_VERSION,
@@ -208,6 +209,35 @@ def _org_type(value: str) -> str | None:
     return None
 
 
+def _profile_values(
+    raw: dict[str, str], email: str, districts: dict[str, int], report: RowReport
+) -> dict[str, Any]:
+    """A row's profile as the subscriber's fields; problems go into the report."""
+    values: dict[str, Any] = {"email": email}
+    name = raw.get("name") or " ".join(
+        part for part in (raw.get("first_name", ""), raw.get("last_name", "")) if part
+    )
+    values["name"] = name[:120]
+    values["organisation"] = raw.get("organisation", "")[:200]
+    values["sector"] = raw.get("sector", "")[:80]
+    values["size"] = raw.get("size", "")[:20]
+    language = raw.get("language", "").lower()[:2]
+    values["language"] = "en" if language in ("en", "an", "el") else "de"
+    if raw.get("org_type"):
+        values["org_type"] = _org_type(raw["org_type"])
+        if values["org_type"] is None:
+            report.messages.append(str(_l("unknown organisation type (left empty)")))
+    if raw.get("district"):
+        district_id = districts.get(raw["district"].strip().lower())
+        if district_id is None:
+            report.outcome = "skip"
+            report.messages.append(
+                str(_l("unknown district “%(name)s”", name=raw["district"]))
+            )
+        values["district_id"] = district_id
+    return values
+
+
 def check_rows(
     session: SessionLike,
     region: Region,
@@ -231,6 +261,12 @@ def check_rows(
             for index, name in mapping.items()
         }
         report = RowReport(line=number, email=raw.get("email", ""), outcome="new")
+        if any(has_control_characters(value) for value in raw.values()):
+            report.email = strip_control_characters(report.email)
+            report.outcome = "skip"
+            report.messages.append(str(_l("contains invisible control characters")))
+            reports.append(report)
+            continue
         try:
             email = normalise_address(raw.get("email", ""))
         except SubscriptionError:
@@ -246,32 +282,7 @@ def check_rows(
             report.outcome = "skip"
             report.messages.append(str(_l("already a subscriber")))
         seen.add(email)
-        values: dict[str, Any] = {"email": email}
-        name = raw.get("name") or " ".join(
-            part
-            for part in (raw.get("first_name", ""), raw.get("last_name", ""))
-            if part
-        )
-        values["name"] = name[:120]
-        values["organisation"] = raw.get("organisation", "")[:200]
-        values["sector"] = raw.get("sector", "")[:80]
-        values["size"] = raw.get("size", "")[:20]
-        language = raw.get("language", "").lower()[:2]
-        values["language"] = "en" if language in ("en", "an", "el") else "de"
-        if raw.get("org_type"):
-            values["org_type"] = _org_type(raw["org_type"])
-            if values["org_type"] is None:
-                report.messages.append(
-                    str(_l("unknown organisation type (left empty)"))
-                )
-        if raw.get("district"):
-            district_id = districts.get(raw["district"].strip().lower())
-            if district_id is None:
-                report.outcome = "skip"
-                report.messages.append(
-                    str(_l("unknown district “%(name)s”", name=raw["district"]))
-                )
-            values["district_id"] = district_id
+        values = _profile_values(raw, email, districts, report)
         values["consent"] = raw.get("consent", "")[:300]
         if report.importable:
             if was_erased(session, email, erasure_key):

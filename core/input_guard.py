@@ -1,0 +1,44 @@
+"""Invisible control characters are refused at every input: NUL and the other C0
+characters but tab and line breaks (PostgreSQL refuses NUL in text, spreadsheet
+writers refuse the rest, and no person types them on purpose)."""
+
+import re
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(value: str) -> bool:
+    return CONTROL_CHARACTERS.search(value) is not None
+
+
+def strip_control_characters(value: str) -> str:
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+class ControlCharacters(BadRequest):
+    """A 400 whose message is meant for the person who typed the input."""
+
+    for_people = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            str(
+                _l(
+                    "Your input contains invisible control characters (for example "
+                    "from a copied text). Please remove them and try again; nothing "
+                    "has been saved."
+                )
+            )
+        )
+
+
+def refuse_control_characters() -> None:
+    """before_request hook: every form field and query value, every method."""
+    values = [*request.args.values(), *request.form.values(), *request.form]
+    values += [upload.filename or "" for upload in request.files.values()]
+    if any(has_control_characters(value) for value in values):
+        raise ControlCharacters()
