@@ -6,7 +6,9 @@ confirms, and then all valid rows go in one transaction, or none."""
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -133,6 +135,42 @@ class RowReport:
         return self.outcome in ("new", "pending")
 
 
+# A file is read in the request: these bound its work (rows, and for XLSX the size
+# of the unpacked XML, checked before the workbook is opened).
+MAX_IMPORT_ROWS = 50_000
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        str(
+            _l(
+                "The file has more than %(n)s rows. "
+                "Please split it into smaller files.",
+                n=f"{MAX_IMPORT_ROWS:,}".replace(",", "."),
+            )
+        )
+    )
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # openpyxl says it in its own words
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            str(
+                _l(
+                    "The workbook unpacks to more than %(mb)s MB. Please save it "
+                    "with fewer rows or as CSV.",
+                    mb=MAX_UNPACKED_BYTES // (1024 * 1024),
+                )
+            )
+        )
+
+
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of a CSV or XLSX file, as text."""
     if filename.lower().endswith(".xlsx"):
@@ -158,15 +196,18 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
         dialect = csv.excel
     rows = [
         row
-        for row in csv.reader(io.StringIO(text), dialect)
+        for row in islice(csv.reader(io.StringIO(text), dialect), MAX_IMPORT_ROWS + 2)
         if any(c.strip() for c in row)
     ]
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise _too_many_rows()
     if not rows:
         raise ImportFileError(str(_l("The file is empty.")))
     return [h.strip() for h in rows[0]], [[c.strip() for c in row] for row in rows[1:]]
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
@@ -176,9 +217,11 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
     sheet = workbook.worksheets[0]
     rows = [
         ["" if value is None else str(value).strip() for value in row]
-        for row in sheet.iter_rows(values_only=True)
+        for row in islice(sheet.iter_rows(values_only=True), MAX_IMPORT_ROWS + 2)
     ]
     workbook.close()
+    if len(rows) > MAX_IMPORT_ROWS + 1:
+        raise _too_many_rows()
     rows = [row for row in rows if any(cell for cell in row)]
     if not rows:
         raise ImportFileError(str(_l("The file is empty.")))

@@ -2,6 +2,7 @@
 
 import io
 import uuid
+import warnings
 from pathlib import Path
 
 from flask import current_app
@@ -13,12 +14,26 @@ from core.db import SessionLike
 from newsletter.campaigns.models import Image
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Checked from the header, before anything is decoded: 40 megapixels is more than any
+# camera picture for a newsletter, and decodes to at most ~160 MB.
+MAX_PIXELS = 40_000_000
 MAX_WIDTH = 1200  # twice the mail's width, for sharp pictures on retina screens
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "jpg"}
 
 
 class ImageError(Exception):
     """The upload is not a picture we can use; the message says why."""
+
+
+def _too_many_pixels() -> ImageError:
+    return ImageError(
+        str(
+            _l(
+                "The picture has too many pixels; at most 40 million "
+                "(for example 8000 × 5000) are taken."
+            )
+        )
+    )
 
 
 def media_dir() -> Path:
@@ -30,10 +45,18 @@ def store_image(session: SessionLike, content: bytes, region_id: int | None) -> 
     if len(content) > MAX_UPLOAD_BYTES:
         raise ImageError(str(_l("The picture is larger than 5 MB.")))
     try:
-        with PILImage.open(io.BytesIO(content)) as probe:
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its own limit: refuse those too.
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            probe = PILImage.open(io.BytesIO(content))
+        with probe:
+            if probe.width * probe.height > MAX_PIXELS:
+                raise _too_many_pixels()
             probe.verify()
         picture: PILImage.Image = PILImage.open(io.BytesIO(content))
         picture.load()
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise ImageError(
             str(_l("This file is not a picture. Please upload a JPEG, PNG or GIF."))
