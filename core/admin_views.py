@@ -10,6 +10,7 @@ from core.audit import record
 from core.auth import AccountError, create_user, deactivate
 from core.db import db
 from core.forms import ConfirmForm
+from core.ids import page_number
 from core.models import AuditEntry, Region, Role, User
 from core.policy import requires
 
@@ -77,7 +78,7 @@ def user_deactivate(user_id: int) -> Response:
 @bp.route("/audit")
 @requires("users")
 def audit() -> str:
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     entries = db.session.execute(
         select(AuditEntry, User.email)
         .outerjoin(User, User.id == AuditEntry.user_id)

@@ -19,6 +19,7 @@ from core.cli import register_commands
 from core.db import db
 from core.extensions import babel, csrf, limiter, login_manager, migrate
 from core.i18n import select_locale, select_timezone
+from core.ids import IdConverter
 from core.input_guard import refuse_control_characters
 from core.policy import require_login
 from core.registry import NavEntry, add_nav_entry, nav_entries
@@ -101,6 +102,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The core's own views, then each feature package named in FEATURES."""
+    app.url_map.converters["int"] = IdConverter
     from core.admin_views import bp as admin_bp
     from core.views import bp as core_bp
 

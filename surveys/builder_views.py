@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
+from core.ids import form_id
 from core.links import external_url
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from core.timezone import NonexistentTime, local_to_utc
@@ -64,11 +65,7 @@ def surveys() -> str | BaseResponse:
     regions = visible_region_ids(current_user)
     if request.method == "POST":
         _valid_form()
-        region_id = (
-            next(iter(regions))
-            if regions is not None
-            else request.form.get("region_id", type=int) or None
-        )
+        region_id = next(iter(regions)) if regions is not None else form_id("region_id")
         try:
             survey = create_survey(db.session, request.form.get("title", ""), region_id)
         except BuilderError as error:
@@ -171,7 +168,7 @@ def question_change(survey_id: int, question_id: int) -> BaseResponse:
         elif action == "delete":
             survey.questions.remove(question)
         elif action == "add_option":
-            topic = request.form.get("topic_id", type=int)
+            topic = form_id("topic_id")
             add_option(
                 db.session,
                 question,

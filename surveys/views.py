@@ -13,6 +13,7 @@ from core.db import db
 from core.direct_sql import direct_on, direct_transaction
 from core.extensions import limiter
 from core.forms import ConfirmForm
+from core.ids import form_id
 from core.models import Region
 from core.policy import public
 from newsletter.audience.labels import ORG_TYPE_LABELS
@@ -223,7 +224,7 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
             problems = error.problems
             values = typed_form_values(survey.questions)
         else:
-            region_id = request.form.get("region_id", type=int)
+            region_id = form_id("region_id")
             org_type = request.form.get("org_type") or None
             save_public_answers(
                 direct_on(db.session.connection()),

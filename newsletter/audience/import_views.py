@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
+from core.ids import form_id
 from core.models import Region
 from core.policy import check_region, requires, visible_regions
 from newsletter.audience.erasure import erasure_key
@@ -41,7 +42,7 @@ def _batch(batch_id: int) -> ImportBatch:
 def import_upload() -> str | BaseResponse:
     form = ImportUploadForm()
     regions = visible_regions()
-    region_id = request.form.get("region_id", type=int) or regions[0].id
+    region_id = form_id("region_id") or regions[0].id
     region = next((r for r in regions if r.id == region_id), None)
     options = ImportOptionsForm()
     options.lists.choices = [

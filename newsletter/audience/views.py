@@ -21,6 +21,7 @@ from wtforms import SelectChoice
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
+from core.ids import page_number
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from core.spreadsheet import csv_lines, xlsx_bytes
 from newsletter.audience import exports
@@ -76,7 +77,7 @@ def filter_choices() -> dict:
 def subscribers() -> str:
     criteria = SubscriberFilter.from_mapping(request.args)
     query = subscribers_query(criteria, visible_region_ids(current_user))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
         query.order_by(Subscriber.id.desc())

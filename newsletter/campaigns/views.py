@@ -11,6 +11,7 @@ from wtforms import Field, SelectChoice
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
+from core.ids import form_id
 from core.models import Region
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from newsletter.audience.lists import visible_lists
@@ -85,7 +86,7 @@ def _region_choice() -> int | None:
     regions = visible_region_ids(current_user)
     if regions is not None:
         return next(iter(regions))
-    chosen = request.form.get("region_id", type=int)
+    chosen = form_id("region_id")
     if chosen and db.session.get(Region, chosen) is None:
         abort(404)
     return chosen or None
@@ -96,7 +97,7 @@ def _region_choice() -> int | None:
 def campaign_new() -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    template_id = request.form.get("template_id", type=int)
+    template_id = form_id("template_id")
     region_id = _region_choice()
     if template_id:
         template = db.session.get(BlockTemplate, template_id)
