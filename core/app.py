@@ -138,11 +138,16 @@ def security_headers(response: Response) -> Response:
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self'; style-src 'self'; "
         "img-src 'self' data:; "
-        "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
         "frame-ancestors 'none'",
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    # A page reached by a personal token must not hand it on to the next site.
+    personal = request.view_args and ({"token", "key"} & set(request.view_args))
+    headers.setdefault(
+        "Referrer-Policy",
+        "no-referrer" if personal else "strict-origin-when-cross-origin",
+    )
     headers.setdefault("X-Frame-Options", "DENY")
     if current_app.config["HSTS"]:
         headers.setdefault(

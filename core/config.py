@@ -105,6 +105,8 @@ class TestConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    # Host-only, https-only, path /: no subdomain can set or read it.
+    SESSION_COOKIE_NAME = "__Host-session"
     HSTS = True
     BASE_URL = ""
 

@@ -1,5 +1,5 @@
-"""The dev-only mailbox page: what the local SMTP sink received. Not registered in
-production, so its URLs answer 404 there."""
+"""The dev-only mailbox page: what the local SMTP sink received, for managers and
+administrators. Not registered in production, so its URLs answer 404 there."""
 
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from core import devmail
-from core.policy import public
+from core.policy import requires
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mailbox")
 
@@ -26,7 +26,7 @@ def _directory() -> Path:
 
 
 @bp.route("/")
-@public
+@requires("campaigns")
 def index() -> str:
     return render_template(
         "core/devmail_index.html", messages=devmail.list_messages(_directory())
@@ -34,7 +34,7 @@ def index() -> str:
 
 
 @bp.route("/<key>")
-@public
+@requires("campaigns")
 def show(key: str) -> str:
     message = devmail.get_message(_directory(), key)
     if message is None:
@@ -51,7 +51,7 @@ def show(key: str) -> str:
 
 
 @bp.route("/<key>/html")
-@public
+@requires("campaigns")
 def html(key: str) -> Response:
     message = devmail.get_message(_directory(), key)
     part = message.get_body(preferencelist=("html",)) if message else None
@@ -66,7 +66,7 @@ def html(key: str) -> Response:
 
 
 @bp.route("/clear", methods=["POST"])
-@public
+@requires("campaigns")
 def clear() -> Response:
     devmail.clear(_directory())
     flash(_("The mailbox is empty now."), "info")

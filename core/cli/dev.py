@@ -11,6 +11,8 @@ from werkzeug.serving import run_simple
 from core.cli.demo import DEMO_PASSWORD, DEMO_USERS
 from core.scheduler import install_jobs
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 @click.command("dev")
 @click.option("--host", default="127.0.0.1")
@@ -22,6 +24,13 @@ def dev_command(host: str, port: int, smtp_port: int) -> None:
     from core.devmail import start_sink
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if host not in LOOPBACK:
+        click.echo(
+            f"WARNING: the development server listens on {host}, not only on this "
+            "machine: its settings (a known SECRET_KEY, the dev mailbox) are not "
+            "safe on a network. Use APP_ENV=production with gunicorn there.",
+            err=True,
+        )
     sink = start_sink(Path(app.config["DEV_MAILBOX_DIR"]), port=smtp_port)
     scheduler = BackgroundScheduler(timezone="UTC")
     install_jobs(app, scheduler)

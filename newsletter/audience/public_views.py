@@ -154,14 +154,19 @@ def confirm_page(token: str) -> str | tuple[str, int]:
 @public
 @csrf.exempt
 def unsubscribe_page(token: str) -> str | tuple[str, int]:
-    """RFC 8058: a POST (no cookie, no CSRF token) unsubscribes at once with 200."""
+    """RFC 8058: a POST (no cookie, no CSRF token) unsubscribes at once with 200.
+    A forged or broken link gets the same 200 on POST (no oracle for guessing
+    tokens), changes nothing and is logged."""
     try:
         payload = read_token("unsubscribe", token)
+        mailing_list = db.session.get(MailingList, payload["l"])
+        if mailing_list is None:
+            raise LinkError(expired=False)
     except LinkError as error:
-        return _link_error(error)
-    mailing_list = db.session.get(MailingList, payload["l"])
-    if mailing_list is None:
-        return _link_error(LinkError(expired=False))
+        if request.method != "POST":
+            return _link_error(error)
+        current_app.logger.warning("unsubscribe: a forged or broken link was posted")
+        return render_template("newsletter/unsubscribed.html", mailing_list=None)
     if request.method == "POST":
         subscriber = unsubscribe(db.session, payload["s"], mailing_list.id)
         db.session.commit()

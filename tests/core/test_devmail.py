@@ -5,9 +5,11 @@ from pathlib import Path
 
 from core.devmail import start_sink
 from core.mail import build_message, send_one
+from core.models import Role
 
 
-def test_a_sent_message_appears_in_the_dev_mailbox(app, client, tmp_path):
+def test_a_sent_message_appears_in_the_dev_mailbox(app, client, login_as, tmp_path):
+    login_as(Role.MANAGER, "dortmund")
     directory = Path(app.config["DEV_MAILBOX_DIR"])
     sink = start_sink(directory, port=0)
     try:

@@ -1,0 +1,94 @@
+"""The small holes of the outside test (#14.7): headers, cookies, the dev mailbox,
+forged unsubscribe links and tokens in access logs."""
+
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from core.app import create_app
+from core.config import ProductionConfig
+from core.db import db
+from core.models import Role
+from newsletter.audience.models import Subscription, SubscriptionStatus
+from tests.newsletter.helpers import list_id
+
+
+def test_csp_forbids_any_base_element(client):
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    assert "base-uri 'none'" in policy
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/einstellungen/abc.def",
+        "/abmelden/abc.def",
+        "/bestaetigen/abc.def",
+        "/umfrage/1/abc.def",
+    ],
+)
+def test_pages_reached_by_a_personal_token_send_no_referrer(client, path):
+    assert client.get(path).headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_other_pages_keep_the_usual_referrer_policy(client):
+    assert (
+        client.get("/login").headers["Referrer-Policy"]
+        == "strict-origin-when-cross-origin"
+    )
+
+
+def test_the_production_session_cookie_is_a_host_cookie(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("BASE_URL", "https://bruecke.example")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite'}")
+    monkeypatch.setenv("MAIL_URL", "smtp://127.0.0.1:25")
+    app = create_app(ProductionConfig)
+    assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_dev_mailbox_needs_a_manager_or_administrator(client, login_as):
+    assert client.get("/dev/mailbox/").status_code == 302  # to the login page
+    login_as(Role.ANALYST)
+    assert client.get("/dev/mailbox/").status_code == 403
+
+
+def test_the_dev_mailbox_opens_for_a_manager(client, login_as):
+    login_as(Role.MANAGER, "dortmund")
+    assert client.get("/dev/mailbox/").status_code == 200
+
+
+def test_a_forged_one_click_unsubscribe_looks_like_a_real_one_and_changes_nothing(
+    app, client
+):
+    forged = client.post(
+        "/abmelden/forged.token.value",
+        data={"List-Unsubscribe": "One-Click"},
+    )
+    assert forged.status_code == 200
+    with app.app_context():
+        active = db.session.scalars(
+            select(Subscription).where(Subscription.status == SubscriptionStatus.ACTIVE)
+        ).all()
+    assert active == []
+    assert list_id(app, "newsletter-dortmund")
+
+
+def test_tokens_are_masked_in_access_logs():
+    from core.access_log import MaskTokens
+
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '127.0.0.1 "POST /einstellungen/eyJzIjo0Mn0.Zx9_AbCdEfGhIjKlMnOp HTTP/1.1" 200',
+        None,
+        None,
+    )
+    MaskTokens().filter(record)
+    message = record.getMessage()
+    assert "eyJzIjo0Mn0" not in message
+    assert "/einstellungen/…" in message
