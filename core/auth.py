@@ -8,7 +8,13 @@ from sqlalchemy import delete, select
 
 from core.db import SessionLike
 from core.models import LoginSession, Region, Role, User
-from core.passwords import hash_password, needs_rehash, verify_password
+from core.passwords import (
+    hash_password,
+    is_guessable,
+    mentions,
+    needs_rehash,
+    verify_password,
+)
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -98,7 +104,7 @@ def create_user(
             raise AccountError(
                 str(_l("Unknown region “%(region)s”.", region=region_slug))
             )
-    check_password_strength(password)
+    check_password_strength(password, email, name)
     user = User(
         email=email,
         name=name,
@@ -111,8 +117,22 @@ def create_user(
     return user
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse passwords shorter than the minimum."""
+def check_password_strength(password: str, email: str = "", name: str = "") -> None:
+    """Refuse passwords shorter than the minimum, common or easy to guess, or
+    containing the person's address or name."""
+    if mentions(password, email, name):
+        raise AccountError(
+            str(_l("The password must not contain your name or e-mail address."))
+        )
+    if is_guessable(password):
+        raise AccountError(
+            str(
+                _l(
+                    "This password is too easy to guess (a common password, a "
+                    "repetition or a sequence). Please choose another one."
+                )
+            )
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             str(
@@ -126,7 +146,7 @@ def check_password_strength(password: str) -> None:
 
 def set_password(session: SessionLike, user: User, password: str) -> None:
     """Change the password and end every session of the user."""
-    check_password_strength(password)
+    check_password_strength(password, user.email, user.name)
     user.password_hash = hash_password(password)
     session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 

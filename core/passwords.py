@@ -1,4 +1,10 @@
-"""Argon2id password hashing (OWASP parameters: 19 MiB, 2 iterations, 1 lane)."""
+"""Argon2id password hashing (OWASP parameters: 19 MiB, 2 iterations, 1 lane), and
+the check that a new password is not one people guess first."""
+
+import gzip
+import re
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,3 +32,36 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """True when the stored hash uses weaker parameters than today's."""
     return _hasher.check_needs_rehash(password_hash)
+
+
+DATA = Path(__file__).resolve().parent / "data"
+SEQUENCES = ("qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm", "1234567890")
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """Django's list of 20,000 common passwords (BSD licence, core/data)."""
+    with gzip.open(DATA / "common-passwords.txt.gz", "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
+
+
+def is_guessable(password: str) -> bool:
+    """Common, common with digits or signs around it, one unit repeated, only
+    digits, or a run along the keyboard or the alphabet."""
+    lowered = password.lower()
+    core = re.sub(r"^[\d\W_]+|[\d\W_]+$", "", lowered)
+    return (
+        lowered in common_passwords()
+        or core in common_passwords()
+        or re.fullmatch(r"(.+?)\1+", lowered) is not None
+        or lowered.isdigit()
+        or any(lowered in run or lowered in run[::-1] for run in (*SEQUENCES, ALPHABET))
+    )
+
+
+def mentions(password: str, email: str, name: str) -> bool:
+    """True if the password contains a part of the person's address or name."""
+    parts = re.split(r"[\W_]+", f"{email.split('@')[0]} {name}".lower())
+    lowered = password.lower()
+    return any(len(part) >= 3 and part in lowered for part in parts)

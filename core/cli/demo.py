@@ -17,7 +17,7 @@ DEMO_USERS = [
     ("admin@brueckenschlag.example", "Ada Admin", Role.ADMIN, None),
     ("swf@brueckenschlag.example", "Sabine Sauerland", Role.MANAGER, "suedwestfalen"),
     ("dortmund@brueckenschlag.example", "Deniz Dortmund", Role.MANAGER, "dortmund"),
-    ("bruecke@brueckenschlag.example", "Ina Interregional", Role.MANAGER, None),
+    ("interregional@brueckenschlag.example", "Ina Interregional", Role.MANAGER, None),
     ("analyse@brueckenschlag.example", "Anton Analyse", Role.ANALYST, None),
 ]
 

@@ -92,7 +92,7 @@ def test_a_forged_unsubscribe_token_changes_nothing(app, client):
         data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
-    assert response.status_code == 400
+    assert response.status_code == 200  # the same as a real one: no oracle
     assert state(app, subscriber_id)[0] == "active"
 
 
