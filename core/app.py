@@ -17,12 +17,14 @@ from core import config as settings
 from core.auth import load_user_by_session
 from core.cli import register_commands
 from core.db import db
-from core.extensions import babel, csrf, limiter, login_manager, migrate
+from core.extensions import babel, csrf, login_manager, migrate
 from core.i18n import select_locale, select_timezone
 from core.ids import IdConverter
 from core.input_guard import refuse_control_characters
 from core.policy import require_login
 from core.registry import NavEntry, add_nav_entry, nav_entries
+from core.scheduler import Job, add_job
+from core.throttle import purge_throttle_events
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -39,6 +41,7 @@ def create_app(config: dict[str, Any] | type | None = None) -> Flask:
     register_security(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -89,7 +92,6 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(settings.ROOT / "translations"),
     )
-    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "core.login"
     login_manager.login_message = None
@@ -191,3 +193,8 @@ def register_errorhandlers(app: Flask) -> None:
             "language_form": LanguageForm(),
             "request_path": request.full_path.rstrip("?"),
         }
+
+
+def register_jobs(app: Flask) -> None:
+    """The core's own housekeeping, run by the one scheduler process."""
+    add_job(app, Job("core.purge_throttle_events", purge_throttle_events, 3600))

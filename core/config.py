@@ -29,10 +29,9 @@ class BaseConfig:
     BABEL_DEFAULT_LOCALE = "de"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     LANGUAGES = ("de", "en")
-    # Flask-Limiter: use a shared store (redis://…) when several gunicorn workers run.
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per minute"
+    # Counted in the database, so every worker and machine sees the same numbers.
+    LOGIN_RATE_LIMIT = "5 per minute"  # login posts per client address
+    LOGIN_MAX_FAILURES = 5  # failed logins per account a day before waits begin
     # How many proxies in front of us set X-Forwarded-*; 0 = trust no client header.
     TRUSTED_PROXIES = 0
     SESSION_COOKIE_HTTPONLY = True

@@ -1,8 +1,6 @@
 """Every Flask extension object, created unbound and initialised in the factory."""
 
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
@@ -13,6 +11,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-__all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]
+__all__ = ["babel", "csrf", "db", "login_manager", "migrate"]

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -14,31 +13,39 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from core.auth import authenticate, end_login_session, start_login_session
+from core.auth import (
+    authenticate,
+    end_login_session,
+    normalise_email,
+    start_login_session,
+)
 from core.db import db
-from core.extensions import limiter
 from core.forms import LanguageForm, LoginForm
 from core.home import panels_for
+from core.login_guard import note_failure, wait_for
 from core.policy import public, requires
+from core.throttle import throttled
 from core.urls import safe_next
 
 bp = Blueprint("core", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-def login() -> str | Response:
+@throttled("login-address", "LOGIN_RATE_LIMIT")
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data or "", form.password.data or "")
+        email = normalise_email(form.email.data or "")
+        wait = wait_for(email)
+        if wait:
+            minutes = max(1, -(-int(wait.total_seconds()) // 60))
+            return render_template("errors/429.html", minutes=minutes), 429
+        user = authenticate(db.session, email, form.password.data or "")
         if user is None:
+            note_failure(email)
             flash(_("Email address or password is wrong."), "error")
         else:
             start_login_session(db.session, user)

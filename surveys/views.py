@@ -11,11 +11,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
 from core.direct_sql import direct_on, direct_transaction
-from core.extensions import limiter
 from core.forms import ConfirmForm
 from core.ids import form_id
 from core.models import Region
 from core.policy import public
+from core.throttle import throttled
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import LinkError
@@ -194,13 +194,9 @@ def thanks(survey_id: int) -> str:
     )
 
 
-def _public_limit() -> str:
-    return current_app.config["PUBLIC_SURVEY_RATE_LIMIT"]
-
-
 @bp.route("/umfrage/<int:survey_id>/offen/<key>", methods=["GET", "POST"])
 @public
-@limiter.limit(_public_limit, methods=["POST"])
+@throttled("public-survey", "PUBLIC_SURVEY_RATE_LIMIT")
 def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseResponse:
     """For people who are not subscribed: anonymous, asks region and organisation."""
     survey = _survey(survey_id)

@@ -15,7 +15,6 @@ from core.app import create_app
 from core.auth import create_user
 from core.config import TestConfig
 from core.db import db
-from core.extensions import limiter
 from core.models import Role
 from core.regions import ensure_regions
 from newsletter.audience.demo import ensure_lists, ensure_topics
@@ -57,7 +56,6 @@ def app(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[Flask]:
         ensure_lists(db.session)
         ensure_topics(db.session)
         db.session.commit()
-    limiter.reset()
     yield app
     with app.app_context():
         db.session.remove()

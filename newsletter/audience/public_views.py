@@ -17,10 +17,11 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
-from core.extensions import csrf, limiter
+from core.extensions import csrf
 from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
+from core.throttle import throttled
 from newsletter.audience.consent import consent_text
 from newsletter.audience.erasure import erase, erasure_key, personal_data
 from newsletter.audience.forms import PreferencesForm, SignupForm
@@ -67,13 +68,9 @@ def _link_error(error: LinkError) -> tuple[str, int]:
     return render_template("newsletter/link_error.html", expired=error.expired), 400
 
 
-def _signup_limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
-
-
 @bp.route("/anmelden/<region_slug>", methods=["GET", "POST"])
 @public
-@limiter.limit(_signup_limit, methods=["POST"])
+@throttled("signup", "SIGNUP_RATE_LIMIT")
 def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     region = _region(region_slug)
     form = SignupForm()

@@ -1,0 +1,129 @@
+"""Login throttling holds per account and per address, across workers and machines
+(#14.3): the count lives in the database every process shares."""
+
+import pytest
+from sqlalchemy import select
+
+from core.app import create_app
+from core.config import TestConfig
+from core.db import db
+from core.models import Role
+from core.throttle import ThrottleEvent
+from tests.conftest import PASSWORD, csrf_token
+from tests.fixtures.smtp import SMTPServer
+
+WRONG = "not the password at all"
+
+
+def post_login(client, email: str, password: str, address: str):
+    page = client.get("/login", environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": password,
+            "csrf_token": csrf_token(page.get_data(as_text=True)),
+        },
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def refused(response) -> bool:
+    return response.status_code == 429
+
+
+def second_worker(app):
+    """Another process's app on the same database (as a second gunicorn worker)."""
+    other = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "MAIL_URL": app.config["MAIL_URL"],
+        }
+    )
+    return other.test_client()
+
+
+def test_twenty_addresses_do_not_get_twenty_tries_at_one_account(
+    app, client, make_user
+):
+    user = make_user(Role.MANAGER, "dortmund")
+    results = [
+        post_login(client, user.email, WRONG, f"10.0.0.{n}") for n in range(1, 21)
+    ]
+    assert [refused(r) for r in results[:5]] == [False] * 5
+    assert all(refused(r) for r in results[5:])
+    # even the right password waits now: the account is held, not the address
+    assert refused(post_login(client, user.email, PASSWORD, "10.0.1.1"))
+
+
+def test_two_workers_share_the_count(app, client, make_user):
+    user = make_user(Role.MANAGER, "dortmund")
+    other = second_worker(app)
+    for n in range(5):
+        worker = client if n % 2 else other
+        assert not refused(post_login(worker, user.email, WRONG, "10.0.0.9"))
+    assert refused(post_login(client, user.email, WRONG, "10.0.0.9"))
+    assert refused(post_login(other, user.email, WRONG, "10.0.0.9"))
+    # the count is in the database, not in this process's memory
+    with app.app_context():
+        keys = db.session.scalars(select(ThrottleEvent.key)).all()
+    assert sum(key.startswith("login-account:") for key in keys) == 5
+
+
+def test_an_unknown_account_is_throttled_the_same_way(app, client):
+    results = [
+        post_login(client, "nobody@example.org", WRONG, f"10.0.2.{n}")
+        for n in range(1, 8)
+    ]
+    assert [refused(r) for r in results] == [False] * 5 + [True] * 2
+
+
+def test_one_address_cannot_try_many_accounts(app, client):
+    results = [
+        post_login(client, f"user{n}@example.org", WRONG, "10.0.3.3") for n in range(12)
+    ]
+    assert any(refused(r) for r in results[:11])
+
+
+def test_the_account_holder_is_told_of_repeated_failures(
+    app, client, make_user, smtp_server: SMTPServer
+):
+    user = make_user(Role.MANAGER, "dortmund")
+    for n in range(5):
+        post_login(client, user.email, WRONG, f"10.0.4.{n}")
+    notices = [m for m in smtp_server.messages if user.email in m["To"]]
+    assert len(notices) == 1
+    assert "Anmeldeversuche" in notices[0]["Subject"]
+
+
+@pytest.mark.parametrize("path", ["/anmelden/dortmund"])
+def test_the_sign_up_limit_holds_across_workers(app, client, path):
+    other = second_worker(app)
+    limit = int(app.config["SIGNUP_RATE_LIMIT"].split()[0])
+    codes = []
+    for n in range(limit + 1):
+        worker = client if n % 2 else other
+        page = worker.get(path, environ_base={"REMOTE_ADDR": "10.0.5.5"})
+        codes.append(
+            worker.post(
+                path,
+                data={"csrf_token": csrf_token(page.get_data(as_text=True))},
+                environ_base={"REMOTE_ADDR": "10.0.5.5"},
+            ).status_code
+        )
+    assert 429 not in codes[:limit]
+    assert codes[limit] == 429
+
+
+def test_old_events_are_purged(app):
+    from datetime import timedelta
+
+    from core.db import utcnow
+    from core.throttle import ThrottleEvent, purge_throttle_events
+
+    with app.app_context():
+        db.session.add(ThrottleEvent(key="x", at=utcnow() - timedelta(days=2)))
+        db.session.add(ThrottleEvent(key="y", at=utcnow()))
+        db.session.commit()
+        assert purge_throttle_events() == 1
