@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.db import db
+from core.ids import form_id
 from core.models import Region, Role, User
 from core.regions import all_regions
 
@@ -70,6 +71,19 @@ def visible_regions() -> list[Region]:
     """The regions the logged-in user may see and act for, in display order."""
     regions = visible_region_ids(current_user)
     return [r for r in all_regions(db.session) if regions is None or r.id in regions]
+
+
+def region_for_new_object() -> int | None:
+    """The region a new campaign or survey belongs to: a regional user's own; for
+    interregional users the one the form names (None: interregional), 404 for a
+    region that does not exist."""
+    regions = visible_region_ids(current_user)
+    if regions is not None:
+        return next(iter(regions))
+    chosen = form_id("region_id")
+    if chosen is not None and db.session.get(Region, chosen) is None:
+        abort(404)
+    return chosen
 
 
 def check_region(user: User, region_id: int | None) -> None:

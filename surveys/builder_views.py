@@ -14,7 +14,13 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.ids import form_id
 from core.links import external_url
-from core.policy import check_region, requires, visible_region_ids, visible_regions
+from core.policy import (
+    check_region,
+    region_for_new_object,
+    requires,
+    visible_region_ids,
+    visible_regions,
+)
 from core.timezone import NonexistentTime, local_to_utc
 from newsletter.audience.models import Topic
 from surveys.blueprint import bp
@@ -65,7 +71,7 @@ def surveys() -> str | BaseResponse:
     regions = visible_region_ids(current_user)
     if request.method == "POST":
         _valid_form()
-        region_id = next(iter(regions)) if regions is not None else form_id("region_id")
+        region_id = region_for_new_object()
         try:
             survey = create_survey(db.session, request.form.get("title", ""), region_id)
         except BuilderError as error:

@@ -12,8 +12,13 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.ids import form_id
-from core.models import Region
-from core.policy import check_region, requires, visible_region_ids, visible_regions
+from core.policy import (
+    check_region,
+    region_for_new_object,
+    requires,
+    visible_region_ids,
+    visible_regions,
+)
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
 from newsletter.blueprint import bp
@@ -80,25 +85,13 @@ def campaigns() -> str:
     )
 
 
-def _region_choice() -> int | None:
-    """The user's own region, or for interregional users the region they chose
-    (None: an interregional issue); a region that does not exist is 404."""
-    regions = visible_region_ids(current_user)
-    if regions is not None:
-        return next(iter(regions))
-    chosen = form_id("region_id")
-    if chosen and db.session.get(Region, chosen) is None:
-        abort(404)
-    return chosen or None
-
-
 @bp.route("/campaigns/new", methods=["POST"])
 @requires("campaigns")
 def campaign_new() -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     template_id = form_id("template_id")
-    region_id = _region_choice()
+    region_id = region_for_new_object()
     if template_id:
         template = db.session.get(BlockTemplate, template_id)
         if template is None:

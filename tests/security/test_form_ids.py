@@ -151,3 +151,94 @@ def test_the_own_regions_survey_can_be_embedded(app, client, login_as):
         assert db.session.get(Campaign, campaign_id).blocks["de"][0]["survey"] == str(
             own
         )
+
+
+def district_of(app, slug: str) -> int:
+    from core.models import District
+
+    with app.app_context():
+        return db.session.scalar(
+            select(District.id)
+            .join(Region, Region.id == District.region_id)
+            .where(Region.slug == slug)
+        )
+
+
+def test_a_subscriber_cannot_be_put_on_another_regions_list_or_district(
+    app, client, login_as
+):
+    from newsletter.audience.models import Subscriber
+
+    login_as(Role.MANAGER, "dortmund")
+    page = client.get("/subscribers/new").get_data(as_text=True)
+    response = client.post(
+        "/subscribers/new",
+        data={
+            "csrf_token": csrf_token(page),
+            "email": "eve@example.org",
+            "region_id": region_id(app, "suedwestfalen"),
+            "lists": [list_of(app, "suedwestfalen")],
+            "district_id": district_of(app, "suedwestfalen"),
+        },
+    )
+    assert response.status_code in (200, 400, 404)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Subscriber)) == 0
+
+
+def test_an_import_cannot_go_to_another_regions_list(app, client, login_as):
+    import io
+
+    from newsletter.audience.models import ImportBatch
+
+    login_as(Role.MANAGER, "dortmund")
+    page = client.get("/subscribers/import").get_data(as_text=True)
+    response = client.post(
+        "/subscribers/import",
+        data={
+            "csrf_token": csrf_token(page),
+            "region_id": region_id(app, "suedwestfalen"),
+            "lists": [str(list_of(app, "suedwestfalen"))],
+            "file": (io.BytesIO(b"email\r\nx@example.org\r\n"), "k.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (200, 400, 404)
+    with app.app_context():
+        batches = db.session.scalars(select(ImportBatch)).all()
+        assert all(b.region_id == region_id(app, "dortmund") for b in batches)
+        assert all(list_of(app, "suedwestfalen") not in b.list_ids for b in batches)
+
+
+def test_a_survey_cannot_be_made_for_a_region_that_does_not_exist(
+    app, client, login_as
+):
+    from surveys.models import Survey
+
+    login_as(Role.MANAGER)  # interregional
+    page = client.get("/surveys").get_data(as_text=True)
+    response = client.post(
+        "/surveys",
+        data={"csrf_token": csrf_token(page), "title": "X", "region_id": 987654},
+    )
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_a_regional_manager_makes_surveys_only_for_her_region(app, client, login_as):
+    from surveys.models import Survey
+
+    login_as(Role.MANAGER, "dortmund")
+    page = client.get("/surveys").get_data(as_text=True)
+    client.post(
+        "/surveys",
+        data={
+            "csrf_token": csrf_token(page),
+            "title": "X",
+            "region_id": region_id(app, "suedwestfalen"),
+        },
+    )
+    with app.app_context():
+        regions = set(db.session.scalars(select(Survey.region_id)))
+    assert regions <= {region_id(app, "dortmund")}
