@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
 
@@ -128,6 +128,45 @@ class Direct:
             raise DBAPIError.instance(
                 compiled.sql, parameters, error, dbapi_error, dialect=self.dialect
             ) from error
+
+
+class Executed:
+    """The same calls through SQLAlchemy's `Connection.execute`, for the A/B bench
+    (`ANSWER_SQL = "execute"`)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def rows(
+        self, prepared: PreparedStatement, values: Mapping[str, Any]
+    ) -> Sequence[Sequence[Any]]:
+        return self.connection.execute(_executable(prepared), values).all()
+
+    def value(self, prepared: PreparedStatement, values: Mapping[str, Any]) -> Any:
+        """The first column of the only row (for INSERT … RETURNING)."""
+        return self.connection.execute(_executable(prepared), values).scalar_one()
+
+    def execute(self, prepared: PreparedStatement, values: Mapping[str, Any]) -> None:
+        self.connection.execute(_executable(prepared), values)
+
+    def execute_many(
+        self, prepared: PreparedStatement, rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        self.connection.execute(_executable(prepared), list(rows))
+
+
+def _executable(prepared: PreparedStatement) -> Executable:
+    return cast(Executable, prepared.statement)
+
+
+Statements = Direct | Executed
+
+
+@contextmanager
+def executed_transaction(engine: Engine) -> Iterator[Executed]:
+    """`engine.begin()`: committed at the end, rolled back on error."""
+    with engine.begin() as connection:
+        yield Executed(connection)
 
 
 def direct_on(connection: Connection) -> Direct:

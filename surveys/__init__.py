@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     from surveys.results_block import RESULTS_BLOCK
 
     app.register_blueprint(bp)
+    select_answer_sql(app)
     add_nav_entry(
         app,
         NavEntry(
@@ -54,3 +55,18 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         question_kind_label=question_kind_label, option_kind_label=option_kind_label
     )
+
+
+def select_answer_sql(app: Flask) -> None:
+    """How answers run their statements (ANSWER_SQL, for the A/B benchmark)."""
+    from core.direct_sql import (
+        Executed,
+        direct_on,
+        direct_transaction,
+        executed_transaction,
+    )
+
+    if app.config["ANSWER_SQL"] == "execute":
+        app.extensions["answer_sql"] = (executed_transaction, Executed)
+    else:
+        app.extensions["answer_sql"] = (direct_transaction, direct_on)

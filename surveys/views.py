@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
-from core.direct_sql import direct_on, direct_transaction
 from core.extensions import limiter
 from core.forms import ConfirmForm
 from core.models import Region
@@ -122,7 +121,8 @@ def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
 def _save_once(invitation: Invitation, step: str) -> int | None:
     """One transaction on a plain connection (the hot path of the product); returns
     how many questions the survey has, or None when it takes no answers now."""
-    with direct_transaction(db.engine) as direct:
+    transaction, _on = current_app.extensions["answer_sql"]
+    with transaction(db.engine) as direct:
         person = respondent(direct, invitation)
         if person is None or not person.survey_open:
             return None
@@ -223,8 +223,9 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         else:
             region_id = request.form.get("region_id", type=int)
             org_type = request.form.get("org_type") or None
+            _transaction, on = current_app.extensions["answer_sql"]
             save_public_answers(
-                direct_on(db.session.connection()),
+                on(db.session.connection()),
                 survey.id,
                 shapes,
                 answers,
