@@ -6,7 +6,11 @@ within minutes). On SQLite the three statements of an answer take about 100 µs 
 database work and, through `Connection.execute`, about 190 µs more. The SQL still
 comes from Core constructs, so it stays portable, and values pass through the
 columns' own bind and result processors (UTC times, booleans on SQLite). DBAPI errors
-arrive as SQLAlchemy's exceptions, as they would through a `Connection`."""
+arrive as SQLAlchemy's exceptions, as they would through a `Connection`.
+
+It stays while it pays: bench/bench_answer_paths.py runs the same statements both
+ways (`Executed` is the `Connection.execute` side); direct made 1.17 times the answers
+per second (median of 13 runs on SQLite, 2 cores; 1.12 and 1.33 on PostgreSQL)."""
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
