@@ -81,6 +81,9 @@ class BaseConfig:
     DKIM_SELECTOR = ""
     DKIM_DOMAIN = ""
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Only for the A/B benchmark: how the answer POST runs its statements, "direct"
+    # (core.direct_sql on the DBAPI connection) or "execute" (Connection.execute).
+    ANSWER_SQL = "direct"
 
 
 class DevConfig(BaseConfig):

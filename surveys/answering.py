@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Boolean, Table, bindparam, delete, func, insert, select, update
 
 from core.db import SessionLike, utcnow
-from core.direct_sql import Direct, PreparedStatement
+from core.direct_sql import PreparedStatement, Statements
 from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import LinkError, make_token, read_token
 from surveys.answer_forms import QuestionShape
@@ -181,7 +181,7 @@ class Respondent:
     questions: list[QuestionShape]
 
 
-def respondent(direct: Direct, invitation: Invitation) -> Respondent | None:
+def respondent(direct: Statements, invitation: Invitation) -> Respondent | None:
     """None when the survey is gone; LinkError when the person was erased."""
     rows = direct.rows(
         RESPONDENT,
@@ -208,7 +208,7 @@ KEPT_SURVEYS = 64
 
 
 def _questions(
-    direct: Direct, survey_id: int, key: tuple[str, int]
+    direct: Statements, survey_id: int, key: tuple[str, int]
 ) -> list[QuestionShape]:
     shapes = _QUESTIONS.get(key)
     if shapes is None:
@@ -237,7 +237,7 @@ def _shapes(rows: list[Any]) -> list[QuestionShape]:
 
 
 def save_subscriber_answers(
-    direct: Direct,
+    direct: Statements,
     invitation: Invitation,
     person: Respondent,
     questions: Sequence[QuestionShape],
@@ -272,7 +272,7 @@ def save_subscriber_answers(
 
 
 def save_public_answers(
-    direct: Direct,
+    direct: Statements,
     survey_id: int,
     questions: Sequence[QuestionShape],
     answers: dict[int, Any],
@@ -296,7 +296,7 @@ def save_public_answers(
     _insert_answers(direct, response_id, questions, answers)
 
 
-def _new_response(direct: Direct, **values: Any) -> int:
+def _new_response(direct: Statements, **values: Any) -> int:
     now = utcnow()
     return int(
         direct.value(INSERT_RESPONSE, values | {"created_at": now, "updated_at": now})
@@ -304,7 +304,7 @@ def _new_response(direct: Direct, **values: Any) -> int:
 
 
 def _insert_answers(
-    direct: Direct,
+    direct: Statements,
     response_id: int,
     questions: Sequence[QuestionShape],
     answers: dict[int, Any],

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
-from core.direct_sql import direct_on, direct_transaction
 from core.forms import ConfirmForm
 from core.ids import form_id
 from core.models import Region
@@ -25,6 +24,7 @@ from surveys.answer_forms import (
     current_values,
     parse_answers,
 )
+from surveys.answer_sql import answer_statements
 from surveys.answering import (
     Invitation,
     log_click,
@@ -125,7 +125,8 @@ def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
 def _save_once(invitation: Invitation, step: str) -> int | None:
     """One transaction on a plain connection (the hot path of the product); returns
     how many questions the survey has, or None when it takes no answers now."""
-    with direct_transaction(db.engine) as direct:
+    transaction, _on = answer_statements()
+    with transaction(db.engine) as direct:
         person = respondent(direct, invitation)
         if person is None or not person.survey_open:
             return None
@@ -222,8 +223,9 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         else:
             region_id = form_id("region_id")
             org_type = request.form.get("org_type") or None
+            _transaction, on = answer_statements()
             save_public_answers(
-                direct_on(db.session.connection()),
+                on(db.session.connection()),
                 survey.id,
                 shapes,
                 answers,
