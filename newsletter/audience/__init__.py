@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     )
     from newsletter.audience.demo import seed_demo_subscribers
     from newsletter.audience.home import subscriber_panel
+    from newsletter.audience.import_jobs import run_queued_imports
     from newsletter.audience.jobs import delete_stale_pending, purge_request_metadata
     from newsletter.audience.labels import (
         consent_label,
@@ -47,3 +48,4 @@ def init_app(app: Flask) -> None:
     )
     add_job(app, Job("newsletter.delete_stale_pending", delete_stale_pending, 3600))
     add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))
+    add_job(app, Job("newsletter.run_imports", run_queued_imports, 5))

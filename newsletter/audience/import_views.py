@@ -6,7 +6,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
 
-from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.ids import form_id
@@ -14,24 +13,22 @@ from core.models import Region
 from core.policy import check_region, requires, visible_regions
 from newsletter.audience.erasure import erasure_key
 from newsletter.audience.forms import ImportOptionsForm, ImportUploadForm
+from newsletter.audience.import_jobs import progress, queue_import
 from newsletter.audience.importing import (
     FIELDS,
     ImportFileError,
-    apply_import,
     check_rows,
     guess_mapping,
     read_table,
 )
 from newsletter.audience.lists import visible_lists
-from newsletter.audience.models import ImportBatch
-from newsletter.audience.subscriptions import record_confirmation_sent
-from newsletter.audience.system_mails import send_confirmation
+from newsletter.audience.models import ImportBatch, ImportStatus
 from newsletter.blueprint import bp
 
 
 def _batch(batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
-    if batch is None or batch.applied_at is not None:
+    if batch is None:
         abort(404)
     check_region(current_user, batch.region_id)
     return batch
@@ -92,6 +89,10 @@ def import_review(batch_id: int) -> str | BaseResponse:
     batch = _batch(batch_id)
     region = db.session.get(Region, batch.region_id)
     assert region is not None  # noqa: S101 - foreign key
+    if batch.status != ImportStatus.DRAFT:
+        return render_template(
+            "newsletter/import_progress.html", batch=batch, numbers=progress(batch)
+        )
     headers, rows = batch.data["headers"], batch.data["rows"]
     if request.method == "POST" and ConfirmForm().validate_on_submit():
         mapping = {
@@ -124,64 +125,18 @@ def import_review(batch_id: int) -> str | BaseResponse:
 @bp.route("/subscribers/import/<int:batch_id>/apply", methods=["POST"])
 @requires("subscribers")
 def import_apply(batch_id: int) -> BaseResponse:
+    """Confirmed: the worker imports the rows and sends the opt-in mails."""
     batch = _batch(batch_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    region = db.session.get(Region, batch.region_id)
-    assert region is not None  # noqa: S101 - foreign key
-    try:
-        reports = check_rows(
-            db.session,
-            region,
-            batch.data["headers"],
-            batch.data["rows"],
-            batch.data.get("mapping", {}),
-            erasure_key(),
-        )
-    except ImportFileError as error:
-        flash(str(error), "error")
-        return redirect(url_for("newsletter.import_review", batch_id=batch.id))
-    # One transaction: every valid row, or (on any error) none.
-    pending = apply_import(db.session, batch, region, reports)
-    imported = sum(1 for r in reports if r.importable)
-    record(
-        db.session,
-        current_user.id,
-        "import",
-        "subscribers",
-        batch.id,
-        filename=batch.filename,
-        imported=imported,
-        pending=len(pending),
-    )
-    db.session.commit()
-    failed = 0
-    for subscriber in pending:
-        lists = [s.mailing_list for s in subscriber.subscriptions]
-        try:
-            send_confirmation(subscriber, lists)
-        except OSError:
-            failed += 1
-            continue
-        record_confirmation_sent(
-            db.session, subscriber, [m.id for m in lists], "import"
-        )
+    if batch.status == ImportStatus.DRAFT:
+        queue_import(batch)
         db.session.commit()
-    flash(
-        _(
-            "%(count)s addresses imported; %(pending)s received the opt-in mail.",
-            count=imported,
-            pending=len(pending) - failed,
-        ),
-        "info",
-    )
-    if failed:
-        flash(
-            _(
-                "%(count)s opt-in mails could not be sent; add those addresses again "
-                "later to resend.",
-                count=failed,
-            ),
-            "warning",
-        )
-    return redirect(url_for("newsletter.subscribers"))
+        flash(_("The import runs; this page shows how far it is."), "info")
+    return redirect(url_for("newsletter.import_review", batch_id=batch.id))
+
+
+@bp.route("/subscribers/import/<int:batch_id>/progress.json")
+@requires("subscribers")
+def import_progress(batch_id: int) -> dict[str, object]:
+    return progress(_batch(batch_id))

@@ -180,10 +180,19 @@ class Segment(Model):
     region: Mapped[Region | None] = relationship()
 
 
+class ImportStatus(enum.StrEnum):
+    DRAFT = "draft"  # uploaded, checked on the page, not confirmed
+    QUEUED = "queued"  # confirmed; the worker takes it
+    RUNNING = "running"  # the worker imports it and sends the opt-in mails
+    DONE = "done"
+
+
 class ImportBatch(Model):
-    """An uploaded file parsed and checked, waiting for the manager's confirmation."""
+    """An uploaded file parsed and checked, waiting for the manager's confirmation;
+    once confirmed, imported by the worker with its progress on the page."""
 
     __tablename__ = "import_batches"
+    __table_args__ = (one_of("status", ImportStatus),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
@@ -194,3 +203,11 @@ class ImportBatch(Model):
     list_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(
+        String(20), default=ImportStatus.DRAFT, server_default=ImportStatus.DRAFT
+    )
+    # Progress of the opt-in mails: `done` of `total`.
+    done: Mapped[int] = mapped_column(default=0, server_default="0")
+    total: Mapped[int] = mapped_column(default=0, server_default="0")
+    # {"imported": n, "pending_ids": [...], "mails_failed": n}
+    result: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.models import AuditEntry, Role
+from newsletter.audience.import_jobs import run_queued_imports
 from newsletter.audience.models import ConsentEvent, Subscriber
 from tests.conftest import csrf_token
 from tests.newsletter.helpers import link_in, list_id
@@ -55,6 +56,18 @@ def test_windows_1252_semicolon_file_is_checked_then_imported(
     apply_url = re.search(r'action="([^"]+/apply)"', review).group(1)
     done = client.post(apply_url, data={"csrf_token": csrf_token(review)})
     assert done.status_code == 302
+    assert count_subscribers(app) == 0  # the worker imports, not the request
+    running = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Der Import läuft" in running
+    with app.app_context():
+        assert run_queued_imports() == 1
+        assert run_queued_imports() == 0  # once
+    finished = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Der Import ist abgeschlossen" in finished
+    batch_id = int(done.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    numbers = client.get(f"/subscribers/import/{batch_id}/progress.json").get_json()
+    assert numbers["status"] == "done"
+    assert (numbers["done"], numbers["total"], numbers["imported"]) == (1, 1, 3)
     with app.app_context():
         found = {s.email: s for s in db.session.scalars(select(Subscriber))}
         assert set(found) == {
