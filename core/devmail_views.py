@@ -60,7 +60,8 @@ def html(key: str) -> Response:
     response = Response(part.get_content(), mimetype="text/html")
     # The mail's HTML is shown as a subscriber's client would: no scripts, no forms.
     response.headers["Content-Security-Policy"] = (
-        "sandbox; default-src 'self' data:; style-src 'unsafe-inline'; img-src * data:"
+        "sandbox; default-src 'self' data:; style-src 'unsafe-inline'; "
+        "img-src * data:; base-uri 'none'; form-action 'none'"
     )
     return response
 

@@ -1,6 +1,7 @@
 """Invisible control characters are refused at every input: NUL and the other C0
-characters but tab and line breaks (PostgreSQL refuses NUL in text, spreadsheet
-writers refuse the rest, and no person types them on purpose)."""
+characters but tab and line breaks, DEL and C1, and what XML cannot hold (PostgreSQL
+refuses NUL in text, spreadsheet writers refuse the rest, and no person types them
+on purpose)."""
 
 import re
 
@@ -8,7 +9,11 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 but tab and line breaks, DEL, C1, lone surrogates and the two non-characters
+# U+FFFE and U+FFFF: none can be typed, and XML (XLSX) cannot hold them.
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def has_control_characters(value: str) -> bool:

@@ -35,6 +35,8 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 DATA = Path(__file__).resolve().parent / "data"
+# The product's own name and its published demo password: the first a guesser tries.
+OWN_WORDS = ("brueckenschlag", "brückenschlag", "bruecke-demo", "brücke-demo")
 SEQUENCES = ("qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm", "1234567890")
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
@@ -47,12 +49,14 @@ def common_passwords() -> frozenset[str]:
 
 
 def is_guessable(password: str) -> bool:
-    """Common, common with digits or signs around it, one unit repeated, only
-    digits, or a run along the keyboard or the alphabet."""
+    """Common, common with digits or signs around it, containing the product's
+    name, one unit repeated, only digits, or a run along the keyboard or the
+    alphabet."""
     lowered = password.lower()
     core = re.sub(r"^[\d\W_]+|[\d\W_]+$", "", lowered)
     return (
-        lowered in common_passwords()
+        any(word in lowered for word in OWN_WORDS)
+        or lowered in common_passwords()
         or core in common_passwords()
         or re.fullmatch(r"(.+?)\1+", lowered) is not None
         or lowered.isdigit()

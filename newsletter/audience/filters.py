@@ -6,8 +6,15 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from core.db import AnySelect
-from newsletter.audience.models import Subscriber, Subscription, subscriber_topics
+from core.db import AnySelect, SessionLike
+from core.ids import MAX_ID
+from core.models import District
+from newsletter.audience.models import (
+    MailingList,
+    Subscriber,
+    Subscription,
+    subscriber_topics,
+)
 
 
 @dataclass(frozen=True)
@@ -30,10 +37,10 @@ class SubscriberFilter:
             if raw in (None, ""):
                 continue
             if item.type is not str:
-                try:
-                    parsed[item.name] = int(raw)
-                except (TypeError, ValueError):
-                    continue
+                number = str(raw).strip()
+                # an id the database cannot hold matches nothing: treat it as junk
+                if number.isdigit() and 0 < int(number) <= MAX_ID:
+                    parsed[item.name] = int(number)
             else:
                 parsed[item.name] = str(raw).strip()[:200]
         return cls(**parsed)
@@ -93,3 +100,21 @@ def subscribers_query(
     if regions is not None:
         query = query.where(Subscriber.region_id.in_(regions))
     return query
+
+
+def within_region(session: SessionLike, criteria: SubscriberFilter) -> SubscriberFilter:
+    """The criteria without a list or district of another region (a segment is
+    bound to its region; another region's ids have no place in it)."""
+    values = criteria.as_dict()
+    if criteria.list_id is not None:
+        mailing_list = session.get(MailingList, criteria.list_id)
+        if mailing_list is None or mailing_list.region_id not in (
+            None,
+            criteria.region_id,
+        ):
+            values.pop("list_id")
+    if criteria.district_id is not None:
+        district = session.get(District, criteria.district_id)
+        if district is None or district.region_id != criteria.region_id:
+            values.pop("district_id")
+    return SubscriberFilter.from_mapping(values)

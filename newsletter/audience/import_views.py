@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
 
 from core.db import db
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, refuse_unoffered
 from core.ids import form_id
 from core.models import Region
 from core.policy import check_region, requires, visible_regions
@@ -47,6 +47,8 @@ def import_upload() -> str | BaseResponse:
         for ml in visible_lists()
         if ml.region_id in (None, region.id if region else None)
     ]
+    if request.method == "POST":
+        refuse_unoffered(options.lists)
     if form.validate_on_submit() and region is not None:
         upload = form.file.data
         content = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)

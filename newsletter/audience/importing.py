@@ -194,11 +194,18 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [
-        row
-        for row in islice(csv.reader(io.StringIO(text), dialect), MAX_IMPORT_ROWS + 2)
-        if any(c.strip() for c in row)
-    ]
+    try:
+        rows = [
+            row
+            for row in islice(
+                csv.reader(io.StringIO(text), dialect), MAX_IMPORT_ROWS + 2
+            )
+            if any(c.strip() for c in row)
+        ]
+    except csv.Error:  # a field over the csv module's limit of 128 KB, say
+        raise ImportFileError(
+            str(_l("The file could not be read as CSV (a field is far too long)."))
+        ) from None
     if len(rows) > MAX_IMPORT_ROWS + 1:
         raise _too_many_rows()
     if not rows:

@@ -14,7 +14,11 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.links import external_url
 from core.policy import check_region, requires, visible_region_ids, visible_regions
-from newsletter.audience.filters import SubscriberFilter, subscribers_query
+from newsletter.audience.filters import (
+    SubscriberFilter,
+    subscribers_query,
+    within_region,
+)
 from newsletter.audience.forms import ListForm, SegmentForm
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import MailingList, Segment, Subscription
@@ -101,6 +105,7 @@ def segment_create() -> BaseResponse:
         for error in form.name.errors:
             flash(str(error), "error")
         return redirect(url_for("newsletter.subscribers", **criteria.as_dict()))
+    criteria = within_region(db.session, criteria)
     segment = Segment(
         name=form.name.data, region_id=criteria.region_id, filters=criteria.as_dict()
     )

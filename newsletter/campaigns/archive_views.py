@@ -48,6 +48,14 @@ def _may_preview(campaign: Campaign) -> bool:
     return regions is None or campaign.region_id in regions
 
 
+WEB_VERSION_POLICY = (
+    "sandbox allow-popups allow-popups-to-escape-sandbox "
+    "allow-top-navigation-by-user-activation; "
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
 @bp.route("/ausgabe/<int:campaign_id>")
 @bp.route("/ausgabe/<int:campaign_id>/<lang>")
 @public
@@ -59,11 +67,8 @@ def web_version(campaign_id: int, lang: str = "de") -> BaseResponse:
         abort(404)
     language = lang if campaign.blocks_for(lang) else "de"
     response = BaseResponse(public_html(campaign, language), mimetype="text/html")
-    # The mail's own styles are inline; nothing in it may run.
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
-        "frame-ancestors 'self'"
-    )
+    # The mail's own styles are inline; nothing in it may run, submit or re-base.
+    response.headers["Content-Security-Policy"] = WEB_VERSION_POLICY
     return response
 
 

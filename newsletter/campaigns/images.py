@@ -65,7 +65,7 @@ def store_image(session: SessionLike, content: bytes, region_id: int | None) -> 
     if kind is None:
         raise ImageError(str(_l("Please upload a JPEG, PNG or GIF.")))
     if picture.width > MAX_WIDTH:
-        height = round(picture.height * MAX_WIDTH / picture.width)
+        height = max(1, round(picture.height * MAX_WIDTH / picture.width))
         picture = picture.resize((MAX_WIDTH, height), PILImage.Resampling.LANCZOS)
     if kind == "jpg" and picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")

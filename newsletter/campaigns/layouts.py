@@ -6,26 +6,24 @@ not reach the database, other regions or anyone's account)."""
 
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - our own managers' text, parsed only
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
+from core.mjml import mjml_to_html
+from newsletter.campaigns.layout_safety import (
+    REGION_FIELDS,
+    LayoutError,
+    check_html,
+    check_names,
+)
+
 _sandbox = ImmutableSandboxedEnvironment(autoescape=True)
 # What a layout may name: these values, and these fields of the region.
-REGION_FIELDS = (
-    "name",
-    "slug",
-    "agency",
-    "imprint",
-    "privacy_url",
-    "sender_name",
-    "sender_email",
-)
 PLAIN_TYPES = (str, int, float, bool, type(None))
 ENDING_TAGS = re.compile(
     r"(<(mj-(?:text|button|raw|table|navbar-link))\b[^>]*>)(.*?)(</\2>)", re.DOTALL
@@ -42,32 +40,45 @@ SAMPLE_CONTEXT = {
 }
 
 
-@dataclass(frozen=True)
-class LayoutError(Exception):
-    message: str
-    line: int | None
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        return str(
-            _l("Line %(line)s: %(message)s", line=self.line, message=self.message)
-        )
-
-
 def check_layout(source: str) -> None:
     """Raise LayoutError (with the line) unless the layout can render a newsletter."""
     if "{{ content }}" not in source and "{{content}}" not in source:
         raise LayoutError(
             str(_l("The layout must contain {{ content }} where the blocks go.")), None
         )
+    rendered = _render_sample(source)
+    check_html(rendered)
+    _check_mjml(rendered)
+    for marker in ("unsubscribe_url", "preferences_url"):
+        if marker not in source:
+            raise LayoutError(
+                str(
+                    _l(
+                        "The layout must link to {{ %(marker)s }} "
+                        "(required in every mail).",
+                        marker=marker,
+                    )
+                ),
+                None,
+            )
+
+
+def _render_sample(source: str) -> str:
     try:
         tree = _sandbox.parse(source)
         template = _sandbox.from_string(source)
     except TemplateSyntaxError as error:
         raise LayoutError(error.message or "syntax error", error.lineno) from None
-    check_names(tree)
-    rendered = template.render(**{**SAMPLE_CONTEXT, **PASS_THROUGH})
+    check_names(tree, set(SAMPLE_CONTEXT) | set(PASS_THROUGH))
+    try:
+        return template.render(**{**SAMPLE_CONTEXT, **PASS_THROUGH})
+    except Exception as error:  # the sandbox and filters raise many kinds
+        raise LayoutError(
+            str(_l("The layout cannot be rendered (%(error)s).", error=error)), None
+        ) from None
+
+
+def _check_mjml(rendered: str) -> None:
     # Inside "ending tags" MJML takes HTML (<br>, &nbsp;): only the MJML around must
     # be well-formed XML. Emptying them keeps the line numbers.
     skeleton = ENDING_TAGS.sub(
@@ -89,18 +100,12 @@ def check_layout(source: str) -> None:
         raise LayoutError(
             str(_l("The layout needs an <mjml> root with an <mj-body>.")), 1
         )
-    for marker in ("unsubscribe_url", "preferences_url"):
-        if marker not in source:
-            raise LayoutError(
-                str(
-                    _l(
-                        "The layout must link to {{ %(marker)s }} "
-                        "(required in every mail).",
-                        marker=marker,
-                    )
-                ),
-                None,
-            )
+    try:
+        mjml_to_html(rendered)
+    except Exception as error:  # mjml-python raises ValueError and others
+        raise LayoutError(
+            str(_l("The MJML cannot be compiled (%(error)s).", error=error)), None
+        ) from None
 
 
 # Personal placeholders pass through the layout untouched, to be filled per recipient.
@@ -116,35 +121,6 @@ PASS_THROUGH = {
         "greeting",
     )
 }
-
-
-def check_names(tree: nodes.Template) -> None:
-    """Refuse anything but the known placeholders, the region's fields and the
-    template's own loop variables: no attributes, items or calls beyond them."""
-    known = set(SAMPLE_CONTEXT) | set(PASS_THROUGH) | {"loop"}
-    known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Call, nodes.Name)):
-        name = _allowed_name(node, known)
-        if name is not None:
-            raise LayoutError(
-                str(_l("Unknown placeholder “%(name)s”.", name=name)), node.lineno
-            )
-
-
-def _allowed_name(node: nodes.Node, known: set[str]) -> str | None:
-    """None if the node is allowed, else the name to show in the message."""
-    if isinstance(node, nodes.Name):
-        return None if node.name in known else node.name
-    if (
-        isinstance(node, nodes.Getattr)
-        and isinstance(node.node, nodes.Name)
-        and node.node.name == "region"
-        and node.attr in REGION_FIELDS
-    ):
-        return None
-    if isinstance(node, nodes.Getattr):
-        return f"{getattr(node.node, 'name', '…')}.{node.attr}"
-    return "()" if isinstance(node, nodes.Call) else "[]"
 
 
 def ensure_plain(value: Any, path: str = "context") -> None:

@@ -79,15 +79,31 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
         [t for t in texts if t],
     )
     with force_locale(language):
-        if region is not None and region.custom_layout:
-            source = render_custom(region.custom_layout, context)
-        else:
-            try:
-                source = render_template(layout_template(region), **context)
-            except TemplateNotFound:
-                source = render_template("emails/layout_base.mjml.html", **context)
+        html = _custom_html(region, context) or mjml_to_html(
+            _standard_layout(region, context)
+        )
         text = render_template("emails/campaign.txt", **context)
-    return Compiled(language, subject, preheader, mjml_to_html(source), text)
+    return Compiled(language, subject, preheader, html, text)
+
+
+def _standard_layout(region: Region | None, context: dict[str, Any]) -> str:
+    try:
+        return render_template(layout_template(region), **context)
+    except TemplateNotFound:
+        return render_template("emails/layout_base.mjml.html", **context)
+
+
+def _custom_html(region: Region | None, context: dict[str, Any]) -> str | None:
+    """The region's own layout, or None: a stored layout that no longer renders
+    (saved before today's checks) falls back to the standard one, so that no
+    preview, web version or send fails over it."""
+    if region is None or not region.custom_layout:
+        return None
+    try:
+        return mjml_to_html(render_custom(region.custom_layout, context))
+    except Exception as error:  # jinja2, the sandbox and mjml raise many kinds
+        current_app.logger.warning("layout of %s not used: %s", region.slug, error)
+        return None
 
 
 def layout_context(

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import Field, SelectChoice
+from wtforms import SelectChoice
 
 from core.audit import record
 from core.db import db
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, refuse_unoffered
 from core.ids import form_id
 from core.policy import (
     check_region,
@@ -110,15 +110,6 @@ def campaign_new() -> BaseResponse:
     return redirect(url_for("newsletter.campaign_edit", campaign_id=campaign.id))
 
 
-def _refuse_unoffered(*fields: Field) -> None:
-    """404 for an id the form did not offer (another region's list or segment): the
-    choices are what the user may use, and nothing else is answered more kindly."""
-    for field in fields:
-        offered = {str(choice.value) for choice in field.choices or []}
-        if any(value not in offered for value in request.form.getlist(field.name)):
-            abort(404)
-
-
 def _settings_form(campaign: Campaign) -> CampaignSettingsForm:
     form = CampaignSettingsForm()
     regions = [campaign.region_id] if campaign.region_id else None
@@ -155,7 +146,7 @@ def campaign_edit(campaign_id: int) -> str | BaseResponse:
     language = _language()
     form = _settings_form(campaign)
     if request.method == "POST":
-        _refuse_unoffered(form.lists, form.segments)
+        refuse_unoffered(form.lists, form.segments)
     if request.method == "POST" and form.validate_on_submit():
         try:
             ensure_editable(campaign)
@@ -322,7 +313,8 @@ def campaign_preview_html(campaign_id: int) -> BaseResponse:
     _subject, html, _text = sample_rendering(campaign, _language())
     response = BaseResponse(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
-        "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+        "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'; "
+        "base-uri 'none'; form-action 'none'"
     )
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
