@@ -73,10 +73,13 @@ def test_an_import_row_with_a_control_character_is_skipped_with_a_reason(
 
 
 def planted_subscribers(app) -> None:
-    """One subscriber per refused character, as if stored before the check."""
+    """One subscriber per refused character, as if stored before the check.
+
+    PostgreSQL cannot store NUL in text at all, so there it is left out."""
     with app.app_context():
         region = db.session.scalar(select(Region).where(Region.slug == "dortmund"))
-        for index, char in enumerate(REFUSED):
+        storable = [c for c in REFUSED if c != "\x00" or db.engine.dialect.name == "sqlite"]
+        for index, char in enumerate(storable):
             db.session.add(
                 Subscriber(
                     email=f"p{index}@example.org",
