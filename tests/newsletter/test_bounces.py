@@ -113,6 +113,7 @@ def test_a_bounce_for_someone_else_changes_nothing(app, runner, smtp_server, tmp
         assert set(db.session.scalars(select(Subscriber.status))) == {"active"}
 
 
+@pytest.mark.slow
 def test_the_worker_reads_the_imap_bounce_mailbox_once(app, smtp_server, imap_server):
     mails = sent_mails(app, smtp_server, count=2)
     unread_mail = imap_server.count("UNSEEN")  # ordinary mail somebody should answer
@@ -138,6 +139,7 @@ def test_the_worker_reads_the_imap_bounce_mailbox_once(app, smtp_server, imap_se
     assert imap_server.count() == messages
 
 
+@pytest.mark.slow
 def test_a_bounce_somebody_already_opened_is_applied_all_the_same(
     app, smtp_server, imap_server
 ):
@@ -152,6 +154,7 @@ def test_a_bounce_somebody_already_opened_is_applied_all_the_same(
         assert db.session.scalar(select(Subscriber.status)) == "bounced"
 
 
+@pytest.mark.slow
 def test_a_renumbered_mailbox_is_read_again_from_the_start(
     app, smtp_server, imap_server
 ):
@@ -187,6 +190,7 @@ def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
     assert "secret" not in str(error.value)
 
 
+@pytest.mark.slow
 def test_a_wrong_mailbox_password_is_reported_in_one_line(app, runner, imap_server):
     app.config["BOUNCE_IMAP_URL"] = imap_server.url.replace("demopass", "wrong")
     result = runner.invoke(args=["bounces", "poll"])

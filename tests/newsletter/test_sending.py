@@ -210,6 +210,7 @@ def test_a_time_the_clock_skips_is_refused_with_a_message(app):
         local_to_utc(datetime(2026, 3, 29, 2, 30), "Europe/Berlin")
 
 
+@pytest.mark.slow
 def test_dkim_signature_covers_both_unsubscribe_headers(app, smtp_server, tmp_path):
     import subprocess
 

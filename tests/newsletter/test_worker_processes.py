@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from core.db import db
@@ -17,6 +18,8 @@ from newsletter.audience.models import Subscriber
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.models import Delivery
 from tests.newsletter.sending_helpers import audience, due_campaign
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 
