@@ -5,7 +5,7 @@ import pytest
 
 from core.models import Role
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.http import PASSWORD
 from tests.newsletter.helpers import html_of, text_of
 
 pytestmark = pytest.mark.browser

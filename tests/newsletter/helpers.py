@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from core.db import db
 from newsletter.audience.models import MailingList
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 
 
 def list_id(app, slug: str) -> int:

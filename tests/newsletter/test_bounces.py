@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.app import create_app
-from core.config import ConfigError, TestConfig
+from core.config import ConfigError
 from core.db import db
 from core.registry import registry
 from newsletter.audience.models import Subscriber
@@ -16,6 +16,7 @@ from newsletter.sending.jobs import poll_bounce_inbox
 from newsletter.sending.models import BounceMailbox, Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
+from tests.conftest import app_settings
 from tests.fixtures.imap import IMAPServer
 from tests.newsletter.sending_helpers import audience, due_campaign
 
@@ -178,8 +179,7 @@ def test_a_renumbered_mailbox_is_read_again_from_the_start(
 
 
 def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
-    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    settings = app_settings(f"sqlite:///{tmp_path / 'x.sqlite'}")
     without = create_app(settings)
     with_box = create_app({**settings, "BOUNCE_IMAP_URL": "imaps://u:p@mail.example"})
     job_ids = [[job.id for job in registry(a).jobs] for a in (without, with_box)]

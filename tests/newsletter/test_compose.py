@@ -19,7 +19,7 @@ from newsletter.campaigns.rendering import (
     personal_values,
     personalise,
 )
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 from tests.newsletter.campaign_helpers import every_block, make_campaign
 from tests.newsletter.helpers import html_of, text_of
 

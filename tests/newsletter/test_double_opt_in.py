@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.db import db
 from newsletter.audience.models import ConsentEvent, Subscriber
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 from tests.newsletter.helpers import (
     html_of,
     link_in,

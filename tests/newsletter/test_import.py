@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.db import db
 from core.models import AuditEntry, Role
 from newsletter.audience.models import ConsentEvent, Subscriber
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 from tests.newsletter.helpers import link_in, list_id
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -127,7 +127,7 @@ def test_another_regions_manager_cannot_see_the_batch(app, client, make_user, lo
     location = upload(client, "kontakte.xlsx", [swf]).headers["Location"]
     other = app.test_client()
     dortmund = make_user(Role.MANAGER, "dortmund")
-    from tests.conftest import login
+    from tests.http import login
 
     login(other, dortmund.email)
     assert other.get(location).status_code == 404

@@ -7,7 +7,7 @@ from core.models import Region, Role
 from newsletter.campaigns.layouts import STARTER
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import compile_campaign
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 from tests.newsletter.campaign_helpers import make_campaign
 
 

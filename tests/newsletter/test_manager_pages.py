@@ -10,7 +10,7 @@ from core.db import db
 from core.models import AuditEntry, Region, Role
 from newsletter.audience.models import Subscriber
 from newsletter.audience.subscriptions import Profile, confirm, sign_up
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 from tests.newsletter.helpers import list_id
 
 

@@ -9,7 +9,7 @@ from newsletter.audience.erasure import address_hash
 from newsletter.audience.models import ConsentEvent, ErasedAddress, Subscriber
 from newsletter.audience.subscriptions import Profile, confirm, sign_up
 from newsletter.audience.tokens import preferences_token, unsubscribe_token
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 from tests.newsletter.helpers import list_id
 
 

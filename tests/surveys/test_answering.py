@@ -23,7 +23,7 @@ from surveys.answering import (
 )
 from surveys.builder import add_option
 from surveys.models import Answer, Click, Option, Survey, SurveyResponse
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 from tests.newsletter.helpers import html_of
 from tests.newsletter.sending_helpers import audience
 from tests.surveys.helpers import open_survey, survey_campaign
