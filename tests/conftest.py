@@ -172,7 +172,7 @@ def list_ids(app: Flask) -> dict[str, int]:
     """The ids of the seeded mailing lists, by slug."""
     with app.app_context():
         rows = database.session.execute(select(MailingList.slug, MailingList.id))
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def region_ids(app: Flask) -> dict[str, int]:
     """The ids of the seeded regions, by slug."""
     with app.app_context():
         rows = database.session.execute(select(Region.slug, Region.id))
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 @pytest.fixture

@@ -184,11 +184,11 @@ def every_block(image: str = "demo-picture.png") -> list[dict]:
     ]
 
 
-def survey_blocks(survey: Survey) -> list[dict]:
+def survey_blocks(survey_id: int) -> list[dict]:
     """A greeting and the survey's first question as answer buttons."""
     return [
         {"id": "t", "type": "text", "body": "{{ greeting }}, eine kurze Frage:"},
-        {"id": "s", "type": "survey_question", "survey": str(survey.id), "intro": ""},
+        {"id": "s", "type": "survey_question", "survey": str(survey_id), "intro": ""},
     ]
 
 
@@ -273,7 +273,7 @@ def survey(
     return made
 
 
-def choice_question(
+def one_question_survey(
     session: SessionLike,
     *,
     kind: str = "single",
@@ -281,12 +281,13 @@ def choice_question(
     title: str = "Analyse",
     region: str | None = None,
 ) -> Question:
-    """A survey of one choice question with these option labels; the question."""
+    """A survey of one question; a choice question gets options with these labels
+    (a scale or text question none). Returns the question."""
     region_id = None if region is None else find_region(session, region).id
     made = create_survey(session, title, region_id)
     question = add_question(session, made, kind)
     update_question(question, {"de": "Frage"}, False, None)
-    for label in labels:
+    for label in labels if kind in ("single", "multiple") else ():
         add_option(session, question, {"de": label}, None, None)
     session.commit()
     return question

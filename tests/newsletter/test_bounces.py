@@ -16,9 +16,9 @@ from newsletter.sending.jobs import poll_bounce_inbox
 from newsletter.sending.models import BounceMailbox, Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
+from tests import factories
 from tests.conftest import app_settings
 from tests.fixtures.imap import IMAPServer
-from tests.newsletter.sending_helpers import audience, due_campaign
 
 
 @pytest.fixture
@@ -64,8 +64,9 @@ Content-Type: text/rfc822-headers
 
 
 def sent_mails(app, smtp_server, count=3):
-    audience(app, count)
-    due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, count)
+        factories.campaign(db.session, due=True)
     with app.app_context():
         dispatch_due(db.session)
         Sender(app, "bounce-test").run(budget_seconds=30)
