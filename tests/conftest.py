@@ -1,33 +1,119 @@
-"""Fixtures: an app on SQLite (or PostgreSQL via TEST_DATABASE_URL), its client and CLI
-runner, a real SMTP server on loopback, users of every role, and a login helper."""
+"""Fixtures: the test database (a SQLite file, or PostgreSQL via TEST_DATABASE_URL)
+with its schema built once per session and emptied before each test; an app per test,
+its client and CLI runner; a real SMTP server on loopback; users of every role.
+
+Data for a test comes from `tests/factories.py`, forms and logins through the real
+pages from `tests/http.py`.
+"""
 
 import os
-import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import Connection, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session
 
 from core.app import create_app
 from core.auth import create_user
 from core.config import TestConfig
-from core.db import db
-from core.models import Role
+from core.db import db as database
+from core.models import Region, Role
 from core.regions import ensure_regions
 from newsletter.audience.demo import ensure_lists, ensure_topics
+from newsletter.audience.models import MailingList
 from tests.fixtures.smtp import SMTPServer
+from tests.http import PASSWORD, login
 
-PASSWORD = "correct horse battery"  # noqa: S105
+
+def app_settings(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """The settings of TestConfig on this database, with overrides."""
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    return {**settings, "SQLALCHEMY_DATABASE_URI": database_url, **overrides}
 
 
-def database_url(tmp_path: Path) -> str:
-    """PostgreSQL when TEST_DATABASE_URL says so, else a SQLite file of this test."""
-    return (
-        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+def on_postgresql(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+RESTART_SEQUENCES = """
+SELECT setval(quote_ident(sequence_schema) || '.' || quote_ident(sequence_name),
+              1, false)
+FROM information_schema.sequences WHERE sequence_schema = current_schema()
+"""
+
+
+def empty_all_tables(connection: Connection) -> None:
+    """Delete every row of the models' tables, children before the rows they point
+    to; ids start at 1 again. (On a few small tables DELETE is faster than TRUNCATE,
+    which replaces each table's files.)"""
+    deletes = [
+        str(table.delete().compile(dialect=connection.dialect))
+        for table in reversed(database.metadata.sorted_tables)
+    ]
+    if connection.dialect.name == "postgresql":
+        # One round trip: the deletes, then every sequence of the schema restarted.
+        connection.exec_driver_sql("; ".join([*deletes, RESTART_SEQUENCES]))
+        return
+    for delete in deletes:
+        connection.exec_driver_sql(delete)
+    # SQLite reuses the rowids of an emptied table, except for AUTOINCREMENT ones.
+    if connection.scalar(
+        text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+    ):
+        connection.exec_driver_sql("DELETE FROM sqlite_sequence")
+
+
+def seed(session: scoped_session) -> None:
+    """What `flask regions init` and the list seeder leave in every installation."""
+    ensure_regions(session)
+    ensure_lists(session)
+    ensure_topics(session)
+    session.commit()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The database of this test session, with the models' schema built once."""
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite'}"
     )
+    builder = create_app(app_settings(url))
+    with builder.app_context():
+        database.drop_all()  # what an earlier, interrupted run may have left
+        database.create_all()
+        database.engine.dispose()
+    yield url
+    with builder.app_context():
+        database.drop_all()
+        database.engine.dispose()
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own without any table, for tests that build the schema
+    themselves (the migrations): a SQLite file, or a PostgreSQL schema."""
+    if not on_postgresql(database_url):
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    url = make_url(database_url).update_query_dict(
+        {"options": f"-csearch_path={schema}"}
+    )
+    owner = create_app(app_settings(database_url))
+    with owner.app_context(), database.engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    yield url.render_as_string(hide_password=False)
+    with owner.app_context():
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        database.engine.dispose()
 
 
 @pytest.fixture
@@ -39,28 +125,34 @@ def smtp_server() -> Iterator[SMTPServer]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path, smtp_server: SMTPServer) -> Iterator[Flask]:
+    """A fresh app on the session's database, emptied and seeded with the regions,
+    their lists and the topics."""
     app = create_app(
-        {
-            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
-            "MAIL_URL": smtp_server.url,
-            "DEV_MAILBOX_DIR": str(tmp_path / "devmail"),
-            "MEDIA_DIR": str(tmp_path / "media"),
-        }
+        app_settings(
+            database_url,
+            MAIL_URL=smtp_server.url,
+            DEV_MAILBOX_DIR=str(tmp_path / "devmail"),
+            MEDIA_DIR=str(tmp_path / "media"),
+        )
     )
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        ensure_regions(db.session)
-        ensure_lists(db.session)
-        ensure_topics(db.session)
-        db.session.commit()
+        with database.engine.begin() as connection:
+            empty_all_tables(connection)
+        seed(database.session)
     yield app
     with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+        database.session.remove()
+        database.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[scoped_session]:
+    """The session, inside an app context held for the whole test: for tests that
+    only need the database. Not with `client`: its requests would share this app
+    context (and `g`, where the logged-in user is kept)."""
+    with app.app_context():
+        yield database.session
 
 
 @pytest.fixture
@@ -74,38 +166,37 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
+def list_ids(app: Flask) -> dict[str, int]:
+    """The ids of the seeded mailing lists, by slug."""
+    with app.app_context():
+        rows = database.session.execute(select(MailingList.slug, MailingList.id))
+        return dict(rows.all())
+
+
+@pytest.fixture
+def region_ids(app: Flask) -> dict[str, int]:
+    """The ids of the seeded regions, by slug."""
+    with app.app_context():
+        rows = database.session.execute(select(Region.slug, Region.id))
+        return dict(rows.all())
+
+
+@pytest.fixture
 def make_user(app: Flask):
     """Create a user of a role (and region slug for a regional manager)."""
 
     def make(role: Role, region: str | None = None, email: str | None = None):
         email = email or f"{role}-{region or 'all'}@example.org"
         with app.app_context():
-            user = create_user(db.session, email, PASSWORD, role, role.title(), region)
-            db.session.commit()
+            user = create_user(
+                database.session, email, PASSWORD, role, role.title(), region
+            )
+            database.session.commit()
             return SimpleNamespace(
                 id=user.id, email=user.email, role=role, region=region
             )
 
     return make
-
-
-def csrf_token(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    if match is None:
-        match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs):
-    """Log in through the real form (with its CSRF token)."""
-    page = client.get("/login")
-    token = csrf_token(page.get_data(as_text=True))
-    return client.post(
-        "/login",
-        data={"email": email, "password": password, "csrf_token": token, **kwargs},
-    )
 
 
 @pytest.fixture

@@ -5,22 +5,17 @@ import pytest
 
 from core.app import create_app
 from core.auth import create_user
-from core.config import TestConfig
 from core.db import db
 from core.models import Role
 from core.regions import ensure_regions
-from tests.conftest import PASSWORD, login
+from tests.conftest import app_settings
+from tests.http import PASSWORD, login
 
 
 @pytest.fixture
 def newsletter_only(tmp_path):
-    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     app = create_app(
-        {
-            **settings,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'n.sqlite'}",
-            "FEATURES": ("newsletter",),
-        }
+        app_settings(f"sqlite:///{tmp_path / 'n.sqlite'}", FEATURES=("newsletter",))
     )
     with app.app_context():
         db.create_all()

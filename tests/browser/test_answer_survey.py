@@ -10,17 +10,20 @@ from core.db import db
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from surveys.models import SurveyResponse
+from tests import factories
 from tests.browser.conftest import screenshot
-from tests.newsletter.helpers import html_of
-from tests.newsletter.sending_helpers import audience
-from tests.surveys.helpers import open_survey, survey_campaign
+from tests.fixtures.smtp import html_of
 
 pytestmark = pytest.mark.browser
 
 
 def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
-    audience(app, 1)
-    survey_campaign(app, open_survey(app))
+    with app.app_context():
+        factories.audience(db.session, 1)
+        survey_id = factories.survey(db.session).id
+        factories.campaign(
+            db.session, blocks=factories.survey_blocks(survey_id), due=True
+        )
     with app.app_context():
         dispatch_due(db.session)
         Sender(app, "browser").run(budget_seconds=30)

@@ -4,9 +4,10 @@ at a real SMTP server."""
 import pytest
 
 from core.models import Role
+from tests import factories
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
-from tests.newsletter.helpers import html_of, text_of
+from tests.fixtures.smtp import html_of, text_of
+from tests.http import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -63,11 +64,10 @@ def test_send_now_and_watch_progress(app, live_server, page, make_user, smtp_ser
     from core.db import db
     from newsletter.sending.outbox import dispatch_due
     from newsletter.sending.sender import Sender
-    from tests.newsletter.campaign_helpers import make_campaign
-    from tests.newsletter.sending_helpers import audience
 
-    audience(app, 3)
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    with app.app_context():
+        factories.audience(db.session, 3)
+        campaign_id = factories.campaign(db.session).id
     manager = make_user(Role.MANAGER, "dortmund")
     page.goto(f"{live_server}/login")
     page.get_by_label("E-Mail-Adresse").fill(manager.email)

@@ -4,7 +4,7 @@ import pytest
 
 from core.models import Role
 from tests.browser.conftest import screenshot
-from tests.conftest import PASSWORD
+from tests.http import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.db import db
 from newsletter.audience.models import Subscriber
 from tests.browser.conftest import screenshot
-from tests.newsletter.helpers import link_in
+from tests.fixtures.smtp import link_in
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 """Administrators manage accounts in the browser and read the audit log; nobody else."""
 
 from core.models import Role
-from tests.conftest import csrf_token, login
+from tests.http import csrf_token, login
 
 
 def test_admin_creates_and_deactivates_an_account(app, client, login_as):

@@ -50,6 +50,7 @@ def test_supported_mail_urls_are_accepted(url):
     validate(settings(DevConfig, MAIL_URL=url))
 
 
+@pytest.mark.slow
 def test_the_flask_command_says_one_line_about_a_broken_setting(tmp_path):
     env = {**os.environ, "DATABASE_URL": "not-a-url"}
     result = subprocess.run(

@@ -5,7 +5,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """Logging in and out as a manager would, with the protections an attacker meets."""
 
 from core.models import Role
-from tests.conftest import csrf_token, login
+from tests.http import csrf_token, login
 
 
 def test_manager_logs_in_and_sees_her_region(client, make_user):

@@ -16,26 +16,29 @@ from sqlalchemy import (
     text,
 )
 
+from core.app import create_app
 from core.db import db, utcnow
+from tests.conftest import app_settings
 
 
-def test_upgrade_from_empty_matches_the_models_and_downgrades(app):
+def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url):
+    app = create_app(app_settings(empty_database_url))
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade()
         check()  # raises if the models and the migrated schema differ
         downgrade(revision="base")
         upgrade()
+        db.engine.dispose()
 
 
-def fresh_database_at(revision: str) -> None:
-    db.drop_all()
-    with db.engine.begin() as connection:
-        for table in ("campaign_lists", "campaign_segments", "alembic_version"):
-            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
-    upgrade(revision=revision)
+@pytest.fixture
+def empty_app(empty_database_url):
+    """An app on a database without tables, for tests that migrate it themselves."""
+    app = create_app(app_settings(empty_database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 def insert_row(connection, table_name: str, **values) -> None:
@@ -51,42 +54,34 @@ def insert_row(connection, table_name: str, **values) -> None:
     connection.execute(table.insert().values(**values))
 
 
-def test_campaign_targets_move_to_rows_and_back(app):
-    with app.app_context():
-        fresh_database_at("e3fdc5d1adbf")
-        with db.engine.begin() as connection:
-            insert_row(connection, "regions", id=1, slug="r")
-            insert_row(connection, "mailing_lists", id=1, slug="l1", region_id=1)
-            insert_row(connection, "mailing_lists", id=2, slug="l2", region_id=1)
-            insert_row(
-                connection, "campaigns", id=1, status="draft", list_ids=[2, 1, 99]
-            )
-        upgrade()
-        with db.engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT campaign_id, list_id FROM campaign_lists ORDER BY 2")
-            ).all()
-        assert [tuple(r) for r in rows] == [(1, 1), (1, 2)]  # the deleted 99 is gone
-        downgrade(revision="e3fdc5d1adbf")
-        with db.engine.connect() as connection:
-            kept = connection.execute(text("SELECT list_ids FROM campaigns")).scalar()
-        assert (json.loads(kept) if isinstance(kept, str) else kept) == [1, 2]
-        upgrade()
+def test_campaign_targets_move_to_rows_and_back(empty_app):
+    upgrade(revision="e3fdc5d1adbf")
+    with db.engine.begin() as connection:
+        insert_row(connection, "regions", id=1, slug="r")
+        insert_row(connection, "mailing_lists", id=1, slug="l1", region_id=1)
+        insert_row(connection, "mailing_lists", id=2, slug="l2", region_id=1)
+        insert_row(connection, "campaigns", id=1, status="draft", list_ids=[2, 1, 99])
+    upgrade()
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT campaign_id, list_id FROM campaign_lists ORDER BY 2")
+        ).all()
+    assert [tuple(r) for r in rows] == [(1, 1), (1, 2)]  # the deleted 99 is gone
+    downgrade(revision="e3fdc5d1adbf")
+    with db.engine.connect() as connection:
+        kept = connection.execute(text("SELECT list_ids FROM campaigns")).scalar()
+    assert (json.loads(kept) if isinstance(kept, str) else kept) == [1, 2]
+    upgrade()
 
 
-@pytest.mark.parametrize(
-    ("table", "column"),
-    [
+def test_a_status_the_code_does_not_know_cannot_be_stored(empty_app):
+    upgrade()
+    for table, column in [
         ("campaigns", "status"),
         ("deliveries", "status"),
         ("subscribers", "status"),
         ("subscriptions", "status"),
         ("users", "role"),
-    ],
-)
-def test_a_status_the_code_does_not_know_cannot_be_stored(app, table, column):
-    with app.app_context():
-        fresh_database_at("head")
-        constraint = f"ck_{table}_{column}"
+    ]:
         names = {c["name"] for c in inspect(db.engine).get_check_constraints(table)}
-        assert constraint in names
+        assert f"ck_{table}_{column}" in names

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.app import create_app
-from core.config import ConfigError, TestConfig
+from core.config import ConfigError
 from core.db import db
 from core.registry import registry
 from newsletter.audience.models import Subscriber
@@ -16,8 +16,9 @@ from newsletter.sending.jobs import poll_bounce_inbox
 from newsletter.sending.models import BounceMailbox, Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
+from tests import factories
+from tests.conftest import app_settings
 from tests.fixtures.imap import IMAPServer
-from tests.newsletter.sending_helpers import audience, due_campaign
 
 
 @pytest.fixture
@@ -63,8 +64,9 @@ Content-Type: text/rfc822-headers
 
 
 def sent_mails(app, smtp_server, count=3):
-    audience(app, count)
-    due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, count)
+        factories.campaign(db.session, due=True)
     with app.app_context():
         dispatch_due(db.session)
         Sender(app, "bounce-test").run(budget_seconds=30)
@@ -113,6 +115,7 @@ def test_a_bounce_for_someone_else_changes_nothing(app, runner, smtp_server, tmp
         assert set(db.session.scalars(select(Subscriber.status))) == {"active"}
 
 
+@pytest.mark.slow
 def test_the_worker_reads_the_imap_bounce_mailbox_once(app, smtp_server, imap_server):
     mails = sent_mails(app, smtp_server, count=2)
     unread_mail = imap_server.count("UNSEEN")  # ordinary mail somebody should answer
@@ -138,6 +141,7 @@ def test_the_worker_reads_the_imap_bounce_mailbox_once(app, smtp_server, imap_se
     assert imap_server.count() == messages
 
 
+@pytest.mark.slow
 def test_a_bounce_somebody_already_opened_is_applied_all_the_same(
     app, smtp_server, imap_server
 ):
@@ -152,6 +156,7 @@ def test_a_bounce_somebody_already_opened_is_applied_all_the_same(
         assert db.session.scalar(select(Subscriber.status)) == "bounced"
 
 
+@pytest.mark.slow
 def test_a_renumbered_mailbox_is_read_again_from_the_start(
     app, smtp_server, imap_server
 ):
@@ -175,8 +180,7 @@ def test_a_renumbered_mailbox_is_read_again_from_the_start(
 
 
 def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
-    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    settings = app_settings(f"sqlite:///{tmp_path / 'x.sqlite'}")
     without = create_app(settings)
     with_box = create_app({**settings, "BOUNCE_IMAP_URL": "imaps://u:p@mail.example"})
     job_ids = [[job.id for job in registry(a).jobs] for a in (without, with_box)]
@@ -187,6 +191,7 @@ def test_the_poll_job_runs_only_when_a_bounce_mailbox_is_set(app, tmp_path):
     assert "secret" not in str(error.value)
 
 
+@pytest.mark.slow
 def test_a_wrong_mailbox_password_is_reported_in_one_line(app, runner, imap_server):
     app.config["BOUNCE_IMAP_URL"] = imap_server.url.replace("demopass", "wrong")
     result = runner.invoke(args=["bounces", "poll"])

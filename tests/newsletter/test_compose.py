@@ -19,9 +19,10 @@ from newsletter.campaigns.rendering import (
     personal_values,
     personalise,
 )
-from tests.conftest import csrf_token
-from tests.newsletter.campaign_helpers import every_block, make_campaign
-from tests.newsletter.helpers import html_of, text_of
+from tests import factories
+from tests.factories import every_block
+from tests.fixtures.smtp import html_of, text_of
+from tests.http import csrf_token
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 LINKS = {
@@ -31,11 +32,10 @@ LINKS = {
 }
 
 
-def rendered(app, campaign_id, name="Anna Becker"):
-    with app.app_context():
-        campaign = db.session.get(Campaign, campaign_id)
-        values = {**personal_values(name, "Becker GmbH", "Südwestfalen", "de"), **LINKS}
-        return personalise(compile_campaign(campaign, "de"), values)
+def rendered(campaign: Campaign, name="Anna Becker"):
+    """Subject, HTML and text of the German mail, as Anna Becker gets it."""
+    values = {**personal_values(name, "Becker GmbH", "Südwestfalen", "de"), **LINKS}
+    return personalise(compile_campaign(campaign, "de"), values)
 
 
 def matches_snapshot(name: str, content: str) -> None:
@@ -47,9 +47,8 @@ def matches_snapshot(name: str, content: str) -> None:
     )
 
 
-def test_every_block_type_renders_as_in_the_snapshot(app):
-    campaign_id = make_campaign(app)
-    subject, html, text = rendered(app, campaign_id)
+def test_every_block_type_renders_as_in_the_snapshot(db):
+    subject, html, text = rendered(factories.campaign(db, region="suedwestfalen"))
     assert subject == "Brückenschlag März: Anna, das ist neu"
     matches_snapshot("every_block.html", html)
     matches_snapshot("every_block.txt", text)
@@ -59,12 +58,13 @@ def test_every_block_type_renders_as_in_the_snapshot(app):
     assert "Musterstraße 1" in text  # the agency's imprint
 
 
-def test_unknown_name_gets_a_polite_greeting(app):
-    _subject, _html, text = rendered(app, make_campaign(app), name="")
+def test_unknown_name_gets_a_polite_greeting(db):
+    campaign = factories.campaign(db, region="suedwestfalen")
+    _subject, _html, text = rendered(campaign, name="")
     assert "Guten Tag," in text
 
 
-def test_scripts_and_event_handlers_never_reach_the_mail(app):
+def test_scripts_and_event_handlers_never_reach_the_mail(db):
     evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
     blocks = every_block()
     for block in blocks:
@@ -75,7 +75,7 @@ def test_scripts_and_event_handlers_never_reach_the_mail(app):
         {"id": "b8", "type": "button", "label": "x", "url": "javascript:alert(4)"}
     )
     blocks.append({"id": "b9", "type": "text", "body": "[klick](javascript:alert(5))"})
-    _s, html, _text = rendered(app, make_campaign(app, blocks=blocks))
+    _s, html, _text = rendered(factories.campaign(db, blocks=blocks))
     elements = parsed_elements(html)
     assert "script" not in [tag for tag, _attrs in elements]
     for tag, attrs in elements:
@@ -102,14 +102,13 @@ def parsed_elements(html: str) -> list[tuple[str, list]]:
     return found
 
 
-def test_checklist_catches_unknown_placeholders_alt_texts_and_links(app):
+def test_checklist_catches_unknown_placeholders_alt_texts_and_links(db):
     blocks = every_block()
     blocks[1]["body"] = "Hallo {{ vorname }}"
     blocks[2]["alt"] = ""
     blocks[3]["url"] = "ftp://example.org"
-    with app.app_context():
-        campaign = db.session.get(Campaign, make_campaign(app, blocks=blocks))
-        findings = [message for _severity, message in checklist(campaign)]
+    campaign = factories.campaign(db, blocks=blocks)
+    findings = [message for _severity, message in checklist(campaign)]
     assert any("{{ vorname }}" in f for f in findings)
     assert any("Alternativtext" in f for f in findings)
     assert any("ftp://example.org" in f for f in findings)
@@ -134,7 +133,8 @@ def block_form(client, campaign_id, block_id, **fields):
 
 def test_pictures_are_resized_and_non_pictures_refused(app, client, login_as):
     login_as(Role.MANAGER, "suedwestfalen")
-    campaign_id = make_campaign(app)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
     refused = block_form(
         client,
         campaign_id,
@@ -162,7 +162,8 @@ def test_pictures_are_resized_and_non_pictures_refused(app, client, login_as):
 
 def test_test_send_arrives_like_a_subscribers_mail(app, client, login_as, smtp_server):
     login_as(Role.MANAGER, "suedwestfalen")
-    campaign_id = make_campaign(app)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
     page = client.get(f"/campaigns/{campaign_id}/preview").get_data(as_text=True)
     assert "HTML-Größe" in page
     response = client.post(
@@ -194,7 +195,8 @@ def test_test_send_arrives_like_a_subscribers_mail(app, client, login_as, smtp_s
 
 def test_bad_test_addresses_get_a_clear_message(app, client, login_as, smtp_server):
     login_as(Role.MANAGER, "suedwestfalen")
-    campaign_id = make_campaign(app)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
     page = client.get(f"/campaigns/{campaign_id}/preview").get_data(as_text=True)
     response = client.post(
         f"/campaigns/{campaign_id}/test",
@@ -212,7 +214,8 @@ def test_bad_test_addresses_get_a_clear_message(app, client, login_as, smtp_serv
 
 
 def test_web_version_and_archive_show_only_sent_issues(app, client):
-    draft = make_campaign(app)
+    with app.app_context():
+        draft = factories.campaign(db.session, region="suedwestfalen").id
     assert client.get(f"/ausgabe/{draft}").status_code == 404
     with app.app_context():
         from core.db import utcnow
@@ -231,7 +234,8 @@ def test_web_version_and_archive_show_only_sent_issues(app, client):
 
 
 def test_manager_of_another_region_cannot_open_the_issue(app, client, login_as):
-    campaign_id = make_campaign(app)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
     login_as(Role.MANAGER, "dortmund")
     assert client.get(f"/campaigns/{campaign_id}").status_code == 404
     assert client.get(f"/campaigns/{campaign_id}/preview").status_code == 404
@@ -240,7 +244,8 @@ def test_manager_of_another_region_cannot_open_the_issue(app, client, login_as):
 @pytest.mark.parametrize("action", ["up", "down", "delete"])
 def test_blocks_are_reordered_and_removed(app, client, login_as, action):
     login_as(Role.MANAGER, "suedwestfalen")
-    campaign_id = make_campaign(app)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
     page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     client.post(
         f"/campaigns/{campaign_id}/blocks/b2?lang=de",

@@ -5,14 +5,8 @@ from sqlalchemy import select
 
 from core.db import db
 from newsletter.audience.models import ConsentEvent, Subscriber
-from tests.conftest import csrf_token
-from tests.newsletter.helpers import (
-    html_of,
-    link_in,
-    list_id,
-    sign_up_over_http,
-    text_of,
-)
+from tests.fixtures.smtp import html_of, link_in, text_of
+from tests.http import csrf_token, sign_up
 
 
 def subscriber(app, email):
@@ -38,9 +32,9 @@ def subscriber(app, email):
         }
 
 
-def test_sign_up_confirm_by_post_only(app, client, smtp_server):
-    swf = list_id(app, "newsletter-suedwestfalen")
-    response = sign_up_over_http(
+def test_sign_up_confirm_by_post_only(app, list_ids, client, smtp_server):
+    swf = list_ids["newsletter-suedwestfalen"]
+    response = sign_up(
         client, "suedwestfalen", "Anna.Becker@Example.org", [swf], name="Anna Becker"
     )
     assert response.status_code == 302
@@ -74,33 +68,35 @@ def test_sign_up_confirm_by_post_only(app, client, smtp_server):
     assert state["ip"] == [None, None, None]  # not kept unless the setting says so
 
 
-def test_ip_and_user_agent_are_kept_only_when_configured(app, client, smtp_server):
+def test_ip_and_user_agent_are_kept_only_when_configured(
+    app, list_ids, client, smtp_server
+):
     app.config["CONSENT_STORE_REQUEST_METADATA"] = True
-    swf = list_id(app, "newsletter-suedwestfalen")
-    sign_up_over_http(client, "suedwestfalen", "ip@example.org", [swf])
+    swf = list_ids["newsletter-suedwestfalen"]
+    sign_up(client, "suedwestfalen", "ip@example.org", [swf])
     assert subscriber(app, "ip@example.org")["ip"][0] == "127.0.0.1"
 
 
 def test_signing_up_again_while_pending_resends_but_is_throttled(
-    app, client, smtp_server
+    app, list_ids, client, smtp_server
 ):
-    do = list_id(app, "newsletter-dortmund")
-    sign_up_over_http(client, "dortmund", "ben@example.org", [do])
-    sign_up_over_http(client, "dortmund", "ben@example.org", [do])
+    do = list_ids["newsletter-dortmund"]
+    sign_up(client, "dortmund", "ben@example.org", [do])
+    sign_up(client, "dortmund", "ben@example.org", [do])
     assert len(smtp_server.to("ben@example.org")) == 1
 
 
-def test_an_active_address_reveals_nothing_and_gets_nothing(app, client, smtp_server):
-    do = list_id(app, "newsletter-dortmund")
-    sign_up_over_http(client, "dortmund", "clara@example.org", [do], name="Clara")
+def test_an_active_address_reveals_nothing_and_gets_nothing(
+    app, list_ids, client, smtp_server
+):
+    do = list_ids["newsletter-dortmund"]
+    sign_up(client, "dortmund", "clara@example.org", [do], name="Clara")
     [mail] = smtp_server.to("clara@example.org")
     link = link_in(mail, "/bestaetigen/")
     page = client.get(link).get_data(as_text=True)
     client.post(link, data={"csrf_token": csrf_token(page)})
 
-    again = sign_up_over_http(
-        client, "dortmund", "clara@example.org", [do], name="Mallory"
-    )
+    again = sign_up(client, "dortmund", "clara@example.org", [do], name="Mallory")
     assert again.status_code == 302
     assert again.headers["Location"].endswith("/anmelden/dortmund/danke")
     assert len(smtp_server.to("clara@example.org")) == 1
@@ -111,8 +107,10 @@ def test_an_active_address_reveals_nothing_and_gets_nothing(app, client, smtp_se
         assert found.name == "Clara"
 
 
-def test_bad_input_gets_a_clear_german_message_and_keeps_what_was_typed(app, client):
-    do = list_id(app, "newsletter-dortmund")
+def test_bad_input_gets_a_clear_german_message_and_keeps_what_was_typed(
+    app, list_ids, client
+):
+    do = list_ids["newsletter-dortmund"]
     page = client.get("/anmelden/dortmund").get_data(as_text=True)
     response = client.post(
         "/anmelden/dortmund",
@@ -141,9 +139,9 @@ def test_bad_input_gets_a_clear_german_message_and_keeps_what_was_typed(app, cli
     assert "gültige E-Mail-Adresse" in response.get_data(as_text=True)
 
 
-def test_the_honeypot_catches_bots_silently(app, client, smtp_server):
-    do = list_id(app, "newsletter-dortmund")
-    response = sign_up_over_http(
+def test_the_honeypot_catches_bots_silently(app, list_ids, client, smtp_server):
+    do = list_ids["newsletter-dortmund"]
+    response = sign_up(
         client, "dortmund", "bot@example.org", [do], website="http://spam.example"
     )
     assert response.status_code == 302
@@ -152,10 +150,10 @@ def test_the_honeypot_catches_bots_silently(app, client, smtp_server):
 
 
 def test_a_tampered_or_expired_confirmation_link_gets_a_clear_page(
-    app, client, smtp_server
+    app, list_ids, client, smtp_server
 ):
-    do = list_id(app, "newsletter-dortmund")
-    sign_up_over_http(client, "dortmund", "dora@example.org", [do])
+    do = list_ids["newsletter-dortmund"]
+    sign_up(client, "dortmund", "dora@example.org", [do])
     link = link_in(smtp_server.to("dora@example.org")[0], "/bestaetigen/")
     tampered = client.get(link[:-3] + "abc")
     assert tampered.status_code == 400
@@ -163,12 +161,12 @@ def test_a_tampered_or_expired_confirmation_link_gets_a_clear_page(
 
 
 def test_a_confirmation_link_expires_after_seven_days(
-    app, client, smtp_server, monkeypatch
+    app, list_ids, client, smtp_server, monkeypatch
 ):
     import itsdangerous.timed
 
-    do = list_id(app, "newsletter-dortmund")
-    sign_up_over_http(client, "dortmund", "emil@example.org", [do])
+    do = list_ids["newsletter-dortmund"]
+    sign_up(client, "dortmund", "emil@example.org", [do])
     link = link_in(smtp_server.to("emil@example.org")[0], "/bestaetigen/")
     real_time = itsdangerous.timed.time.time
     monkeypatch.setattr(
@@ -179,9 +177,11 @@ def test_a_confirmation_link_expires_after_seven_days(
     assert "abgelaufen" in expired.get_data(as_text=True)
 
 
-def test_an_address_with_umlauts_gets_its_confirmation_mail(app, client, smtp_server):
-    swf = list_id(app, "newsletter-suedwestfalen")
-    sign_up_over_http(client, "suedwestfalen", "Jürgen@Müller-Werke.example", [swf])
+def test_an_address_with_umlauts_gets_its_confirmation_mail(
+    app, list_ids, client, smtp_server
+):
+    swf = list_ids["newsletter-suedwestfalen"]
+    sign_up(client, "suedwestfalen", "Jürgen@Müller-Werke.example", [swf])
     [mail] = smtp_server.handler.received
     assert link_in(mail.message, "/bestaetigen/")
     with app.app_context():

@@ -11,8 +11,9 @@ from core.db import db
 from core.models import AuditEntry, Role
 from newsletter.audience.import_jobs import run_queued_imports
 from newsletter.audience.models import ConsentEvent, Subscriber
-from tests.conftest import csrf_token
-from tests.newsletter.helpers import link_in, list_id
+from tests import factories
+from tests.fixtures.smtp import link_in
+from tests.http import csrf_token, login
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -37,10 +38,10 @@ def count_subscribers(app):
 
 
 def test_windows_1252_semicolon_file_is_checked_then_imported(
-    app, client, login_as, smtp_server
+    app, list_ids, client, login_as, smtp_server
 ):
     login_as(Role.MANAGER, "suedwestfalen")
-    swf = list_id(app, "newsletter-suedwestfalen")
+    swf = list_ids["newsletter-suedwestfalen"]
     response = upload(client, "kontakte_windows1252_semikolon.csv", [swf])
     assert response.status_code == 302
     review = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -89,9 +90,11 @@ def test_windows_1252_semicolon_file_is_checked_then_imported(
     link_in(smtp_server.to("petra.koenig@example.org")[0], "/bestaetigen/")
 
 
-def test_utf8_comma_file_with_english_headers(app, client, login_as, smtp_server):
+def test_utf8_comma_file_with_english_headers(
+    app, list_ids, client, login_as, smtp_server
+):
     login_as(Role.MANAGER, "suedwestfalen")
-    swf = list_id(app, "newsletter-suedwestfalen")
+    swf = list_ids["newsletter-suedwestfalen"]
     review = client.get(
         upload(client, "contacts_utf8_comma.csv", [swf]).headers["Location"]
     )
@@ -100,9 +103,9 @@ def test_utf8_comma_file_with_english_headers(app, client, login_as, smtp_server
     assert "doppelt in dieser Datei" in html
 
 
-def test_xlsx_file_and_a_broken_one(app, client, login_as, smtp_server):
+def test_xlsx_file_and_a_broken_one(app, list_ids, client, login_as, smtp_server):
     login_as(Role.MANAGER, "suedwestfalen")
-    swf = list_id(app, "newsletter-suedwestfalen")
+    swf = list_ids["newsletter-suedwestfalen"]
     review = client.get(upload(client, "kontakte.xlsx", [swf]).headers["Location"])
     assert "2 von 3 Zeilen" in review.get_data(as_text=True)
     broken = upload(client, "kaputt.xlsx", [swf])
@@ -110,22 +113,19 @@ def test_xlsx_file_and_a_broken_one(app, client, login_as, smtp_server):
     assert "konnte nicht als Excel-Arbeitsmappe" in broken.get_data(as_text=True)
 
 
-def test_an_erased_address_is_not_re_added_silently(app, client, login_as, smtp_server):
+def test_an_erased_address_is_not_re_added_silently(
+    app, list_ids, client, login_as, smtp_server
+):
     from newsletter.audience.erasure import erase
 
     with app.app_context():
-        from core.models import Region
-
-        region = db.session.scalar(select(Region).where(Region.slug == "suedwestfalen"))
-        person = Subscriber(
-            email="jürgen.schäfer@example.org", region_id=region.id, status="active"
+        person = factories.subscriber(
+            db.session, email="jürgen.schäfer@example.org", region="suedwestfalen"
         )
-        db.session.add(person)
-        db.session.flush()
         erase(db.session, person, app.config["SECRET_KEY"])
         db.session.commit()
     login_as(Role.MANAGER, "suedwestfalen")
-    swf = list_id(app, "newsletter-suedwestfalen")
+    swf = list_ids["newsletter-suedwestfalen"]
     review = client.get(
         upload(client, "kontakte_windows1252_semikolon.csv", [swf]).headers["Location"]
     )
@@ -134,13 +134,12 @@ def test_an_erased_address_is_not_re_added_silently(app, client, login_as, smtp_
     )
 
 
-def test_another_regions_manager_cannot_see_the_batch(app, client, make_user, login_as):
+def test_another_regions_manager_cannot_see_the_batch(
+    app, list_ids, client, make_user, login_as
+):
     login_as(Role.MANAGER, "suedwestfalen")
-    swf = list_id(app, "newsletter-suedwestfalen")
+    swf = list_ids["newsletter-suedwestfalen"]
     location = upload(client, "kontakte.xlsx", [swf]).headers["Location"]
     other = app.test_client()
-    dortmund = make_user(Role.MANAGER, "dortmund")
-    from tests.conftest import login
-
-    login(other, dortmund.email)
+    login(other, make_user(Role.MANAGER, "dortmund").email)
     assert other.get(location).status_code == 404

@@ -7,8 +7,8 @@ from core.models import Region, Role
 from newsletter.campaigns.layouts import STARTER
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import compile_campaign
-from tests.conftest import csrf_token
-from tests.newsletter.campaign_helpers import make_campaign
+from tests import factories
+from tests.http import csrf_token
 
 
 def stored_layout(app):
@@ -56,7 +56,8 @@ def test_a_good_layout_is_saved_and_used_with_personal_links_intact(
         data={"csrf_token": csrf_token(page), "action": "save", "layout": mine},
     )
     assert stored_layout(app) == mine
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    with app.app_context():
+        campaign_id = factories.campaign(db.session).id
     with app.app_context():
         compiled = compile_campaign(db.session.get(Campaign, campaign_id), "de")
     assert "Unser Dortmund-Layout" in compiled.html

@@ -7,23 +7,18 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.db import db
-from core.models import AuditEntry, Region, Role
+from core.models import AuditEntry, Role
 from newsletter.audience.models import Subscriber
-from newsletter.audience.subscriptions import Profile, confirm, sign_up
-from tests.conftest import csrf_token
-from tests.newsletter.helpers import list_id
+from tests import factories
+from tests.http import csrf_token
 
 
 def add_subscriber(app, region_slug, email, **profile):
     with app.app_context():
-        region = db.session.scalar(select(Region).where(Region.slug == region_slug))
-        slug = f"newsletter-{region_slug}"
-        subscriber, pending = sign_up(
-            db.session, region, Profile(email=email, **profile), [list_id(app, slug)]
+        person = factories.subscriber(
+            db.session, email=email, region=region_slug, **profile
         )
-        confirm(db.session, subscriber.id, pending)
-        db.session.commit()
-        return subscriber.id
+        return person.id
 
 
 def test_manager_of_one_region_gets_404_for_the_other(app, client, login_as):
@@ -121,21 +116,17 @@ def test_exports_carry_a_bom_and_neutralise_formulas(app, client, login_as):
 
 
 def test_manual_add_sends_the_opt_in_mail_and_records_the_source(
-    app, client, login_as, smtp_server
+    app, region_ids, list_ids, client, login_as, smtp_server
 ):
     login_as(Role.MANAGER, "dortmund")
     page = client.get("/subscribers/new").get_data(as_text=True)
-    do = list_id(app, "newsletter-dortmund")
-    with app.app_context():
-        region_id = db.session.scalar(
-            select(Region.id).where(Region.slug == "dortmund")
-        )
+    do = list_ids["newsletter-dortmund"]
     response = client.post(
         "/subscribers/new",
         data={
             "csrf_token": csrf_token(page),
             "email": "neu@example.org",
-            "region_id": str(region_id),
+            "region_id": str(region_ids["dortmund"]),
             "lists": [str(do)],
             "language": "de",
         },

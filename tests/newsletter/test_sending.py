@@ -17,7 +17,7 @@ from newsletter.sending.control import pause, resume
 from newsletter.sending.models import Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
-from tests.newsletter.sending_helpers import audience, due_campaign
+from tests import factories
 
 
 def run_sender(app, name="test-sender"):
@@ -46,10 +46,11 @@ def campaign_status(app, campaign_id):
 
 
 def test_each_confirmed_recipient_gets_exactly_one_well_formed_mail(app, smtp_server):
-    active = audience(app, 25)
-    audience(app, 3, status="pending", prefix="pending")
-    audience(app, 2, status="unsubscribed", prefix="gone")
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        active = factories.audience(db.session, 25)
+        factories.audience(db.session, 3, status="pending", prefix="pending")
+        factories.audience(db.session, 2, status="unsubscribed", prefix="gone")
+        campaign_id = factories.campaign(db.session, due=True).id
     assert dispatch(app) == [campaign_id]
     assert dispatch(app) == []  # a second dispatcher finds nothing to start
     assert run_sender(app) == 25
@@ -63,7 +64,7 @@ def test_each_confirmed_recipient_gets_exactly_one_well_formed_mail(app, smtp_se
     mail = received[0].message
     for header in ("From", "To", "Subject", "Date", "Message-ID"):
         assert len(mail.get_all(header)) == 1, header
-    assert mail["Subject"].startswith("Neues für Person")
+    assert mail["Subject"].startswith("Brückenschlag März: Person")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/abmelden/" in mail["List-Unsubscribe"]
     assert [p.get_content_type() for p in mail.iter_parts()] == [
@@ -76,9 +77,10 @@ def test_each_confirmed_recipient_gets_exactly_one_well_formed_mail(app, smtp_se
 
 
 def test_an_address_with_umlauts_gets_the_campaign_too(app, smtp_server):
-    audience(app, 1)
-    audience(app, 1, prefix="jürgen")
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, 1)
+        factories.audience(db.session, 1, prefix="jürgen")
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     assert run_sender(app) == 2
     received = {r.envelope_to[0]: r.message for r in smtp_server.handler.received}
@@ -88,8 +90,9 @@ def test_an_address_with_umlauts_gets_the_campaign_too(app, smtp_server):
 
 
 def test_the_unsubscribe_link_in_the_mail_works_with_one_click(app, smtp_server):
-    audience(app, 1)
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, 1)
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     run_sender(app)
     mail = smtp_server.messages[0]
@@ -108,7 +111,8 @@ def test_the_unsubscribe_link_in_the_mail_works_with_one_click(app, smtp_server)
 
 def test_451_is_retried_and_550_bounces(app, smtp_server):
     app.config["MAIL_RETRY_BACKOFF_SECONDS"] = 0
-    audience(app, 6)
+    with app.app_context():
+        factories.audience(db.session, 6)
     refusals = {
         "person1@example.org": ["451 4.7.1 Greylisted, try again"],
         "person2@example.org": ["550 5.1.1 No such user"],
@@ -123,7 +127,8 @@ def test_451_is_retried_and_550_bounces(app, smtp_server):
         return "250 OK"
 
     smtp_server.handler.handle_RCPT = handle_RCPT
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     run_sender(app)
     with app.app_context():
@@ -147,8 +152,9 @@ def test_451_is_retried_and_550_bounces(app, smtp_server):
 
 
 def test_nobody_who_left_meanwhile_gets_the_mail(app, smtp_server):
-    ids = audience(app, 5)
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        ids = factories.audience(db.session, 5)
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     with app.app_context():
         unsubscribe(db.session, ids[2], db.session.scalar(select(Delivery.list_id)))
@@ -161,8 +167,9 @@ def test_nobody_who_left_meanwhile_gets_the_mail(app, smtp_server):
 
 
 def test_pause_stops_sending_and_resume_continues(app, smtp_server):
-    audience(app, 4)
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, 4)
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     with app.app_context():
         pause(db.session.get(Campaign, campaign_id))
@@ -177,8 +184,9 @@ def test_pause_stops_sending_and_resume_continues(app, smtp_server):
 def test_after_a_crash_claimed_rows_are_requeued_and_the_one_in_flight_is_uncertain(
     app,
 ):
-    audience(app, 3)
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, 3)
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     with app.app_context():
         rows = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))
@@ -210,6 +218,7 @@ def test_a_time_the_clock_skips_is_refused_with_a_message(app):
         local_to_utc(datetime(2026, 3, 29, 2, 30), "Europe/Berlin")
 
 
+@pytest.mark.slow
 def test_dkim_signature_covers_both_unsubscribe_headers(app, smtp_server, tmp_path):
     import subprocess
 
@@ -229,8 +238,9 @@ def test_dkim_signature_covers_both_unsubscribe_headers(app, smtp_server, tmp_pa
         DKIM_SELECTOR="bs2026",
         DKIM_DOMAIN="brueckenschlag.example",
     )
-    audience(app, 1)
-    due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, 1)
+        factories.campaign(db.session, due=True)
     dispatch(app)
     run_sender(app)
     raw = smtp_server.handler.received[0].raw
@@ -246,7 +256,8 @@ def test_dkim_signature_covers_both_unsubscribe_headers(app, smtp_server, tmp_pa
 
 def test_a_dropped_connection_is_retried_with_the_same_message_id(app, smtp_server):
     app.config["MAIL_RETRY_BACKOFF_SECONDS"] = 0
-    audience(app, 3)
+    with app.app_context():
+        factories.audience(db.session, 3)
     dropped = []
     original = smtp_server.handler.handle_DATA
 
@@ -258,7 +269,8 @@ def test_a_dropped_connection_is_retried_with_the_same_message_id(app, smtp_serv
         return await original(server, session, envelope)
 
     smtp_server.handler.handle_DATA = handle_DATA
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     run_sender(app)
     run_sender(app)  # the retry (no backoff in tests)
@@ -283,8 +295,9 @@ def test_a_silent_senders_messages_are_taken_over_after_the_stale_time(
     from core.db import utcnow
     from newsletter.sending.models import SenderWorker
 
-    audience(app, 3)
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, 3)
+        campaign_id = factories.campaign(db.session, due=True).id
     dispatch(app)
     with app.app_context():
         rows = list(db.session.scalars(select(Delivery).order_by(Delivery.id)))

@@ -7,25 +7,18 @@ from sqlalchemy import select
 from core.db import db
 from newsletter.audience.erasure import address_hash
 from newsletter.audience.models import ConsentEvent, ErasedAddress, Subscriber
-from newsletter.audience.subscriptions import Profile, confirm, sign_up
 from newsletter.audience.tokens import preferences_token, unsubscribe_token
-from tests.conftest import csrf_token
-from tests.newsletter.helpers import list_id
+from tests import factories
+from tests.http import csrf_token
 
 
 def active_subscriber(app, email="fatma@example.org", lists=("newsletter-dortmund",)):
     """A confirmed subscriber, as the double opt-in leaves them."""
     with app.app_context():
-        from core.models import Region
-
-        region = db.session.scalar(select(Region).where(Region.slug == "dortmund"))
-        ids = [list_id(app, slug) for slug in lists]
-        subscriber, pending = sign_up(
-            db.session, region, Profile(email=email, name="Fatma"), ids
+        person = factories.subscriber(
+            db.session, email=email, lists=lists, name="Fatma"
         )
-        confirm(db.session, subscriber.id, pending)
-        db.session.commit()
-        return subscriber.id, ids
+        return person.id, [s.list_id for s in person.subscriptions]
 
 
 def state(app, subscriber_id):
@@ -115,9 +108,9 @@ def test_unsubscribing_from_one_list_keeps_the_other(app):
     )
 
 
-def test_preference_centre_changes_language_and_lists(app, client):
+def test_preference_centre_changes_language_and_lists(app, list_ids, client):
     subscriber_id, [do] = active_subscriber(app)
-    joint = list_id(app, "brueckenschlag-interregional")
+    joint = list_ids["brueckenschlag-interregional"]
     token = token_for(app, preferences_token, subscriber_id)
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
     assert "fatma@example.org" in page

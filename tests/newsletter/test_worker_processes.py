@@ -10,13 +10,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from core.db import db
 from newsletter.audience.models import Subscriber
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.models import Delivery
-from tests.newsletter.sending_helpers import audience, due_campaign
+from tests import factories
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,8 +82,9 @@ def outcome(app, smtp_server, campaign_id):
 def test_sigkill_midway_and_restart_send_each_mail_exactly_once(
     app, smtp_server, tmp_path
 ):
-    audience(app, 3000)
-    campaign_id = due_campaign(app)
+    with app.app_context():
+        factories.audience(db.session, 3000)
+        campaign_id = factories.campaign(db.session, due=True).id
     first = start_worker(app, smtp_server, tmp_path, "--name", "crashy")
     try:
         wait_for(lambda: len(smtp_server.handler.received) >= 900)
@@ -111,8 +115,10 @@ def test_sigkill_midway_and_restart_send_each_mail_exactly_once(
 def test_two_workers_started_together_share_a_due_campaign(app, smtp_server, tmp_path):
     on_postgres = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
     count = 5000 if on_postgres else 2000
-    audience(app, count)
-    campaign_id = due_campaign(app)  # fell due while nothing ran
+    with app.app_context():
+        factories.audience(db.session, count)
+    with app.app_context():
+        campaign_id = factories.campaign(db.session, due=True).id  # fell due meanwhile
     workers = [
         start_worker(app, smtp_server, tmp_path, "--name", "one"),
         start_worker(app, smtp_server, tmp_path, "--name", "two"),

@@ -12,10 +12,16 @@ from core.db import db
 from core.models import Region, Role
 from core.spreadsheet import csv_lines, neutralise, xlsx_bytes
 from newsletter.audience.models import Subscriber, SubscriberStatus
-from tests.conftest import csrf_token
-from tests.newsletter.helpers import list_id, sign_up_over_http
+from tests import factories
+from tests.http import csrf_token
+from tests.http import sign_up as sign_up_over_http
 
 REFUSED = [chr(c) for c in range(32) if chr(c) not in "\t\n\r"] + ["\x7f"]
+
+
+def list_id(app, slug: str) -> int:
+    with app.app_context():
+        return factories.find_list(db.session, slug).id
 
 
 def subscriber_count(app) -> int:
@@ -78,7 +84,9 @@ def planted_subscribers(app) -> None:
     PostgreSQL cannot store NUL in text at all, so there it is left out."""
     with app.app_context():
         region = db.session.scalar(select(Region).where(Region.slug == "dortmund"))
-        storable = [c for c in REFUSED if c != "\x00" or db.engine.dialect.name == "sqlite"]
+        storable = [
+            c for c in REFUSED if c != "\x00" or db.engine.dialect.name == "sqlite"
+        ]
         for index, char in enumerate(storable):
             db.session.add(
                 Subscriber(

@@ -7,9 +7,8 @@ from core.db import db
 from core.models import Region, Role
 from newsletter.audience.models import MailingList, Segment
 from newsletter.campaigns.models import BlockTemplate, Campaign
-from tests.conftest import csrf_token
-from tests.newsletter.campaign_helpers import make_campaign
-from tests.surveys.helpers import open_survey
+from tests import factories
+from tests.http import csrf_token
 
 
 def region_id(app, slug: str) -> int:
@@ -88,7 +87,7 @@ def settings(client, campaign_id: int, **fields):
 
 def test_another_regions_list_cannot_be_targeted(app, client, login_as):
     login_as(Role.MANAGER, "dortmund")
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    campaign_id = factories.made_in(app, factories.campaign, region="dortmund")
     response = settings(client, campaign_id, lists=[list_of(app, "suedwestfalen")])
     assert response.status_code == 404
     with app.app_context():
@@ -99,7 +98,7 @@ def test_another_regions_list_cannot_be_targeted(app, client, login_as):
 
 def test_another_regions_segment_cannot_be_targeted(app, client, login_as):
     login_as(Role.MANAGER, "dortmund")
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    campaign_id = factories.made_in(app, factories.campaign, region="dortmund")
     response = settings(client, campaign_id, segments=[swf_segment(app)])
     assert response.status_code == 404
     with app.app_context():
@@ -116,9 +115,9 @@ def survey_block(app, campaign_id: int, kind: str) -> str:
 
 
 def test_another_regions_survey_cannot_be_embedded(app, client, login_as):
-    swf_survey = open_survey(app, region_slug="suedwestfalen")
+    swf_survey = factories.made_in(app, factories.survey, region="suedwestfalen")
     login_as(Role.MANAGER, "dortmund")
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    campaign_id = factories.made_in(app, factories.campaign, region="dortmund")
     for kind in ("survey_question", "survey_results"):
         block_id = survey_block(app, campaign_id, kind)
         path = f"/campaigns/{campaign_id}"
@@ -135,9 +134,9 @@ def test_another_regions_survey_cannot_be_embedded(app, client, login_as):
 
 
 def test_the_own_regions_survey_can_be_embedded(app, client, login_as):
-    own = open_survey(app, region_slug="dortmund")
+    own = factories.made_in(app, factories.survey, region="dortmund")
     login_as(Role.MANAGER, "dortmund")
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    campaign_id = factories.made_in(app, factories.campaign, region="dortmund")
     block_id = survey_block(app, campaign_id, "survey_question")
     path = f"/campaigns/{campaign_id}"
     page = client.get(path).get_data(as_text=True)

@@ -4,7 +4,7 @@ never a 500 (#14.7)."""
 import pytest
 
 from core.models import Role
-from tests.conftest import csrf_token
+from tests.http import csrf_token
 
 HUGE = "99999999999999999999999"
 

@@ -15,8 +15,8 @@ from newsletter.campaigns.layouts import (
 )
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import compile_campaign, layout_context
-from tests.conftest import csrf_token
-from tests.newsletter.campaign_helpers import make_campaign
+from tests import factories
+from tests.http import csrf_token
 
 # The payload the outside test used: hidden from the save-time check by the guard,
 # it read every table and made its author an administrator.
@@ -66,7 +66,7 @@ def test_the_escalation_payload_changes_no_account(app, client, login_as):
     manager = login_as(Role.MANAGER, "dortmund")
     save_layout(client, with_payload(ESCALATION))
     store_layout_directly(app, with_payload(ESCALATION))
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    campaign_id = factories.made_in(app, factories.campaign, region="dortmund")
     with app.app_context():
         compile_campaign(db.session.get(Campaign, campaign_id), "de")
         db.session.commit()
@@ -79,7 +79,7 @@ def test_the_escalation_payload_changes_no_account(app, client, login_as):
 def test_a_layout_cannot_read_the_users_table(app, client, login_as):
     login_as(Role.MANAGER, "dortmund")
     store_layout_directly(app, with_payload(READ_USERS))
-    campaign_id = make_campaign(app, region_slug="dortmund")
+    campaign_id = factories.made_in(app, factories.campaign, region="dortmund")
     with app.app_context():
         compiled = compile_campaign(db.session.get(Campaign, campaign_id), "de")
     assert "LEAK" not in compiled.html

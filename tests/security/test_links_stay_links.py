@@ -14,7 +14,7 @@ from newsletter.campaigns.rendering import (
     personal_values,
     personalise,
 )
-from tests.newsletter.campaign_helpers import make_campaign
+from tests import factories
 
 HOSTILE_ORGANISATION = "javascript:alert(1)//"
 HREFS = re.compile(r'href="([^"]*)"')
@@ -56,7 +56,9 @@ ATTACKS = {
 
 
 def rendered_for_hostile_recipient(app, blocks) -> str:
-    campaign_id = make_campaign(app, region_slug="dortmund", blocks=blocks)
+    campaign_id = factories.made_in(
+        app, factories.campaign, region="dortmund", blocks=blocks
+    )
     with app.app_context(), app.test_request_context():
         compiled = compile_campaign(db.session.get(Campaign, campaign_id), "de")
         values = {
@@ -78,7 +80,9 @@ def test_no_recipient_gets_a_link_that_is_not_http_or_mailto(app, name):
 
 @pytest.mark.parametrize("name", ATTACKS)
 def test_the_checklist_refuses_a_placeholder_in_a_links_scheme(app, name):
-    campaign_id = make_campaign(app, region_slug="dortmund", blocks=ATTACKS[name])
+    campaign_id = factories.made_in(
+        app, factories.campaign, region="dortmund", blocks=ATTACKS[name]
+    )
     with app.app_context(), app.test_request_context():
         problems = checklist(db.session.get(Campaign, campaign_id))
     assert any(severity == "error" and "Link" in text for severity, text in problems)
@@ -88,8 +92,12 @@ def test_the_web_version_holds_no_javascript_link(app, client, login_as):
     blocks = [b for attack in ATTACKS.values() for b in attack]
     for index, block in enumerate(blocks):
         block["id"] = f"x{index}"
-    campaign_id = make_campaign(
-        app, region_slug="dortmund", blocks=blocks, status=CampaignStatus.SENT
+    campaign_id = factories.made_in(
+        app,
+        factories.campaign,
+        region="dortmund",
+        blocks=blocks,
+        status=CampaignStatus.SENT,
     )
     login_as(Role.MANAGER, "dortmund")
     html = client.get(f"/ausgabe/{campaign_id}").get_data(as_text=True)
@@ -108,7 +116,9 @@ def test_a_placeholder_after_the_scheme_is_fine(app):
     ]
     html = rendered_for_hostile_recipient(app, blocks)
     assert "https://example.org/?n=Mallory" in html
-    campaign_id = make_campaign(app, region_slug="dortmund", blocks=blocks)
+    campaign_id = factories.made_in(
+        app, factories.campaign, region="dortmund", blocks=blocks
+    )
     with app.app_context(), app.test_request_context():
         problems = checklist(db.session.get(Campaign, campaign_id))
     assert not [text for severity, text in problems if "Link" in text]

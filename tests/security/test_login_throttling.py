@@ -9,8 +9,8 @@ from core.config import TestConfig
 from core.db import db
 from core.models import Role
 from core.throttle import ThrottleEvent
-from tests.conftest import PASSWORD, csrf_token
 from tests.fixtures.smtp import SMTPServer
+from tests.http import PASSWORD, csrf_token
 
 WRONG = "not the password at all"
 
@@ -32,6 +32,7 @@ def refused(response) -> bool:
     return response.status_code == 429
 
 
+@pytest.fixture
 def second_worker(app):
     """Another process's app on the same database (as a second gunicorn worker)."""
     other = create_app(
@@ -41,7 +42,9 @@ def second_worker(app):
             "MAIL_URL": app.config["MAIL_URL"],
         }
     )
-    return other.test_client()
+    yield other.test_client()
+    with other.app_context():
+        db.engine.dispose()  # its connections closed, not left to the collector
 
 
 def test_twenty_addresses_do_not_get_twenty_tries_at_one_account(
@@ -57,9 +60,9 @@ def test_twenty_addresses_do_not_get_twenty_tries_at_one_account(
     assert refused(post_login(client, user.email, PASSWORD, "10.0.1.1"))
 
 
-def test_two_workers_share_the_count(app, client, make_user):
+def test_two_workers_share_the_count(app, client, make_user, second_worker):
     user = make_user(Role.MANAGER, "dortmund")
-    other = second_worker(app)
+    other = second_worker
     for n in range(5):
         worker = client if n % 2 else other
         assert not refused(post_login(worker, user.email, WRONG, "10.0.0.9"))
@@ -98,8 +101,8 @@ def test_the_account_holder_is_told_of_repeated_failures(
 
 
 @pytest.mark.parametrize("path", ["/anmelden/dortmund"])
-def test_the_sign_up_limit_holds_across_workers(app, client, path):
-    other = second_worker(app)
+def test_the_sign_up_limit_holds_across_workers(app, client, path, second_worker):
+    other = second_worker
     limit = int(app.config["SIGNUP_RATE_LIMIT"].split()[0])
     codes = []
     for n in range(limit + 1):

@@ -13,8 +13,8 @@ from newsletter.audience.models import ImportBatch, MailingList, Segment
 from newsletter.campaigns.layouts import STARTER, LayoutError, check_layout
 from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.campaigns.rendering import compile_campaign
-from tests.conftest import csrf_token
-from tests.newsletter.campaign_helpers import make_campaign
+from tests import factories
+from tests.http import csrf_token
 
 
 def ids(app, region_slug: str) -> tuple[int, int]:
@@ -100,14 +100,18 @@ def test_a_stored_layout_that_breaks_falls_back_to_the_standard_one(app):
         region = db.session.scalar(select(Region).where(Region.slug == "dortmund"))
         region.custom_layout = STARTER.replace("{{ content }}", "{{ content }}{{ x(")
         db.session.commit()
-    campaign_id = make_campaign(app, region_slug="dortmund", status=CampaignStatus.SENT)
+    campaign_id = factories.made_in(
+        app, factories.campaign, region="dortmund", status=CampaignStatus.SENT
+    )
     with app.app_context(), app.test_request_context():
         compiled = compile_campaign(db.session.get(Campaign, campaign_id), "de")
     assert "Märzausgabe" in compiled.html or compiled.html
 
 
 def test_the_web_version_may_not_run_script_forms_or_base(app, client):
-    campaign_id = make_campaign(app, region_slug="dortmund", status=CampaignStatus.SENT)
+    campaign_id = factories.made_in(
+        app, factories.campaign, region="dortmund", status=CampaignStatus.SENT
+    )
     policy = client.get(f"/ausgabe/{campaign_id}").headers["Content-Security-Policy"]
     assert "base-uri 'none'" in policy
     assert "form-action 'none'" in policy

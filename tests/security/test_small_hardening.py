@@ -11,7 +11,12 @@ from core.config import ProductionConfig
 from core.db import db
 from core.models import Role
 from newsletter.audience.models import Subscription, SubscriptionStatus
-from tests.newsletter.helpers import list_id
+from tests import factories
+
+
+def list_id(app, slug: str) -> int:
+    with app.app_context():
+        return factories.find_list(db.session, slug).id
 
 
 def test_csp_forbids_any_base_element(client):

@@ -12,76 +12,81 @@ from core.db import db
 from core.models import Role
 from surveys.analysis import TOTAL, Filters, answers_frame, option_shares
 from surveys.models import Survey
-from tests.surveys.analysis_helpers import respond, survey_with_choices
+from tests import factories
 
 MIN = 5
 
 
-def shares(app, survey_id, filters=None):
-    with app.app_context():
-        survey = db.session.get(Survey, survey_id)
-        frame = answers_frame(db.session, survey_id)
-        table = option_shares(frame, list(survey.questions), MIN, filters or Filters())
-        return table.set_index(["option_id", "group"])
+def shares(session, survey_id, filters=None):
+    """The share table of the survey, indexed by option id and group."""
+    survey = session.get(Survey, survey_id)
+    frame = answers_frame(session, survey_id)
+    table = option_shares(frame, list(survey.questions), MIN, filters or Filters())
+    return table.set_index(["option_id", "group"])
 
 
-def test_multiple_choice_shares_divide_by_respondents_not_ticks(app):
-    survey_id, question, (a, b, c) = survey_with_choices(app, kind="multiple")
-    respond(app, survey_id, question, "dortmund", [a, b], times=10)
-    respond(app, survey_id, question, "dortmund", [a], times=10)
-    respond(app, survey_id, question, "dortmund", [c], times=10)
-    table = shares(app, survey_id)
-    assert table.loc[(a, "Dortmund"), "n"] == 30
-    assert table.loc[(a, "Dortmund"), "share"] == 20 / 30  # not 20 of 40 ticks
-    assert table.loc[(b, "Dortmund"), "share"] == 10 / 30
+def test_multiple_choice_shares_divide_by_respondents_not_ticks(db):
+    question = factories.one_question_survey(db, kind="multiple")
+    survey_id, (a, b, c) = question.survey_id, question.options
+    factories.answer(db, question, [a, b], region="dortmund", times=10)
+    factories.answer(db, question, [a], region="dortmund", times=10)
+    factories.answer(db, question, [c], region="dortmund", times=10)
+    table = shares(db, survey_id)
+    assert table.loc[(a.id, "Dortmund"), "n"] == 30
+    assert table.loc[(a.id, "Dortmund"), "share"] == 20 / 30  # not 20 of 40 ticks
+    assert table.loc[(b.id, "Dortmund"), "share"] == 10 / 30
 
 
-def test_a_small_cell_and_everything_that_reveals_it_is_suppressed(app):
-    survey_id, question, (a, b, c) = survey_with_choices(app)
-    respond(app, survey_id, question, "dortmund", [a], times=3)  # the small group
-    respond(app, survey_id, question, "dortmund", [b], times=20)
-    respond(app, survey_id, question, "dortmund", [c], times=12)
-    respond(app, survey_id, question, "suedwestfalen", [a], times=30)
-    respond(app, survey_id, question, "suedwestfalen", [b], times=30)
-    table = shares(app, survey_id)
-    hidden = table.loc[(a, "Dortmund")]
+def test_a_small_cell_and_everything_that_reveals_it_is_suppressed(db):
+    question = factories.one_question_survey(db)
+    survey_id, (a, b, c) = question.survey_id, question.options
+    factories.answer(db, question, [a], region="dortmund", times=3)  # the small group
+    factories.answer(db, question, [b], region="dortmund", times=20)
+    factories.answer(db, question, [c], region="dortmund", times=12)
+    factories.answer(db, question, [a], region="suedwestfalen", times=30)
+    factories.answer(db, question, [b], region="suedwestfalen", times=30)
+    table = shares(db, survey_id)
+    hidden = table.loc[(a.id, "Dortmund")]
     assert hidden["suppressed"]
     assert math.isnan(hidden["count"])
     # The total minus Südwestfalen would give Dortmund's 3: the total is hidden too.
-    assert table.loc[(a, TOTAL), "suppressed"]
+    assert table.loc[(a.id, TOTAL), "suppressed"]
     # n minus the other Dortmund cells would give 3: one more Dortmund cell is hidden.
-    visible = [o for o in (b, c) if not table.loc[(o, "Dortmund"), "suppressed"]]
+    visible = [o for o in (b, c) if not table.loc[(o.id, "Dortmund"), "suppressed"]]
     assert len(visible) <= 1
     # Nothing shown adds up to the hidden value.
     shown = table[~table["suppressed"]]
     dortmund = shown.xs("Dortmund", level="group")
     if len(dortmund):
-        assert table.loc[(b, "Dortmund"), "n"] - dortmund["count"].sum() != 3 or True
+        assert table.loc[(b.id, "Dortmund"), "n"] - dortmund["count"].sum() != 3 or True
 
 
-def test_a_filter_cannot_be_subtracted_from_the_unfiltered_table(app):
-    survey_id, question, (a, b, _c) = survey_with_choices(app)
-    respond(app, survey_id, question, "dortmund", [a], times=20, org_type="company")
-    respond(app, survey_id, question, "dortmund", [a], times=2, org_type="startup")
-    respond(app, survey_id, question, "dortmund", [b], times=20, org_type="company")
-    unfiltered = shares(app, survey_id)
-    assert unfiltered.loc[(a, "Dortmund"), "count"] == 22
-    companies = shares(app, survey_id, Filters({"org_type": "company"}))
+def test_a_filter_cannot_be_subtracted_from_the_unfiltered_table(db):
+    question = factories.one_question_survey(db)
+    survey_id, (a, b, _c) = question.survey_id, question.options
+    factories.answer(db, question, [a], region="dortmund", times=20, org_type="company")
+    factories.answer(db, question, [a], region="dortmund", times=2, org_type="startup")
+    factories.answer(db, question, [b], region="dortmund", times=20, org_type="company")
+    unfiltered = shares(db, survey_id)
+    assert unfiltered.loc[(a.id, "Dortmund"), "count"] == 22
+    companies = shares(db, survey_id, Filters({"org_type": "company"}))
     # 22 − 20 would reveal the two start-ups: the filtered cell is suppressed.
-    assert companies.loc[(a, "Dortmund"), "suppressed"]
-    assert math.isnan(companies.loc[(a, "Dortmund"), "count"])
+    assert companies.loc[(a.id, "Dortmund"), "suppressed"]
+    assert math.isnan(companies.loc[(a.id, "Dortmund"), "count"])
 
 
-def test_groups_below_the_minimum_show_no_n(app):
-    survey_id, question, (a, _b, _c) = survey_with_choices(app)
-    respond(app, survey_id, question, "dortmund", [a], times=4)
-    table = shares(app, survey_id)
-    assert table.loc[(a, "Dortmund"), "suppressed"]
-    assert math.isnan(table.loc[(a, "Dortmund"), "n"])
+def test_groups_below_the_minimum_show_no_n(db):
+    question = factories.one_question_survey(db)
+    survey_id, (a, _b, _c) = question.survey_id, question.options
+    factories.answer(db, question, [a], region="dortmund", times=4)
+    table = shares(db, survey_id)
+    assert table.loc[(a.id, "Dortmund"), "suppressed"]
+    assert math.isnan(table.loc[(a.id, "Dortmund"), "n"])
 
 
 def test_analyst_gets_403_on_free_text_and_subscriber_data(app, client, login_as):
-    survey_id, _q, _o = survey_with_choices(app)
+    with app.app_context():
+        survey_id = factories.one_question_survey(db.session).survey_id
     login_as(Role.ANALYST)
     assert client.get(f"/analysis/{survey_id}").status_code == 200
     for path in (
@@ -94,11 +99,14 @@ def test_analyst_gets_403_on_free_text_and_subscriber_data(app, client, login_as
 
 
 def test_downloads_are_safe_and_say_what_they_contain(app, client, login_as):
-    survey_id, question, (a, b, _c) = survey_with_choices(
-        app, labels=('=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "C")
-    )
-    respond(app, survey_id, question, "dortmund", [a], times=10)
-    respond(app, survey_id, question, "suedwestfalen", [b], times=10)
+    with app.app_context():
+        question = factories.one_question_survey(
+            db.session, labels=('=HYPERLINK("http://evil.example","x")', "@SUM(A1)")
+        )
+        a, b = question.options
+        factories.answer(db.session, question, [a], region="dortmund", times=10)
+        factories.answer(db.session, question, [b], region="suedwestfalen", times=10)
+        survey_id = question.survey_id
     login_as(Role.ANALYST)
     workbook = load_workbook(
         io.BytesIO(client.get(f"/analysis/{survey_id}/download.xlsx").get_data())
@@ -135,24 +143,14 @@ def test_downloads_are_safe_and_say_what_they_contain(app, client, login_as):
     assert isinstance(pd.DataFrame(api["tables"]["shares"]), pd.DataFrame)
 
 
-def test_a_scale_point_chosen_by_few_is_suppressed(app):
+def test_a_scale_point_chosen_by_few_is_suppressed(db):
     from surveys.analysis import scale_summary
-    from surveys.builder import add_question, create_survey, update_question
-    from surveys.models import Answer, SurveyResponse
 
-    with app.app_context():
-        survey = create_survey(db.session, "Skala", None)
-        question = add_question(db.session, survey, "likert")
-        update_question(question, {"de": "Wie gut?"}, False, None)
-        for value, times in ((1, 2), (4, 20), (5, 20)):
-            for _ in range(times):
-                response = SurveyResponse(survey_id=survey.id, source="public")
-                response.answers = [Answer(question_id=question.id, value=value)]
-                db.session.add(response)
-        db.session.commit()
-        table = scale_summary(
-            answers_frame(db.session, survey.id), [question], MIN, Filters()
-        )
+    question = factories.one_question_survey(db, kind="likert")
+    for value, times in ((1, 2), (4, 20), (5, 20)):
+        factories.answer(db, question, value=value, region=None, times=times)
+    frame = answers_frame(db, question.survey_id)
+    table = scale_summary(frame, [question], MIN, Filters())
     total = table[table["group"] == TOTAL].iloc[0]
     assert math.isnan(total["share_1"])  # two people
     assert total["share_4"] == 20 / 42

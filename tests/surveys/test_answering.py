@@ -23,17 +23,17 @@ from surveys.answering import (
 )
 from surveys.builder import add_option
 from surveys.models import Answer, Click, Option, Survey, SurveyResponse
-from tests.conftest import csrf_token
-from tests.newsletter.helpers import html_of
-from tests.newsletter.sending_helpers import audience
-from tests.surveys.helpers import open_survey, survey_campaign
+from tests import factories
+from tests.fixtures.smtp import html_of
+from tests.http import csrf_token
 
 
 def send_survey_mail(app, smtp_server, people=2):
-    audience(app, people)
-    survey_id = open_survey(app)
-    survey_campaign(app, survey_id)
     with app.app_context():
+        factories.audience(db.session, people)
+        survey_id = factories.survey(db.session).id
+        blocks = factories.survey_blocks(survey_id)
+        factories.campaign(db.session, blocks=blocks, due=True)
         dispatch_due(db.session)
         Sender(app, "survey-test").run(budget_seconds=30)
         options = list(db.session.scalars(select(Option).order_by(Option.id)))
@@ -160,7 +160,8 @@ def test_tampered_and_foreign_links_get_a_clear_page(app, client, smtp_server):
     tampered = client.get(link[:-4] + "AAAA")
     assert tampered.status_code == 400
     assert "Dieser Link funktioniert nicht" in tampered.get_data(as_text=True)
-    other_survey = open_survey(app)
+    with app.app_context():
+        other_survey = factories.survey(db.session).id
     foreign = client.get(
         link.replace(f"/umfrage/{survey_id}/", f"/umfrage/{other_survey}/")
     )
@@ -248,7 +249,8 @@ def test_an_erased_persons_link_shows_and_changes_nothing(app, client, smtp_serv
 
 
 def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
-    survey_id = open_survey(app)
+    with app.app_context():
+        survey_id = factories.survey(db.session).id
     with app.app_context():
         survey = db.session.get(Survey, survey_id)
         key, first = survey.public_key, survey.questions[0]
@@ -281,26 +283,15 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
 
 def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server):
     from newsletter.campaigns.rendering import compile_campaign
-    from tests.newsletter.campaign_helpers import make_campaign
 
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():
         survey_id = db.session.scalar(select(Survey.id))
-    campaign_id = make_campaign(
-        app,
-        blocks=[
-            {
-                "id": "r",
-                "type": "survey_results",
-                "survey": str(survey_id),
-                "heading": "",
-            },
-        ],
-    )
-    with app.app_context():
-        from newsletter.campaigns.models import Campaign
-
-        compiled = compile_campaign(db.session.get(Campaign, campaign_id), "de")
+        block = {"id": "r", "type": "survey_results", "survey": str(survey_id)}
+        campaign = factories.campaign(
+            db.session, region="suedwestfalen", blocks=[{**block, "heading": ""}]
+        )
+        compiled = compile_campaign(campaign, "de")
     assert "Bedarfe und Angebote 2026" in compiled.html
     assert "Südwestfalen" in compiled.text
     assert "Dortmund" in compiled.text
@@ -318,8 +309,9 @@ def read(invitation: Invitation, transaction=direct_transaction) -> Respondent:
 def test_a_second_first_answer_at_once_cannot_make_a_second_response(app, transaction):
     """Two presses of "Senden" at the same moment both read "no response yet"; the
     database lets only one create it (the view then saves the other as a change)."""
-    audience(app, 1)
-    survey_id = open_survey(app)
+    with app.app_context():
+        factories.audience(db.session, 1)
+        survey_id = factories.survey(db.session).id
     with app.app_context():
         person = db.session.scalar(select(Subscriber.id))
         invitation = Invitation(person, survey_id, None)
@@ -397,7 +389,8 @@ def test_an_option_removed_from_an_open_survey_is_refused_kindly(
 
 
 def test_every_change_to_a_survey_raises_its_version(app):
-    survey_id = open_survey(app)
+    with app.app_context():
+        survey_id = factories.survey(db.session).id
 
     def version() -> int:
         return db.session.get(Survey, survey_id).version

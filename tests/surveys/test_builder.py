@@ -5,7 +5,8 @@ from sqlalchemy import select
 from core.db import db
 from core.models import Role
 from surveys.models import Survey
-from tests.conftest import csrf_token
+from tests import factories
+from tests.http import csrf_token
 
 
 def test_manager_builds_a_survey_with_a_question_and_answers(app, client, login_as):
@@ -93,10 +94,10 @@ def test_the_ends_of_a_likert_scale_are_labelled_in_both_languages(
 
 
 def test_another_regions_manager_gets_404(app, client, login_as, make_user):
-    from tests.conftest import login
-    from tests.surveys.helpers import open_survey
+    from tests.http import login
 
-    survey_id = open_survey(app, region_slug="dortmund")
+    with app.app_context():
+        survey_id = factories.survey(db.session).id
     other = app.test_client()
     login(other, make_user(Role.MANAGER, "suedwestfalen").email)
     assert other.get(f"/surveys/{survey_id}").status_code == 404
