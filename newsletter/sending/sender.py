@@ -1,5 +1,5 @@
-"""The sender: claims queued deliveries under its lease, renders each just before it
-goes (so its Date is the time of sending), passes every message through the gate
+"""The sender: claims queued deliveries under its lease, renders them from a prebuilt
+message (each gets its Date as it goes), passes every message through the gate
 (`records.py`: still ours, campaign still sending, person still wanting it), sends
 over one reused SMTP connection, and records every result right after the server's
 reply (together with the gate of the next message, so one commit each).
@@ -50,10 +50,6 @@ from newsletter.sending.outbox import finish_completed
 from newsletter.sending.outcomes import Outcome, classify
 from newsletter.sending.recorder import Gate, Recorder, Result
 from newsletter.sending.settings import SendSettings
-
-# Messages rendered ahead of the one being sent: enough that the sender seldom
-# waits for one, few enough that each Date is within milliseconds of sending.
-RENDER_AHEAD = 8
 
 
 class Refused(Exception):
@@ -240,11 +236,14 @@ class Sender:
             self.messages.prepared(row.campaign_id, row.language)
         sent = 0
         previous: Result | None = None
-        # Messages are rendered a few ahead in a thread while we wait for the
-        # server's replies (paced there, so that each Date is when it goes).
+        # Messages are rendered ahead in a thread while we wait for the server's
+        # replies (a burst per batch: interleaved, the render thread would hold the
+        # GIL each time a reply comes in); each gets its Date as it goes. Signed
+        # messages are built one at a time instead, the signature covers the Date.
         # Records stay strictly in order, in a second thread: the commit of each
         # message's gate runs while the server checks its envelope, and the message
         # itself waits for it.
+        window = 1 if self.messages.signs else len(rows)
         with (
             ThreadPoolExecutor(
                 max_workers=1, initializer=self.app.app_context().push
@@ -252,16 +251,17 @@ class Sender:
             ThreadPoolExecutor(max_workers=1) as records,
         ):
             ahead = deque(
-                renderer.submit(self._render, r, links) for r in rows[:RENDER_AHEAD]
+                renderer.submit(self._render, r, links) for r in rows[:window]
             )
             for index, row in enumerate(rows):
                 message_id, raw = ahead.popleft().result()
+                raw = self.messages.dated(raw)
                 if self.stopping.is_set():
                     recorder.release()  # the worker stops: hand back the rest
                     break
-                if index + RENDER_AHEAD < len(rows):
+                if index + window < len(rows):
                     ahead.append(
-                        renderer.submit(self._render, rows[index + RENDER_AHEAD], links)
+                        renderer.submit(self._render, rows[index + window], links)
                     )
                 gate = records.submit(recorder.record, previous, row.id, message_id)
                 outcome = self._deliver(row, raw, gate)
@@ -274,16 +274,16 @@ class Sender:
                     # Not ours any more, or the campaign stopped: hand back the rest.
                     self.lease_lost = gate.result() is Gate.LEASE_LOST
                     recorder.release()
-                    renderer.shutdown(wait=False, cancel_futures=True)
                     break
                 previous = (row.id, self._result_values(row, outcome))
                 if outcome.status == DeliveryStatus.SENT:
                     sent += 1
+            renderer.shutdown(wait=False, cancel_futures=True)  # after a break
         recorder.record(previous, None)
         return sent
 
     def _render(self, row: Any, links: dict[str, str]) -> tuple[str, bytes]:
-        """The next message, built at the moment it may go (after pacing)."""
+        """A message, built when its turn under the rate cap has come."""
         self._pace()
         return self.messages.build(row, links)
 

@@ -7,11 +7,15 @@ for its reply, the test changes the database (in a thread, so the server keeps
 serving), exactly as a manager, a subscriber or another sender would meanwhile."""
 
 import asyncio
+import base64
+import subprocess
 import time
 from collections import Counter
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
+import dkim
+import pytest
 from sqlalchemy import func, select, update
 
 from core.db import db, utcnow
@@ -181,8 +185,11 @@ def test_a_relay_outage_pauses_and_hands_the_rest_back_without_using_attempts(ap
     assert len(tried) == 5  # the rest of the batch was not tried at all
 
 
-def test_the_date_header_is_the_time_of_sending(app, smtp_server):
+@pytest.mark.parametrize("signed", [False, True], ids=["plain", "dkim"])
+def test_the_date_header_is_the_time_of_sending(app, smtp_server, tmp_path, signed):
     app.config["MAIL_RATE_PER_SECOND"] = 3
+    if signed:
+        public_key = dkim_key(app, tmp_path)
     arrived = {}
     original = smtp_server.handler.handle_DATA
 
@@ -198,11 +205,28 @@ def test_the_date_header_is_the_time_of_sending(app, smtp_server):
         written = parsedate_to_datetime(mail.message["Date"]).timestamp()
         # The header has whole seconds: written <= sent < written + 1.
         assert 0 <= arrived[mail.envelope_to[0]] - written < 1.5, mail.envelope_to
+        if signed:  # the signature covers the Date it carries
+            assert dkim.verify(mail.raw, dnsfunc=lambda name, timeout=5: public_key)
 
 
-def test_a_live_sender_returns_what_its_interrupted_run_left_claimed(
-    app, smtp_server
-):
+def dkim_key(app, tmp_path):
+    """Configure DKIM signing with a new key; returns its DNS record."""
+    key = tmp_path / "dkim.pem"
+    subprocess.run(
+        ["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True
+    )
+    public = subprocess.run(
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    app.config.update(
+        DKIM_KEY_PATH=str(key), DKIM_SELECTOR="s1", DKIM_DOMAIN="example.org"
+    )
+    return b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+
+
+def test_a_live_sender_returns_what_its_interrupted_run_left_claimed(app, smtp_server):
     """The database went away mid-batch (the PostgreSQL test cuts it for real): the
     sender lives on, and its next run gives back what the broken one held."""
     with app.app_context():
