@@ -21,6 +21,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 
 
 class PreparedStatement:
@@ -48,9 +49,11 @@ class _Compiled:
             ]
             raise ValueError(f"give these columns explicitly: {', '.join(missing)}")
         self.sql = str(compiler)
-        # bind name in the SQL → (parameter key, processor)
+        # bind name in the SQL → (parameter key, processor, fixed value); a bind that
+        # carries its value in the statement (a constant: `status == "claimed"`) has
+        # it processed once, here
         binds = {
-            name: (bind.key, bind.type.dialect_impl(dialect).bind_processor(dialect))
+            name: _bind(bind, bind.type.dialect_impl(dialect).bind_processor(dialect))
             for name, bind in compiler.binds.items()
         }
         self.order = (
@@ -75,12 +78,16 @@ class _Compiled:
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         if self.order is not None:
             return [
-                process(values[key]) if process else values[key]
-                for key, process in self.order
+                fixed[0] if fixed else process(values[key]) if process else values[key]
+                for key, process, fixed in self.order
             ]
         return {
-            name: process(values[key]) if process else values[key]
-            for name, (key, process) in self.named.items()
+            name: fixed[0]
+            if fixed
+            else process(values[key])
+            if process
+            else values[key]
+            for name, (key, process, fixed) in self.named.items()
         }
 
     def row(self, raw: Sequence[Any]) -> list[Any]:
@@ -88,6 +95,16 @@ class _Compiled:
         for position, process in self.results:
             values[position] = process(values[position])
         return values
+
+
+_Bind = tuple[str, Callable[[Any], Any] | None, tuple[Any] | None]
+
+
+def _bind(bind: BindParameter[Any], process: Callable[[Any], Any] | None) -> _Bind:
+    if bind.required:
+        return bind.key, process, None
+    value = bind.effective_value
+    return bind.key, process, (process(value) if process else value,)
 
 
 class Direct:

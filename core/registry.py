@@ -6,6 +6,7 @@ entries, home panels, demo seeders and scheduled jobs; `newsletter` keeps its bl
 and personalisers here too, so that `surveys` can add its own without an arrow back.
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,8 @@ class Registry:
     home_panels: list[Callable[..., Any]] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
     jobs: list[Any] = field(default_factory=list)
+    # Set when the worker process is asked to stop (SIGTERM): long jobs end early.
+    stopping: threading.Event = field(default_factory=threading.Event)
     # Owned by newsletter.campaigns (block types by kind, personaliser factories).
     blocks: dict[str, Any] = field(default_factory=dict)
     personalisers: list[Callable[..., Any]] = field(default_factory=list)

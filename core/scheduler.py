@@ -5,6 +5,7 @@ Feature packages add jobs with `add_job`; only `flask worker` and `flask dev` st
 scheduler, never `create_app` or gunicorn.
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,12 @@ class Job:
 def add_job(app: Flask, job: Job) -> None:
     """Register a periodic job for this app's scheduler process."""
     registry(app).jobs.append(job)
+
+
+def stop_requested(app: Flask) -> threading.Event:
+    """Set when the worker is asked to stop; a long job checks it between steps and
+    ends early, leaving nothing half done."""
+    return registry(app).stopping
 
 
 def install_jobs(

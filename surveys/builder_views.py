@@ -21,7 +21,7 @@ from core.policy import (
     visible_region_ids,
     visible_regions,
 )
-from core.timezone import NonexistentTime, local_to_utc
+from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
 from newsletter.audience.models import Topic
 from surveys.blueprint import bp
 from surveys.builder import (
@@ -59,10 +59,15 @@ def _local(name: str) -> datetime | None:
         raise BuilderError(
             _("Please enter date and time like 2027-03-01 09:00.")
         ) from None
+    zone = current_app.config["TIMEZONE"]
     try:
-        return local_to_utc(local, current_app.config["TIMEZONE"])
+        when = local_to_utc(local, zone)
     except NonexistentTime as error:
         raise BuilderError(str(error)) from None
+    note = ambiguity_note(local, zone)
+    if note:
+        flash(note, "warning")
+    return when
 
 
 @bp.route("/surveys", methods=["GET", "POST"])

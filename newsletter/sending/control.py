@@ -55,7 +55,9 @@ def resume(campaign: Campaign) -> None:
 
 
 def cancel(session: SessionLike, campaign: Campaign) -> None:
-    """Stop for good: whatever has not been handed to the mail server stays unsent."""
+    """Stop for good: whatever has not been handed to the mail server stays unsent
+    (the senders' gate refuses every message of a cancelled campaign, so at most the
+    one each sender has in flight still goes out)."""
     if campaign.status not in (
         CampaignStatus.SENDING,
         CampaignStatus.PAUSED,
@@ -69,5 +71,10 @@ def cancel(session: SessionLike, campaign: Campaign) -> None:
             Delivery.campaign_id == campaign.id,
             Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED)),
         )
-        .values(status=DeliveryStatus.SKIPPED, claimed_by=None, last_error="cancelled")
+        .values(
+            status=DeliveryStatus.SKIPPED,
+            claimed_by=None,
+            lease=None,
+            last_error="cancelled",
+        )
     )

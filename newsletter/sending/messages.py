@@ -21,7 +21,7 @@ from newsletter.campaigns.rendering import (
     sender_for,
 )
 from newsletter.sending.dkim import Signer
-from newsletter.sending.mime import PreparedMessage, render
+from newsletter.sending.mime import PreparedMessage, dated_now, render
 
 # Stands in for each recipient's signed token in the prebuilt link patterns.
 RECIPIENT_LINK_MARK = "RECIPIENT-TOKEN"
@@ -82,6 +82,17 @@ class MessageBuilder:
             headers=headers,
         )
         return message_id, self.signer.sign(raw) if self.signer else raw
+
+    @property
+    def signs(self) -> bool:
+        """Messages are DKIM-signed: the signature covers Date, so a message must be
+        built when it goes, not a batch ahead."""
+        return self.signer is not None
+
+    def dated(self, raw: bytes) -> bytes:
+        """The message as it goes now: with this moment as its Date (a signed one
+        was built just now and keeps the Date it was signed with)."""
+        return raw if self.signer else dated_now(raw)
 
     def prepared(self, campaign_id: int, language: str) -> PreparedMessage:
         key = (campaign_id, language or "de")

@@ -95,6 +95,17 @@ def _qp(text: str) -> bytes:
     return _BARE_LF.sub(b"\r\n", encoded) if b"\n" in encoded else encoded
 
 
+_DATE = b"\r\nDate: "
+
+
+def dated_now(raw: bytes) -> bytes:
+    """The message with its Date header set to this moment (RFC 5322: when it was
+    handed over). `formatdate` has a fixed width, so it is a splice, not a parse."""
+    start = raw.index(_DATE) + len(_DATE)
+    now = formatdate(usegmt=True).encode("ascii")
+    return raw[:start] + now + raw[start + len(now) :]
+
+
 def render(
     prepared: PreparedMessage,
     *,

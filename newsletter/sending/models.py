@@ -51,18 +51,24 @@ class Delivery(Model):
     message_id: Mapped[str | None] = mapped_column(String(255))
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(120))
+    # The claiming sender's lease when it claimed the row: every write of a sender
+    # checks it, so a sender whose rows were taken over can change none of them.
+    lease: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SenderWorker(Model):
-    """A sender process's heartbeat; its claims are recovered when it goes silent."""
+    """A sender process's lease: renewed while it sends; when it is older than
+    SENDER_STALE_SECONDS another sender deletes it and takes the claims over."""
 
     __tablename__ = "sender_workers"
 
     name: Mapped[str] = mapped_column(String(120), primary_key=True)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # New for each run of the sender: rows claimed under an older lease are not its.
+    lease: Mapped[str | None] = mapped_column(String(32))
 
 
 class BounceMailbox(Model):

@@ -175,14 +175,15 @@ def progress(session: SessionLike, campaign_id: int) -> dict[str, int]:
 
 def recover(session: SessionLike, workers: Iterable[str]) -> tuple[int, int]:
     """After a crash: claimed-but-unsent rows go back to the queue; a row that was
-    handed to SMTP may have arrived, so it becomes uncertain, never silently resent."""
+    handed to SMTP may have arrived, so it becomes uncertain, never silently resent.
+    Returns (requeued, uncertain); the caller commits."""
     names = list(workers)
     if not names:
         return 0, 0
     requeued = session.execute(
         update(Delivery)
         .where(Delivery.claimed_by.in_(names), Delivery.status == "claimed")
-        .values(status="queued", claimed_by=None)
+        .values(status="queued", claimed_by=None, lease=None)
     )
     uncertain = session.execute(
         update(Delivery)
@@ -190,10 +191,10 @@ def recover(session: SessionLike, workers: Iterable[str]) -> tuple[int, int]:
         .values(
             status="uncertain",
             claimed_by=None,
+            lease=None,
             last_error="interrupted between the server's reply and our record",
         )
     )
-    session.commit()
     return (
         int(getattr(requeued, "rowcount", 0) or 0),
         int(getattr(uncertain, "rowcount", 0) or 0),

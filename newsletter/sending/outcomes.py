@@ -13,6 +13,8 @@ class Outcome:
     retry: bool = False
     hard_bounce: bool = False
     connection_lost: bool = False
+    # False when the relay could not be reached at all: no attempt is used up.
+    reached: bool = True
 
 
 def classify(error: Exception) -> Outcome:

@@ -1,54 +1,145 @@
-"""The sender's per-message writes to the outbox, built once: the mark that a message
-is being handed to the relay, and its result (with the next message's mark, so that
-each message costs one commit)."""
+"""The sender's per-message writes to the outbox, built once.
 
-from sqlalchemy import Table, bindparam, case, update
+The gate: a message goes to the relay only after one statement has marked it
+`sending` and found, in the same statement, that the row is still claimed under this
+sender's lease, that its campaign is still sending and that the person still wants
+it (subscription active, subscriber active, not erased or suppressed). Every other
+write of a sender is fenced by its lease the same way: a result never overwrites a
+row that was skipped, cancelled, taken over or listed as uncertain meanwhile.
 
-from newsletter.sending.models import Delivery, DeliveryStatus
+Each message costs one statement and one commit: the result of one message and the
+gate of the next go together. They run straight on the DBAPI connection
+(`core.direct_sql`): SQLAlchemy's bookkeeping per execution would cost about as much
+as the statement, in the thread that competes with sending for the GIL."""
+
+from sqlalchemy import Table, and_, bindparam, case, exists, or_, update
+
+from core.direct_sql import PreparedStatement
+from newsletter.audience.models import (
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.sending.models import Delivery, DeliveryStatus, SenderWorker
 
 _deliveries: Table = Delivery.__table__  # type: ignore[assignment]
-MARK_SENDING = (
-    update(_deliveries)
-    .where(_deliveries.c.id == bindparam("b_id"))
-    .values(
-        status=DeliveryStatus.SENDING,
-        message_id=bindparam("b_message_id"),
-        attempts=bindparam("b_attempts"),
-    )
+_campaigns: Table = Campaign.__table__  # type: ignore[assignment]
+_subscribers: Table = Subscriber.__table__  # type: ignore[assignment]
+_subscriptions: Table = Subscription.__table__  # type: ignore[assignment]
+_workers: Table = SenderWorker.__table__  # type: ignore[assignment]
+d = _deliveries.c
+
+_ours = d.lease == bindparam("b_lease")
+_campaign_sending = exists().where(
+    _campaigns.c.id == d.campaign_id,
+    _campaigns.c.status == CampaignStatus.SENDING.value,
 )
-_is_next = _deliveries.c.id == bindparam("n_id")
-# The result of one message and the mark of the next, in one statement.
-RECORD_AND_MARK = (
+_still_wanted = and_(
+    exists().where(
+        _subscribers.c.id == d.subscriber_id,
+        _subscribers.c.status == SubscriberStatus.ACTIVE.value,
+        _subscribers.c.email.is_not(None),
+    ),
+    exists().where(
+        _subscriptions.c.subscriber_id == d.subscriber_id,
+        _subscriptions.c.list_id == d.list_id,
+        _subscriptions.c.status == SubscriptionStatus.ACTIVE.value,
+    ),
+)
+# May the claimed row go to the relay now?
+MAY_GO = and_(
+    d.status == DeliveryStatus.CLAIMED.value,
+    _ours,
+    _campaign_sending,
+    _still_wanted,
+)
+# Is the row the one this sender has handed to the relay?
+IN_FLIGHT = and_(d.status == DeliveryStatus.SENDING.value, _ours)
+
+MARK_SENDING = PreparedStatement(
     update(_deliveries)
-    .where(_deliveries.c.id.in_([bindparam("b_id"), bindparam("n_id")]))
+    .where(d.id == bindparam("n_id"), MAY_GO)
+    .values(status=DeliveryStatus.SENDING.value, message_id=bindparam("n_message_id"))
+    .returning(d.id)
+)
+_is_next = d.id == bindparam("n_id")
+# The result of one message and the gate of the next, in one statement; RETURNING
+# says which of the two rows it changed.
+RECORD_AND_MARK = PreparedStatement(
+    update(_deliveries)
+    .where(
+        d.id.in_([bindparam("b_id"), bindparam("n_id")]),
+        or_(and_(d.id == bindparam("b_id"), IN_FLIGHT), and_(_is_next, MAY_GO)),
+    )
     .values(
         status=case(
             (_is_next, DeliveryStatus.SENDING.value), else_=bindparam("b_status")
         ),
-        message_id=case(
-            (_is_next, bindparam("b_message_id")), else_=_deliveries.c.message_id
-        ),
-        attempts=case(
-            (_is_next, bindparam("b_attempts")), else_=_deliveries.c.attempts
-        ),
-        last_error=case(
-            (_is_next, _deliveries.c.last_error), else_=bindparam("b_error")
-        ),
-        sent_at=case((_is_next, _deliveries.c.sent_at), else_=bindparam("b_sent_at")),
-        next_attempt_at=case(
-            (_is_next, _deliveries.c.next_attempt_at), else_=bindparam("b_next")
-        ),
-        claimed_by=case((_is_next, _deliveries.c.claimed_by), else_=None),
+        message_id=case((_is_next, bindparam("n_message_id")), else_=d.message_id),
+        attempts=case((_is_next, d.attempts), else_=bindparam("b_attempts")),
+        last_error=case((_is_next, d.last_error), else_=bindparam("b_error")),
+        sent_at=case((_is_next, d.sent_at), else_=bindparam("b_sent_at")),
+        next_attempt_at=case((_is_next, d.next_attempt_at), else_=bindparam("b_next")),
+        claimed_by=case((_is_next, d.claimed_by), else_=None),
+        lease=case((_is_next, d.lease), else_=None),
     )
+    .returning(d.id)
 )
-RECORD_RESULT = (
+RECORD_RESULT = PreparedStatement(
     update(_deliveries)
-    .where(_deliveries.c.id == bindparam("b_id"))
+    .where(d.id == bindparam("b_id"), IN_FLIGHT)
     .values(
         status=bindparam("b_status"),
+        attempts=bindparam("b_attempts"),
         last_error=bindparam("b_error"),
         sent_at=bindparam("b_sent_at"),
         next_attempt_at=bindparam("b_next"),
         claimed_by=None,
+        lease=None,
     )
+)
+# A hard bounce suppresses the address (an erased person stays erased).
+SUPPRESS = PreparedStatement(
+    update(_subscribers)
+    .where(
+        _subscribers.c.id == bindparam("b_subscriber"),
+        _subscribers.c.status == SubscriberStatus.ACTIVE.value,
+    )
+    .values(status=SubscriberStatus.BOUNCED.value)
+)
+# A row refused or found gone while its campaign still runs: the person withdrew.
+SKIP_WITHDRAWN = PreparedStatement(
+    update(_deliveries)
+    .where(
+        d.id == bindparam("b_id"),
+        d.status == DeliveryStatus.CLAIMED.value,
+        _ours,
+        _campaign_sending,
+    )
+    .values(
+        status=DeliveryStatus.SKIPPED.value,
+        claimed_by=None,
+        lease=None,
+        last_error="left the list before sending",
+    )
+    .returning(d.id)
+)
+# Back to the queue, untried: what is still claimed under the lease (one batch at a
+# time per lease, so that is the rest of the batch).
+RELEASE = PreparedStatement(
+    update(_deliveries)
+    .where(d.status == DeliveryStatus.CLAIMED.value, _ours)
+    .values(status=DeliveryStatus.QUEUED.value, claimed_by=None, lease=None)
+)
+# The lease, renewed while sending (in the transaction of a gate, every few seconds).
+RENEW = PreparedStatement(
+    update(_workers)
+    .where(
+        _workers.c.name == bindparam("w_name"),
+        _workers.c.lease == bindparam("b_lease"),
+    )
+    .values(heartbeat_at=bindparam("w_now"))
+    .returning(_workers.c.name)
 )

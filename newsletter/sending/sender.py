@@ -1,28 +1,41 @@
-"""The sender: claims queued deliveries, renders them from a prebuilt message, sends
-them over one reused SMTP connection, and records every result right after the
-server's reply (together with the mark of the next message, so one commit each).
+"""The sender: claims queued deliveries under its lease, renders them from a prebuilt
+message (each gets its Date as it goes), passes every message through the gate
+(`records.py`: still ours, campaign still sending, person still wanting it), sends
+over one reused SMTP connection, and records every result right after the server's
+reply (together with the gate of the next message, so one commit each).
 
 What can go wrong, and what happens:
 - crash (kill -9): on restart, claimed rows go back to the queue; the one row marked
   `sending` (at most one per connection) becomes `uncertain` and is listed.
+- the database goes away: the run ends; the next run (2 s later, same process)
+  returns this sender's claims to the queue and lists its row in flight as uncertain.
+- a stall past the lease (VM pause, GC): another sender takes the claims over; the
+  stalled one finds its rows fenced at its next write and drops its batch.
+- cancel, pause, withdrawal: the gate refuses the next message; at most the one in
+  flight still goes out. SIGTERM: the message in flight is finished, the rest handed
+  back.
 - 4xx: retried later with backoff, under the same Message-ID.
 - dropped connection: retried with the same Message-ID after reconnecting.
+- relay unreachable: retried later; no attempt is used up.
 - 5.1.x: bounced, and the address is suppressed; other 5xx: failed with the reason.
 - many errors in a row: the campaign pauses itself and says why."""
 
+import contextlib
+import dataclasses
 import smtplib
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.db import db, utcnow
 from core.mail import MailSettings, SMTPConnection, send_when_ready
+from core.scheduler import stop_requested
 from newsletter.audience.models import (
     Subscriber,
     SubscriberStatus,
@@ -30,34 +43,17 @@ from newsletter.audience.models import (
     SubscriptionStatus,
 )
 from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
-from newsletter.sending.models import Delivery, DeliveryStatus, SenderWorker
-from newsletter.sending.outbox import finish_completed, recover
+from newsletter.sending.models import Delivery, DeliveryStatus
+from newsletter.sending.outbox import finish_completed
 from newsletter.sending.outcomes import Outcome, classify
-from newsletter.sending.records import MARK_SENDING, RECORD_AND_MARK, RECORD_RESULT
+from newsletter.sending.recorder import Gate, Recorder, Result
+from newsletter.sending.settings import SendSettings
 
 
-@dataclass(frozen=True)
-class SendSettings:
-    batch_size: int = 100
-    rate_per_second: float = 0.0  # 0: as fast as the relay accepts
-    rate_per_hour: int = 0  # 0: no hourly cap
-    max_attempts: int = 5
-    backoff_seconds: float = 60.0
-    max_consecutive_errors: int = 20
-    stale_after_seconds: int = 120
-
-    @classmethod
-    def from_config(cls, config: Any) -> "SendSettings":
-        return cls(
-            batch_size=int(config["SEND_BATCH_SIZE"]),
-            rate_per_second=float(config["MAIL_RATE_PER_SECOND"]),
-            rate_per_hour=int(config["MAIL_RATE_PER_HOUR"]),
-            max_attempts=int(config["MAIL_MAX_ATTEMPTS"]),
-            backoff_seconds=float(config["MAIL_RETRY_BACKOFF_SECONDS"]),
-            max_consecutive_errors=int(config["MAIL_MAX_CONSECUTIVE_ERRORS"]),
-            stale_after_seconds=int(config["SENDER_STALE_SECONDS"]),
-        )
+class Refused(Exception):
+    """The gate refused the message: it must not reach the relay."""
 
 
 class Sender:
@@ -70,43 +66,21 @@ class Sender:
         self.mail = MailSettings.from_url(app.config["MAIL_URL"])
         self.connection: SMTPConnection | None = None
         self.messages = MessageBuilder(app)
+        self.stopping = stop_requested(app)
         self.consecutive_errors = 0
         self.last_send = 0.0
-        # A plain connection for the per-message records: lighter than the session.
-        self.records: Connection | None = None
-        self.started = False
+        self.lease: Lease | None = None
+        self.lease_lost = False
 
     # --- lifecycle --------------------------------------------------------------
 
     def start(self) -> tuple[int, int]:
-        """Take over from a previous run under this name (it cannot still be alive)."""
-        self.started = True
-        self._heartbeat()
-        return recover(db.session, [self.name])
-
-    def _heartbeat(self) -> None:
-        worker = db.session.get(SenderWorker, self.name)
-        if worker is None:
-            db.session.add(SenderWorker(name=self.name, heartbeat_at=utcnow()))
-        else:
-            worker.heartbeat_at = utcnow()
-        db.session.commit()
-
-    def _recover_silent_workers(self) -> None:
-        cutoff = utcnow() - timedelta(seconds=self.settings.stale_after_seconds)
-        silent = list(
-            db.session.scalars(
-                select(SenderWorker.name).where(
-                    SenderWorker.heartbeat_at < cutoff, SenderWorker.name != self.name
-                )
-            )
-        )
-        if silent:
-            recover(db.session, silent)
-            db.session.execute(
-                delete(SenderWorker).where(SenderWorker.name.in_(silent))
-            )
-            db.session.commit()
+        """Begin a run under a new lease. What an earlier run under this name left
+        claimed (a crash, a database that went away) goes back to the queue; its
+        message in flight becomes uncertain. Returns (requeued, uncertain)."""
+        self.lease, counts = acquire(db.session, self.name)
+        self.lease_lost = False
+        return counts
 
     def close(self) -> None:
         if self.connection is not None:
@@ -116,24 +90,32 @@ class Sender:
     # --- the loop ---------------------------------------------------------------
 
     def run(self, budget_seconds: float = 20.0) -> int:
-        """Send until the queue is empty or the time budget is used; returns sent."""
-        if not self.started:
-            self.start()
+        """Send until the queue is empty, the time budget is used, the lease is lost
+        or the worker stops; returns how many were sent."""
         deadline = time.monotonic() + budget_seconds
         sent = 0
         try:
-            while time.monotonic() < deadline:
-                self._heartbeat()
-                self._recover_silent_workers()
+            self.start()
+            while not self.stopping.is_set() and time.monotonic() < deadline:
+                take_over_silent(
+                    db.session, self.name, self.settings.stale_after_seconds
+                )
                 if self._hourly_cap_reached():
                     break
                 batch = self.claim()
                 if not batch:
                     break
                 sent += self.send_batch(batch)
+                if self.lease_lost:
+                    break
+            finish_completed(db.session)
+        except SQLAlchemyError as error:
+            # The database went away: our claims come back at the next run.
+            with contextlib.suppress(SQLAlchemyError):
+                db.session.rollback()
+            self.app.logger.warning("Sender %s stopped: %s", self.name, error)
         finally:
             self.close()
-            finish_completed(db.session)
         return sent
 
     def _hourly_cap_reached(self) -> bool:
@@ -147,9 +129,21 @@ class Sender:
         )
         return (count or 0) >= self.settings.rate_per_hour
 
+    def _current_lease(self) -> Lease:
+        if self.lease is None:
+            self.start()
+        assert self.lease is not None  # noqa: S101 - just acquired
+        return self.lease
+
     def claim(self) -> list[int]:
-        """Take a batch of due rows of running campaigns (PostgreSQL: SKIP LOCKED, so
-        senders never wait for or take each other's rows)."""
+        """Take a batch of due rows of running campaigns under this sender's lease,
+        renewed in the same transaction (PostgreSQL: SKIP LOCKED, so senders never
+        wait for or take each other's rows)."""
+        lease = self._current_lease()
+        if not renew(db.session, lease):
+            db.session.commit()
+            self.lease_lost = True
+            return []
         now = utcnow()
         ids = list(
             db.session.scalars(
@@ -170,13 +164,17 @@ class Sender:
             db.session.execute(
                 update(Delivery)
                 .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.QUEUED)
-                .values(status=DeliveryStatus.CLAIMED, claimed_by=self.name)
+                .values(
+                    status=DeliveryStatus.CLAIMED,
+                    claimed_by=self.name,
+                    lease=lease.token,
+                )
             )
         db.session.commit()
         return ids
 
     def _rows(self, ids: list[int]) -> list[Any]:
-        """The claimed rows with what rendering needs, re-checking consent now."""
+        """The rows we hold of `ids`, with what rendering needs and consent now."""
         return list(
             db.session.execute(
                 select(
@@ -201,7 +199,7 @@ class Sender:
                 )
                 .where(
                     Delivery.id.in_(ids),
-                    Delivery.claimed_by == self.name,
+                    Delivery.lease == self._current_lease().token,
                     Delivery.status == DeliveryStatus.CLAIMED,
                 )
                 .order_by(Delivery.id)
@@ -219,143 +217,148 @@ class Sender:
         ]
         wanted_ids = {row.id for row in still_wanted}
         gone = [row.id for row in rows if row.id not in wanted_ids]
-        if gone:
-            db.session.execute(
-                update(Delivery)
-                .where(Delivery.id.in_(gone))
-                .values(
-                    status=DeliveryStatus.SKIPPED,
-                    claimed_by=None,
-                    last_error="left the list before sending",
-                )
-            )
-            db.session.commit()
         links = self.messages.link_patterns()
         db.session.commit()  # nothing of the session stays open while we send
-        with db.engine.connect() as self.records:
-            return self._send_rows(still_wanted, links)
+        with Recorder(
+            db.engine,
+            self._current_lease(),
+            renew_every=self.settings.stale_after_seconds / 4,
+        ) as recorder:
+            for delivery_id in gone:  # known before we start: no need for the gate
+                recorder.skip_withdrawn(delivery_id)
+            return self._send_rows(still_wanted, links, recorder)
 
-    def _send_rows(self, rows: list[Any], links: dict[str, str]) -> int:
+    def _send_rows(
+        self, rows: list[Any], links: dict[str, str], recorder: Recorder
+    ) -> int:
         for row in rows:  # warm the caches here: the render thread has no session
             self.messages.campaign(row.campaign_id)
             self.messages.prepared(row.campaign_id, row.language)
         sent = 0
-        previous: tuple[int, dict[str, Any]] | None = None
-        # Messages are rendered one step ahead in a thread while we wait for the
-        # server's replies. Records stay strictly in order, in a second thread: the
-        # commit of each message's "sending" mark runs while the server checks its
-        # envelope, and the message itself waits for it.
+        previous: Result | None = None
+        # Messages are rendered ahead in a thread while we wait for the server's
+        # replies (a burst per batch: interleaved, the render thread would hold the
+        # GIL each time a reply comes in); each gets its Date as it goes. Signed
+        # messages are built one at a time instead, the signature covers the Date.
+        # Records stay strictly in order, in a second thread: the commit of each
+        # message's gate runs while the server checks its envelope, and the message
+        # itself waits for it.
+        window = 1 if self.messages.signs else len(rows)
         with (
             ThreadPoolExecutor(
                 max_workers=1, initializer=self.app.app_context().push
             ) as renderer,
-            ThreadPoolExecutor(max_workers=1) as recorder,
+            ThreadPoolExecutor(max_workers=1) as records,
         ):
-            messages = renderer.map(lambda row: self.messages.build(row, links), rows)
-            for index, (row, (message_id, raw)) in enumerate(
-                zip(rows, messages, strict=True)
-            ):
-                if index % 100 == 0 and not self._still_sending(row.campaign_id):
-                    # Paused or cancelled meanwhile: hand the rest back untouched.
-                    self._release([r.id for r in rows[index:]])
-                    renderer.shutdown(wait=False, cancel_futures=True)
+            ahead = deque(
+                renderer.submit(self._render, r, links) for r in rows[:window]
+            )
+            for index, row in enumerate(rows):
+                message_id, raw = ahead.popleft().result()
+                raw = self.messages.dated(raw)
+                if self.stopping.is_set():
+                    recorder.release()  # the worker stops: hand back the rest
                     break
-                marked = recorder.submit(
-                    self._record,
-                    previous,
-                    row.id,
-                    {"b_message_id": message_id, "b_attempts": row.attempts + 1},
-                )
-                outcome = self._deliver(row, raw, marked.result)
+                if index + window < len(rows):
+                    ahead.append(
+                        renderer.submit(self._render, rows[index + window], links)
+                    )
+                gate = records.submit(recorder.record, previous, row.id, message_id)
+                outcome = self._deliver(row, raw, gate)
+                previous = None  # recorded with this message's gate
+                if outcome is None:  # the gate refused this message
+                    if gate.result() is Gate.REFUSED and recorder.skip_withdrawn(
+                        row.id
+                    ):
+                        continue  # the person left meanwhile; the batch goes on
+                    # Not ours any more, or the campaign stopped: hand back the rest.
+                    self.lease_lost = gate.result() is Gate.LEASE_LOST
+                    recorder.release()
+                    break
                 previous = (row.id, self._result_values(row, outcome))
                 if outcome.status == DeliveryStatus.SENT:
                     sent += 1
-        self._record(previous, None, {})
+            renderer.shutdown(wait=False, cancel_futures=True)  # after a break
+        recorder.record(previous, None)
         return sent
 
-    def _deliver(self, row: Any, raw: bytes, marked: Callable[[], object]) -> Outcome:
-        """Hand one message to the relay once `marked` says it is on record as being
-        sent, and say what the relay's answer means."""
+    def _render(self, row: Any, links: dict[str, str]) -> tuple[str, bytes]:
+        """A message, built when its turn under the rate cap has come."""
         self._pace()
+        return self.messages.build(row, links)
+
+    def _deliver(
+        self, row: Any, raw: bytes, gate: "Future[Gate | None]"
+    ) -> Outcome | None:
+        """Hand one message to the relay once the gate has opened, and say what
+        the relay's answer means; None if the gate refused it."""
+
+        def ready() -> None:
+            if gate.result() is not Gate.OPEN:
+                raise Refused
+
         try:
             if self.connection is None:
                 self.connection = SMTPConnection(self.mail)
+            smtp = self.connection.open()
+        except (smtplib.SMTPException, OSError) as error:
+            # The relay was not reached: retried later, no attempt used up.
+            self.connection = None
+            return self._failed(
+                row, gate, dataclasses.replace(classify(error), reached=False)
+            )
+        try:
             send_when_ready(
-                self.connection.open(),
+                smtp,
                 self.messages.campaign(row.campaign_id).envelope_sender,
                 row.email,
                 raw,
-                marked,
+                ready,
             )
+        except Refused:
+            self.close()  # a transaction may be open on the connection
+            return None
         except (smtplib.SMTPException, OSError) as error:
-            marked()  # also when the envelope was refused: records stay in order
             outcome = classify(error)
             if outcome.connection_lost:
                 self.close()
-            self._note_error(row.campaign_id, outcome)
-            return outcome
+            return self._failed(row, gate, outcome)
         self.consecutive_errors = 0
         return Outcome(DeliveryStatus.SENT)
 
+    def _failed(
+        self, row: Any, gate: "Future[Gate | None]", outcome: Outcome
+    ) -> Outcome | None:
+        if gate.result() is not Gate.OPEN:  # also when the relay failed first
+            return None
+        self._note_error(row.campaign_id, outcome)
+        return outcome
+
     def _result_values(self, row: Any, outcome: Outcome) -> dict[str, Any]:
+        attempts = row.attempts + (1 if outcome.reached else 0)
         values: dict[str, Any] = {
             "b_id": row.id,
             "b_status": outcome.status,
+            "b_attempts": attempts,
             "b_error": outcome.error,
             "b_sent_at": utcnow() if outcome.status == DeliveryStatus.SENT else None,
             "b_next": None,
             "bounce_subscriber": row.subscriber_id if outcome.hard_bounce else None,
         }
         if outcome.retry:
-            if row.attempts + 1 >= self.settings.max_attempts:
+            if attempts >= self.settings.max_attempts:
                 values["b_status"] = DeliveryStatus.FAILED
             else:
                 delay = self.settings.backoff_seconds * (4**row.attempts)
                 values["b_next"] = utcnow() + timedelta(seconds=delay)
         return values
 
-    def _record(
-        self,
-        previous: tuple[int, dict[str, Any]] | None,
-        current: int | None,
-        current_values: dict[str, Any],
-    ) -> None:
-        """One commit: the result of the last message and the mark of the next.
-        Core statements built once: this runs for every single message."""
-        connection = self.records
-        assert connection is not None  # noqa: S101 - open during send_batch
-        if previous is not None:
-            values = dict(previous[1])
-            bounced = values.pop("bounce_subscriber")
-            if current is not None:
-                connection.execute(
-                    RECORD_AND_MARK, {**values, "n_id": current, **current_values}
-                )
-            else:
-                connection.execute(RECORD_RESULT, values)
-            if bounced is not None:
-                connection.execute(
-                    update(Subscriber)
-                    .where(Subscriber.id == bounced)
-                    .values(status=SubscriberStatus.BOUNCED)
-                )
-        elif current is not None:
-            connection.execute(MARK_SENDING, {"b_id": current, **current_values})
-        connection.commit()
-
-    def _release(self, ids: list[int]) -> None:
-        db.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.CLAIMED)
-            .values(status=DeliveryStatus.QUEUED, claimed_by=None)
-        )
-        db.session.commit()
-
     def _note_error(self, campaign_id: int, outcome: Outcome) -> None:
         if outcome.hard_bounce:
             return  # one dead address says nothing about the relay
         self.consecutive_errors += 1
         if self.consecutive_errors >= self.settings.max_consecutive_errors:
+            # The gate then refuses the next message and the batch is handed back.
             db.session.execute(
                 update(Campaign)
                 .where(
@@ -377,14 +380,5 @@ class Sender:
                 self.last_send + 1.0 / self.settings.rate_per_second - time.monotonic()
             )
             if wait > 0:
-                time.sleep(wait)
+                self.stopping.wait(wait)  # a stop does not wait for the slot
         self.last_send = time.monotonic()
-
-    def _still_sending(self, campaign_id: int) -> bool:
-        # On the records connection: cheap, and no session snapshot stays open.
-        assert self.records is not None  # noqa: S101 - open during send_batch
-        status = self.records.scalar(
-            select(Campaign.status).where(Campaign.id == campaign_id)
-        )
-        self.records.commit()
-        return status == CampaignStatus.SENDING

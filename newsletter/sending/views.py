@@ -20,7 +20,7 @@ from core.audit import record
 from core.db import db, utcnow
 from core.forms import ConfirmForm
 from core.policy import requires
-from core.timezone import NonexistentTime, local_to_utc
+from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
 from newsletter.audience.models import Subscriber
 from newsletter.blueprint import bp
 from newsletter.campaigns.editing import CampaignError
@@ -120,6 +120,10 @@ def campaign_send_action(campaign_id: int) -> BaseResponse:
             message = _(
                 "Scheduled for %(when)s.", when=local.strftime("%d.%m.%Y %H:%M")
             )
+            # A time the clocks pass twice: say which one, visibly.
+            note = ambiguity_note(local, current_app.config["TIMEZONE"])
+            if note:
+                message = f"{message} {note}"
         elif action == "now":
             schedule(campaign, utcnow())
             message = _("Sending starts within a few seconds.")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -123,3 +124,19 @@ def test_a_column_default_left_out_is_refused_before_anything_runs() -> None:
     forgetful = PreparedStatement(insert(table).values(id=bindparam("id")))
     with pytest.raises(ValueError, match="at"):
         forgetful.compiled(db.engine.dialect)
+
+
+@pytest.mark.usefixtures("probes")
+def test_constants_written_into_a_statement_need_no_parameter() -> None:
+    fixed = datetime(2027, 1, 1, tzinfo=UTC)
+    stamp = PreparedStatement(
+        update(PROBES)
+        .where(PROBES.c.label == bindparam("b_label"), PROBES.c.flag.is_(False))
+        .values(flag=True, at=fixed)
+        .returning(PROBES.c.label)
+    )
+    with direct_transaction(db.engine) as direct:
+        direct.execute(ADD, {"label": "c", "flag": False, "at": None})
+        assert direct.rows(stamp, {"b_label": "c"}) == [["c"]]
+        assert direct.rows(stamp, {"b_label": "c"}) == []  # the constant is compared
+        assert direct.rows(READ, {"label": "c"}) == [["c", True, fixed]]
