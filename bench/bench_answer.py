@@ -34,7 +34,7 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
     from core.regions import ensure_regions
     from newsletter.audience.models import Subscriber
     from surveys.answering import answer_token
-    from tests.surveys.helpers import open_survey
+    from tests import factories
 
     app = create_app(
         {
@@ -71,8 +71,8 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
         db.session.commit()
         ids = list(db.session.scalars(select(Subscriber.id)))
     for _ in range(PAST_SURVEYS):  # a year of newsletters, each with its survey
-        open_survey(app, closes_in_days=-1)
-    survey_id = open_survey(app)
+        factories.made_in(app, factories.survey, closes_in_days=-1)
+    survey_id = factories.made_in(app, factories.survey)
     with app.app_context():
         from surveys.models import Survey
 

@@ -147,7 +147,7 @@ def prepare(recipients: int, port: int, folder: str) -> None:
     from newsletter.audience.demo import ensure_lists
     from newsletter.audience.models import Subscriber, Subscription
     from newsletter.campaigns.models import Campaign
-    from tests.newsletter.campaign_helpers import every_block
+    from tests.factories import every_block
 
     app = make_app(port, folder)
     with app.app_context():
