@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from core.registry import NavEntry, add_demo_seeder, add_nav_entry
     from core.scheduler import Job, add_job
     from newsletter.audience import (  # noqa: F401 - registers the tables and routes
+        data_views,
         import_views,
         list_views,
         models,
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     from newsletter.audience.jobs import delete_stale_pending, purge_request_metadata
     from newsletter.audience.labels import (
         consent_label,
+        iso_datetime,
         org_type_label,
         source_label,
         status_label,
@@ -39,6 +41,7 @@ def init_app(app: Flask) -> None:
     )
     add_home_panel(app, subscriber_panel)
     add_demo_seeder(app, seed_demo_subscribers)
+    app.jinja_env.filters["iso_datetime"] = iso_datetime
     app.jinja_env.globals.update(
         status_label=status_label,
         org_type_label=org_type_label,

@@ -346,5 +346,7 @@ def apply_import(
         if not documented:
             pending.append(subscriber)
     batch.applied_at = now
+    # The file's rows are in the subscribers now; a copy would outlive erasures.
+    batch.data = {"headers": batch.data.get("headers", []), "rows": []}
     session.flush()
     return pending

@@ -1,5 +1,8 @@
 """Translated labels for the newsletter's coded values."""
 
+from datetime import datetime
+
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
@@ -51,3 +54,10 @@ def consent_label(kind: str) -> str:
 
 def source_label(source: str) -> str:
     return str(SOURCE_LABELS.get(source, source))
+
+
+def iso_datetime(value: str | None, style: str = "medium") -> str:
+    """An ISO time of an export, shown in the reader's zone and language."""
+    if not value:
+        return "–"
+    return str(format_datetime(datetime.fromisoformat(value), style))

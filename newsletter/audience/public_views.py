@@ -1,10 +1,7 @@
 """Pages for subscribers, who have no account: sign-up, confirmation, unsubscribe and
 the preference centre. A GET never changes anything: mail scanners open every link."""
 
-import json
-
 from flask import (
-    Response,
     abort,
     current_app,
     redirect,
@@ -22,7 +19,7 @@ from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
 from newsletter.audience.consent import consent_text
-from newsletter.audience.erasure import erase, erasure_key, personal_data
+from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.forms import PreferencesForm, SignupForm
 from newsletter.audience.models import MailingList, Subscriber, SubscriberStatus
 from newsletter.audience.profile_form import (
@@ -63,7 +60,7 @@ def _meta() -> RequestMeta:
     return RequestMeta(request.remote_addr, request.user_agent.string[:500])
 
 
-def _link_error(error: LinkError) -> tuple[str, int]:
+def link_error(error: LinkError) -> tuple[str, int]:
     return render_template("newsletter/link_error.html", expired=error.expired), 400
 
 
@@ -135,10 +132,10 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error)
     subscriber = db.session.get(Subscriber, payload["s"])
     if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
-        return _link_error(LinkError(expired=False))
+        return link_error(LinkError(expired=False))
     form = ConfirmForm()
     if form.validate_on_submit():
         confirm(db.session, subscriber.id, payload["l"], _meta())
@@ -158,10 +155,10 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("unsubscribe", token)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error)
     mailing_list = db.session.get(MailingList, payload["l"])
     if mailing_list is None:
-        return _link_error(LinkError(expired=False))
+        return link_error(LinkError(expired=False))
     if request.method == "POST":
         subscriber = unsubscribe(db.session, payload["s"], mailing_list.id)
         db.session.commit()
@@ -173,7 +170,7 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
     return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)
 
 
-def _subscriber_from_preferences_token(token: str) -> Subscriber:
+def subscriber_from_preferences_token(token: str) -> Subscriber:
     payload = read_token("preferences", token, max_age=PREFERENCES_MAX_AGE)
     subscriber = db.session.get(Subscriber, payload["s"])
     if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
@@ -185,9 +182,9 @@ def _subscriber_from_preferences_token(token: str) -> Subscriber:
 @public
 def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
-        subscriber = _subscriber_from_preferences_token(token)
+        subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error)
     form = PreferencesForm(obj=None)
     fill_choices(form, subscriber.region)
     if request.method == "GET":
@@ -212,28 +209,13 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     )
 
 
-@bp.route("/einstellungen/<token>/meine-daten.json")
-@public
-def my_data(token: str) -> BaseResponse | tuple[str, int]:
-    try:
-        subscriber = _subscriber_from_preferences_token(token)
-    except LinkError as error:
-        return _link_error(error)
-    body = json.dumps(personal_data(subscriber), ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="meine-daten.json"'},
-    )
-
-
 @bp.route("/einstellungen/<token>/loeschen", methods=["POST"])
 @public
 def erase_me(token: str) -> str | tuple[str, int]:
     try:
-        subscriber = _subscriber_from_preferences_token(token)
+        subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

@@ -24,12 +24,13 @@ from core.forms import ConfirmForm
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from core.spreadsheet import csv_lines, xlsx_bytes
 from newsletter.audience import exports
-from newsletter.audience.erasure import consent_log, erase, erasure_key
+from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
 from newsletter.audience.forms import ManagerAddForm, ManagerEditForm, SegmentForm
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Subscriber, Topic
+from newsletter.audience.personal_export import consent_log
 from newsletter.audience.profile_form import (
     fill_choices,
     profile_form_data,

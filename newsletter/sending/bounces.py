@@ -91,6 +91,8 @@ def apply_bounce(session: SessionLike, bounce: Bounce) -> str:
         )
     if delivery is None:
         return "unknown delivery"
+    if delivery.subscriber_id is None:
+        return "recipient erased"
     subscriber = session.get(Subscriber, delivery.subscriber_id)
     if subscriber is None or (subscriber.email or "").lower() != bounce.recipient:
         return "recipient does not match"

@@ -336,7 +336,10 @@ class Sender:
             if bounced is not None:
                 connection.execute(
                     update(Subscriber)
-                    .where(Subscriber.id == bounced)
+                    .where(
+                        Subscriber.id == bounced,
+                        Subscriber.status != SubscriberStatus.ERASED,
+                    )
                     .values(status=SubscriberStatus.BOUNCED)
                 )
         elif current is not None:

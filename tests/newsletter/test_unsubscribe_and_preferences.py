@@ -149,7 +149,7 @@ def test_download_my_data_and_delete_me(app, client):
     token = token_for(app, preferences_token, subscriber_id)
     download = client.get(f"/einstellungen/{token}/meine-daten.json")
     data = json.loads(download.get_data(as_text=True))
-    assert data["email"] == "fatma@example.org"
+    assert data["profile"]["email"] == "fatma@example.org"
     assert [event["event"] for event in data["consent_log"]] == ["signup", "confirmed"]
 
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
