@@ -20,7 +20,7 @@ from core.db import db
 from core.extensions import babel, csrf, limiter, login_manager, migrate
 from core.i18n import select_locale, select_timezone
 from core.policy import require_login
-from core.registry import NavEntry, add_nav_entry, nav_entries
+from core.registry import NavEntry, add_nav_entry, admin_pages, nav_entries
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -178,6 +178,7 @@ def register_errorhandlers(app: Flask) -> None:
         return {
             "can": can,
             "nav_entries": nav_entries(),
+            "admin_pages": admin_pages(),
             "current_locale": str(get_locale()),
             "language_form": LanguageForm(),
             "request_path": request.full_path.rstrip("?"),

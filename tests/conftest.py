@@ -18,6 +18,7 @@ from core.db import db
 from core.extensions import limiter
 from core.models import Role
 from core.regions import ensure_regions
+from newsletter.audience.consent import ensure_first_texts
 from newsletter.audience.demo import ensure_lists, ensure_topics
 from tests.fixtures.smtp import SMTPServer
 
@@ -56,6 +57,7 @@ def app(tmp_path: Path, smtp_server: SMTPServer) -> Iterator[Flask]:
         ensure_regions(db.session)
         ensure_lists(db.session)
         ensure_topics(db.session)
+        ensure_first_texts(db.session)
         db.session.commit()
     limiter.reset()
     yield app

@@ -8,7 +8,13 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     """Routes, home panel, navigation, demo data and housekeeping jobs."""
     from core.home import add_home_panel
-    from core.registry import NavEntry, add_demo_seeder, add_nav_entry
+    from core.registry import (
+        NavEntry,
+        add_admin_page,
+        add_demo_seeder,
+        add_nav_entry,
+        add_region_setup,
+    )
     from core.scheduler import Job, add_job
     from newsletter.audience import (  # noqa: F401 - registers the tables and routes
         data_views,
@@ -16,8 +22,10 @@ def init_app(app: Flask) -> None:
         list_views,
         models,
         public_views,
+        text_views,
         views,
     )
+    from newsletter.audience.consent import ensure_first_texts
     from newsletter.audience.demo import seed_demo_subscribers
     from newsletter.audience.home import subscriber_panel
     from newsletter.audience.jobs import delete_stale_pending, purge_request_metadata
@@ -40,7 +48,17 @@ def init_app(app: Flask) -> None:
         ),
     )
     add_home_panel(app, subscriber_panel)
+    add_admin_page(
+        app,
+        NavEntry(
+            _l("Consent texts"),
+            "newsletter.consent_texts",
+            "users",
+            active=("newsletter.consent_text",),
+        ),
+    )
     add_demo_seeder(app, seed_demo_subscribers)
+    add_region_setup(app, ensure_first_texts)
     app.jinja_env.filters["iso_datetime"] = iso_datetime
     app.jinja_env.globals.update(
         status_label=status_label,

@@ -15,11 +15,7 @@ from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
 from core.models import Region
-from newsletter.audience.consent import (
-    CONSENT_TEXT_VERSION,
-    PRIVACY_VERSION,
-    ConsentKind,
-)
+from newsletter.audience.consent import ConsentKind
 from newsletter.audience.erasure import was_erased
 from newsletter.audience.models import (
     ConsentEvent,
@@ -338,8 +334,6 @@ def apply_import(
                     list_id=list_id,
                     kind=ConsentKind.CONFIRMED if documented else ConsentKind.SIGNUP,
                     source=ConsentSource.IMPORT,
-                    consent_text_version=CONSENT_TEXT_VERSION,
-                    privacy_version=PRIVACY_VERSION,
                     note=(values.get("consent") or "")[:300],
                 )
             )

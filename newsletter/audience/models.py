@@ -132,6 +132,35 @@ class Subscription(Model):
     mailing_list: Mapped[MailingList] = relationship()
 
 
+class TextKind(enum.StrEnum):
+    CONSENT = "consent"  # the sentence next to the box a person ticks
+    PRIVACY = "privacy"  # the privacy notice linked there
+
+
+class ConsentText(Model):
+    """One version of a controller's consent sentence or privacy notice in one
+    language, word for word. Never changed: editing adds the next version, so every
+    consent event keeps pointing at what the person was shown."""
+
+    __tablename__ = "consent_texts"
+    __table_args__ = (
+        UniqueConstraint("kind", "region_id", "language", "version"),
+        one_of("kind", TextKind),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # The controlling agency's region; None for the joint interregional list.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    language: Mapped[str] = mapped_column(String(5))
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    region: Mapped[Region | None] = relationship()
+
+
 class ConsentEvent(Model):
     """Append-only proof of consent: never updated, deleted only with the person."""
 
@@ -145,14 +174,22 @@ class ConsentEvent(Model):
     kind: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(20))
-    consent_text_version: Mapped[str] = mapped_column(String(40), default="")
-    privacy_version: Mapped[str] = mapped_column(String(40), default="")
+    # What the person was shown (None where we showed nothing: a documented
+    # consent from an import, a change of details).
+    consent_text_id: Mapped[int | None] = mapped_column(ForeignKey("consent_texts.id"))
+    privacy_text_id: Mapped[int | None] = mapped_column(ForeignKey("consent_texts.id"))
     # Where consent documented outside the form came from (an import's column).
     note: Mapped[str] = mapped_column(String(300), default="")
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(Text)
 
     mailing_list: Mapped[MailingList | None] = relationship()
+    consent_text: Mapped[ConsentText | None] = relationship(
+        foreign_keys=[consent_text_id]
+    )
+    privacy_text: Mapped[ConsentText | None] = relationship(
+        foreign_keys=[privacy_text_id]
+    )
 
 
 class ErasedAddress(Model):

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from core.db import SessionLike, utcnow
-from newsletter.audience.consent import consent_text
-from newsletter.audience.models import ConsentEvent, Subscriber
+from newsletter.audience.models import ConsentEvent, ConsentText, Subscriber
 from newsletter.audience.personal_data import personal_data_sources
 
 
@@ -48,16 +47,27 @@ def subscriptions(subscriber: Subscriber) -> list[dict[str, Any]]:
     ]
 
 
+def _text(text: ConsentText | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    return {
+        "version": text.version,
+        "language": text.language,
+        "written_at": text.created_at.isoformat(),
+        "text": text.text,
+    }
+
+
 def consent_events(subscriber: Subscriber) -> list[dict[str, Any]]:
+    """Each event with the consent text and privacy notice shown, word for word."""
     return [
         {
             "at": event.at.isoformat(),
             "event": event.kind,
             "list": event.mailing_list.name if event.mailing_list else None,
             "source": event.source,
-            "consent_text_version": event.consent_text_version,
-            "consent_text": consent_text(subscriber.region, subscriber.language),
-            "privacy_version": event.privacy_version,
+            "consent_text": _text(event.consent_text),
+            "privacy_notice": _text(event.privacy_text),
             "note": event.note,
             "ip_address": event.ip_address,
             "user_agent": event.user_agent,

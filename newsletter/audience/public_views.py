@@ -18,10 +18,16 @@ from core.extensions import csrf, limiter
 from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
-from newsletter.audience.consent import consent_text
+from core.regions import all_regions
+from newsletter.audience.consent import JOINT_SLUG, current_text, list_consent
 from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.forms import PreferencesForm, SignupForm
-from newsletter.audience.models import MailingList, Subscriber, SubscriberStatus
+from newsletter.audience.models import (
+    MailingList,
+    Subscriber,
+    SubscriberStatus,
+    TextKind,
+)
 from newsletter.audience.profile_form import (
     fill_choices,
     profile_form_data,
@@ -54,10 +60,16 @@ def _region(slug: str) -> Region:
     return region
 
 
+def _language() -> str:
+    return str(get_locale() or "de")[:2]
+
+
 def _meta() -> RequestMeta:
     if not current_app.config["CONSENT_STORE_REQUEST_METADATA"]:
-        return RequestMeta()
-    return RequestMeta(request.remote_addr, request.user_agent.string[:500])
+        return RequestMeta(language=_language())
+    return RequestMeta(
+        request.remote_addr, request.user_agent.string[:500], _language()
+    )
 
 
 def link_error(error: LinkError) -> tuple[str, int]:
@@ -76,7 +88,7 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     form = SignupForm()
     fill_choices(form, region)
     if request.method == "GET":
-        form.language.data = str(get_locale() or "de")[:2]
+        form.language.data = _language()
         # The snippet on the agencies' sites hands over the address with a GET.
         form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
@@ -111,12 +123,14 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
             return redirect(
                 url_for("newsletter.signup_thanks", region_slug=region.slug)
             )
-    language = str(get_locale() or "de")[:2]
+    language = _language()
     return render_template(
         "newsletter/signup.html",
         form=form,
         region=region,
-        consent_text=consent_text(region, language),
+        consent=current_text(db.session, TextKind.CONSENT, region.id, language),
+        joint_consent=current_text(db.session, TextKind.CONSENT, None, language),
+        has_joint=bool(form.joint_list_ids),
     )
 
 
@@ -142,8 +156,9 @@ def confirm_page(token: str) -> str | tuple[str, int]:
         db.session.commit()
         return render_template("newsletter/confirmed.html", subscriber=subscriber)
     lists = selected_lists(db.session, payload["l"])
+    texts = [(ml, list_consent(db.session, ml, _language())) for ml in lists]
     return render_template(
-        "newsletter/confirm.html", form=form, subscriber=subscriber, lists=lists
+        "newsletter/confirm.html", form=form, subscriber=subscriber, texts=texts
     )
 
 
@@ -228,4 +243,18 @@ def erase_me(token: str) -> str | tuple[str, int]:
 @bp.route("/datenschutz/<region_slug>")
 @public
 def privacy(region_slug: str) -> str:
-    return render_template("newsletter/privacy.html", region=_region(region_slug))
+    """A controller's privacy notice and imprint; "interregional": the joint one."""
+    if region_slug == JOINT_SLUG:
+        region, controllers = None, all_regions(db.session)
+    else:
+        region = _region(region_slug)
+        controllers = [region]
+    notice = current_text(
+        db.session, TextKind.PRIVACY, region.id if region else None, _language()
+    )
+    return render_template(
+        "newsletter/privacy.html",
+        region=region,
+        controllers=controllers,
+        notice=notice,
+    )

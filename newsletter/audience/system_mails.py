@@ -9,9 +9,11 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from core.db import db
 from core.links import external_url
 from core.mail import build_message, send_one
 from core.mjml import mjml_to_html
+from newsletter.audience.consent import list_consent
 from newsletter.audience.models import MailingList, Subscriber
 from newsletter.audience.tokens import confirm_token
 
@@ -29,7 +31,9 @@ def confirmation_message(
         context = {
             "subscriber": subscriber,
             "region": region,
-            "lists": lists,
+            "texts": [
+                (ml, list_consent(db.session, ml, subscriber.language)) for ml in lists
+            ],
             "link": link,
             "language": subscriber.language,
         }

@@ -30,7 +30,7 @@ from newsletter.audience.forms import ManagerAddForm, ManagerEditForm, SegmentFo
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Subscriber, Topic
-from newsletter.audience.personal_export import consent_log
+from newsletter.audience.personal_export import consent_events
 from newsletter.audience.profile_form import (
     fill_choices,
     profile_form_data,
@@ -139,7 +139,7 @@ def subscriber_detail(subscriber_id: int) -> str:
         "newsletter/subscriber_detail.html",
         subscriber=subscriber,
         sections=subscriber_sections(subscriber),
-        events=consent_log(subscriber),
+        events=consent_events(subscriber),
         action_form=ConfirmForm(),
     )
 

@@ -40,9 +40,9 @@ def test_the_json_export_holds_everything_we_know(app, client, smtp_server):
     assert [e["event"] for e in events] == ["signup", "confirmation_sent", "confirmed"]
     for event in events:
         # The very sentence next to the box she ticked, not a version number only.
-        assert event["consent_text"]
-        assert event["consent_text"] in signup_page
-        assert event["consent_text_version"]
+        assert event["consent_text"]["text"] in signup_page
+        assert event["consent_text"]["version"] == 1
+        assert "Art. 6 Abs. 1 lit. a DSGVO" in event["privacy_notice"]["text"]
     assert events[0]["ip_address"] == "203.0.113.77"
 
     deliveries = data["deliveries"]
@@ -76,7 +76,7 @@ def test_the_printable_page_shows_the_same_in_words(app, client, smtp_server):
         EMAIL,
         ORGANISATION,
         "Newsletter Dortmund",
-        data["consent_log"][0]["consent_text"],
+        data["consent_log"][0]["consent_text"]["text"],
         "Neues für Fatma",
         "rejected by local policy",
         "Was noch?",
