@@ -19,6 +19,7 @@ from core.cli import register_commands
 from core.db import db
 from core.extensions import babel, csrf, limiter, login_manager, migrate
 from core.i18n import select_locale, select_timezone
+from core.imprint import imprint_lines
 from core.policy import require_login
 from core.registry import NavEntry, add_nav_entry, admin_pages, nav_entries
 
@@ -100,6 +101,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """The core's own views, then each feature package named in FEATURES."""
+    from core import imprint_views  # noqa: F401 - its routes join the admin pages
     from core.admin_views import bp as admin_bp
     from core.views import bp as core_bp
 
@@ -161,6 +163,7 @@ def register_errorhandlers(app: Flask) -> None:
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["imprint_lines"] = imprint_lines
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:

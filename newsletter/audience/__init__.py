@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     """Routes, home panel, navigation, demo data and housekeeping jobs."""
+    from core.db import db
     from core.home import add_home_panel
+    from core.regions import all_regions
     from core.registry import (
         NavEntry,
         add_admin_page,
@@ -60,6 +62,7 @@ def init_app(app: Flask) -> None:
     add_demo_seeder(app, seed_demo_subscribers)
     add_region_setup(app, ensure_first_texts)
     app.jinja_env.filters["iso_datetime"] = iso_datetime
+    app.jinja_env.globals["joint_controllers"] = lambda: all_regions(db.session)
     app.jinja_env.globals.update(
         status_label=status_label,
         org_type_label=org_type_label,

@@ -10,10 +10,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core.db import db
-from core.links import external_url
+from core.links import absolute_url, external_url
 from core.mail import build_message, send_one
 from core.mjml import mjml_to_html
-from newsletter.audience.consent import list_consent
+from core.models import Region
+from newsletter.audience.consent import JOINT_SLUG, list_consent
 from newsletter.audience.models import MailingList, Subscriber
 from newsletter.audience.tokens import confirm_token
 
@@ -36,6 +37,7 @@ def confirmation_message(
             ],
             "link": link,
             "language": subscriber.language,
+            "privacy_links": privacy_links(region, lists),
         }
         subject = _(
             "Please confirm your subscription to Brückenschlag %(region)s",
@@ -51,6 +53,26 @@ def confirmation_message(
     return build_message(
         sender=sender, to=subscriber.email or "", subject=subject, text=text, html=html
     )
+
+
+def privacy_links(region: Region, lists: list[MailingList]) -> list[tuple[str, str]]:
+    """The privacy notice of the region, and the joint one if a joint list is
+    asked for."""
+    links = [
+        (
+            str(_("Privacy notice")),
+            absolute_url(region.privacy_url)
+            or external_url("newsletter.privacy", region_slug=region.slug),
+        )
+    ]
+    if any(ml.region_id is None for ml in lists):
+        links.append(
+            (
+                str(_("Privacy notice of the joint controllers")),
+                external_url("newsletter.privacy", region_slug=JOINT_SLUG),
+            )
+        )
+    return links
 
 
 def send_confirmation(subscriber: Subscriber, lists: list[MailingList]) -> None:

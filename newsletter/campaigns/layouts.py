@@ -27,6 +27,14 @@ REGION_FIELDS = (
     "sender_email",
 )
 PLAIN_TYPES = (str, int, float, bool, type(None))
+# Every mail links to unsubscribe and settings and names its sender (§ 5 DDG) with
+# a link to the privacy notice.
+REQUIRED_MARKERS = (
+    "unsubscribe_url",
+    "preferences_url",
+    "region.imprint",
+    "privacy_url",
+)
 ENDING_TAGS = re.compile(
     r"(<(mj-(?:text|button|raw|table|navbar-link))\b[^>]*>)(.*?)(</\2>)", re.DOTALL
 )
@@ -39,6 +47,8 @@ SAMPLE_CONTEXT = {
     "language": "de",
     "region": dict.fromkeys(REGION_FIELDS, "Region"),
     "texts": [],
+    "imprints": ["Region"],
+    "privacy_url": "https://x.example/datenschutz",
 }
 
 
@@ -89,12 +99,12 @@ def check_layout(source: str) -> None:
         raise LayoutError(
             str(_l("The layout needs an <mjml> root with an <mj-body>.")), 1
         )
-    for marker in ("unsubscribe_url", "preferences_url"):
+    for marker in REQUIRED_MARKERS:
         if marker not in source:
             raise LayoutError(
                 str(
                     _l(
-                        "The layout must link to {{ %(marker)s }} "
+                        "The layout must contain {{ %(marker)s }} "
                         "(required in every mail).",
                         marker=marker,
                     )
@@ -193,6 +203,7 @@ STARTER = """<mjml lang="{{ language }}">
     <mj-section>
       <mj-column>
         <mj-text font-size="12px" color="#4f5b62">{{ region.imprint }}<br>
+          <a href="{{ privacy_url }}">Datenschutz</a> ·
           <a href="{{ unsubscribe_url }}">Abmelden</a> ·
           <a href="{{ preferences_url }}">Einstellungen</a> ·
           <a href="{{ web_url }}">Webversion</a>
