@@ -30,7 +30,11 @@ def init_app(app: Flask) -> None:
     from newsletter.audience.consent import ensure_first_texts
     from newsletter.audience.demo import seed_demo_subscribers
     from newsletter.audience.home import subscriber_panel
-    from newsletter.audience.jobs import delete_stale_pending, purge_request_metadata
+    from newsletter.audience.jobs import (
+        delete_stale_pending,
+        purge_request_metadata,
+        send_system_mails,
+    )
     from newsletter.audience.labels import (
         consent_label,
         iso_datetime,
@@ -71,3 +75,4 @@ def init_app(app: Flask) -> None:
     )
     add_job(app, Job("newsletter.delete_stale_pending", delete_stale_pending, 3600))
     add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))
+    add_job(app, Job("newsletter.send_system_mails", send_system_mails, 30))

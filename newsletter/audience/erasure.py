@@ -19,6 +19,7 @@ from newsletter.audience.models import (
     Subscriber,
     SubscriberStatus,
     Subscription,
+    SystemMail,
 )
 from newsletter.audience.personal_data import personal_data_sources
 
@@ -53,9 +54,8 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
         if not was_erased(session, subscriber.email, key):
             session.add(ErasedAddress(address_hash=address_hash(subscriber.email, key)))
         _forget_in_imports(session, subscriber.email)
-    session.execute(
-        delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id)
-    )
+    for model in (ConsentEvent, SystemMail):
+        session.execute(delete(model).where(model.subscriber_id == subscriber.id))
     session.execute(
         delete(Subscription).where(Subscription.subscriber_id == subscriber.id)
     )

@@ -22,9 +22,8 @@ from newsletter.audience.importing import (
     read_table,
 )
 from newsletter.audience.lists import visible_lists
+from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import ImportBatch
-from newsletter.audience.subscriptions import record_confirmation_sent
-from newsletter.audience.system_mails import send_confirmation
 from newsletter.blueprint import bp
 
 
@@ -140,8 +139,17 @@ def import_apply(batch_id: int) -> BaseResponse:
     except ImportFileError as error:
         flash(str(error), "error")
         return redirect(url_for("newsletter.import_review", batch_id=batch.id))
-    # One transaction: every valid row, or (on any error) none.
+    # One transaction: every valid row and its queued opt-in mail, or none.
     pending = apply_import(db.session, batch, region, reports)
+    mails = [
+        queue_confirmation(
+            db.session,
+            subscriber,
+            [s.list_id for s in subscriber.subscriptions],
+            "import",
+        )
+        for subscriber in pending
+    ]
     imported = sum(1 for r in reports if r.importable)
     record(
         db.session,
@@ -154,32 +162,24 @@ def import_apply(batch_id: int) -> BaseResponse:
         pending=len(pending),
     )
     db.session.commit()
-    failed = 0
-    for subscriber in pending:
-        lists = [s.mailing_list for s in subscriber.subscriptions]
-        try:
-            send_confirmation(subscriber, lists)
-        except OSError:
-            failed += 1
-            continue
-        record_confirmation_sent(
-            db.session, subscriber, [m.id for m in lists], "import"
-        )
+    delivered = 0
+    for mail in mails:
+        delivered += deliver(db.session, mail)
         db.session.commit()
     flash(
         _(
             "%(count)s addresses imported; %(pending)s received the opt-in mail.",
             count=imported,
-            pending=len(pending) - failed,
+            pending=delivered,
         ),
         "info",
     )
-    if failed:
+    if delivered < len(mails):
         flash(
             _(
-                "%(count)s opt-in mails could not be sent; add those addresses again "
-                "later to resend.",
-                count=failed,
+                "%(count)s opt-in mails could not be sent yet; they are retried "
+                "automatically.",
+                count=len(mails) - delivered,
             ),
             "warning",
         )

@@ -22,6 +22,7 @@ from core.regions import all_regions
 from newsletter.audience.consent import JOINT_SLUG, current_text, list_consent
 from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.forms import PreferencesForm, SignupForm
+from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import (
     MailingList,
     Subscriber,
@@ -38,12 +39,10 @@ from newsletter.audience.subscriptions import (
     RequestMeta,
     SubscriptionError,
     confirm,
-    record_confirmation_sent,
     sign_up,
     unsubscribe,
     update_preferences,
 )
-from newsletter.audience.system_mails import send_confirmation
 from newsletter.audience.tokens import (
     CONFIRM_MAX_AGE,
     PREFERENCES_MAX_AGE,
@@ -104,21 +103,19 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
                 form.lists.data or [],
                 meta=_meta(),
             )
+            mail = (
+                queue_confirmation(db.session, subscriber, to_confirm, "form")
+                if to_confirm
+                else None
+            )
             db.session.commit()
         except SubscriptionError as error:
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(error)]
         else:
-            if to_confirm:
-                lists = selected_lists(db.session, to_confirm)
-                try:
-                    send_confirmation(subscriber, lists)
-                except OSError:
-                    current_app.logger.exception("confirmation mail failed")
-                    return render_template(
-                        "newsletter/signup_mail_failed.html", region=region
-                    ), 503
-                record_confirmation_sent(db.session, subscriber, to_confirm, "form")
+            if mail is not None:
+                # A relay that says "later" leaves it queued: the job retries.
+                deliver(db.session, mail)
                 db.session.commit()
             return redirect(
                 url_for("newsletter.signup_thanks", region_slug=region.slug)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from core.db import db
 from core.links import absolute_url, external_url
-from core.mail import build_message, send_one
+from core.mail import build_message
 from core.mjml import mjml_to_html
 from core.models import Region
 from newsletter.audience.consent import JOINT_SLUG, list_consent
@@ -73,8 +73,3 @@ def privacy_links(region: Region, lists: list[MailingList]) -> list[tuple[str, s
             )
         )
     return links
-
-
-def send_confirmation(subscriber: Subscriber, lists: list[MailingList]) -> None:
-    """Send the opt-in mail now (raises on SMTP failure; the caller says so)."""
-    send_one(current_app.config["MAIL_URL"], confirmation_message(subscriber, lists))

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from core.db import db
+from core.dkim import Signer
 from core.links import external_url
 from newsletter.audience.tokens import preferences_token, unsubscribe_token
 from newsletter.campaigns.models import Campaign
@@ -20,7 +21,6 @@ from newsletter.campaigns.rendering import (
     personalisers,
     sender_for,
 )
-from newsletter.sending.dkim import Signer
 from newsletter.sending.mime import PreparedMessage, render
 
 # Stands in for each recipient's signed token in the prebuilt link patterns.
