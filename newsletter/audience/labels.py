@@ -40,6 +40,7 @@ SOURCE_LABELS = {
     "form": _l("form"),
     "import": _l("import"),
     "manager": _l("manager"),
+    "complaint": _l("spam complaint"),
 }
 
 

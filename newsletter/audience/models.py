@@ -46,6 +46,7 @@ class ConsentSource(enum.StrEnum):
     FORM = "form"
     IMPORT = "import"
     MANAGER = "manager"
+    COMPLAINT = "complaint"  # a spam complaint from the person's mailbox provider
 
 
 class MailingList(Model):

@@ -282,7 +282,7 @@ class Sender:
                 self.connection = SMTPConnection(self.mail)
             send_when_ready(
                 self.connection.open(),
-                self.messages.campaign(row.campaign_id).envelope_sender,
+                self.messages.envelope_for(row),
                 row.email,
                 raw,
                 marked,
