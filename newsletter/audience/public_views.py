@@ -38,6 +38,7 @@ from newsletter.audience.profile_form import (
 from newsletter.audience.subscriptions import (
     RequestMeta,
     SubscriptionError,
+    allowed_lists,
     confirm,
     sign_up,
     unsubscribe,
@@ -190,6 +191,17 @@ def subscriber_from_preferences_token(token: str) -> Subscriber:
     return subscriber
 
 
+def _list_texts(subscriber: Subscriber) -> dict[int, str]:
+    """Each list's consent text, as the consent log will name it for a list the
+    person adds here (in her language)."""
+    texts = {}
+    for mailing_list in allowed_lists(db.session, subscriber.region):
+        text = list_consent(db.session, mailing_list, subscriber.language)
+        if text is not None:
+            texts[mailing_list.id] = text.text
+    return texts
+
+
 @bp.route("/einstellungen/<token>", methods=["GET", "POST"])
 @public
 def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
@@ -211,6 +223,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
             subscriber=subscriber,
             token=token,
             saved=True,
+            list_texts=_list_texts(subscriber),
         )
     return render_template(
         "newsletter/preferences.html",
@@ -218,6 +231,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
         subscriber=subscriber,
         token=token,
         saved=False,
+        list_texts=_list_texts(subscriber),
     )
 
 

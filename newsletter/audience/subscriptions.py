@@ -301,7 +301,9 @@ def update_preferences(
 ) -> None:
     """Save what the person changed in the preference centre.
 
-    The link came from their own mailbox, so a list they add is confirmed at once."""
+    The link came from their own mailbox, so a list they add is confirmed at once,
+    with the consent text the page showed (in her language before this change)."""
+    shown = RequestMeta(language=subscriber.language)
     _apply_profile(session, subscriber, profile)
     offered = {ml.id for ml in allowed_lists(session, subscriber.region)}
     current = {sub.list_id: sub for sub in subscriber.subscriptions}
@@ -318,7 +320,12 @@ def update_preferences(
             subscription.confirmed_at = utcnow()
             session.flush()
             _log(
-                session, subscriber, ConsentKind.CONFIRMED, ConsentSource.FORM, list_id
+                session,
+                subscriber,
+                ConsentKind.CONFIRMED,
+                ConsentSource.FORM,
+                list_id,
+                shown,
             )
         elif list_id not in list_ids and active:
             unsubscribe(session, subscriber.id, list_id)

@@ -121,6 +121,8 @@ def test_preference_centre_changes_language_and_lists(app, client):
     token = token_for(app, preferences_token, subscriber_id)
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
     assert "fatma@example.org" in page
+    # Adding the joint list is its own consent: the page shows its text.
+    assert "Südwestfalen Agentur GmbH und Wirtschaftsförderung Dortmund" in page
     response = client.post(
         f"/einstellungen/{token}",
         data={
@@ -142,6 +144,15 @@ def test_preference_centre_changes_language_and_lists(app, client):
     with app.app_context():
         subscriber = db.session.get(Subscriber, subscriber_id)
         assert (subscriber.language, subscriber.name) == ("en", "Fatma Kaya")
+        added = db.session.scalar(
+            select(ConsentEvent).where(
+                ConsentEvent.subscriber_id == subscriber_id,
+                ConsentEvent.list_id == joint,
+            )
+        )
+        # The text shown on the page, in German, though she switched to English.
+        assert added.consent_text.text in page
+        assert added.consent_text.language == "de"
 
 
 def test_download_my_data_and_delete_me(app, client):
