@@ -20,9 +20,10 @@ from core.db import db
 from core.extensions import babel, csrf, login_manager, migrate
 from core.i18n import select_locale, select_timezone
 from core.ids import IdConverter
+from core.imprint import imprint_lines
 from core.input_guard import refuse_control_characters
 from core.policy import require_login
-from core.registry import NavEntry, add_nav_entry, nav_entries
+from core.registry import NavEntry, add_nav_entry, admin_pages, nav_entries
 from core.scheduler import Job, add_job
 from core.throttle import purge_throttle_events
 
@@ -105,6 +106,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """The core's own views, then each feature package named in FEATURES."""
     app.url_map.converters["int"] = IdConverter
+    from core import imprint_views  # noqa: F401 - its routes join the admin pages
     from core.admin_views import bp as admin_bp
     from core.views import bp as core_bp
 
@@ -172,6 +174,7 @@ def register_errorhandlers(app: Flask) -> None:
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["imprint_lines"] = imprint_lines
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
@@ -189,6 +192,7 @@ def register_errorhandlers(app: Flask) -> None:
         return {
             "can": can,
             "nav_entries": nav_entries(),
+            "admin_pages": admin_pages(),
             "current_locale": str(get_locale()),
             "language_form": LanguageForm(),
             "request_path": request.full_path.rstrip("?"),

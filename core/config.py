@@ -71,6 +71,9 @@ class BaseConfig:
     # unnamed senders (host:pid) are taken over after SENDER_STALE_SECONDS.
     SENDER_NAME = ""
     MAIL_RETURN_PATH = ""  # envelope sender for bounces; default: the From address
+    # Each message's envelope sender names its delivery (return+d<id>-<sig>@domain),
+    # so that a bounce finds it; the mailbox must accept "+" subaddresses.
+    MAIL_VERP = True
     # The mailbox the bounces to MAIL_RETURN_PATH land in, read by the worker:
     # imaps://user:password@host/INBOX (or imap://, imap+starttls://); empty: off.
     BOUNCE_IMAP_URL = ""

@@ -13,3 +13,11 @@ def external_url(endpoint: str, **values: Any) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def absolute_url(url: str) -> str:
+    """A link stored as a path of this site ("/datenschutz/…") made absolute under
+    BASE_URL for mails; other links as they are."""
+    if url.startswith("/"):
+        return current_app.config["BASE_URL"].rstrip("/") + url
+    return url

@@ -181,6 +181,14 @@ class SMTPConnection:
         """Send one message to the recipients in its To header."""
         self.open().send_message(message)
 
+    def send_bytes(
+        self, sender: str, recipient: str, raw: bytes, international: bool = False
+    ) -> None:
+        """Send a finished message (a signed one must go out byte for byte); an
+        address with umlauts needs the relay's SMTPUTF8 (RFC 6531)."""
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
+        self.open().sendmail(sender, [recipient], raw, mail_options=options)
+
     def close(self) -> None:
         """Say QUIT politely; a dead connection is simply dropped."""
         if self._smtp is not None:

@@ -17,13 +17,28 @@ class Role(enum.StrEnum):
 
 
 class Region(Model):
+    """A region and its agency, the controller of the region's lists: the imprint
+    fields are what § 5 DDG asks of every page and mail."""
+
     __tablename__ = "regions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     agency: Mapped[str] = mapped_column(String(200))
-    imprint: Mapped[str] = mapped_column(Text, default="")
+    legal_form: Mapped[str] = mapped_column(String(120), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    representatives: Mapped[str] = mapped_column(String(300), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    register_court: Mapped[str] = mapped_column(String(120), default="")
+    register_number: Mapped[str] = mapped_column(String(60), default="")
+    vat_id: Mapped[str] = mapped_column(String(30), default="")
+    # Anything else the imprint must say (a supervisory authority, why there is no
+    # register entry).
+    imprint_note: Mapped[str] = mapped_column(Text, default="")
     privacy_url: Mapped[str] = mapped_column(String(300), default="")
     sender_name: Mapped[str] = mapped_column(String(120), default="")
     sender_email: Mapped[str] = mapped_column(String(254), default="")
@@ -36,6 +51,13 @@ class Region(Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def imprint(self) -> str:
+        """The complete imprint in one line, as footers show it."""
+        from core.imprint import imprint_lines
+
+        return " · ".join(imprint_lines(self))
 
 
 class District(Model):

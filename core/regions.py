@@ -6,12 +6,23 @@ from sqlalchemy import select
 from core.db import SessionLike
 from core.models import District, Region
 
+# Plausible demo values: an administrator replaces them in the browser
+# (Administration → Regionen und Impressum) before going live.
 DEFAULT_REGIONS: list[dict] = [
     {
         "slug": "suedwestfalen",
         "name": "Südwestfalen",
         "agency": "Südwestfalen Agentur GmbH",
-        "imprint": "Südwestfalen Agentur GmbH · Musterstraße 1 · 57462 Olpe",
+        "legal_form": "GmbH",
+        "street": "Musterstraße 1",
+        "postcode": "57462",
+        "city": "Olpe",
+        "representatives": "Dr. Maria Beispiel (Geschäftsführerin)",
+        "contact_email": "info@suedwestfalen-agentur.example",
+        "phone": "+49 2761 90000-0",
+        "register_court": "Amtsgericht Siegen",
+        "register_number": "HRB 12345",
+        "vat_id": "DE123456789",
         "privacy_url": "/datenschutz/suedwestfalen",
         "sender_name": "Brückenschlag Südwestfalen",
         "sender_email": "newsletter-swf@brueckenschlag.example",
@@ -27,7 +38,18 @@ DEFAULT_REGIONS: list[dict] = [
         "slug": "dortmund",
         "name": "Dortmund",
         "agency": "Wirtschaftsförderung Dortmund",
-        "imprint": "Wirtschaftsförderung Dortmund · Musterplatz 2 · 44135 Dortmund",
+        "legal_form": "Eigenbetrieb der Stadt Dortmund",
+        "street": "Musterplatz 2",
+        "postcode": "44135",
+        "city": "Dortmund",
+        "representatives": "Erika Musterfrau (Betriebsleiterin) für die Stadt Dortmund",
+        "contact_email": "info@wirtschaftsfoerderung-dortmund.example",
+        "phone": "+49 231 50-00000",
+        "register_court": "",
+        "register_number": "",
+        "vat_id": "DE987654321",
+        "imprint_note": "Als Eigenbetrieb der Stadt Dortmund nicht im Handelsregister "
+        "eingetragen.",
         "privacy_url": "/datenschutz/dortmund",
         "sender_name": "Brückenschlag Dortmund",
         "sender_email": "newsletter-do@brueckenschlag.example",

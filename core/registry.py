@@ -39,8 +39,12 @@ class NavEntry:
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
+    # Pages of the administration beside accounts and audit log (consent texts).
+    admin_pages: list[NavEntry] = field(default_factory=list)
     home_panels: list[Callable[..., Any]] = field(default_factory=list)
     demo_seeders: list[DemoSeeder] = field(default_factory=list)
+    # What each region needs besides its row (newsletter: first consent texts).
+    region_setups: list[DemoSeeder] = field(default_factory=list)
     jobs: list[Any] = field(default_factory=list)
     # Set when the worker process is asked to stop (SIGTERM): long jobs end early.
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -49,6 +53,9 @@ class Registry:
     personalisers: list[Callable[..., Any]] = field(default_factory=list)
     # Owned by newsletter.audience: sections of a subscriber's page from higher rooms.
     subscriber_sections: list[Callable[..., Any]] = field(default_factory=list)
+    # Owned by newsletter.audience: what higher rooms hold about a person, for the
+    # export and the erasure (sending: deliveries; surveys: responses).
+    personal_data: list[Any] = field(default_factory=list)
 
 
 _KEY = "brueckenschlag"
@@ -69,13 +76,32 @@ def add_nav_entry(app: Flask, entry: NavEntry) -> None:
     registry(app).nav.sort(key=lambda e: e.order)
 
 
+def add_admin_page(app: Flask, entry: NavEntry) -> None:
+    """Show a link in the administration's sub-navigation."""
+    registry(app).admin_pages.append(entry)
+    registry(app).admin_pages.sort(key=lambda e: e.order)
+
+
 def add_demo_seeder(app: Flask, seeder: DemoSeeder) -> None:
     """Add demo data for `flask demo seed`, in the order packages are initialised."""
     registry(app).demo_seeders.append(seeder)
 
 
+def add_region_setup(app: Flask, setup: DemoSeeder) -> None:
+    """Run this after `flask regions init` made the regions (idempotent)."""
+    registry(app).region_setups.append(setup)
+
+
+def region_setups() -> list[DemoSeeder]:
+    return registry().region_setups
+
+
 def nav_entries() -> list[NavEntry]:
     return registry().nav
+
+
+def admin_pages() -> list[NavEntry]:
+    return registry().admin_pages
 
 
 def demo_seeders() -> list[DemoSeeder]:

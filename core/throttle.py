@@ -5,6 +5,7 @@ Used for login (per account and per client address), sign-up and public survey
 answers (per address). A limit is written like "10 per hour"."""
 
 import hashlib
+import hmac
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -43,8 +44,11 @@ def parse_limit(text: str) -> tuple[int, timedelta]:
 
 
 def hashed(value: str) -> str:
-    """A key part that names a person (an address) without storing it."""
-    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:40]
+    """A key part that names a person (a mail or client address) without storing
+    it: keyed, so that nobody can hash all IPv4 addresses to read it back."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, value.strip().lower().encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
 
 
 def count(key: str, within: timedelta) -> int:
@@ -72,7 +76,8 @@ def note(key: str) -> None:
 
 
 def client_address() -> str:
-    return request.remote_addr or "unknown"
+    """The client's address as a key part (hashed: events must not name people)."""
+    return hashed(request.remote_addr or "unknown")
 
 
 def throttled(name: str, setting: str) -> Callable[[F], F]:

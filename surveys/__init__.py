@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     """Register the survey pages, the newsletter block and the per-recipient links."""
     from core.home import add_home_panel
     from core.registry import NavEntry, add_demo_seeder, add_nav_entry
+    from newsletter.audience.personal_data import add_personal_data_source
     from newsletter.campaigns.blocks import register_block
     from newsletter.campaigns.rendering import add_personaliser
     from surveys import (  # noqa: F401 - tables and routes
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     from surveys.blueprint import bp
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
+    from surveys.privacy import RESPONSES
     from surveys.results_block import RESULTS_BLOCK
 
     app.register_blueprint(bp)
@@ -48,6 +50,7 @@ def init_app(app: Flask) -> None:
     add_personaliser(app, survey_links)
     add_home_panel(app, survey_panel)
     add_demo_seeder(app, seed_demo_survey)
+    add_personal_data_source(app, RESPONSES)
     from surveys.labels import option_kind_label, question_kind_label
 
     app.jinja_env.globals.update(

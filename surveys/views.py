@@ -18,6 +18,7 @@ from core.throttle import throttled
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import LinkError
+from newsletter.campaigns.models import Campaign
 from surveys.answer_forms import (
     AnswerError,
     QuestionShape,
@@ -72,6 +73,13 @@ def typed_form_values(questions: list) -> dict[int, object]:
     return values
 
 
+def _brand(survey: Survey, campaign_id: int | None) -> Region | None:
+    """Whose pages these are: the controller whose issue invited the person (her
+    consent names it), else the survey's; None for the joint controllers."""
+    campaign = db.session.get(Campaign, campaign_id) if campaign_id else None
+    return campaign.region if campaign is not None else survey.region
+
+
 def _preselection(survey: Survey) -> dict[int, object]:
     """What the clicked button in the mail chose (?o=option or ?v=value)."""
     if not survey.questions:
@@ -119,7 +127,13 @@ def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
         return None
     if step == "first" and questions > 1:
         return redirect(f"{request.path}?step=rest")  # the rest on the same page
-    return redirect(url_for("surveys.thanks", survey_id=invitation.survey_id))
+    return redirect(
+        url_for(
+            "surveys.thanks",
+            survey_id=invitation.survey_id,
+            c=invitation.campaign_id,
+        )
+    )
 
 
 def _save_once(invitation: Invitation, step: str) -> int | None:
@@ -144,9 +158,13 @@ def _answer_page(
     """The survey page: the person's answers so far, what was typed next to any
     problems (nothing is lost), and on a click from the mail its answer preselected."""
     survey = _survey(invitation.survey_id)
+    brand = _brand(survey, invitation.campaign_id)
     if survey.links_expired(current_app.config["SURVEY_LINK_DAYS_AFTER_CLOSE"]):
         return render_template(
-            "surveys/link_expired.html", survey=survey, language=_language()
+            "surveys/link_expired.html",
+            survey=survey,
+            brand=brand,
+            language=_language(),
         ), 410
     person = db.session.get(Subscriber, invitation.subscriber_id)
     if person is None or person.email is None:  # erased: the link shows nothing
@@ -156,6 +174,7 @@ def _answer_page(
         return render_template(
             "surveys/closed.html",
             survey=survey,
+            brand=brand,
             values=current_values(response),
             language=_language(),
         )
@@ -177,6 +196,7 @@ def _answer_page(
     return render_template(
         "surveys/answer.html",
         survey=survey,
+        brand=brand,
         questions=questions,
         values=values,
         problems=problems,
@@ -190,8 +210,12 @@ def _answer_page(
 @bp.route("/umfrage/<int:survey_id>/danke")
 @public
 def thanks(survey_id: int) -> str:
+    survey = _survey(survey_id)
     return render_template(
-        "surveys/thanks.html", survey=_survey(survey_id), language=_language()
+        "surveys/thanks.html",
+        survey=survey,
+        brand=_brand(survey, request.args.get("c", type=int)),
+        language=_language(),
     )
 
 

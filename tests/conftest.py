@@ -26,6 +26,7 @@ from core.config import TestConfig
 from core.db import db as database
 from core.models import Region, Role
 from core.regions import ensure_regions
+from newsletter.audience.consent import ensure_first_texts
 from newsletter.audience.demo import ensure_lists, ensure_topics
 from newsletter.audience.models import MailingList
 from tests.fixtures.smtp import SMTPServer
@@ -75,6 +76,7 @@ def seed(session: scoped_session) -> None:
     ensure_regions(session)
     ensure_lists(session)
     ensure_topics(session)
+    ensure_first_texts(session)
     session.commit()
 
 
@@ -113,6 +115,17 @@ def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     with owner.app_context():
         with database.engine.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        database.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(empty_database_url: str) -> Iterator[Flask]:
+    """An app on a database without tables, inside its context, for tests that
+    migrate it themselves."""
+    app = create_app(app_settings(empty_database_url))
+    with app.app_context():
+        yield app
+        database.session.remove()
         database.engine.dispose()
 
 

@@ -11,7 +11,7 @@ from core.db import db
 from core.models import Role, User
 from core.passwords import hash_password
 from core.regions import ensure_regions
-from core.registry import demo_seeders
+from core.registry import demo_seeders, region_setups
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -29,6 +29,8 @@ DEMO_USERS = [
 def demo_seed() -> None:
     """Create demo users and data; running it again changes nothing."""
     ensure_regions(db.session)
+    for setup in region_setups():
+        setup(db.session)
     for email, name, role, region in DEMO_USERS:
         if db.session.scalar(select(User).where(User.email == email)) is None:
             # Created with a strong throwaway password, then given the published

@@ -201,8 +201,7 @@ def seed_demo_subscribers(session: SessionLike, count: int = 300) -> None:
                 subscriber_id=subscriber.id,
                 kind="signup",
                 source=ConsentSource.IMPORT,
-                consent_text_version="demo",
-                privacy_version="demo",
+                note="Demo",
             )
         )
     session.flush()

@@ -1,12 +1,12 @@
 """The rights of the person: a copy of their data, and erasure at once.
 
 Erasure clears every personal field and the consent log, keeps a keyed hash of the
-address (so a re-import cannot re-add it silently), and leaves anonymous rows that other
-tables point to (deliveries, survey answers) without anything that names the person."""
+address (so a re-import cannot re-add it silently), and has every room that holds
+records about the person delete or unlink them (deliveries stay as anonymous rows of
+their campaign, choice answers as anonymous answers: nothing links them to anyone)."""
 
 import hashlib
 import hmac
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -15,10 +15,13 @@ from core.db import SessionLike, utcnow
 from newsletter.audience.models import (
     ConsentEvent,
     ErasedAddress,
+    ImportBatch,
     Subscriber,
     SubscriberStatus,
     Subscription,
+    SystemMail,
 )
+from newsletter.audience.personal_data import personal_data_sources
 
 
 def address_hash(email: str, key: str) -> str:
@@ -40,12 +43,19 @@ def was_erased(session: SessionLike, email: str, key: str) -> bool:
 
 
 def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
-    """Remove the person's personal data at once."""
-    if subscriber.email and not was_erased(session, subscriber.email, key):
-        session.add(ErasedAddress(address_hash=address_hash(subscriber.email, key)))
-    session.execute(
-        delete(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber.id)
-    )
+    """Remove the person's personal data at once, here and in every room that
+    registered records about her (deliveries, survey answers).
+
+    An empty row stays under her number, so that the number is never given to
+    somebody else: old links in mails carry it."""
+    for source in personal_data_sources():
+        source.erase(session, subscriber)
+    if subscriber.email:
+        if not was_erased(session, subscriber.email, key):
+            session.add(ErasedAddress(address_hash=address_hash(subscriber.email, key)))
+        _forget_in_imports(session, subscriber.email)
+    for model in (ConsentEvent, SystemMail):
+        session.execute(delete(model).where(model.subscriber_id == subscriber.id))
     session.execute(
         delete(Subscription).where(Subscription.subscriber_id == subscriber.id)
     )
@@ -58,74 +68,28 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
     subscriber.org_type = None
     subscriber.district_id = None
     subscriber.interests = []
+    subscriber.language = "de"
+    # When she signed up is hers too: the empty row only says when it was emptied.
+    subscriber.created_at = utcnow()
     subscriber.confirmed_at = None
     subscriber.confirmation_sent_at = None
     subscriber.status = SubscriberStatus.ERASED
     session.flush()
 
 
-def personal_data(subscriber: Subscriber) -> dict[str, Any]:
-    """Everything we hold about the person, as plain JSON-ready data."""
-    return {
-        "exported_at": utcnow().isoformat(),
-        "email": subscriber.email,
-        "name": subscriber.name,
-        "organisation": subscriber.organisation,
-        "organisation_type": subscriber.org_type,
-        "district": subscriber.district.name if subscriber.district else None,
-        "sector": subscriber.sector,
-        "size": subscriber.size,
-        "language": subscriber.language,
-        "region": subscriber.region.name,
-        "status": subscriber.status,
-        "signed_up_at": subscriber.created_at.isoformat(),
-        "confirmed_at": subscriber.confirmed_at.isoformat()
-        if subscriber.confirmed_at
-        else None,
-        "interests": [topic.name for topic in subscriber.interests],
-        "subscriptions": [
-            {
-                "list": sub.mailing_list.name,
-                "status": sub.status,
-                "confirmed_at": sub.confirmed_at.isoformat()
-                if sub.confirmed_at
-                else None,
-                "unsubscribed_at": (
-                    sub.unsubscribed_at.isoformat() if sub.unsubscribed_at else None
-                ),
-            }
-            for sub in subscriber.subscriptions
-        ],
-        "consent_log": [
-            {
-                "at": event.at.isoformat(),
-                "event": event.kind,
-                "list": event.mailing_list.name if event.mailing_list else None,
-                "source": event.source,
-                "consent_text_version": event.consent_text_version,
-                "privacy_version": event.privacy_version,
-                "ip_address": event.ip_address,
-                "user_agent": event.user_agent,
-            }
-            for event in consent_log(subscriber)
-        ],
-    }
-
-
-def consent_log(subscriber: Subscriber) -> list[ConsentEvent]:
-    """The subscriber's consent events, oldest first."""
-    from sqlalchemy.orm import object_session
-
-    session = object_session(subscriber)
-    if session is None:
-        return []
-    return list(
-        session.scalars(
-            select(ConsentEvent)
-            .where(ConsentEvent.subscriber_id == subscriber.id)
-            .order_by(ConsentEvent.at, ConsentEvent.id)
-        )
-    )
+def _forget_in_imports(session: SessionLike, email: str) -> None:
+    """Drop the rows that name the address from uploaded files not yet applied (or
+    applied before files were emptied on applying)."""
+    wanted = email.strip().lower()
+    for batch in session.scalars(select(ImportBatch)):
+        rows = (batch.data or {}).get("rows") or []
+        kept = [
+            row
+            for row in rows
+            if not any(wanted in str(cell).strip().lower() for cell in row)
+        ]
+        if len(kept) != len(rows):
+            batch.data = {**batch.data, "rows": kept}
 
 
 def erasure_key() -> str:

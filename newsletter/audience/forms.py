@@ -1,6 +1,8 @@
 """Forms of the audience: sign-up, preferences, and the managers' subscriber, list,
 segment and import forms."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -61,11 +63,28 @@ class SignupForm(ProfileFields):
         _l("Email address"),
         validators=[DataRequired(_l("Please enter your email address."))],
     )
-    consent = BooleanField(
-        validators=[DataRequired(_l("Please agree to receive the newsletter."))]
-    )
+    # One consent per controller: the region's agency for its lists, both agencies
+    # for the joint interregional list (each box carries its own text).
+    consent = BooleanField()
+    consent_joint = BooleanField()
     # Hidden from people; bots fill it in.
     website = StringField(_l("Leave this field empty"))
+    # Set by fill_choices: the offered lists of the joint controllers.
+    joint_list_ids: frozenset[int] = frozenset()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Each chosen list needs the consent naming its controller."""
+        valid = super().validate(extra_validators)
+        chosen = set(self.lists.data or [])
+        missing = str(_l("Please agree to receive the newsletter."))
+        for needed, box in (
+            (chosen - self.joint_list_ids, self.consent),
+            (chosen & self.joint_list_ids, self.consent_joint),
+        ):
+            if needed and not box.data:
+                box.errors = [*box.errors, missing]
+                valid = False
+        return valid
 
 
 class PreferencesForm(ProfileFields):

@@ -1,11 +1,11 @@
 """Confirmed imports run in the worker, not in the request: a file of 50,000 rows and
 as many opt-in mails would outlast any request. The page shows the progress.
 
-The job is idempotent: the rows are written in one transaction that also records
-which new subscribers await the opt-in mail; the mails then go out one by one, each
-committed, and a restart sends only those not sent yet."""
+The job is idempotent: the rows are written in one transaction that also queues
+the opt-in mails (newsletter.audience.mail_queue); the job then delivers them one by
+one, each committed, and a restart sends only those not tried yet. A mail the relay
+defers stays in the queue, whose own job retries it."""
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from core.audit import record
@@ -13,9 +13,13 @@ from core.db import db
 from core.models import Region
 from newsletter.audience.erasure import erasure_key
 from newsletter.audience.importing import ImportFileError, apply_import, check_rows
-from newsletter.audience.models import ImportBatch, ImportStatus, Subscriber
-from newsletter.audience.subscriptions import record_confirmation_sent
-from newsletter.audience.system_mails import send_confirmation
+from newsletter.audience.mail_queue import deliver, queue_confirmation
+from newsletter.audience.models import (
+    ImportBatch,
+    ImportStatus,
+    SystemMail,
+    SystemMailStatus,
+)
 
 
 def queue_import(batch: ImportBatch) -> None:
@@ -61,15 +65,24 @@ def _write_rows(batch: ImportBatch) -> None:
             erasure_key(),
         )
     except ImportFileError as error:
-        batch.result = {"error": str(error), "imported": 0, "pending_ids": []}
+        batch.result = {"error": str(error), "imported": 0, "mail_ids": []}
         batch.status = ImportStatus.DONE
         db.session.commit()
         return
     pending = apply_import(db.session, batch, region, reports)
+    mails = [
+        queue_confirmation(
+            db.session,
+            subscriber,
+            [s.list_id for s in subscriber.subscriptions],
+            "import",
+        )
+        for subscriber in pending
+    ]
     imported = sum(1 for report in reports if report.importable)
     batch.result = {
         "imported": imported,
-        "pending_ids": [subscriber.id for subscriber in pending],
+        "mail_ids": [mail.id for mail in mails],
         "mails_failed": 0,
     }
     batch.total, batch.done = len(pending), 0
@@ -88,20 +101,12 @@ def _write_rows(batch: ImportBatch) -> None:
 
 def _send_opt_in_mails(batch: ImportBatch) -> None:
     failed = 0
-    for subscriber_id in batch.result.get("pending_ids", []):
-        subscriber = db.session.get(Subscriber, subscriber_id)
-        if subscriber is None or subscriber.confirmation_sent_at is not None:
-            continue  # erased meanwhile, or sent (and counted) before a restart
-        lists = [s.mailing_list for s in subscriber.subscriptions]
-        try:
-            send_confirmation(subscriber, lists)
-        except OSError as error:
-            current_app.logger.warning("opt-in mail of an import failed: %s", error)
-            failed += 1
-        else:
-            record_confirmation_sent(
-                db.session, subscriber, [m.id for m in lists], "import"
-            )
+    for mail_id in batch.result.get("mail_ids", []):
+        mail = db.session.get(SystemMail, mail_id)
+        if mail is None or mail.status != SystemMailStatus.QUEUED or mail.attempts:
+            continue  # erased meanwhile, or tried (and counted) before a restart
+        if not deliver(db.session, mail):
+            failed += 1  # the queue's job tries it again
         batch.done += 1
         db.session.commit()
     batch.done = batch.total

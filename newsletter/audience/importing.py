@@ -18,11 +18,7 @@ from sqlalchemy import select
 from core.db import SessionLike, utcnow
 from core.input_guard import has_control_characters, strip_control_characters
 from core.models import Region
-from newsletter.audience.consent import (
-    CONSENT_TEXT_VERSION,
-    PRIVACY_VERSION,
-    ConsentKind,
-)
+from newsletter.audience.consent import ConsentKind
 from newsletter.audience.erasure import was_erased
 from newsletter.audience.models import (
     ConsentEvent,
@@ -399,13 +395,13 @@ def apply_import(
                     list_id=list_id,
                     kind=ConsentKind.CONFIRMED if documented else ConsentKind.SIGNUP,
                     source=ConsentSource.IMPORT,
-                    consent_text_version=CONSENT_TEXT_VERSION,
-                    privacy_version=PRIVACY_VERSION,
                     note=(values.get("consent") or "")[:300],
                 )
             )
         if not documented:
             pending.append(subscriber)
     batch.applied_at = now
+    # The file's rows are in the subscribers now; a copy would outlive erasures.
+    batch.data = {"headers": batch.data.get("headers", []), "rows": []}
     session.flush()
     return pending

@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from core.db import db, utcnow
+from newsletter.audience.mail_queue import deliver_due
 from newsletter.audience.models import ConsentEvent, Subscriber, SubscriberStatus
 
 
@@ -44,3 +45,8 @@ def purge_request_metadata() -> int:
     )
     db.session.commit()
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def send_system_mails() -> int:
+    """Send the confirmation mails a busy relay put off; idempotent."""
+    return deliver_due(db.session)

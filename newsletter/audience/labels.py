@@ -1,5 +1,8 @@
 """Translated labels for the newsletter's coded values."""
 
+from datetime import datetime
+
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
@@ -37,6 +40,7 @@ SOURCE_LABELS = {
     "form": _l("form"),
     "import": _l("import"),
     "manager": _l("manager"),
+    "complaint": _l("spam complaint"),
 }
 
 
@@ -51,3 +55,10 @@ def consent_label(kind: str) -> str:
 
 def source_label(source: str) -> str:
     return str(SOURCE_LABELS.get(source, source))
+
+
+def iso_datetime(value: str | None, style: str = "medium") -> str:
+    """An ISO time of an export, shown in the reader's zone and language."""
+    if not value:
+        return "–"
+    return str(format_datetime(datetime.fromisoformat(value), style))

@@ -3,7 +3,16 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Model, UTCDateTime, one_of, utcnow
@@ -37,6 +46,7 @@ class ConsentSource(enum.StrEnum):
     FORM = "form"
     IMPORT = "import"
     MANAGER = "manager"
+    COMPLAINT = "complaint"  # a spam complaint from the person's mailbox provider
 
 
 class MailingList(Model):
@@ -132,6 +142,35 @@ class Subscription(Model):
     mailing_list: Mapped[MailingList] = relationship()
 
 
+class TextKind(enum.StrEnum):
+    CONSENT = "consent"  # the sentence next to the box a person ticks
+    PRIVACY = "privacy"  # the privacy notice linked there
+
+
+class ConsentText(Model):
+    """One version of a controller's consent sentence or privacy notice in one
+    language, word for word. Never changed: editing adds the next version, so every
+    consent event keeps pointing at what the person was shown."""
+
+    __tablename__ = "consent_texts"
+    __table_args__ = (
+        UniqueConstraint("kind", "region_id", "language", "version"),
+        one_of("kind", TextKind),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # The controlling agency's region; None for the joint interregional list.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    language: Mapped[str] = mapped_column(String(5))
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    region: Mapped[Region | None] = relationship()
+
+
 class ConsentEvent(Model):
     """Append-only proof of consent: never updated, deleted only with the person."""
 
@@ -145,14 +184,22 @@ class ConsentEvent(Model):
     kind: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(20))
-    consent_text_version: Mapped[str] = mapped_column(String(40), default="")
-    privacy_version: Mapped[str] = mapped_column(String(40), default="")
+    # What the person was shown (None where we showed nothing: a documented
+    # consent from an import, a change of details).
+    consent_text_id: Mapped[int | None] = mapped_column(ForeignKey("consent_texts.id"))
+    privacy_text_id: Mapped[int | None] = mapped_column(ForeignKey("consent_texts.id"))
     # Where consent documented outside the form came from (an import's column).
     note: Mapped[str] = mapped_column(String(300), default="")
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(Text)
 
     mailing_list: Mapped[MailingList | None] = relationship()
+    consent_text: Mapped[ConsentText | None] = relationship(
+        foreign_keys=[consent_text_id]
+    )
+    privacy_text: Mapped[ConsentText | None] = relationship(
+        foreign_keys=[privacy_text_id]
+    )
 
 
 class ErasedAddress(Model):
@@ -209,5 +256,38 @@ class ImportBatch(Model):
     # Progress of the opt-in mails: `done` of `total`.
     done: Mapped[int] = mapped_column(default=0, server_default="0")
     total: Mapped[int] = mapped_column(default=0, server_default="0")
-    # {"imported": n, "pending_ids": [...], "mails_failed": n}
+    # {"imported": n, "mail_ids": [...], "mails_failed": n}
     result: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class SystemMailStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # refused for good, or out of attempts
+
+
+class SystemMail(Model):
+    """A mail the system owes a person outside campaigns (the opt-in confirmation):
+    queued with the sign-up, sent right after the commit, retried by a job when the
+    relay is not ready. It holds no address: that is read when it goes out."""
+
+    __tablename__ = "system_mails"
+    __table_args__ = (
+        Index("ix_system_mails_queue", "status", "next_attempt_at"),
+        one_of("status", SystemMailStatus),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True
+    )
+    list_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Who asked (form, manager, import): the consent log names it.
+    source: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=SystemMailStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,12 @@ from wtforms import SelectChoice
 
 from core.db import SessionLike, db
 from core.models import Region
-from newsletter.audience.forms import ProfileFields, org_type_choices, size_choices
+from newsletter.audience.forms import (
+    ProfileFields,
+    SignupForm,
+    org_type_choices,
+    size_choices,
+)
 from newsletter.audience.models import MailingList, Subscriber, Topic
 from newsletter.audience.subscriptions import Profile, allowed_lists
 
@@ -28,10 +33,12 @@ def fill_choices(form: ProfileFields, region: Region) -> None:
     form.district_id.choices = [SelectChoice("", _l("– please choose –"))] + [
         SelectChoice(str(district.id), district.name) for district in region.districts
     ]
+    offered = allowed_lists(db.session, region)
     form.lists.choices = [
-        SelectChoice(ml.id, _list_label(ml, language))
-        for ml in allowed_lists(db.session, region)
+        SelectChoice(ml.id, _list_label(ml, language)) for ml in offered
     ]
+    if isinstance(form, SignupForm):
+        form.joint_list_ids = frozenset(ml.id for ml in offered if ml.region_id is None)
     form.topics.choices = [
         SelectChoice(topic.id, topic.label(language))
         for topic in db.session.scalars(select(Topic).order_by(Topic.name))

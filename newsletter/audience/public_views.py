@@ -1,10 +1,7 @@
 """Pages for subscribers, who have no account: sign-up, confirmation, unsubscribe and
 the preference centre. A GET never changes anything: mail scanners open every link."""
 
-import json
-
 from flask import (
-    Response,
     abort,
     current_app,
     redirect,
@@ -21,11 +18,22 @@ from core.extensions import csrf
 from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
+from core.regions import all_regions
 from core.throttle import throttled
-from newsletter.audience.consent import consent_text
-from newsletter.audience.erasure import erase, erasure_key, personal_data
+from newsletter.audience.consent import (
+    JOINT_SLUG,
+    current_text,
+    list_consent,
+)
+from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.forms import PreferencesForm, SignupForm
-from newsletter.audience.models import MailingList, Subscriber, SubscriberStatus
+from newsletter.audience.mail_queue import deliver, queue_confirmation
+from newsletter.audience.models import (
+    MailingList,
+    Subscriber,
+    SubscriberStatus,
+    TextKind,
+)
 from newsletter.audience.profile_form import (
     fill_choices,
     profile_form_data,
@@ -35,13 +43,12 @@ from newsletter.audience.profile_form import (
 from newsletter.audience.subscriptions import (
     RequestMeta,
     SubscriptionError,
+    allowed_lists,
     confirm,
-    record_confirmation_sent,
     sign_up,
     unsubscribe,
     update_preferences,
 )
-from newsletter.audience.system_mails import send_confirmation
 from newsletter.audience.tokens import (
     CONFIRM_MAX_AGE,
     PREFERENCES_MAX_AGE,
@@ -58,13 +65,19 @@ def _region(slug: str) -> Region:
     return region
 
 
+def _language() -> str:
+    return str(get_locale() or "de")[:2]
+
+
 def _meta() -> RequestMeta:
     if not current_app.config["CONSENT_STORE_REQUEST_METADATA"]:
-        return RequestMeta()
-    return RequestMeta(request.remote_addr, request.user_agent.string[:500])
+        return RequestMeta(language=_language())
+    return RequestMeta(
+        request.remote_addr, request.user_agent.string[:500], _language()
+    )
 
 
-def _link_error(error: LinkError) -> tuple[str, int]:
+def link_error(error: LinkError) -> tuple[str, int]:
     return render_template("newsletter/link_error.html", expired=error.expired), 400
 
 
@@ -76,7 +89,7 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     form = SignupForm()
     fill_choices(form, region)
     if request.method == "GET":
-        form.language.data = str(get_locale() or "de")[:2]
+        form.language.data = _language()
         # The snippet on the agencies' sites hands over the address with a GET.
         form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
@@ -92,31 +105,31 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
                 form.lists.data or [],
                 meta=_meta(),
             )
+            mail = (
+                queue_confirmation(db.session, subscriber, to_confirm, "form")
+                if to_confirm
+                else None
+            )
             db.session.commit()
         except SubscriptionError as error:
             db.session.rollback()
             form.email.errors = [*form.email.errors, str(error)]
         else:
-            if to_confirm:
-                lists = selected_lists(db.session, to_confirm)
-                try:
-                    send_confirmation(subscriber, lists)
-                except OSError:
-                    current_app.logger.exception("confirmation mail failed")
-                    return render_template(
-                        "newsletter/signup_mail_failed.html", region=region
-                    ), 503
-                record_confirmation_sent(db.session, subscriber, to_confirm, "form")
+            if mail is not None:
+                # A relay that says "later" leaves it queued: the job retries.
+                deliver(db.session, mail)
                 db.session.commit()
             return redirect(
                 url_for("newsletter.signup_thanks", region_slug=region.slug)
             )
-    language = str(get_locale() or "de")[:2]
+    language = _language()
     return render_template(
         "newsletter/signup.html",
         form=form,
         region=region,
-        consent_text=consent_text(region, language),
+        consent=current_text(db.session, TextKind.CONSENT, region.id, language),
+        joint_consent=current_text(db.session, TextKind.CONSENT, None, language),
+        has_joint=bool(form.joint_list_ids),
     )
 
 
@@ -132,18 +145,19 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error)
     subscriber = db.session.get(Subscriber, payload["s"])
     if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
-        return _link_error(LinkError(expired=False))
+        return link_error(LinkError(expired=False))
     form = ConfirmForm()
     if form.validate_on_submit():
         confirm(db.session, subscriber.id, payload["l"], _meta())
         db.session.commit()
         return render_template("newsletter/confirmed.html", subscriber=subscriber)
     lists = selected_lists(db.session, payload["l"])
+    texts = [(ml, list_consent(db.session, ml, _language())) for ml in lists]
     return render_template(
-        "newsletter/confirm.html", form=form, subscriber=subscriber, lists=lists
+        "newsletter/confirm.html", form=form, subscriber=subscriber, texts=texts
     )
 
 
@@ -161,7 +175,7 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
             raise LinkError(expired=False)
     except LinkError as error:
         if request.method != "POST":
-            return _link_error(error)
+            return link_error(error)
         current_app.logger.warning("unsubscribe: a forged or broken link was posted")
         return render_template("newsletter/unsubscribed.html", mailing_list=None)
     if request.method == "POST":
@@ -175,7 +189,7 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
     return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)
 
 
-def _subscriber_from_preferences_token(token: str) -> Subscriber:
+def subscriber_from_preferences_token(token: str) -> Subscriber:
     payload = read_token("preferences", token, max_age=PREFERENCES_MAX_AGE)
     subscriber = db.session.get(Subscriber, payload["s"])
     if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
@@ -183,13 +197,24 @@ def _subscriber_from_preferences_token(token: str) -> Subscriber:
     return subscriber
 
 
+def _list_texts(subscriber: Subscriber) -> dict[int, str]:
+    """Each list's consent text, as the consent log will name it for a list the
+    person adds here (in her language)."""
+    texts = {}
+    for mailing_list in allowed_lists(db.session, subscriber.region):
+        text = list_consent(db.session, mailing_list, subscriber.language)
+        if text is not None:
+            texts[mailing_list.id] = text.text
+    return texts
+
+
 @bp.route("/einstellungen/<token>", methods=["GET", "POST"])
 @public
 def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
-        subscriber = _subscriber_from_preferences_token(token)
+        subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error)
     form = PreferencesForm(obj=None)
     fill_choices(form, subscriber.region)
     if request.method == "GET":
@@ -204,6 +229,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
             subscriber=subscriber,
             token=token,
             saved=True,
+            list_texts=_list_texts(subscriber),
         )
     return render_template(
         "newsletter/preferences.html",
@@ -211,21 +237,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
         subscriber=subscriber,
         token=token,
         saved=False,
-    )
-
-
-@bp.route("/einstellungen/<token>/meine-daten.json")
-@public
-def my_data(token: str) -> BaseResponse | tuple[str, int]:
-    try:
-        subscriber = _subscriber_from_preferences_token(token)
-    except LinkError as error:
-        return _link_error(error)
-    body = json.dumps(personal_data(subscriber), ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="meine-daten.json"'},
+        list_texts=_list_texts(subscriber),
     )
 
 
@@ -233,9 +245,9 @@ def my_data(token: str) -> BaseResponse | tuple[str, int]:
 @public
 def erase_me(token: str) -> str | tuple[str, int]:
     try:
-        subscriber = _subscriber_from_preferences_token(token)
+        subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -248,4 +260,18 @@ def erase_me(token: str) -> str | tuple[str, int]:
 @bp.route("/datenschutz/<region_slug>")
 @public
 def privacy(region_slug: str) -> str:
-    return render_template("newsletter/privacy.html", region=_region(region_slug))
+    """A controller's privacy notice and imprint; "interregional": the joint one."""
+    if region_slug == JOINT_SLUG:
+        region, controllers = None, all_regions(db.session)
+    else:
+        region = _region(region_slug)
+        controllers = [region]
+    notice = current_text(
+        db.session, TextKind.PRIVACY, region.id if region else None, _language()
+    )
+    return render_template(
+        "newsletter/privacy.html",
+        region=region,
+        controllers=controllers,
+        notice=notice,
+    )

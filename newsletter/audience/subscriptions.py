@@ -13,11 +13,7 @@ from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
 from core.models import Region
-from newsletter.audience.consent import (
-    CONSENT_TEXT_VERSION,
-    PRIVACY_VERSION,
-    ConsentKind,
-)
+from newsletter.audience.consent import ConsentKind, current_text
 from newsletter.audience.models import (
     ConsentEvent,
     ConsentSource,
@@ -26,6 +22,7 @@ from newsletter.audience.models import (
     SubscriberStatus,
     Subscription,
     SubscriptionStatus,
+    TextKind,
     Topic,
 )
 
@@ -53,10 +50,12 @@ class Profile:
 
 @dataclass(frozen=True)
 class RequestMeta:
-    """Network details, kept only when the setting says so."""
+    """What the person's request tells: network details (kept only when the setting
+    says so) and the language of the page, in which she read the consent text."""
 
     ip_address: str | None = None
     user_agent: str | None = None
+    language: str | None = None
 
 
 def normalise_address(email: str) -> str:
@@ -96,15 +95,27 @@ def _log(
     list_id: int | None = None,
     meta: RequestMeta | None = None,
 ) -> None:
+    """Append a consent event pointing at the texts of the list's controller in the
+    language shown (the page's, else the subscriber's: mails and the confirmation
+    page show them in hers)."""
     meta = meta or RequestMeta()
+    language = meta.language or subscriber.language
+    mailing_list = session.get(MailingList, list_id) if list_id else None
+    scope = mailing_list.region_id if mailing_list else subscriber.region_id
+    consent = (
+        current_text(session, TextKind.CONSENT, scope, language)
+        if mailing_list is not None
+        else None
+    )
+    privacy = current_text(session, TextKind.PRIVACY, scope, language)
     session.add(
         ConsentEvent(
             subscriber_id=subscriber.id,
             list_id=list_id,
             kind=kind,
             source=source,
-            consent_text_version=CONSENT_TEXT_VERSION,
-            privacy_version=PRIVACY_VERSION,
+            consent_text_id=consent.id if consent else None,
+            privacy_text_id=privacy.id if privacy else None,
             ip_address=meta.ip_address,
             user_agent=meta.user_agent,
         )
@@ -290,7 +301,9 @@ def update_preferences(
 ) -> None:
     """Save what the person changed in the preference centre.
 
-    The link came from their own mailbox, so a list they add is confirmed at once."""
+    The link came from their own mailbox, so a list they add is confirmed at once,
+    with the consent text the page showed (in her language before this change)."""
+    shown = RequestMeta(language=subscriber.language)
     _apply_profile(session, subscriber, profile)
     offered = {ml.id for ml in allowed_lists(session, subscriber.region)}
     current = {sub.list_id: sub for sub in subscriber.subscriptions}
@@ -307,7 +320,12 @@ def update_preferences(
             subscription.confirmed_at = utcnow()
             session.flush()
             _log(
-                session, subscriber, ConsentKind.CONFIRMED, ConsentSource.FORM, list_id
+                session,
+                subscriber,
+                ConsentKind.CONFIRMED,
+                ConsentSource.FORM,
+                list_id,
+                shown,
             )
         elif list_id not in list_ids and active:
             unsubscribe(session, subscriber.id, list_id)

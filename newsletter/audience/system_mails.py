@@ -9,9 +9,12 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from core.links import external_url
-from core.mail import build_message, send_one
+from core.db import db
+from core.links import absolute_url, external_url
+from core.mail import build_message
 from core.mjml import mjml_to_html
+from core.models import Region
+from newsletter.audience.consent import JOINT_SLUG, list_consent
 from newsletter.audience.models import MailingList, Subscriber
 from newsletter.audience.tokens import confirm_token
 
@@ -29,9 +32,12 @@ def confirmation_message(
         context = {
             "subscriber": subscriber,
             "region": region,
-            "lists": lists,
+            "texts": [
+                (ml, list_consent(db.session, ml, subscriber.language)) for ml in lists
+            ],
             "link": link,
             "language": subscriber.language,
+            "privacy_links": privacy_links(region, lists),
         }
         subject = _(
             "Please confirm your subscription to Brückenschlag %(region)s",
@@ -49,6 +55,21 @@ def confirmation_message(
     )
 
 
-def send_confirmation(subscriber: Subscriber, lists: list[MailingList]) -> None:
-    """Send the opt-in mail now (raises on SMTP failure; the caller says so)."""
-    send_one(current_app.config["MAIL_URL"], confirmation_message(subscriber, lists))
+def privacy_links(region: Region, lists: list[MailingList]) -> list[tuple[str, str]]:
+    """The privacy notice of the region, and the joint one if a joint list is
+    asked for."""
+    links = [
+        (
+            str(_("Privacy notice")),
+            absolute_url(region.privacy_url)
+            or external_url("newsletter.privacy", region_slug=region.slug),
+        )
+    ]
+    if any(ml.region_id is None for ml in lists):
+        links.append(
+            (
+                str(_("Privacy notice of the joint controllers")),
+                external_url("newsletter.privacy", region_slug=JOINT_SLUG),
+            )
+        )
+    return links

@@ -4,7 +4,6 @@ add, edit, erase, export. Every view is scoped to the regions the user may see."
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,27 +24,26 @@ from core.ids import page_number
 from core.policy import check_region, requires, visible_region_ids, visible_regions
 from core.spreadsheet import csv_lines, xlsx_bytes
 from newsletter.audience import exports
-from newsletter.audience.erasure import consent_log, erase, erasure_key
+from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
 from newsletter.audience.forms import ManagerAddForm, ManagerEditForm, SegmentForm
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.lists import visible_lists
+from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import Subscriber, Topic
+from newsletter.audience.personal_export import consent_events
 from newsletter.audience.profile_form import (
     fill_choices,
     profile_form_data,
     profile_from_form,
-    selected_lists,
 )
 from newsletter.audience.sections import subscriber_sections
 from newsletter.audience.subscriptions import (
     SubscriptionError,
-    record_confirmation_sent,
     sign_up,
     unsubscribe,
     update_preferences,
 )
-from newsletter.audience.system_mails import send_confirmation
 from newsletter.blueprint import bp
 
 PAGE_SIZE = 50
@@ -139,7 +137,7 @@ def subscriber_detail(subscriber_id: int) -> str:
         "newsletter/subscriber_detail.html",
         subscriber=subscriber,
         sections=subscriber_sections(subscriber),
-        events=consent_log(subscriber),
+        events=consent_events(subscriber),
         action_form=ConfirmForm(),
     )
 
@@ -166,33 +164,27 @@ def subscriber_add() -> str | BaseResponse:
             form.email.errors = [*form.email.errors, str(error)]
         else:
             record(db.session, current_user.id, "add", "subscriber", subscriber.id)
+            mail = (
+                queue_confirmation(db.session, subscriber, to_confirm, "manager")
+                if to_confirm
+                else None
+            )
             db.session.commit()
-            if to_confirm:
-                try:
-                    send_confirmation(
-                        subscriber, selected_lists(db.session, to_confirm)
+            if mail is not None:
+                delivered = deliver(db.session, mail)
+                db.session.commit()
+                flash(
+                    _(
+                        "The address is saved as pending; it has received the "
+                        "confirmation mail."
                     )
-                except OSError:
-                    current_app.logger.exception("confirmation mail failed")
-                    flash(
-                        _(
-                            "Saved, but the confirmation mail could not be sent. "
-                            "Adding the address again later resends it."
-                        ),
-                        "warning",
-                    )
-                else:
-                    record_confirmation_sent(
-                        db.session, subscriber, to_confirm, "manager"
-                    )
-                    db.session.commit()
-                    flash(
-                        _(
-                            "The address is saved as pending; it has received the "
-                            "confirmation mail."
-                        ),
-                        "info",
-                    )
+                    if delivered
+                    else _(
+                        "The address is saved as pending; the mail server is busy, "
+                        "the confirmation mail follows automatically."
+                    ),
+                    "info",
+                )
             else:
                 flash(
                     _("The address is already subscribed to these newsletters."), "info"

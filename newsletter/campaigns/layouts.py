@@ -25,6 +25,14 @@ from newsletter.campaigns.layout_safety import (
 _sandbox = ImmutableSandboxedEnvironment(autoescape=True)
 # What a layout may name: these values, and these fields of the region.
 PLAIN_TYPES = (str, int, float, bool, type(None))
+# Every mail links to unsubscribe and settings and names its sender (§ 5 DDG) with
+# a link to the privacy notice.
+REQUIRED_MARKERS = (
+    "unsubscribe_url",
+    "preferences_url",
+    "region.imprint",
+    "privacy_url",
+)
 ENDING_TAGS = re.compile(
     r"(<(mj-(?:text|button|raw|table|navbar-link))\b[^>]*>)(.*?)(</\2>)", re.DOTALL
 )
@@ -37,6 +45,8 @@ SAMPLE_CONTEXT = {
     "language": "de",
     "region": dict.fromkeys(REGION_FIELDS, "Region"),
     "texts": [],
+    "imprints": ["Region"],
+    "privacy_url": "https://x.example/datenschutz",
 }
 
 
@@ -49,12 +59,12 @@ def check_layout(source: str) -> None:
     rendered = _render_sample(source)
     check_html(rendered)
     _check_mjml(rendered)
-    for marker in ("unsubscribe_url", "preferences_url"):
+    for marker in REQUIRED_MARKERS:
         if marker not in source:
             raise LayoutError(
                 str(
                     _l(
-                        "The layout must link to {{ %(marker)s }} "
+                        "The layout must contain {{ %(marker)s }} "
                         "(required in every mail).",
                         marker=marker,
                     )
@@ -169,6 +179,7 @@ STARTER = """<mjml lang="{{ language }}">
     <mj-section>
       <mj-column>
         <mj-text font-size="12px" color="#4f5b62">{{ region.imprint }}<br>
+          <a href="{{ privacy_url }}">Datenschutz</a> ·
           <a href="{{ unsubscribe_url }}">Abmelden</a> ·
           <a href="{{ preferences_url }}">Einstellungen</a> ·
           <a href="{{ web_url }}">Webversion</a>

@@ -13,10 +13,13 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 
-from core.links import external_url
+from core.db import db
+from core.links import absolute_url, external_url
 from core.mjml import mjml_to_html
 from core.models import Region
+from core.regions import all_regions
 from core.registry import registry
+from newsletter.audience.consent import JOINT_SLUG
 from newsletter.campaigns.blocks import RenderContext, block_problems, block_types
 from newsletter.campaigns.layouts import REGION_FIELDS, render_custom
 from newsletter.campaigns.models import Campaign
@@ -123,13 +126,31 @@ def layout_context(
         "preheader": preheader,
         "content": content,
         "texts": texts,
+        **controller_values(region),
+    }
+
+
+def controller_values(region: Region | None) -> dict[str, Any]:
+    """Whose issue it is: the region's imprint and privacy notice, or for an
+    interregional issue both agencies' imprints and the joint privacy notice."""
+    if region is not None:
+        return {
+            "imprints": [region.imprint],
+            "privacy_url": absolute_url(region.privacy_url)
+            or external_url("newsletter.privacy", region_slug=region.slug),
+        }
+    return {
+        "imprints": [r.imprint for r in all_regions(db.session)],
+        "privacy_url": external_url("newsletter.privacy", region_slug=JOINT_SLUG),
     }
 
 
 def region_values(region: Region | None) -> dict[str, str] | None:
     if region is None:
         return None
-    return {field: str(getattr(region, field) or "") for field in REGION_FIELDS}
+    values = {field: str(getattr(region, field) or "") for field in REGION_FIELDS}
+    values["privacy_url"] = controller_values(region)["privacy_url"]
+    return values
 
 
 class Template:

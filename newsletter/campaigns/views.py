@@ -113,10 +113,12 @@ def campaign_new() -> BaseResponse:
 def _settings_form(campaign: Campaign) -> CampaignSettingsForm:
     form = CampaignSettingsForm()
     regions = [campaign.region_id] if campaign.region_id else None
+    # Only lists whose consent names the sender: the region's own, or for an
+    # interregional issue the joint list (its consent names both agencies).
     form.lists.choices = [
         SelectChoice(ml.id, ml.name)
         for ml in visible_lists()
-        if regions is None or ml.region_id in (None, *regions)
+        if ml.region_id == campaign.region_id
     ]
     segments = select(Segment).order_by(Segment.name)
     if regions is not None:

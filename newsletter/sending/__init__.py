@@ -7,6 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Routes, the `flask bounces` commands and the sending jobs."""
     from core.scheduler import Job, add_job
+    from newsletter.audience.personal_data import add_personal_data_source
     from newsletter.audience.sections import add_subscriber_section
     from newsletter.sending import models, views  # noqa: F401 - tables and routes
     from newsletter.sending.cli import bounces_cli
@@ -17,9 +18,12 @@ def init_app(app: Flask) -> None:
         send_queued,
     )
     from newsletter.sending.labels import delivery_status_label
+    from newsletter.sending.privacy import BOUNCES, DELIVERIES
 
     app.cli.add_command(bounces_cli)
     add_subscriber_section(app, deliveries_section)
+    add_personal_data_source(app, DELIVERIES)
+    add_personal_data_source(app, BOUNCES)
     app.jinja_env.globals["delivery_status_label"] = delivery_status_label
     add_job(app, Job("newsletter.dispatch_campaigns", dispatch_campaigns, 10))
     add_job(app, Job("newsletter.send_queued", send_queued, 2, sender=True))

@@ -16,8 +16,9 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
-from newsletter.sending.bounces import Bounce, apply_bounce, parse_dsn
+from newsletter.sending.bounces import apply_report, reports_of
 from newsletter.sending.models import BounceMailbox
+from newsletter.sending.reports import Report
 
 IMAP_SCHEMES = {"imap": 143, "imaps": 993, "imap+starttls": 143}
 BATCH = 100  # messages per commit: a first run over a full mailbox keeps its progress
@@ -53,7 +54,7 @@ class InboxSettings:
 
 def poll_bounces(
     session: SessionLike, settings: InboxSettings
-) -> list[tuple[Bounce, str]]:
+) -> list[tuple[Report, str]]:
     """Apply the messages that arrived since the last poll; returns each bounce and
     what was done. How far the mailbox was read commits with what it changed."""
     try:
@@ -71,8 +72,8 @@ def _readable(error: Exception) -> str:
     return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
 
 
-def _poll(session: SessionLike, settings: InboxSettings) -> list[tuple[Bounce, str]]:
-    results: list[tuple[Bounce, str]] = []
+def _poll(session: SessionLike, settings: InboxSettings) -> list[tuple[Report, str]]:
+    results: list[tuple[Report, str]] = []
     with _connect(settings) as imap:
         imap.login(settings.username, settings.password)
         _check(imap.select(_quoted(settings.folder)), "SELECT")
@@ -83,9 +84,9 @@ def _poll(session: SessionLike, settings: InboxSettings) -> list[tuple[Bounce, s
             reports = []
             for uid in batch:
                 message = _fetch(imap, uid)
-                bounces = parse_dsn(message) if message is not None else []
-                results += [(b, apply_bounce(session, b)) for b in bounces]
-                if bounces:
+                found = reports_of(message) if message is not None else []
+                results += [(r, apply_report(session, r)) for r in found]
+                if found:
                     reports.append(uid)
             state.last_uid, state.checked_at = batch[-1], utcnow()
             session.commit()

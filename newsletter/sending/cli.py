@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from core.db import db
 from newsletter.sending.bounce_mailbox import InboxError, InboxSettings, poll_bounces
 from newsletter.sending.bounces import apply_messages, read_messages, summary
+from newsletter.sending.reports import Bounce
 
 bounces_cli = AppGroup("bounces", help="Bounces that arrived later.")
 
@@ -17,11 +18,12 @@ bounces_cli = AppGroup("bounces", help="Bounces that arrived later.")
 @bounces_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def import_bounces(path: Path) -> None:
-    """Read DSNs from a Maildir folder or an mbox file and mark the deliveries."""
+    """Read bounces and complaints from a Maildir folder or an mbox file."""
     results = apply_messages(db.session, read_messages(path))
     db.session.commit()
-    for bounce, result in results:
-        click.echo(f"{bounce.recipient}\t{bounce.status}\t{result}")
+    for report, result in results:
+        what = report.status if isinstance(report, Bounce) else report.feedback_type
+        click.echo(f"{report.recipient}\t{what}\t{result}")
     click.echo(f"Done: {summary(results)}.")
 
 

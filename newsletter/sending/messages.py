@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from core.db import db
+from core.dkim import Signer
 from core.links import external_url
 from newsletter.audience.tokens import preferences_token, unsubscribe_token
 from newsletter.campaigns.models import Campaign
@@ -20,8 +21,8 @@ from newsletter.campaigns.rendering import (
     personalisers,
     sender_for,
 )
-from newsletter.sending.dkim import Signer
 from newsletter.sending.mime import PreparedMessage, dated_now, render
+from newsletter.sending.verp import verp_address
 
 # Stands in for each recipient's signed token in the prebuilt link patterns.
 RECIPIENT_LINK_MARK = "RECIPIENT-TOKEN"
@@ -42,6 +43,8 @@ class MessageBuilder:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.signer = Signer.from_config(app.config)
+        verp = app.config.get("MAIL_VERP", True)
+        self.verp_key = str(app.config["SECRET_KEY"]) if verp else ""
         self._prepared: dict[tuple[int, str], PreparedMessage] = {}
         self._campaigns: dict[int, CampaignInfo] = {}
 
@@ -118,6 +121,14 @@ class MessageBuilder:
                 domain=address.rsplit("@", 1)[-1] or socket.getfqdn(),
             )
         return self._campaigns[campaign_id]
+
+    def envelope_for(self, row: Any) -> str:
+        """The envelope sender of one delivery: its VERP address, or the campaign's
+        return path when VERP is off."""
+        base = self.campaign(row.campaign_id).envelope_sender
+        if not self.verp_key:
+            return base
+        return verp_address(base, row.id, self.verp_key)
 
     def link_patterns(self) -> dict[str, str]:
         mailto = self.app.config.get("MAIL_UNSUBSCRIBE_MAILTO") or ""

@@ -43,7 +43,10 @@ class Delivery(Model):
     campaign_id: Mapped[int] = mapped_column(
         ForeignKey("campaigns.id", ondelete="CASCADE")
     )
-    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id"), index=True)
+    # None once the person is erased: the row stays for the campaign's figures.
+    subscriber_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscribers.id"), index=True
+    )
     # The list through which the person gets this issue: its unsubscribe link.
     list_id: Mapped[int | None] = mapped_column(ForeignKey("mailing_lists.id"))
     status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED)

@@ -6,7 +6,7 @@ campaign, and the unique (campaign, subscriber) key makes a second enqueue harml
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, literal, or_, select, true, update
+from sqlalchemy import func, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -33,16 +33,30 @@ def eligible(query: AnySelect) -> AnySelect:
     )
 
 
+def same_controller(campaign: Campaign) -> AnySelect:
+    """The ids of the lists whose consent names the campaign's sender: its region's
+    lists, or for an interregional issue the joint lists. Nothing else is ever sent
+    to, however a campaign got its target."""
+    query = select(MailingList.id)
+    if campaign.region_id is None:
+        return query.where(MailingList.region_id.is_(None))
+    return query.where(MailingList.region_id == campaign.region_id)
+
+
 def recipient_queries(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
     """SELECTs of (subscriber id, list id): each confirmed recipient with the list
     through which they get the issue (its unsubscribe link)."""
     queries: list[AnySelect] = []
+    allowed_lists = same_controller(campaign)
     if campaign.list_ids:
         queries.append(
             eligible(
                 select(Subscriber.id, func.min(Subscription.list_id))
                 .join(Subscription, Subscription.subscriber_id == Subscriber.id)
-                .where(Subscription.list_id.in_(campaign.list_ids))
+                .where(
+                    Subscription.list_id.in_(campaign.list_ids),
+                    Subscription.list_id.in_(allowed_lists),
+                )
             ).group_by(Subscriber.id)
         )
     for segment_id in campaign.segment_ids:
@@ -50,14 +64,6 @@ def recipient_queries(session: SessionLike, campaign: Campaign) -> list[AnySelec
         if segment is None:
             continue
         # A segment selects people; consent still comes from a list of the sender.
-        allowed_lists = select(MailingList.id)
-        if campaign.region_id is not None:
-            allowed_lists = allowed_lists.where(
-                or_(
-                    MailingList.region_id == campaign.region_id,
-                    MailingList.region_id.is_(None),
-                )
-            )
         query = (
             SubscriberFilter.from_mapping(segment.filters)
             .apply(

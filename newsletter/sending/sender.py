@@ -310,7 +310,7 @@ class Sender:
         try:
             send_when_ready(
                 smtp,
-                self.messages.campaign(row.campaign_id).envelope_sender,
+                self.messages.envelope_for(row),
                 row.email,
                 raw,
                 ready,

@@ -71,7 +71,7 @@ def campaign_sending(campaign_id: int) -> str:
     problems = list(
         db.session.execute(
             select(Delivery.status, Delivery.last_error, Subscriber.email)
-            .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
+            .outerjoin(Subscriber, Subscriber.id == Delivery.subscriber_id)
             .where(
                 Delivery.campaign_id == campaign.id,
                 Delivery.status.in_(("failed", "bounced", "uncertain")),

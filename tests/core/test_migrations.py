@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import (
     JSON,
@@ -31,14 +30,9 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
         db.engine.dispose()
 
 
-@pytest.fixture
-def empty_app(empty_database_url):
-    """An app on a database without tables, for tests that migrate it themselves."""
-    app = create_app(app_settings(empty_database_url))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def fresh_database_at(revision: str) -> None:
+    """The empty database migrated up to this revision (inside `empty_app`)."""
+    upgrade(revision=revision)
 
 
 def insert_row(connection, table_name: str, **values) -> None:
@@ -55,7 +49,7 @@ def insert_row(connection, table_name: str, **values) -> None:
 
 
 def test_campaign_targets_move_to_rows_and_back(empty_app):
-    upgrade(revision="e3fdc5d1adbf")
+    fresh_database_at("e3fdc5d1adbf")
     with db.engine.begin() as connection:
         insert_row(connection, "regions", id=1, slug="r")
         insert_row(connection, "mailing_lists", id=1, slug="l1", region_id=1)

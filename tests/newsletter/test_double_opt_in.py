@@ -18,7 +18,7 @@ def subscriber(app, email):
             "status": found.status,
             "lists": {s.mailing_list.slug: s.status for s in found.subscriptions},
             "events": [
-                (e.kind, e.source, e.consent_text_version)
+                (e.kind, e.source, e.consent_text_id)
                 for e in db.session.scalars(
                     select(ConsentEvent).where(ConsentEvent.subscriber_id == found.id)
                 )
@@ -48,7 +48,7 @@ def test_sign_up_confirm_by_post_only(app, list_ids, client, smtp_server):
     assert mail["Message-ID"]
     assert mail["Date"]
     assert "Musterstraße 1" in text_of(mail)  # the agency's imprint
-    assert "Umfrage" not in text_of(mail)  # no advertising, no survey
+    assert "/umfrage/" not in text_of(mail)  # no advertising, no survey link
     assert "fonts.googleapis" not in html_of(mail)
     link = link_in(mail, "/bestaetigen/")
 

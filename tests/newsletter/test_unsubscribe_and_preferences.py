@@ -114,6 +114,8 @@ def test_preference_centre_changes_language_and_lists(app, list_ids, client):
     token = token_for(app, preferences_token, subscriber_id)
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
     assert "fatma@example.org" in page
+    # Adding the joint list is its own consent: the page shows its text.
+    assert "Südwestfalen Agentur GmbH und Wirtschaftsförderung Dortmund" in page
     response = client.post(
         f"/einstellungen/{token}",
         data={
@@ -135,6 +137,15 @@ def test_preference_centre_changes_language_and_lists(app, list_ids, client):
     with app.app_context():
         subscriber = db.session.get(Subscriber, subscriber_id)
         assert (subscriber.language, subscriber.name) == ("en", "Fatma Kaya")
+        added = db.session.scalar(
+            select(ConsentEvent).where(
+                ConsentEvent.subscriber_id == subscriber_id,
+                ConsentEvent.list_id == joint,
+            )
+        )
+        # The text shown on the page, in German, though she switched to English.
+        assert added.consent_text.text in page
+        assert added.consent_text.language == "de"
 
 
 def test_download_my_data_and_delete_me(app, client):
@@ -142,7 +153,7 @@ def test_download_my_data_and_delete_me(app, client):
     token = token_for(app, preferences_token, subscriber_id)
     download = client.get(f"/einstellungen/{token}/meine-daten.json")
     data = json.loads(download.get_data(as_text=True))
-    assert data["email"] == "fatma@example.org"
+    assert data["profile"]["email"] == "fatma@example.org"
     assert [event["event"] for event in data["consent_log"]] == ["signup", "confirmed"]
 
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)

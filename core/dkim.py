@@ -1,5 +1,5 @@
-"""Optional DKIM signatures (dkimpy) that cover both unsubscribe headers, as Gmail and
-Yahoo expect of bulk senders."""
+"""Optional DKIM signatures (dkimpy) for campaigns and system mails; they cover both
+unsubscribe headers, as Gmail and Yahoo expect of bulk senders."""
 
 from dataclasses import dataclass
 from pathlib import Path

@@ -1,0 +1,100 @@
+"""Administrators keep each region's imprint (§ 5 DDG) and privacy link up to date;
+every mail and public page of the region shows them."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from core.admin_views import bp
+from core.audit import record
+from core.db import db
+from core.imprint import IMPRINT_FIELDS, REQUIRED, imprint_lines, missing_fields
+from core.models import Region
+from core.policy import requires
+from core.regions import all_regions
+
+NEEDED = _l("Please fill in this part of the imprint.")
+
+
+def _field(name: str, size: int) -> StringField:
+    checks = [DataRequired(NEEDED)] if name in REQUIRED else [Optional()]
+    return StringField(IMPRINT_FIELDS[name], validators=[*checks, Length(max=size)])
+
+
+class ImprintForm(FlaskForm):
+    agency = _field("agency", 200)
+    legal_form = _field("legal_form", 120)
+    street = _field("street", 200)
+    postcode = _field("postcode", 10)
+    city = _field("city", 120)
+    representatives = _field("representatives", 300)
+    contact_email = EmailField(
+        IMPRINT_FIELDS["contact_email"],
+        validators=[
+            DataRequired(NEEDED),
+            Email(_l("Please enter a valid email address, like name@example.org.")),
+        ],
+    )
+    phone = _field("phone", 60)
+    register_court = _field("register_court", 120)
+    register_number = _field("register_number", 60)
+    vat_id = _field("vat_id", 30)
+    imprint_note = TextAreaField(
+        IMPRINT_FIELDS["imprint_note"], validators=[Optional(), Length(max=2000)]
+    )
+    privacy_url = StringField(
+        IMPRINT_FIELDS["privacy_url"],
+        validators=[
+            DataRequired(NEEDED),
+            Length(max=300),
+            Regexp(
+                r"^(/|https://)\S*$",
+                message=_l("Enter a path of this site (/…) or an https:// address."),
+            ),
+        ],
+    )
+
+
+@bp.route("/regions")
+@requires("users")
+def regions() -> str:
+    found = all_regions(db.session)
+    return render_template(
+        "core/regions.html",
+        regions=[(r, imprint_lines(r), missing_fields(r)) for r in found],
+    )
+
+
+@bp.route("/regions/<int:region_id>", methods=["GET", "POST"])
+@requires("users")
+def region_edit(region_id: int) -> str | Response:
+    region = db.session.get(Region, region_id)
+    if region is None:
+        abort(404)
+    form = ImprintForm(obj=region if request.method == "GET" else None)
+    if form.validate_on_submit():
+        changed = {
+            name: value.strip()
+            for name in IMPRINT_FIELDS
+            if (value := getattr(form, name).data or "").strip()
+            != (getattr(region, name) or "")
+        }
+        for name, value in changed.items():
+            setattr(region, name, value)
+        record(
+            db.session,
+            current_user.id,
+            "edit_imprint",
+            "region",
+            region.id,
+            fields=sorted(changed),
+        )
+        db.session.commit()
+        flash(_("The imprint of %(region)s is saved.", region=region.name), "info")
+        return redirect(url_for("admin.regions"))
+    return render_template("core/region_edit.html", form=form, region=region)
