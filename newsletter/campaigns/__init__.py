@@ -11,13 +11,14 @@ def init_app(app: Flask) -> None:
     from core.registry import NavEntry, add_nav_entry
     from newsletter.campaigns import (  # noqa: F401 - registers the tables and routes
         archive_views,
+        editor_views,
         layout_views,
         models,
         views,
     )
     from newsletter.campaigns.blocks import register_built_in_blocks
     from newsletter.campaigns.home import campaign_panel
-    from newsletter.campaigns.labels import campaign_status_label
+    from newsletter.campaigns.labels import campaign_name, campaign_status_label
 
     add_nav_entry(
         app,
@@ -32,3 +33,4 @@ def init_app(app: Flask) -> None:
     register_built_in_blocks(app)
     add_home_panel(app, campaign_panel)
     app.jinja_env.globals["campaign_status_label"] = campaign_status_label
+    app.jinja_env.globals["campaign_name"] = campaign_name

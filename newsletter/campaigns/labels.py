@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from newsletter.campaigns.models import Campaign
+
 CAMPAIGN_STATUS_LABELS = {
     "draft": _l("draft"),
     "scheduled": _l("scheduled"),
@@ -14,3 +16,12 @@ CAMPAIGN_STATUS_LABELS = {
 
 def campaign_status_label(status: str) -> str:
     return str(CAMPAIGN_STATUS_LABELS.get(status, status))
+
+
+def campaign_name(campaign: Campaign) -> str:
+    """What managers call an issue: its internal title, else its German subject."""
+    return (
+        campaign.title.strip()
+        or campaign.subject_for("de").strip()
+        or str(_l("(untitled issue)"))
+    )

@@ -20,6 +20,7 @@ from newsletter.campaigns.rendering import (
     personalise,
 )
 from tests.conftest import csrf_token
+from tests.form_filling import submit
 from tests.newsletter.campaign_helpers import every_block, make_campaign
 from tests.newsletter.helpers import html_of, text_of
 
@@ -123,12 +124,13 @@ def png_bytes(width=2400, height=1200) -> bytes:
 
 
 def block_form(client, campaign_id, block_id, **fields):
-    page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
-    return client.post(
-        f"/campaigns/{campaign_id}/blocks/{block_id}?lang=de",
-        data={"csrf_token": csrf_token(page), "action": "save", **fields},
-        content_type="multipart/form-data",
-        follow_redirects=True,
+    """Save the editor with these fields of one block changed."""
+    return submit(
+        client,
+        f"/campaigns/{campaign_id}?lang=de",
+        "editor",
+        "save",
+        {f"b-{block_id}-{name}": value for name, value in fields.items()},
     )
 
 
@@ -150,7 +152,7 @@ def test_pictures_are_resized_and_non_pictures_refused(app, client, login_as):
         alt="Grüne Fläche",
         image=(io.BytesIO(png_bytes()), "gruen.png"),
     )
-    assert "Baustein gespeichert" in ok.get_data(as_text=True)
+    assert "Gespeichert." in ok.get_data(as_text=True)
     with app.app_context():
         image = db.session.scalar(select(Image))
         assert (image.width, image.height) == (1200, 600)
@@ -241,11 +243,7 @@ def test_manager_of_another_region_cannot_open_the_issue(app, client, login_as):
 def test_blocks_are_reordered_and_removed(app, client, login_as, action):
     login_as(Role.MANAGER, "suedwestfalen")
     campaign_id = make_campaign(app)
-    page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
-    client.post(
-        f"/campaigns/{campaign_id}/blocks/b2?lang=de",
-        data={"csrf_token": csrf_token(page), "action": action},
-    )
+    submit(client, f"/campaigns/{campaign_id}?lang=de", "editor", f"{action}:b2")
     with app.app_context():
         order = [b["id"] for b in db.session.get(Campaign, campaign_id).blocks["de"]]
     expected = {"up": ["b2", "b1"], "down": ["b1", "b3", "b2"], "delete": ["b1", "b3"]}[

@@ -124,11 +124,16 @@ def test_another_regions_survey_cannot_be_embedded(app, client, login_as):
         path = f"/campaigns/{campaign_id}"
         page = client.get(path).get_data(as_text=True)
         assert "Was brauchen Sie?" not in page  # not offered
-        response = client.post(
-            f"{path}/blocks/{block_id}?lang=de",
-            data={"csrf_token": csrf_token(page), "survey": str(swf_survey)},
-        )
-        assert response.status_code == 404, kind
+        for target in (path, f"{path}/draft"):  # the editor and its autosave
+            response = client.post(
+                f"{target}?lang=de",
+                data={
+                    "csrf_token": csrf_token(page),
+                    "block": block_id,
+                    f"b-{block_id}-survey": str(swf_survey),
+                },
+            )
+            assert response.status_code == 404, (kind, target)
         with app.app_context():
             saved = db.session.get(Campaign, campaign_id).blocks["de"][0]
         assert saved["survey"] == "", kind
@@ -143,8 +148,12 @@ def test_the_own_regions_survey_can_be_embedded(app, client, login_as):
     page = client.get(path).get_data(as_text=True)
     assert "Was brauchen Sie?" in page
     response = client.post(
-        f"{path}/blocks/{block_id}?lang=de",
-        data={"csrf_token": csrf_token(page), "survey": str(own)},
+        f"{path}?lang=de",
+        data={
+            "csrf_token": csrf_token(page),
+            "block": block_id,
+            f"b-{block_id}-survey": str(own),
+        },
     )
     assert response.status_code == 302
     with app.app_context():
