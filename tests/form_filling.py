@@ -30,7 +30,8 @@ class _FormReader(HTMLParser):
                 return
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            self.fields.append((name, attrs.get("value", "on")))
+            default = "on" if kind in ("checkbox", "radio") else ""
+            self.fields.append((name, attrs.get("value", default)))
         elif tag == "textarea" and name:
             self._textarea, self._text = name, []
         elif tag == "select" and name:

@@ -117,3 +117,23 @@ def test_blocks_move_by_drag_and_drop(app, live_server, page, make_user):
     assert [b["id"] for b in blocks_of(app, campaign_id)] == ["b3", "b1", "b2"]
     assert page.locator("li.block .block-number").first.inner_text() == "1"
     screenshot(page, "editor-dragged")
+
+
+def test_a_typed_question_survives_antwort_hinzufuegen(
+    app, live_server, page, make_user
+):
+    manager = make_user(Role.MANAGER, "suedwestfalen")
+    log_in(page, live_server, manager.email)
+    page.goto(f"{live_server}/surveys")
+    page.get_by_label("Titel").fill("Fachkräfte 2027")
+    page.get_by_role("button", name="Umfrage anlegen").click()
+    page.get_by_label("Frage hinzufügen:").select_option(label="Einfachauswahl")
+    page.get_by_role("button", name="Hinzufügen").click()
+    page.get_by_label("Frage (Deutsch) *").fill("Suchen Sie Fachkräfte?")
+    page.get_by_label("Neue Antwort (Deutsch)").fill("Ja, dringend")
+    page.get_by_role("button", name="Antwort hinzufügen").click()
+    assert page.get_by_label("Frage (Deutsch) *").input_value() == (
+        "Suchen Sie Fachkräfte?"
+    )
+    assert page.get_by_role("cell", name="Ja, dringend", exact=True).is_visible()
+    screenshot(page, "survey-builder-after-add-answer")

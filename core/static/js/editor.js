@@ -15,8 +15,10 @@
   let saving = null;
 
   const say = (message) => { if (status) status.textContent = message; };
+  // Pictures, and new answers of a survey, are taken over only by a real submit.
   const pendingFiles = () =>
-    Array.from(form.querySelectorAll('input[type="file"]')).some((i) => i.files.length);
+    Array.from(form.querySelectorAll('input[type="file"]')).some((i) => i.files.length) ||
+    Array.from(form.querySelectorAll("[data-submit-only]")).some((i) => i.value.trim());
 
   const save = async () => {
     timer = null;
