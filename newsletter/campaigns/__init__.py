@@ -18,7 +18,11 @@ def init_app(app: Flask) -> None:
     )
     from newsletter.campaigns.blocks import register_built_in_blocks
     from newsletter.campaigns.home import campaign_panel
-    from newsletter.campaigns.labels import campaign_name, campaign_status_label
+    from newsletter.campaigns.labels import (
+        campaign_name,
+        campaign_status_label,
+        shown_status,
+    )
 
     add_nav_entry(
         app,
@@ -34,3 +38,4 @@ def init_app(app: Flask) -> None:
     add_home_panel(app, campaign_panel)
     app.jinja_env.globals["campaign_status_label"] = campaign_status_label
     app.jinja_env.globals["campaign_name"] = campaign_name
+    app.jinja_env.globals["shown_status"] = shown_status

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from core.db import db
+from core.db import db, utcnow
 from core.home import Panel
 from core.models import User
 from core.policy import allowed, visible_region_ids
@@ -17,14 +17,17 @@ def campaign_panel(user: User) -> Panel | None:
     query = select(Campaign)
     if regions is not None:
         query = query.where(Campaign.region_id.in_(regions))
+    scheduled = Campaign.status == CampaignStatus.SCHEDULED
     upcoming = db.session.scalar(
-        query.where(Campaign.status == CampaignStatus.SCHEDULED).order_by(
+        query.where(scheduled, Campaign.scheduled_at > utcnow()).order_by(
             Campaign.scheduled_at
         )
     )
+    # An issue whose time has come is being sent, even before the dispatcher ran.
     running = db.session.scalar(
         query.where(
             Campaign.status.in_((CampaignStatus.SENDING, CampaignStatus.PAUSED))
+            | (scheduled & (Campaign.scheduled_at <= utcnow()))
         )
     )
     last_sent = db.session.scalar(

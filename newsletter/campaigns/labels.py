@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from newsletter.campaigns.models import Campaign
+from core.db import utcnow
+from newsletter.campaigns.models import Campaign, CampaignStatus
 
 CAMPAIGN_STATUS_LABELS = {
     "draft": _l("draft"),
@@ -25,3 +26,12 @@ def campaign_name(campaign: Campaign) -> str:
         or campaign.subject_for("de").strip()
         or str(_l("(untitled issue)"))
     )
+
+
+def shown_status(campaign: Campaign) -> str:
+    """The state as the manager should read it: an issue whose time has come is being
+    sent, even in the seconds before the dispatcher has marked it so."""
+    due = campaign.scheduled_at is not None and campaign.scheduled_at <= utcnow()
+    if campaign.status == CampaignStatus.SCHEDULED and due:
+        return CampaignStatus.SENDING
+    return campaign.status

@@ -69,8 +69,14 @@ def test_send_now_and_watch_progress(app, live_server, page, make_user, smtp_ser
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.goto(f"{live_server}/campaigns/{campaign_id}/send")
-    page.get_by_role("button", name="Jetzt senden").click()
+    assert page.get_by_role("cell", name="Newsletter Dortmund").is_visible()
+    page.get_by_role("button", name="Jetzt senden …").click()
+    # One click sends nothing: the exact recipients first, then a confirmation.
+    assert page.get_by_role("heading", name="Jetzt an 3 Empfänger senden?").is_visible()
+    screenshot(page, "campaign-confirm-send")
+    page.get_by_role("button", name="Ja, jetzt an 3 Empfänger senden").click()
     assert page.get_by_text("Der Versand beginnt in wenigen Sekunden.").is_visible()
+    assert page.locator("#campaign-status").inner_text() == "wird versendet"
     with app.app_context():  # what the worker's jobs do
         dispatch_due(db.session)
         Sender(app, "browser-test").run(budget_seconds=30)
