@@ -2,6 +2,7 @@
 mails show, and the page that test links lead to."""
 
 from flask import abort, current_app, render_template, send_from_directory
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -17,6 +18,7 @@ from newsletter.campaigns.models import Campaign, CampaignStatus, Image
 from newsletter.campaigns.rendering import (
     compile_campaign,
     extra_values,
+    neutral_subject,
     personal_values,
     personalise,
 )
@@ -86,7 +88,12 @@ def archive(region_slug: str) -> str:
             .order_by(Campaign.sent_at.desc())
         )
     )
-    return render_template("newsletter/archive.html", region=region, issues=issues)
+    language = str(get_locale())
+    return render_template(
+        "newsletter/archive.html",
+        region=region,
+        issues=[(issue, neutral_subject(issue, language)) for issue in issues],
+    )
 
 
 @bp.route("/media/<filename>")

@@ -211,6 +211,30 @@ def personal_values(
     }
 
 
+# A name left empty takes its comma along: "März: {{ first_name }}, neu" → "März: neu".
+NAMED = re.compile(r"\s*\{\{\s*(?:first_name|name|organisation)\s*\}\}\s*(?:,\s*)?")
+SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?:;])")
+
+
+def neutral_text(text: str, region_name: str, language: str) -> str:
+    """Text with its placeholders filled for nobody in particular (the public
+    archive): no name, the neutral greeting, the region."""
+    values = personal_values("", "", region_name, language)
+    filled = PLACEHOLDER.sub(
+        lambda match: values.get(match.group(1), ""), NAMED.sub(" ", text)
+    )
+    return SPACE_BEFORE_MARK.sub(r"\1", " ".join(filled.split())).strip(" ,;:")
+
+
+def neutral_subject(campaign: Campaign, language: str) -> str:
+    region = campaign.region
+    return neutral_text(
+        campaign.subject_for(language),
+        region.name if region else "Südwestfalen · Dortmund",
+        language,
+    )
+
+
 def placeholders_in(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text or ""))
 
