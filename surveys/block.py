@@ -16,7 +16,8 @@ from surveys.models import QuestionKind, Survey
 
 SURVEY_LINK_MARK = "SURVEY-TOKEN"
 HINT = _l(
-    "One click opens the survey; your answer counts only when you press “Send” there."
+    "An answer opens the survey with it chosen; it is saved only when you press "
+    "“Send” there."
 )
 
 
@@ -46,22 +47,26 @@ def _button(href: str, label: str, accent: str) -> str:
     )
 
 
+def _choices(survey: Survey, language: str) -> list[tuple[str, str]]:
+    """(link, label) of each answer button of the survey's first question."""
+    question = survey.questions[0]
+    link = f"{{{{ survey_{survey.id} }}}}"
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        return [(f"{link}?o={o.id}", o.label_for(language)) for o in question.options]
+    if question.kind in (QuestionKind.LIKERT, QuestionKind.NPS):
+        return [(f"{link}?v={v}", str(v)) for v in question.scale()]
+    return [(link, str(_l("Answer")))]
+
+
 def question_mjml(block: dict, ctx: RenderContext) -> str:
     survey = _survey(block)
     if survey is None or not survey.questions:
         return ""
     question = survey.questions[0]
-    link = f"{{{{ survey_{survey.id} }}}}"
-    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        choices = [(f"o={o.id}", o.label_for(ctx.language)) for o in question.options]
-    elif question.kind in (QuestionKind.LIKERT, QuestionKind.NPS):
-        choices = [(f"v={v}", str(v)) for v in question.scale()]
-    else:
-        choices = [("", str(_l("Answer")))]
     intro = escape(block.get("intro") or survey.title_for(ctx.language))
     buttons = "".join(
-        _button(f"{link}?{query}" if query else link, label, ctx.accent)
-        for query, label in choices
+        _button(href, label, ctx.accent)
+        for href, label in _choices(survey, ctx.language)
     )
     return (
         '<mj-section background-color="#eef6f4"><mj-column>'
@@ -77,8 +82,13 @@ def question_text(block: dict, ctx: RenderContext) -> str:
     survey = _survey(block)
     if survey is None or not survey.questions:
         return ""
-    question = survey.questions[0]
-    return f"{question.text_for(ctx.language)}\n{{{{ survey_{survey.id} }}}}"
+    lines = [
+        str(block.get("intro") or survey.title_for(ctx.language)),
+        survey.questions[0].text_for(ctx.language),
+        *(f"- {label}: {href}" for href, label in _choices(survey, ctx.language)),
+        str(HINT),
+    ]
+    return "\n".join(line for line in lines if line)
 
 
 def question_check(block: dict) -> list[str]:

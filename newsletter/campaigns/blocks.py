@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from core.registry import registry
+from newsletter.campaigns.plain_text import markdown_text
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 ALLOWED_TAGS = {
@@ -191,7 +192,7 @@ def _text_mjml(block: dict, ctx: RenderContext) -> str:
 
 
 def _text_text(block: dict, ctx: RenderContext) -> str:
-    return (block.get("body") or "").strip()
+    return markdown_text(block.get("body") or "", safe_url)
 
 
 def _image_mjml(block: dict, ctx: RenderContext) -> str:
@@ -235,7 +236,8 @@ def _button_mjml(block: dict, ctx: RenderContext) -> str:
 
 
 def _button_text(block: dict, ctx: RenderContext) -> str:
-    return f"{block.get('label') or ''}: {block.get('url') or ''}"
+    url = safe_url(block.get("url", ""))
+    return f"{block.get('label') or ''} ({url})" if url else ""
 
 
 def _divider_mjml(block: dict, ctx: RenderContext) -> str:
@@ -259,9 +261,9 @@ def _columns_mjml(block: dict, ctx: RenderContext) -> str:
 
 
 def _columns_text(block: dict, ctx: RenderContext) -> str:
-    return (
-        f"{(block.get('left') or '').strip()}\n\n{(block.get('right') or '').strip()}"
-    )
+    left = markdown_text(block.get("left") or "", safe_url)
+    right = markdown_text(block.get("right") or "", safe_url)
+    return f"{left}\n\n{right}".strip()
 
 
 def _event_mjml(block: dict, ctx: RenderContext) -> str:
@@ -282,8 +284,9 @@ def _event_text(block: dict, ctx: RenderContext) -> str:
         block.get("title") or "",
         f"{block.get('date') or ''} · {block.get('place') or ''}",
     ]
-    if block.get("link"):
-        lines.append(block["link"])
+    url = safe_url(block.get("link", ""))
+    if url:
+        lines.append(f"{_l('More information')} ({url})")
     return "\n".join(lines)
 
 

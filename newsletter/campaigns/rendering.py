@@ -66,19 +66,21 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
     )
     types = block_types()
     blocks = [b for b in campaign.blocks_for(language) if b.get("type") in types]
-    body = "".join(types[b["type"]].mjml(b, ctx) for b in blocks)
-    texts = [types[b["type"]].text(b, ctx) for b in blocks]
     subject = campaign.subject_for(language)
     preheader = campaign.preheader.get(language) or campaign.preheader.get("de") or ""
-    context = layout_context(
-        region,
-        language,
-        subject,
-        preheader,
-        Markup(body),  # noqa: S704 - block output is escaped or sanitised
-        [t for t in texts if t],
-    )
+    # Everything a block or layout says on its own ("More information", hints)
+    # in the mail's language, not in that of the page or worker rendering it.
     with force_locale(language):
+        body = "".join(types[b["type"]].mjml(b, ctx) for b in blocks)
+        texts = [types[b["type"]].text(b, ctx) for b in blocks]
+        context = layout_context(
+            region,
+            language,
+            subject,
+            preheader,
+            Markup(body),  # noqa: S704 - block output is escaped or sanitised
+            [t for t in texts if t],
+        )
         html = _custom_html(region, context) or mjml_to_html(
             _standard_layout(region, context)
         )
