@@ -5,13 +5,14 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from core.links import external_url
 from core.mjml import mjml_to_html
@@ -122,10 +123,19 @@ def layout_context(
         "region": region_values(region),
         "language": language,
         "subject": subject,
-        "preheader": preheader,
+        "preheader": padded(preheader),
         "content": content,
         "texts": texts,
     }
+
+
+# Invisible filler after the preheader, so that mail programs show no text of the
+# mail's body (the "View in the browser" line) after it in the inbox.
+PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)  # noqa: S704 - a constant
+
+
+def padded(preheader: str) -> str:
+    return escape(preheader) + PREHEADER_PADDING if preheader else ""
 
 
 def region_values(region: Region | None) -> dict[str, str] | None:
@@ -309,6 +319,20 @@ def checklist(campaign: Campaign) -> list[tuple[str, str]]:
                     )
                 )
     return found
+
+
+def list_headers(campaign: Campaign) -> dict[str, str]:
+    """List-Id (RFC 2919: one list per sending region, so that mail programs can
+    filter it) and the region's Reply-To, unencoded."""
+    region = campaign.region
+    address = parseaddr(sender_for(campaign))[1]
+    domain = address.rsplit("@", 1)[-1] or "localhost"
+    label = region.slug if region else "interregional"
+    name = region.sender_name if region and region.sender_name else "Brückenschlag"
+    headers = {"List-Id": f"{name} <{label}.newsletter.{domain}>"}
+    if region and region.reply_to:
+        headers["Reply-To"] = region.reply_to
+    return headers
 
 
 def sender_for(campaign: Campaign) -> str:
