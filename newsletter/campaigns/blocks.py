@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,6 +77,8 @@ class BlockType:
     mjml: Callable[[dict, RenderContext], str]
     text: Callable[[dict, RenderContext], str]
     check: Callable[[dict], list[str]] = lambda block: []
+    # Problems that depend on when the issue goes out (a survey that closes first).
+    check_at: Callable[[dict, datetime], list[str]] = lambda block, when: []
 
 
 def register_block(app: Flask, block_type: BlockType) -> None:
@@ -373,9 +376,10 @@ def register_built_in_blocks(app: Flask) -> None:
         register_block(app, block_type)
 
 
-def block_problems(block: dict) -> list[str]:
-    """Checklist findings for one block: empty required fields, bad links, alt texts."""
+def block_problems(block: dict, when: datetime) -> list[str]:
+    """Checklist findings for one block sent at `when`: empty required fields, bad
+    links, alt texts, what its type checks."""
     spec = block_types().get(block.get("type", ""))
     if spec is None:
         return [str(_l("Unknown block type “%(type)s”.", type=block.get("type")))]
-    return _required(block, spec) + spec.check(block)
+    return _required(block, spec) + spec.check(block) + spec.check_at(block, when)

@@ -84,11 +84,12 @@ def _settings(form: CampaignSettingsForm) -> Settings:
     )
 
 
-def _field_value(campaign: Campaign, block_id: str, spec_field: FieldSpec) -> str:
+def _field_value(block: dict, campaign: Campaign, spec_field: FieldSpec) -> str:
     """A block field's posted value; a choice that was not offered (another region's
-    survey) is 404."""
-    value = request.form.get(f"b-{block_id}-{spec_field.name}", "")
-    if spec_field.choices is not None and value:
+    survey) is 404, unless the block has it already (a survey closed since: the
+    checklist says so, saving the rest must still work)."""
+    value = request.form.get(f"b-{block['id']}-{spec_field.name}", "")
+    if spec_field.choices is not None and value and value != block.get(spec_field.name):
         offered = {choice for choice, _label in spec_field.choices(campaign.region_id)}
         if value not in offered:
             abort(404)
@@ -109,9 +110,7 @@ def _typed_blocks(campaign: Campaign, language: str, uploads: bool) -> Draft:
             name = f"b-{block['id']}-{spec_field.name}"
             if spec_field.kind != "image":
                 if name in request.form:
-                    typed[spec_field.name] = _field_value(
-                        campaign, block["id"], spec_field
-                    )
+                    typed[spec_field.name] = _field_value(block, campaign, spec_field)
                 continue
             upload = request.files.get(name)
             if uploads and upload and upload.filename:

@@ -40,3 +40,24 @@ def campaign_panel(user: User) -> Panel | None:
         {"upcoming": upcoming, "running": running, "last_sent": last_sent},
         order=20,
     )
+
+
+def next_steps_panel(user: User) -> Panel | None:
+    """What a manager usually does next: start an issue, continue a draft, import."""
+    if not allowed(user, "campaigns"):
+        return None
+    regions = visible_region_ids(user)
+    drafts = select(Campaign).where(Campaign.status == CampaignStatus.DRAFT)
+    if regions is not None:
+        drafts = drafts.where(Campaign.region_id.in_(regions))
+    return Panel(
+        "newsletter/_home_next_steps.html",
+        {
+            "drafts": list(
+                db.session.scalars(drafts.order_by(Campaign.updated_at.desc()).limit(3))
+            ),
+            # An interregional manager first chooses the sender on the issues page.
+            "one_region": regions is not None,
+        },
+        order=5,
+    )

@@ -5,6 +5,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
+from core.db import utcnow
 from core.links import external_url
 from core.mjml import mjml_to_html
 from core.models import Region
@@ -251,8 +253,12 @@ def placeholders_in(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text or ""))
 
 
-def checklist(campaign: Campaign) -> list[tuple[str, str]]:
-    """(severity, message) pairs to fix or note before scheduling; 'error' blocks it."""
+def checklist(
+    campaign: Campaign, when: datetime | None = None
+) -> list[tuple[str, str]]:
+    """(severity, message) pairs to fix or note before sending at `when` (default:
+    now); 'error' blocks it."""
+    when = when or campaign.scheduled_at or utcnow()
     found: list[tuple[str, str]] = []
     if not campaign.subject.get("de"):
         found.append(("error", str(_l("The German subject is empty."))))
@@ -279,7 +285,7 @@ def checklist(campaign: Campaign) -> list[tuple[str, str]]:
             campaign.preheader.get(language, ""),
         ]
         for block in blocks:
-            for problem in block_problems(block):
+            for problem in block_problems(block, when):
                 found.append(("error", f"{language.upper()}: {problem}"))
             texts.extend(str(v) for k, v in block.items() if k not in ("id", "type"))
         unknown = {

@@ -18,7 +18,9 @@ def schedule(campaign: Campaign, when: datetime) -> None:
     if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
         raise CampaignError(str(_l("This issue can no longer be scheduled.")))
     errors = [
-        message for severity, message in checklist(campaign) if severity == "error"
+        message
+        for severity, message in checklist(campaign, when)
+        if severity == "error"
     ]
     if errors:
         raise CampaignError(

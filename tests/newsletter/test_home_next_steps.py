@@ -1,0 +1,36 @@
+"""The start page leads on: a new issue in one press, the import, the drafts to
+continue, and the open survey, which opens for the manager who sees it."""
+
+import re
+
+from core.models import Role
+from tests.conftest import csrf_token
+from tests.newsletter.campaign_helpers import make_campaign
+from tests.surveys.helpers import open_survey
+
+
+def test_a_manager_starts_an_issue_from_the_start_page(app, client, login_as):
+    login_as(Role.MANAGER, "suedwestfalen")
+    make_campaign(app)  # a draft called "Märzausgabe"
+    home = client.get("/").get_data(as_text=True)
+    assert "Nächste Schritte" in home
+    assert "Märzausgabe" in home.split("Entwurf fortsetzen")[1]
+    assert 'href="/subscribers/import"' in home
+    created = client.post("/campaigns/new", data={"csrf_token": csrf_token(home)})
+    assert created.status_code == 302
+    assert re.search(r"/campaigns/\d+$", created.headers["Location"])
+
+
+def test_the_open_survey_on_the_start_page_opens_for_its_manager(app, client, login_as):
+    survey_id = open_survey(app, region_slug="dortmund")
+    login_as(Role.MANAGER, "dortmund")
+    home = client.get("/").get_data(as_text=True)
+    assert "Was brauchen Sie?" in home
+    for link in re.findall(r'href="(/(?:surveys|analysis)/\d+)"', home):
+        assert client.get(link).status_code == 200, link
+    assert f'href="/surveys/{survey_id}"' in home
+
+
+def test_an_analyst_gets_no_next_steps(app, client, login_as):
+    login_as(Role.ANALYST)
+    assert "Nächste Schritte" not in client.get("/").get_data(as_text=True)
