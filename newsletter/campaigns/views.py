@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
-from core.ids import form_id
+from core.ids import MAX_ID
 from core.policy import (
     check_region,
     region_for_new_object,
@@ -64,10 +64,12 @@ def campaigns() -> str:
     templates = select(BlockTemplate).order_by(BlockTemplate.name)
     if regions is not None:
         templates = templates.where(BlockTemplate.region_id.in_(regions))
+    campaigns = list(db.session.scalars(_campaign_query()))
     return render_template(
         "newsletter/campaigns.html",
-        campaigns=list(db.session.scalars(_campaign_query())),
+        campaigns=campaigns,
         templates=list(db.session.scalars(templates)),
+        previous=[c for c in campaigns if c.blocks_for("de")][:10],
         regions=visible_regions(),
         interregional=regions is None,
         form=ConfirmForm(),
@@ -79,15 +81,18 @@ def campaigns() -> str:
 def campaign_new() -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    template_id = form_id("template_id")
+    kind, _sep, raw = request.form.get("start", "").partition(":")
+    start_id = _start_id(raw) if kind in ("template", "issue") else None
     region_id = region_for_new_object()
-    if template_id:
-        template = db.session.get(BlockTemplate, template_id)
+    if kind == "template" and start_id:
+        template = db.session.get(BlockTemplate, start_id)
         if template is None:
             abort(404)
         if template.region_id is not None:
             check_region(current_user, template.region_id)
         campaign = from_template(db.session, template, region_id, current_user.id)
+    elif kind == "issue" and start_id:
+        campaign = duplicate(db.session, get_campaign(start_id), current_user.id)
     else:
         campaign = Campaign(
             region_id=region_id, created_by=current_user.id, title=_("New issue")
@@ -97,6 +102,13 @@ def campaign_new() -> BaseResponse:
     record(db.session, current_user.id, "create", "campaign", campaign.id)
     db.session.commit()
     return redirect(url_for("newsletter.campaign_edit", campaign_id=campaign.id))
+
+
+def _start_id(raw: str) -> int:
+    """The id of what a new issue starts from; 404 if it cannot be one."""
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        abort(404)
+    return int(raw)
 
 
 @bp.route("/campaigns/<int:campaign_id>/preview")

@@ -34,3 +34,23 @@ def test_the_open_survey_on_the_start_page_opens_for_its_manager(app, client, lo
 def test_an_analyst_gets_no_next_steps(app, client, login_as):
     login_as(Role.ANALYST)
     assert "Nächste Schritte" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_issue_starts_from_a_previous_one(app, client, login_as):
+    from core.db import db
+    from newsletter.campaigns.models import Campaign
+
+    previous = make_campaign(app)
+    login_as(Role.MANAGER, "suedwestfalen")
+    page = client.get("/campaigns").get_data(as_text=True)
+    assert f'value="issue:{previous}"' in page
+    created = client.post(
+        "/campaigns/new",
+        data={"csrf_token": csrf_token(page), "start": f"issue:{previous}"},
+    )
+    new_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        old, new = db.session.get(Campaign, previous), db.session.get(Campaign, new_id)
+        assert new.blocks == old.blocks
+        assert new.status == "draft"
+        assert new.list_ids == old.list_ids

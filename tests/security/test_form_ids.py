@@ -58,10 +58,27 @@ def test_another_regions_template_cannot_start_an_issue(app, client, login_as):
     template_id = swf_template(app)
     response = client.post(
         "/campaigns/new",
-        data={"csrf_token": token(client, "/campaigns"), "template_id": template_id},
+        data={
+            "csrf_token": token(client, "/campaigns"),
+            "start": f"template:{template_id}",
+        },
     )
     assert response.status_code == 404
     assert campaign_count(app) == 0
+
+
+def test_another_regions_issue_cannot_start_an_issue(app, client, login_as):
+    from tests.newsletter.campaign_helpers import make_campaign
+
+    swf_issue = make_campaign(app, region_slug="suedwestfalen")
+    login_as(Role.MANAGER, "dortmund")
+    for start in (f"issue:{swf_issue}", "issue:99999999999", "issue:x"):
+        response = client.post(
+            "/campaigns/new",
+            data={"csrf_token": token(client, "/campaigns"), "start": start},
+        )
+        assert response.status_code == 404, start
+    assert campaign_count(app) == 1
 
 
 def test_the_template_choice_offers_only_the_users_region(app, client, login_as):
