@@ -42,6 +42,8 @@ class Region(Model):
     privacy_url: Mapped[str] = mapped_column(String(300), default="")
     sender_name: Mapped[str] = mapped_column(String(120), default="")
     sender_email: Mapped[str] = mapped_column(String(254), default="")
+    # Where answers to the region's mails go (Reply-To); empty: to the sender.
+    reply_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
     # An MJML layout (with {{ content }}) that replaces the file layout when set.
     custom_layout: Mapped[str | None] = mapped_column(Text)
 

@@ -26,6 +26,7 @@ DEFAULT_REGIONS: list[dict] = [
         "privacy_url": "/datenschutz/suedwestfalen",
         "sender_name": "Brückenschlag Südwestfalen",
         "sender_email": "newsletter-swf@brueckenschlag.example",
+        "reply_to": "transfer@suedwestfalen-agentur.example",
         "districts": [
             "Hochsauerlandkreis",
             "Märkischer Kreis",
@@ -53,6 +54,7 @@ DEFAULT_REGIONS: list[dict] = [
         "privacy_url": "/datenschutz/dortmund",
         "sender_name": "Brückenschlag Dortmund",
         "sender_email": "newsletter-do@brueckenschlag.example",
+        "reply_to": "transfer@wirtschaftsfoerderung-dortmund.example",
         "districts": [],
     },
 ]

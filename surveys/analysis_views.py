@@ -91,13 +91,14 @@ def dashboard(survey_id: int) -> str:
 
 def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
     """The campaigns through which people answered this survey."""
+    from newsletter.campaigns.labels import campaign_name
     from newsletter.campaigns.models import Campaign
 
     ids = select(SurveyResponse.campaign_id).where(
         SurveyResponse.survey_id == survey.id
     )
     return [
-        (c.id, c.subject_for("de"))
+        (c.id, campaign_name(c))
         for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))
     ]
 

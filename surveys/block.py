@@ -2,12 +2,14 @@
 a per-recipient link; registered with the newsletter's block registry."""
 
 from collections.abc import Callable
+from datetime import datetime
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy import ColumnElement, or_, select
 
-from core.db import db
+from core.db import db, utcnow
 from core.links import external_url
 from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
 from newsletter.campaigns.models import Campaign
@@ -16,7 +18,8 @@ from surveys.models import QuestionKind, Survey
 
 SURVEY_LINK_MARK = "SURVEY-TOKEN"
 HINT = _l(
-    "One click opens the survey; your answer counts only when you press “Send” there."
+    "An answer opens the survey with it chosen; it is saved only when you press "
+    "“Send” there."
 )
 
 
@@ -29,6 +32,24 @@ def survey_choices(region_id: int | None) -> list[tuple[str, str]]:
         allowed.append(Survey.region_id == region_id)
     surveys = db.session.scalars(
         select(Survey).where(or_(*allowed)).order_by(Survey.created_at.desc())
+    )
+    return [(str(s.id), s.title_for("de")) for s in surveys]
+
+
+def open_survey_choices(region_id: int | None) -> list[tuple[str, str]]:
+    """Surveys whose question can go into a mail: with a question, not closed (a
+    draft without questions or a closed survey would only disappoint)."""
+    allowed: list[ColumnElement[bool]] = [Survey.region_id.is_(None)]
+    if region_id is not None:
+        allowed.append(Survey.region_id == region_id)
+    surveys = db.session.scalars(
+        select(Survey)
+        .where(
+            or_(*allowed),
+            or_(Survey.closes_at.is_(None), Survey.closes_at > utcnow()),
+            Survey.questions.any(),
+        )
+        .order_by(Survey.created_at.desc())
     )
     return [(str(s.id), s.title_for("de")) for s in surveys]
 
@@ -46,22 +67,26 @@ def _button(href: str, label: str, accent: str) -> str:
     )
 
 
+def _choices(survey: Survey, language: str) -> list[tuple[str, str]]:
+    """(link, label) of each answer button of the survey's first question."""
+    question = survey.questions[0]
+    link = f"{{{{ survey_{survey.id} }}}}"
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        return [(f"{link}?o={o.id}", o.label_for(language)) for o in question.options]
+    if question.kind in (QuestionKind.LIKERT, QuestionKind.NPS):
+        return [(f"{link}?v={v}", str(v)) for v in question.scale()]
+    return [(link, str(_l("Answer")))]
+
+
 def question_mjml(block: dict, ctx: RenderContext) -> str:
     survey = _survey(block)
     if survey is None or not survey.questions:
         return ""
     question = survey.questions[0]
-    link = f"{{{{ survey_{survey.id} }}}}"
-    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        choices = [(f"o={o.id}", o.label_for(ctx.language)) for o in question.options]
-    elif question.kind in (QuestionKind.LIKERT, QuestionKind.NPS):
-        choices = [(f"v={v}", str(v)) for v in question.scale()]
-    else:
-        choices = [("", str(_l("Answer")))]
     intro = escape(block.get("intro") or survey.title_for(ctx.language))
     buttons = "".join(
-        _button(f"{link}?{query}" if query else link, label, ctx.accent)
-        for query, label in choices
+        _button(href, label, ctx.accent)
+        for href, label in _choices(survey, ctx.language)
     )
     return (
         '<mj-section background-color="#eef6f4"><mj-column>'
@@ -77,8 +102,30 @@ def question_text(block: dict, ctx: RenderContext) -> str:
     survey = _survey(block)
     if survey is None or not survey.questions:
         return ""
-    question = survey.questions[0]
-    return f"{question.text_for(ctx.language)}\n{{{{ survey_{survey.id} }}}}"
+    lines = [
+        str(block.get("intro") or survey.title_for(ctx.language)),
+        survey.questions[0].text_for(ctx.language),
+        *(f"- {label}: {href}" for href, label in _choices(survey, ctx.language)),
+        str(HINT),
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def question_check_at(block: dict, when: datetime) -> list[str]:
+    """A survey that closes before the issue goes out takes no answers from it."""
+    survey = _survey(block)
+    if survey is None or survey.closes_at is None or survey.closes_at > when:
+        return []
+    return [
+        str(
+            _l(
+                "The survey “%(title)s” closes on %(date)s, before the issue goes "
+                "out; its buttons would lead nowhere.",
+                title=survey.title_for("de"),
+                date=format_datetime(survey.closes_at, "short"),
+            )
+        )
+    ]
 
 
 def question_check(block: dict) -> list[str]:
@@ -101,12 +148,13 @@ SURVEY_BLOCK = BlockType(
     "survey_question",
     _l("Survey question"),
     (
-        FieldSpec("survey", _l("Survey"), "select", True, choices=survey_choices),
+        FieldSpec("survey", _l("Survey"), "select", True, choices=open_survey_choices),
         FieldSpec("intro", _l("Introduction (optional)")),
     ),
     question_mjml,
     question_text,
     question_check,
+    question_check_at,
 )
 
 

@@ -1,8 +1,6 @@
 """Building surveys: settings, questions in German and English, options with a stable
 id, a topic and a kind (need or offer). Services flush; callers commit."""
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 
 from core.db import SessionLike
@@ -42,22 +40,6 @@ def create_survey(session: SessionLike, title: str, region_id: int | None) -> Su
     session.add(survey)
     session.flush()
     return survey
-
-
-def update_settings(
-    survey: Survey,
-    title: dict[str, str],
-    intro: dict[str, str],
-    opens_at: datetime | None,
-    closes_at: datetime | None,
-) -> None:
-    if not title.get("de", "").strip():
-        raise BuilderError(str(_l("The German title is required.")))
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise BuilderError(str(_l("The survey must close after it opens.")))
-    survey.title = {k: v.strip() for k, v in title.items() if v.strip()}
-    survey.intro = {k: v.strip() for k, v in intro.items() if v.strip()}
-    survey.opens_at, survey.closes_at = opens_at, closes_at
 
 
 def add_question(session: SessionLike, survey: Survey, kind: str) -> Question:

@@ -3,7 +3,17 @@
 import secrets
 from datetime import datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
-from core.ids import form_id
+from core.ids import MAX_ID, form_id
 from core.links import external_url
 from core.policy import (
     check_region,
@@ -24,16 +34,11 @@ from core.policy import (
 from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
 from newsletter.audience.models import Topic
 from surveys.blueprint import bp
-from surveys.builder import (
-    BuilderError,
-    add_option,
-    add_question,
-    create_survey,
-    move_question,
-    update_question,
-    update_settings,
-)
-from surveys.models import Option, Question, Survey
+from surveys.builder import BuilderError, add_question, create_survey, move_question
+from surveys.builder_drafts import TypedQuestion, TypedSurvey, apply_typed
+from surveys.models import Option, Question, QuestionKind, Survey
+
+MAX_TEXT = 2000
 
 
 def get_survey(survey_id: int) -> Survey:
@@ -97,6 +102,93 @@ def surveys() -> str | BaseResponse:
     )
 
 
+def _typed_question(question: Question, new_options: bool) -> TypedQuestion:
+    def value(name: str) -> str:
+        return request.form.get(f"q-{question.id}-{name}", "")[:MAX_TEXT]
+
+    typed = TypedQuestion(
+        text={"de": value("text_de"), "en": value("text_en")},
+        required=value("required") == "y",
+        max_choices=request.form.get(f"q-{question.id}-max_choices", type=int),
+        scale_labels={
+            language: (value(f"low_{language}"), value(f"high_{language}"))
+            for language in ("de", "en")
+        }
+        if f"q-{question.id}-low_de" in request.form
+        else None,
+    )
+    if new_options and question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        typed.new_option = {"de": value("option_de"), "en": value("option_en")}
+        topic = form_id(f"q-{question.id}-topic_id")
+        known = topic is not None and db.session.get(Topic, topic) is not None
+        typed.new_option_topic = topic if known else None
+        typed.new_option_kind = value("option_kind") or None
+    return typed
+
+
+def _typed(survey: Survey, new_options: bool) -> TypedSurvey:
+    """What the builder form carries; new answers only on a real submit (an
+    autosave must not add the same answer again and again)."""
+    order = [int(raw) for raw in request.form.getlist("question") if raw.isdigit()]
+    problems: list[str] = []
+
+    def when(name: str, current: datetime | None) -> datetime | None:
+        try:
+            return _local(name)
+        except BuilderError as error:  # the rest is saved; the old time stays
+            problems.append(str(error))
+            return current
+
+    typed = TypedSurvey(
+        title={
+            "de": request.form.get("title_de", ""),
+            "en": request.form.get("title_en", ""),
+        },
+        intro={
+            "de": request.form.get("intro_de", ""),
+            "en": request.form.get("intro_en", ""),
+        },
+        opens_at=when("opens_at", survey.opens_at),
+        closes_at=when("closes_at", survey.closes_at),
+        order=order,
+        problems=problems,
+    )
+    for question in survey.questions:
+        if question.id in order:
+            typed.questions[question.id] = _typed_question(question, new_options)
+    return typed
+
+
+def _act(survey: Survey, action: str) -> str | None:
+    """A button's own work after everything typed is saved; the anchor to show."""
+    verb, _sep, raw = action.partition(":")
+    if verb == "add_question":
+        added = add_question(db.session, survey, request.form.get("new_kind", ""))
+        return f"question-{added.id}"
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        return None
+    if verb == "delete_option":
+        option = db.session.get(Option, int(raw))
+        if option is None or option.question not in survey.questions:
+            abort(404)
+        option.question.options.remove(option)
+        return f"question-{option.question_id}"
+    question = next((q for q in survey.questions if q.id == int(raw)), None)
+    if question is None:
+        abort(404)
+    if verb in ("up", "down"):
+        move_question(survey, question, -1 if verb == "up" else 1)
+    elif verb == "delete":
+        survey.questions.remove(question)
+        return None
+    return f"question-{question.id}"
+
+
+def _flash_problems(problems: list[str]) -> None:
+    for problem in problems:
+        flash(problem, "error")
+
+
 @bp.route("/surveys/<int:survey_id>", methods=["GET", "POST"])
 @requires("surveys")
 def survey_edit(survey_id: int) -> str | BaseResponse:
@@ -104,26 +196,20 @@ def survey_edit(survey_id: int) -> str | BaseResponse:
     if request.method == "POST":
         _valid_form()
         try:
-            update_settings(
-                survey,
-                {
-                    "de": request.form.get("title_de", ""),
-                    "en": request.form.get("title_en", ""),
-                },
-                {
-                    "de": request.form.get("intro_de", ""),
-                    "en": request.form.get("intro_en", ""),
-                },
-                _local("opens_at"),
-                _local("closes_at"),
-            )
+            problems = apply_typed(db.session, survey, _typed(survey, True))
+            anchor = _act(survey, request.form.get("action", "save"))
         except BuilderError as error:
+            db.session.rollback()
             flash(str(error), "error")
-        else:
-            record(db.session, current_user.id, "edit", "survey", survey.id)
-            db.session.commit()
-            flash(_("Settings saved."), "info")
-        return redirect(url_for("surveys.survey_edit", survey_id=survey.id))
+            return redirect(url_for("surveys.survey_edit", survey_id=survey.id))
+        record(db.session, current_user.id, "edit", "survey", survey.id)
+        db.session.commit()
+        _flash_problems(problems)
+        if not problems:
+            flash(_("Saved."), "info")
+        return redirect(
+            url_for("surveys.survey_edit", survey_id=survey.id, _anchor=anchor)
+        )
     return render_template(
         "surveys/edit.html",
         survey=survey,
@@ -136,90 +222,20 @@ def survey_edit(survey_id: int) -> str | BaseResponse:
     )
 
 
-@bp.route("/surveys/<int:survey_id>/questions", methods=["POST"])
+@bp.route("/surveys/<int:survey_id>/draft", methods=["POST"])
 @requires("surveys")
-def question_add(survey_id: int) -> BaseResponse:
+def survey_autosave(survey_id: int) -> BaseResponse | tuple[BaseResponse, int]:
+    """The builder's background save: JSON, never a redirect."""
     survey = get_survey(survey_id)
     _valid_form()
     try:
-        question = add_question(db.session, survey, request.form.get("kind", ""))
-    except BuilderError as error:
-        flash(str(error), "error")
-        return redirect(url_for("surveys.survey_edit", survey_id=survey.id))
-    db.session.commit()
-    return redirect(
-        url_for(
-            "surveys.survey_edit",
-            survey_id=survey.id,
-            _anchor=f"question-{question.id}",
-        )
-    )
-
-
-def _question(survey: Survey, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.survey_id != survey.id:
-        abort(404)
-    return question
-
-
-@bp.route("/surveys/<int:survey_id>/questions/<int:question_id>", methods=["POST"])
-@requires("surveys")
-def question_change(survey_id: int, question_id: int) -> BaseResponse:
-    survey = get_survey(survey_id)
-    question = _question(survey, question_id)
-    _valid_form()
-    action = request.form.get("action", "save")
-    back = url_for(
-        "surveys.survey_edit", survey_id=survey.id, _anchor=f"question-{question.id}"
-    )
-    try:
-        if action in ("up", "down"):
-            move_question(survey, question, -1 if action == "up" else 1)
-        elif action == "delete":
-            survey.questions.remove(question)
-        elif action == "add_option":
-            topic = form_id("topic_id")
-            add_option(
-                db.session,
-                question,
-                {
-                    "de": request.form.get("option_de", ""),
-                    "en": request.form.get("option_en", ""),
-                },
-                topic if topic and db.session.get(Topic, topic) else None,
-                request.form.get("option_kind") or None,
-            )
-        elif action.startswith("delete_option_"):
-            option = db.session.get(Option, int(action.rsplit("_", 1)[1]))
-            if option is not None and option.question_id == question.id:
-                question.options.remove(option)
-        else:
-            update_question(
-                question,
-                {
-                    "de": request.form.get("text_de", ""),
-                    "en": request.form.get("text_en", ""),
-                },
-                request.form.get("required") == "y",
-                request.form.get("max_choices", type=int),
-                {
-                    language: (
-                        request.form.get(f"low_{language}", ""),
-                        request.form.get(f"high_{language}", ""),
-                    )
-                    for language in ("de", "en")
-                }
-                if "low_de" in request.form
-                else None,
-            )
-            flash(_("Question saved."), "info")
+        problems = apply_typed(db.session, survey, _typed(survey, False))
     except BuilderError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(back)
+        return jsonify(saved=False, message=str(error)), 422
     db.session.commit()
-    return redirect(back)
+    saved = _("Saved at %(time)s.", time=format_time(format="short"))
+    return jsonify(saved=True, message=" ".join([saved, *problems]))
 
 
 @bp.route("/topics", methods=["GET", "POST"])

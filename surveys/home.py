@@ -1,8 +1,8 @@
 """The home page panel: the latest survey and how many answered."""
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from core.db import db
+from core.db import db, utcnow
 from core.home import Panel
 from core.models import User
 from core.policy import allowed, visible_region_ids
@@ -16,7 +16,8 @@ def survey_panel(user: User) -> Panel | None:
     query = select(Survey).order_by(Survey.created_at.desc())
     if regions is not None:
         query = query.where(Survey.region_id.in_(regions) | Survey.region_id.is_(None))
-    latest = db.session.scalar(query)
+    # The open survey first: it is the one a manager works on.
+    latest = db.session.scalar(query.where(open_now())) or db.session.scalar(query)
     answers = 0
     if latest is not None:
         answers = (
@@ -27,6 +28,22 @@ def survey_panel(user: User) -> Panel | None:
             )
             or 0
         )
+    # An interregional survey is shown to a region's manager, who may not edit it.
+    editable = (
+        latest is not None
+        and allowed(user, "surveys")
+        and (regions is None or latest.region_id in regions)
+    )
     return Panel(
-        "surveys/_home_panel.html", {"survey": latest, "answers": answers}, order=30
+        "surveys/_home_panel.html",
+        {"survey": latest, "answers": answers, "editable": editable},
+        order=30,
+    )
+
+
+def open_now() -> ColumnElement[bool]:
+    now = utcnow()
+    return and_(
+        or_(Survey.opens_at.is_(None), Survey.opens_at <= now),
+        or_(Survey.closes_at.is_(None), Survey.closes_at > now),
     )

@@ -16,7 +16,7 @@ from core.models import Region
 from core.policy import public
 from core.throttle import throttled
 from newsletter.audience.labels import ORG_TYPE_LABELS
-from newsletter.audience.models import Subscriber
+from newsletter.audience.models import Subscriber, Topic
 from newsletter.audience.tokens import LinkError
 from newsletter.campaigns.models import Campaign
 from surveys.answer_forms import (
@@ -182,6 +182,7 @@ def _answer_page(
     values = current_values(response)
     if problems:
         values |= typed_form_values(questions)
+    preselected: dict[int, object] = {}
     if request.method == "GET" and step == "first":
         preselected = _preselection(survey)
         if preselected:
@@ -204,7 +205,33 @@ def _answer_page(
         step=step,
         language=_language(),
         answered_before=response is not None,
+        preselected=bool(preselected),
+        first_number=1 if step == "first" else 2,
+        total=len(survey.questions),
+        chosen_topics=_topics_chosen(survey, values, _language()),
     )
+
+
+def _topics_chosen(
+    survey: Survey, values: dict[int, object], language: str
+) -> list[str]:
+    """The topics of the answers the person chose: what a contact wish is about."""
+    chosen = {
+        option_id
+        for value in values.values()
+        if isinstance(value, list)
+        for option_id in value
+    }
+    topic_ids = {
+        option.topic_id
+        for question in survey.questions
+        for option in question.options
+        if option.id in chosen and option.topic_id
+    }
+    if not topic_ids:
+        return []
+    topics = db.session.scalars(select(Topic).where(Topic.id.in_(topic_ids)))
+    return sorted(topic.label(language) for topic in topics)
 
 
 @bp.route("/umfrage/<int:survey_id>/danke")
@@ -270,4 +297,8 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         regions=regions,
         org_types=ORG_TYPE_LABELS,
         answered_before=False,
+        preselected=False,
+        first_number=1,
+        total=len(survey.questions),
+        chosen_topics=[],
     )

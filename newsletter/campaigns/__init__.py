@@ -11,13 +11,18 @@ def init_app(app: Flask) -> None:
     from core.registry import NavEntry, add_nav_entry
     from newsletter.campaigns import (  # noqa: F401 - registers the tables and routes
         archive_views,
+        editor_views,
         layout_views,
         models,
         views,
     )
     from newsletter.campaigns.blocks import register_built_in_blocks
-    from newsletter.campaigns.home import campaign_panel
-    from newsletter.campaigns.labels import campaign_status_label
+    from newsletter.campaigns.home import campaign_panel, next_steps_panel
+    from newsletter.campaigns.labels import (
+        campaign_name,
+        campaign_status_label,
+        shown_status,
+    )
 
     add_nav_entry(
         app,
@@ -31,4 +36,7 @@ def init_app(app: Flask) -> None:
     )
     register_built_in_blocks(app)
     add_home_panel(app, campaign_panel)
+    add_home_panel(app, next_steps_panel)
     app.jinja_env.globals["campaign_status_label"] = campaign_status_label
+    app.jinja_env.globals["campaign_name"] = campaign_name
+    app.jinja_env.globals["shown_status"] = shown_status

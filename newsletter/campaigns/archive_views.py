@@ -2,6 +2,7 @@
 mails show, and the page that test links lead to."""
 
 from flask import abort, current_app, render_template, send_from_directory
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -17,23 +18,27 @@ from newsletter.campaigns.models import Campaign, CampaignStatus, Image
 from newsletter.campaigns.rendering import (
     compile_campaign,
     extra_values,
+    neutral_subject,
     personal_values,
     personalise,
 )
+from newsletter.campaigns.web_links import own_links_of
 
 
-def public_html(campaign: Campaign, language: str) -> str:
-    """The issue without anything personal: greeting fallback, sign-up instead of
-    unsubscribe links."""
+def public_html(
+    campaign: Campaign, language: str, own_links: dict[str, str] | None = None
+) -> str:
+    """The issue without anything personal: neutral greeting; the recipient's own
+    unsubscribe and settings links where the link came from their mail, else a page
+    that says how to find them."""
     region = campaign.region
-    signup = external_url(
-        "newsletter.signup", region_slug=region.slug if region else "suedwestfalen"
-    )
+    how_to = external_url("newsletter.web_version_links", campaign_id=campaign.id)
     values = {
         **personal_values("", "", region.name if region else "", language),
         **extra_values(campaign, None),
-        "unsubscribe_url": signup,
-        "preferences_url": signup,
+        "unsubscribe_url": how_to,
+        "preferences_url": how_to,
+        **(own_links or {}),
         "web_url": external_url(
             "newsletter.web_version", campaign_id=campaign.id, lang=language
         ),
@@ -58,18 +63,38 @@ WEB_VERSION_POLICY = (
 
 @bp.route("/ausgabe/<int:campaign_id>")
 @bp.route("/ausgabe/<int:campaign_id>/<lang>")
+@bp.route("/ausgabe/<int:campaign_id>/<lang>/<token>")
 @public
-def web_version(campaign_id: int, lang: str = "de") -> BaseResponse:
+def web_version(campaign_id: int, lang: str = "de", token: str = "") -> BaseResponse:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or lang not in LANGUAGES:
         abort(404)
-    if campaign.status != CampaignStatus.SENT and not _may_preview(campaign):
+    own_links = own_links_of(campaign, token) if token else None
+    if not (
+        campaign.status == CampaignStatus.SENT or own_links or _may_preview(campaign)
+    ):
         abort(404)
     language = lang if campaign.blocks_for(lang) else "de"
-    response = BaseResponse(public_html(campaign, language), mimetype="text/html")
+    response = BaseResponse(
+        public_html(campaign, language, own_links), mimetype="text/html"
+    )
     # The mail's own styles are inline; nothing in it may run, submit or re-base.
     response.headers["Content-Security-Policy"] = WEB_VERSION_POLICY
     return response
+
+
+@bp.route("/ausgabe/<int:campaign_id>/eigene-links")
+@public
+def web_version_links(campaign_id: int) -> str:
+    """Where the unsubscribe and settings links of a web version opened without a
+    personal link lead: how to reach one's own."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    region = campaign.region or db.session.scalar(select(Region).order_by(Region.id))
+    return render_template(
+        "newsletter/web_version_links.html", campaign=campaign, region=region
+    )
 
 
 @bp.route("/archiv/<region_slug>")
@@ -86,7 +111,12 @@ def archive(region_slug: str) -> str:
             .order_by(Campaign.sent_at.desc())
         )
     )
-    return render_template("newsletter/archive.html", region=region, issues=issues)
+    language = str(get_locale())
+    return render_template(
+        "newsletter/archive.html",
+        region=region,
+        issues=[(issue, neutral_subject(issue, language)) for issue in issues],
+    )
 
 
 @bp.route("/media/<filename>")

@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from markdown_it import MarkdownIt
 from markupsafe import escape
 
 from core.registry import registry
+from newsletter.campaigns.plain_text import markdown_text
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 ALLOWED_TAGS = {
@@ -75,6 +77,8 @@ class BlockType:
     mjml: Callable[[dict, RenderContext], str]
     text: Callable[[dict, RenderContext], str]
     check: Callable[[dict], list[str]] = lambda block: []
+    # Problems that depend on when the issue goes out (a survey that closes first).
+    check_at: Callable[[dict, datetime], list[str]] = lambda block, when: []
 
 
 def register_block(app: Flask, block_type: BlockType) -> None:
@@ -191,7 +195,7 @@ def _text_mjml(block: dict, ctx: RenderContext) -> str:
 
 
 def _text_text(block: dict, ctx: RenderContext) -> str:
-    return (block.get("body") or "").strip()
+    return markdown_text(block.get("body") or "", safe_url)
 
 
 def _image_mjml(block: dict, ctx: RenderContext) -> str:
@@ -235,7 +239,8 @@ def _button_mjml(block: dict, ctx: RenderContext) -> str:
 
 
 def _button_text(block: dict, ctx: RenderContext) -> str:
-    return f"{block.get('label') or ''}: {block.get('url') or ''}"
+    url = safe_url(block.get("url", ""))
+    return f"{block.get('label') or ''} ({url})" if url else ""
 
 
 def _divider_mjml(block: dict, ctx: RenderContext) -> str:
@@ -259,9 +264,9 @@ def _columns_mjml(block: dict, ctx: RenderContext) -> str:
 
 
 def _columns_text(block: dict, ctx: RenderContext) -> str:
-    return (
-        f"{(block.get('left') or '').strip()}\n\n{(block.get('right') or '').strip()}"
-    )
+    left = markdown_text(block.get("left") or "", safe_url)
+    right = markdown_text(block.get("right") or "", safe_url)
+    return f"{left}\n\n{right}".strip()
 
 
 def _event_mjml(block: dict, ctx: RenderContext) -> str:
@@ -282,8 +287,9 @@ def _event_text(block: dict, ctx: RenderContext) -> str:
         block.get("title") or "",
         f"{block.get('date') or ''} · {block.get('place') or ''}",
     ]
-    if block.get("link"):
-        lines.append(block["link"])
+    url = safe_url(block.get("link", ""))
+    if url:
+        lines.append(f"{_l('More information')} ({url})")
     return "\n".join(lines)
 
 
@@ -370,9 +376,10 @@ def register_built_in_blocks(app: Flask) -> None:
         register_block(app, block_type)
 
 
-def block_problems(block: dict) -> list[str]:
-    """Checklist findings for one block: empty required fields, bad links, alt texts."""
+def block_problems(block: dict, when: datetime) -> list[str]:
+    """Checklist findings for one block sent at `when`: empty required fields, bad
+    links, alt texts, what its type checks."""
     spec = block_types().get(block.get("type", ""))
     if spec is None:
         return [str(_l("Unknown block type “%(type)s”.", type=block.get("type")))]
-    return _required(block, spec) + spec.check(block)
+    return _required(block, spec) + spec.check(block) + spec.check_at(block, when)

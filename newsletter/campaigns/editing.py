@@ -33,17 +33,6 @@ def add_block(campaign: Campaign, language: str, kind: str) -> dict:
     return block
 
 
-def update_block(
-    campaign: Campaign, language: str, block_id: str, values: dict
-) -> None:
-    ensure_editable(campaign)
-    blocks = copy.deepcopy(campaign.blocks_for(language))
-    for block in blocks:
-        if block["id"] == block_id:
-            block.update({k: v for k, v in values.items() if k not in ("id", "type")})
-    _set_blocks(campaign, language, blocks)
-
-
 def move_block(campaign: Campaign, language: str, block_id: str, step: int) -> None:
     ensure_editable(campaign)
     blocks = campaign.blocks_for(language)

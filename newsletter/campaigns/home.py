@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from core.db import db
+from core.db import db, utcnow
 from core.home import Panel
 from core.models import User
 from core.policy import allowed, visible_region_ids
@@ -17,14 +17,17 @@ def campaign_panel(user: User) -> Panel | None:
     query = select(Campaign)
     if regions is not None:
         query = query.where(Campaign.region_id.in_(regions))
+    scheduled = Campaign.status == CampaignStatus.SCHEDULED
     upcoming = db.session.scalar(
-        query.where(Campaign.status == CampaignStatus.SCHEDULED).order_by(
+        query.where(scheduled, Campaign.scheduled_at > utcnow()).order_by(
             Campaign.scheduled_at
         )
     )
+    # An issue whose time has come is being sent, even before the dispatcher ran.
     running = db.session.scalar(
         query.where(
             Campaign.status.in_((CampaignStatus.SENDING, CampaignStatus.PAUSED))
+            | (scheduled & (Campaign.scheduled_at <= utcnow()))
         )
     )
     last_sent = db.session.scalar(
@@ -36,4 +39,25 @@ def campaign_panel(user: User) -> Panel | None:
         "newsletter/_home_campaigns.html",
         {"upcoming": upcoming, "running": running, "last_sent": last_sent},
         order=20,
+    )
+
+
+def next_steps_panel(user: User) -> Panel | None:
+    """What a manager usually does next: start an issue, continue a draft, import."""
+    if not allowed(user, "campaigns"):
+        return None
+    regions = visible_region_ids(user)
+    drafts = select(Campaign).where(Campaign.status == CampaignStatus.DRAFT)
+    if regions is not None:
+        drafts = drafts.where(Campaign.region_id.in_(regions))
+    return Panel(
+        "newsletter/_home_next_steps.html",
+        {
+            "drafts": list(
+                db.session.scalars(drafts.order_by(Campaign.updated_at.desc()).limit(3))
+            ),
+            # An interregional manager first chooses the sender on the issues page.
+            "one_region": regions is not None,
+        },
+        order=5,
     )

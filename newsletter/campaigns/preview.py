@@ -14,6 +14,7 @@ from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import (
     compile_campaign,
     extra_values,
+    list_headers,
     personal_values,
     personalise,
     sender_for,
@@ -79,6 +80,7 @@ def test_message(campaign: Campaign, language: str, to: str) -> EmailMessage:
         headers={
             "List-Unsubscribe": f"<{test_link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            **list_headers(campaign),
         },
     )
 

@@ -5,15 +5,17 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
 from typing import Any
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from core.db import db
+from core.db import db, utcnow
 from core.links import absolute_url, external_url
 from core.mjml import mjml_to_html
 from core.models import Region
@@ -69,19 +71,21 @@ def compile_campaign(campaign: Campaign, language: str) -> Compiled:
     )
     types = block_types()
     blocks = [b for b in campaign.blocks_for(language) if b.get("type") in types]
-    body = "".join(types[b["type"]].mjml(b, ctx) for b in blocks)
-    texts = [types[b["type"]].text(b, ctx) for b in blocks]
     subject = campaign.subject_for(language)
     preheader = campaign.preheader.get(language) or campaign.preheader.get("de") or ""
-    context = layout_context(
-        region,
-        language,
-        subject,
-        preheader,
-        Markup(body),  # noqa: S704 - block output is escaped or sanitised
-        [t for t in texts if t],
-    )
+    # Everything a block or layout says on its own ("More information", hints)
+    # in the mail's language, not in that of the page or worker rendering it.
     with force_locale(language):
+        body = "".join(types[b["type"]].mjml(b, ctx) for b in blocks)
+        texts = [types[b["type"]].text(b, ctx) for b in blocks]
+        context = layout_context(
+            region,
+            language,
+            subject,
+            preheader,
+            Markup(body),  # noqa: S704 - block output is escaped or sanitised
+            [t for t in texts if t],
+        )
         html = _custom_html(region, context) or mjml_to_html(
             _standard_layout(region, context)
         )
@@ -123,7 +127,7 @@ def layout_context(
         "region": region_values(region),
         "language": language,
         "subject": subject,
-        "preheader": preheader,
+        "preheader": padded(preheader),
         "content": content,
         "texts": texts,
         **controller_values(region),
@@ -143,6 +147,15 @@ def controller_values(region: Region | None) -> dict[str, Any]:
         "imprints": [r.imprint for r in all_regions(db.session)],
         "privacy_url": external_url("newsletter.privacy", region_slug=JOINT_SLUG),
     }
+
+
+# Invisible filler after the preheader, so that mail programs show no text of the
+# mail's body (the "View in the browser" line) after it in the inbox.
+PREHEADER_PADDING = Markup("&#847;&zwnj;&nbsp;" * 90)  # noqa: S704 - a constant
+
+
+def padded(preheader: str) -> str:
+    return escape(preheader) + PREHEADER_PADDING if preheader else ""
 
 
 def region_values(region: Region | None) -> dict[str, str] | None:
@@ -232,12 +245,40 @@ def personal_values(
     }
 
 
+# A name left empty takes its comma along: "März: {{ first_name }}, neu" → "März: neu".
+NAMED = re.compile(r"\s*\{\{\s*(?:first_name|name|organisation)\s*\}\}\s*(?:,\s*)?")
+SPACE_BEFORE_MARK = re.compile(r"\s+([,.!?:;])")
+
+
+def neutral_text(text: str, region_name: str, language: str) -> str:
+    """Text with its placeholders filled for nobody in particular (the public
+    archive): no name, the neutral greeting, the region."""
+    values = personal_values("", "", region_name, language)
+    filled = PLACEHOLDER.sub(
+        lambda match: values.get(match.group(1), ""), NAMED.sub(" ", text)
+    )
+    return SPACE_BEFORE_MARK.sub(r"\1", " ".join(filled.split())).strip(" ,;:")
+
+
+def neutral_subject(campaign: Campaign, language: str) -> str:
+    region = campaign.region
+    return neutral_text(
+        campaign.subject_for(language),
+        region.name if region else "Südwestfalen · Dortmund",
+        language,
+    )
+
+
 def placeholders_in(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text or ""))
 
 
-def checklist(campaign: Campaign) -> list[tuple[str, str]]:
-    """(severity, message) pairs to fix or note before scheduling; 'error' blocks it."""
+def checklist(
+    campaign: Campaign, when: datetime | None = None
+) -> list[tuple[str, str]]:
+    """(severity, message) pairs to fix or note before sending at `when` (default:
+    now); 'error' blocks it."""
+    when = when or campaign.scheduled_at or utcnow()
     found: list[tuple[str, str]] = []
     if not campaign.subject.get("de"):
         found.append(("error", str(_l("The German subject is empty."))))
@@ -264,7 +305,7 @@ def checklist(campaign: Campaign) -> list[tuple[str, str]]:
             campaign.preheader.get(language, ""),
         ]
         for block in blocks:
-            for problem in block_problems(block):
+            for problem in block_problems(block, when):
                 found.append(("error", f"{language.upper()}: {problem}"))
             texts.extend(str(v) for k, v in block.items() if k not in ("id", "type"))
         unknown = {
@@ -304,6 +345,20 @@ def checklist(campaign: Campaign) -> list[tuple[str, str]]:
                     )
                 )
     return found
+
+
+def list_headers(campaign: Campaign) -> dict[str, str]:
+    """List-Id (RFC 2919: one list per sending region, so that mail programs can
+    filter it) and the region's Reply-To, unencoded."""
+    region = campaign.region
+    address = parseaddr(sender_for(campaign))[1]
+    domain = address.rsplit("@", 1)[-1] or "localhost"
+    label = region.slug if region else "interregional"
+    name = region.sender_name if region and region.sender_name else "Brückenschlag"
+    headers = {"List-Id": f"{name} <{label}.newsletter.{domain}>"}
+    if region and region.reply_to:
+        headers["Reply-To"] = region.reply_to
+    return headers
 
 
 def sender_for(campaign: Campaign) -> str:

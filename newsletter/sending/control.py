@@ -15,10 +15,20 @@ from newsletter.sending.models import Delivery, DeliveryStatus
 
 def schedule(campaign: Campaign, when: datetime) -> None:
     """Plan sending at `when` (aware); only an issue without checklist errors."""
+    ensure_sendable(campaign, when)
+    campaign.scheduled_at = when.astimezone(UTC)
+    campaign.status = CampaignStatus.SCHEDULED
+
+
+def ensure_sendable(campaign: Campaign, when: datetime) -> None:
+    """Refuse, with the reasons, an issue that cannot be sent at `when`: checked
+    before the confirmation is asked for, and again when scheduling."""
     if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
         raise CampaignError(str(_l("This issue can no longer be scheduled.")))
     errors = [
-        message for severity, message in checklist(campaign) if severity == "error"
+        message
+        for severity, message in checklist(campaign, when)
+        if severity == "error"
     ]
     if errors:
         raise CampaignError(
@@ -29,8 +39,6 @@ def schedule(campaign: Campaign, when: datetime) -> None:
                 )
             )
         )
-    campaign.scheduled_at = when.astimezone(UTC)
-    campaign.status = CampaignStatus.SCHEDULED
 
 
 def unschedule(campaign: Campaign) -> None:

@@ -13,15 +13,18 @@ from core.db import db
 from core.dkim import Signer
 from core.links import external_url
 from newsletter.audience.tokens import preferences_token, unsubscribe_token
+from newsletter.campaigns.editing import LANGUAGES
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import (
     compile_campaign,
     language_for,
+    list_headers,
     personal_values,
     personalisers,
     sender_for,
 )
-from newsletter.sending.mime import PreparedMessage, dated_now, render
+from newsletter.campaigns.web_links import web_token
+from newsletter.sending.mime import PreparedMessage, dated_now, encode_header, render
 from newsletter.sending.verp import verp_address
 
 # Stands in for each recipient's signed token in the prebuilt link patterns.
@@ -31,10 +34,11 @@ RECIPIENT_LINK_MARK = "RECIPIENT-TOKEN"
 @dataclass(frozen=True)
 class CampaignInfo:
     personalisers: list[Callable[[int | None], dict[str, str]]]
-    web_url: str
+    web_urls: dict[str, str]  # per language, with a mark for the recipient's token
     region_name: str
     envelope_sender: str
     domain: str
+    list_headers: dict[str, str]
 
 
 class MessageBuilder:
@@ -68,7 +72,10 @@ class MessageBuilder:
             "preferences_url": links["preferences"].replace(
                 RECIPIENT_LINK_MARK, preferences_token(row.subscriber_id)
             ),
-            "web_url": info.web_url,
+            "web_url": info.web_urls[prepared.compiled.language].replace(
+                RECIPIENT_LINK_MARK,
+                web_token(row.subscriber_id, row.list_id, row.campaign_id),
+            ),
         }
         for personaliser in info.personalisers:
             values.update(personaliser(row.subscriber_id))
@@ -76,6 +83,7 @@ class MessageBuilder:
             "List-Unsubscribe": f"<{unsubscribe}>" + links["mailto"],
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "X-Brueckenschlag-Delivery": str(row.id),
+            **info.list_headers,
         }
         raw = render(
             prepared,
@@ -115,10 +123,22 @@ class MessageBuilder:
             address = parseaddr(sender_for(campaign))[1]
             self._campaigns[campaign_id] = CampaignInfo(
                 personalisers=personalisers(campaign),
-                web_url=external_url("newsletter.web_version", campaign_id=campaign_id),
+                web_urls={
+                    language: external_url(
+                        "newsletter.web_version",
+                        campaign_id=campaign_id,
+                        lang=language,
+                        token=RECIPIENT_LINK_MARK,
+                    )
+                    for language in LANGUAGES
+                },
                 region_name=campaign.region.name if campaign.region else "",
                 envelope_sender=self.app.config.get("MAIL_RETURN_PATH") or address,
                 domain=address.rsplit("@", 1)[-1] or socket.getfqdn(),
+                list_headers={
+                    name: encode_header(value)
+                    for name, value in list_headers(campaign).items()
+                },
             )
         return self._campaigns[campaign_id]
 

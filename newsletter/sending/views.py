@@ -24,12 +24,22 @@ from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
 from newsletter.audience.models import Subscriber
 from newsletter.blueprint import bp
 from newsletter.campaigns.editing import CampaignError
+from newsletter.campaigns.labels import campaign_status_label, shown_status
 from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.rendering import checklist
 from newsletter.campaigns.views import get_campaign
-from newsletter.sending.control import cancel, pause, resume, schedule, unschedule
+from newsletter.sending.control import (
+    cancel,
+    ensure_sendable,
+    pause,
+    resume,
+    schedule,
+    unschedule,
+)
 from newsletter.sending.forms import ScheduleForm
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.outbox import progress
+from newsletter.sending.recipients import count_recipients
 
 
 def live_numbers(campaign: Campaign) -> dict:
@@ -50,8 +60,11 @@ def live_numbers(campaign: Campaign) -> dict:
     )
     waiting = sum(counts.get(s, 0) for s in ("queued", "claimed", "sending"))
     rate = last_minute / 60
+    shown = shown_status(campaign)
     return {
         "status": campaign.status,
+        "shown_status": shown,
+        "status_label": campaign_status_label(shown),
         "total": sum(counts.values()),
         "sent": counts.get("sent", 0),
         "waiting": waiting,
@@ -86,6 +99,9 @@ def campaign_sending(campaign_id: int) -> str:
         language="de",
         numbers=live_numbers(campaign),
         problems=problems,
+        recipients=count_recipients(db.session, campaign)
+        if campaign.status in ("draft", "scheduled")
+        else None,
         form=ScheduleForm(),
         action_form=ConfirmForm(),
         timezone=current_app.config["TIMEZONE"],
@@ -98,9 +114,59 @@ def campaign_progress(campaign_id: int) -> BaseResponse:
     return jsonify(live_numbers(get_campaign(campaign_id)))
 
 
+def _confirmation(
+    campaign: Campaign,
+    action: str,
+    form: ScheduleForm | ConfirmForm,
+    local: datetime | None,
+) -> str | None:
+    """The confirmation page, unless the form confirms exactly the recipients who
+    would get the issue now (a changed number asks again). An issue that could not
+    be sent (checklist errors) is refused before anyone is asked to confirm."""
+    zone = current_app.config["TIMEZONE"]
+    ensure_sendable(campaign, utcnow() if local is None else local_to_utc(local, zone))
+    recipients = count_recipients(db.session, campaign)
+    if recipients.total == 0:
+        raise CampaignError(
+            _(
+                "Nobody would receive this issue: no confirmed subscriber is in "
+                "its target."
+            )
+        )
+    confirmed = request.form.get("confirm_total", type=int)
+    if confirmed == recipients.total:
+        return None
+    if confirmed is not None:
+        flash(
+            _("The number of recipients has changed; please confirm again."), "warning"
+        )
+    return render_template(
+        "newsletter/campaign_send_confirm.html",
+        campaign=campaign,
+        action=action,
+        form=form,
+        local=local,
+        recipients=recipients,
+        findings=[m for severity, m in checklist(campaign) if severity == "warning"],
+        # A time the clocks pass twice: say which one before it is confirmed.
+        note=ambiguity_note(local, zone) if local is not None else None,
+        timezone=zone,
+    )
+
+
+def _send_time(action: str, form: ScheduleForm | ConfirmForm) -> datetime | None:
+    """The wall-clock time asked for (None: now); a past time is refused."""
+    if action != "schedule":
+        return None
+    local = datetime.combine(form.date.data, form.time.data)  # type: ignore[union-attr]
+    if local_to_utc(local, current_app.config["TIMEZONE"]) < utcnow():
+        raise CampaignError(_("This time has passed; use “Send now” instead."))
+    return local
+
+
 @bp.route("/campaigns/<int:campaign_id>/send", methods=["POST"])
 @requires("campaigns")
-def campaign_send_action(campaign_id: int) -> BaseResponse:
+def campaign_send_action(campaign_id: int) -> str | BaseResponse:
     campaign = get_campaign(campaign_id)
     action = request.form.get("action", "")
     back = redirect(url_for("newsletter.campaign_sending", campaign_id=campaign.id))
@@ -111,22 +177,23 @@ def campaign_send_action(campaign_id: int) -> BaseResponse:
                 flash(str(error), "error")
         return back
     try:
-        if action == "schedule":
-            local = datetime.combine(form.date.data, form.time.data)  # type: ignore[attr-defined]
-            when = local_to_utc(local, current_app.config["TIMEZONE"])
-            if when < utcnow():
-                raise CampaignError(_("This time has passed; use “Send now” instead."))
-            schedule(campaign, when)
-            message = _(
-                "Scheduled for %(when)s.", when=local.strftime("%d.%m.%Y %H:%M")
-            )
-            # A time the clocks pass twice: say which one, visibly.
-            note = ambiguity_note(local, current_app.config["TIMEZONE"])
-            if note:
-                message = f"{message} {note}"
-        elif action == "now":
-            schedule(campaign, utcnow())
-            message = _("Sending starts within a few seconds.")
+        if action in ("schedule", "now"):
+            local = _send_time(action, form)
+            page = _confirmation(campaign, action, form, local)
+            if page is not None:
+                return page
+            if local is None:
+                schedule(campaign, utcnow())
+                message = _("Sending starts within a few seconds.")
+            else:
+                schedule(campaign, local_to_utc(local, current_app.config["TIMEZONE"]))
+                message = _(
+                    "Scheduled for %(when)s.", when=local.strftime("%d.%m.%Y %H:%M")
+                )
+                # A time the clocks pass twice: say which one, visibly.
+                note = ambiguity_note(local, current_app.config["TIMEZONE"])
+                if note:
+                    message = f"{message} {note}"
         elif action == "unschedule":
             unschedule(campaign)
             message = _("The issue is a draft again.")

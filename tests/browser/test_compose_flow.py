@@ -23,26 +23,21 @@ def test_compose_preview_and_test_send(live_server, page, make_user, smtp_server
     page.get_by_role("button", name="Neue Ausgabe").click()
     page.get_by_label("Betreff (Deutsch)").fill("Dortmund im April")
     page.get_by_label("Newsletter Dortmund").check()
-    page.get_by_role("button", name="Einstellungen speichern").click()
-    assert page.get_by_text("Einstellungen gespeichert.").is_visible()
+    page.get_by_role("button", name="Speichern", exact=True).click()
+    assert page.get_by_text("Gespeichert.", exact=True).is_visible()
 
     page.get_by_label("Baustein hinzufügen:").select_option(label="Text")
     page.get_by_role("button", name="Hinzufügen").click()
-    page.locator("article.block textarea").fill(
+    page.locator("li.block textarea").fill(
         "{{ greeting }},\n\n**Neu:** das Transferbüro."
     )
-    page.get_by_role("button", name="Baustein speichern").click()
     page.get_by_label("Baustein hinzufügen:").select_option(label="Schaltfläche")
     page.get_by_role("button", name="Hinzufügen").click()
-    page.locator("article.block").nth(1).get_by_label("Beschriftung").fill(
-        "Termin buchen"
-    )
-    page.locator("article.block").nth(1).get_by_label("Link").fill(
+    page.locator("li.block").nth(1).get_by_label("Beschriftung").fill("Termin buchen")
+    page.locator("li.block").nth(1).get_by_label("Link").fill(
         "https://example.org/termin"
     )
-    page.locator("article.block").nth(1).get_by_role(
-        "button", name="Baustein speichern"
-    ).click()
+    page.get_by_role("button", name="Speichern", exact=True).click()
     screenshot(page, "compose-edit")
 
     page.get_by_role("link", name="Vorschau und Test").click()
@@ -74,8 +69,14 @@ def test_send_now_and_watch_progress(app, live_server, page, make_user, smtp_ser
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.goto(f"{live_server}/campaigns/{campaign_id}/send")
-    page.get_by_role("button", name="Jetzt senden").click()
+    assert page.get_by_role("cell", name="Newsletter Dortmund").is_visible()
+    page.get_by_role("button", name="Jetzt senden …").click()
+    # One click sends nothing: the exact recipients first, then a confirmation.
+    assert page.get_by_role("heading", name="Jetzt an 3 Empfänger senden?").is_visible()
+    screenshot(page, "campaign-confirm-send")
+    page.get_by_role("button", name="Ja, jetzt an 3 Empfänger senden").click()
     assert page.get_by_text("Der Versand beginnt in wenigen Sekunden.").is_visible()
+    assert page.locator("#campaign-status").inner_text() == "wird versendet"
     with app.app_context():  # what the worker's jobs do
         dispatch_due(db.session)
         Sender(app, "browser-test").run(budget_seconds=30)

@@ -9,6 +9,7 @@ from core.db import db
 from core.models import AuditEntry, Role
 from newsletter.campaigns.models import BlockTemplate, Campaign
 from tests import factories
+from tests.form_filling import submit as fill_in
 from tests.http import submit
 
 
@@ -85,11 +86,11 @@ def test_an_issue_saved_as_template_starts_the_next_one(app, client, manager):
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "Als Vorlage „Monatsausgabe“ gespeichert." in page
-    listing = client.get("/campaigns").get_data(as_text=True)
-    assert "Vorlage: Monatsausgabe" in listing
     with app.app_context():
         template_id = db.session.scalar(select(BlockTemplate.id))
-    submit(client, "/campaigns", "/campaigns/new", {"template_id": str(template_id)})
+    listing = client.get("/campaigns").get_data(as_text=True)
+    assert f'<option value="template:{template_id}">Monatsausgabe</option>' in listing
+    submit(client, "/campaigns", "/campaigns/new", {"start": f"template:{template_id}"})
     made = newest_campaign(app)
     assert made.id != campaign_id
     assert made.title == "Monatsausgabe"
@@ -111,8 +112,11 @@ def test_a_template_needs_a_name(app, client, manager):
 
 
 def test_an_unknown_template_is_404(app, client, manager):
-    response = submit(client, "/campaigns", "/campaigns/new", {"template_id": "999"})
-    assert response.status_code == 404
+    for start in ("template:999", "template:x"):
+        response = submit(client, "/campaigns", "/campaigns/new", {"start": start})
+        assert response.status_code == 404, start
+    with app.app_context():
+        assert db.session.scalar(select(Campaign)) is None
 
 
 def test_subjects_preview_texts_and_lists_are_saved_and_audited(
@@ -125,10 +129,12 @@ def test_subjects_preview_texts_and_lists_are_saved_and_audited(
     page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
     assert "Veranstaltungen" in page
     assert "Fremd" not in page  # another region's list is no choice
-    response = submit(
+    response = fill_in(
         client,
-        f"/campaigns/{campaign_id}",
-        data={
+        f"/campaigns/{campaign_id}?lang=de",
+        "editor",
+        "save",
+        {
             "title": "Aprilausgabe",
             "subject_de": "Neu im April",
             "subject_en": "New in April",
@@ -136,9 +142,8 @@ def test_subjects_preview_texts_and_lists_are_saved_and_audited(
             "preheader_en": "Dates",
             "lists": [str(list_ids["newsletter-dortmund"]), str(events)],
         },
-        follow_redirects=True,
     )
-    assert "Einstellungen gespeichert." in response.get_data(as_text=True)
+    assert "Gespeichert." in response.get_data(as_text=True)
     saved = stored(app, campaign_id)
     assert saved.title == "Aprilausgabe"
     assert saved.subject == {"de": "Neu im April", "en": "New in April"}
@@ -150,48 +155,50 @@ def test_subjects_preview_texts_and_lists_are_saved_and_audited(
 
 def test_a_block_is_added_filled_in_and_shown_in_the_preview(app, client, manager):
     campaign_id = issue(app, blocks=[])
-    added = submit(
-        client,
-        f"/campaigns/{campaign_id}",
-        f"/campaigns/{campaign_id}/blocks?lang=de",
-        {"type": "heading"},
-    )
+    editor = f"/campaigns/{campaign_id}?lang=de"
+    added = fill_in(client, editor, "editor", "add", {"new_type": "heading"})
     [block] = stored(app, campaign_id).blocks["de"]
-    assert added.headers["Location"].endswith(f"#block-{block['id']}")
-    submit(
-        client,
-        f"/campaigns/{campaign_id}",
-        f"/campaigns/{campaign_id}/blocks/{block['id']}?lang=de",
-        {"action": "save", "text": "Frühjahr in Dortmund"},
-    )
-    assert stored(app, campaign_id).blocks["de"][0]["text"] == "Frühjahr in Dortmund"
+    assert added.history[-1].headers["Location"].endswith(f"#block-{block['id']}")
+    fill_in(client, editor, "editor", "save", {f"b-{block['id']}-text": "Frühjahr"})
+    assert stored(app, campaign_id).blocks["de"][0]["text"] == "Frühjahr"
     preview = client.get(f"/campaigns/{campaign_id}/preview.html")
-    assert "Frühjahr in Dortmund" in preview.get_data(as_text=True)
+    assert "Frühjahr" in preview.get_data(as_text=True)
     assert "sandbox" in preview.headers["Content-Security-Policy"]
 
 
 def test_an_unknown_block_type_adds_nothing(app, client, manager):
     campaign_id = issue(app, blocks=[])
-    submit(
+    response = fill_in(
         client,
-        f"/campaigns/{campaign_id}",
-        f"/campaigns/{campaign_id}/blocks?lang=de",
-        {"type": "marquee"},
+        f"/campaigns/{campaign_id}?lang=de",
+        "editor",
+        "add",
+        {"new_type": "marquee"},
     )
+    assert response.status_code == 400
     assert stored(app, campaign_id).blocks["de"] == []
 
 
-def test_an_unknown_block_is_404_and_a_missing_token_400(app, client, manager):
+def test_an_unknown_block_keeps_what_was_typed_and_a_missing_token_is_400(
+    app, client, manager
+):
+    """A button of a block that is gone (removed in another tab) saves what was
+    typed and changes nothing else; without the form's token nothing is saved."""
     campaign_id = issue(app)
-    response = submit(
-        client,
-        f"/campaigns/{campaign_id}",
-        f"/campaigns/{campaign_id}/blocks/nope?lang=de",
-        {"action": "delete"},
+    before = stored(app, campaign_id).blocks["de"]
+    editor = f"/campaigns/{campaign_id}?lang=de"
+    for action in ("delete:nope", "up:nope", "down:nope"):
+        response = fill_in(client, editor, "editor", action, {"b-b1-text": "Neu"})
+        assert response.status_code == 200, action
+        assert "Gespeichert." in response.get_data(as_text=True)
+    after = stored(app, campaign_id).blocks["de"]
+    assert [b["id"] for b in after] == [b["id"] for b in before]
+    assert after[0]["text"] == "Neu"
+    bare = client.post(
+        f"/campaigns/{campaign_id}", data={"action": "up:b2", "b-b1-text": "Ohne"}
     )
-    assert response.status_code == 404
-    bare = client.post(f"/campaigns/{campaign_id}/blocks/b1", data={"action": "up"})
     assert bare.status_code == 400
+    assert stored(app, campaign_id).blocks["de"] == after
 
 
 def test_the_german_blocks_are_copied_to_start_the_english_version(
@@ -217,33 +224,30 @@ def test_the_german_blocks_are_copied_to_start_the_english_version(
 def test_a_sent_issue_stays_as_it_was_sent(app, client, manager):
     campaign_id = issue(app, status="sent")
     before = stored(app, campaign_id)
-    page = f"/campaigns/{campaign_id}"
-    settings = submit(
-        client, page, data={"title": "Umgeschrieben"}, follow_redirects=True
-    ).get_data(as_text=True)
-    assert "Nur Entwürfe können geändert werden." in settings
-    added = submit(
-        client,
-        page,
-        f"{page}/blocks?lang=de",
-        {"type": "divider"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    assert "Nur Entwürfe können geändert werden." in added
-    moved = submit(
-        client,
-        page,
-        f"{page}/blocks/b2?lang=de",
-        {"action": "up"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
-    assert "Nur Entwürfe können geändert werden." in moved
+    editor = f"/campaigns/{campaign_id}?lang=de"
+    shown = client.get(editor).get_data(as_text=True)
+    for offered in ('value="add"', 'value="up:b2"', "data-autosave-url"):
+        assert offered not in shown, offered  # nothing to press, no autosave
+    # A tab opened while it was a draft still sends the old buttons: refused.
+    for action, changes in (
+        ("save", {"title": "Umgeschrieben", "b-b1-text": "Umgeschrieben"}),
+        ("add", {"new_type": "divider"}),
+        ("up:b2", {}),
+        ("delete:b1", {}),
+    ):
+        page = fill_in(client, editor, "editor", action, changes)
+        assert "Nur Entwürfe können geändert werden." in page.get_data(as_text=True)
     copied = submit(
-        client, page, f"{page}/copy-to-english", follow_redirects=True
+        client,
+        editor,
+        f"/campaigns/{campaign_id}/copy-to-english",
+        follow_redirects=True,
     ).get_data(as_text=True)
     assert "Nur Entwürfe können geändert werden." in copied
     after = stored(app, campaign_id)
     assert (after.title, after.blocks) == (before.title, before.blocks)
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry)) is None
 
 
 def test_a_duplicate_is_a_new_draft_with_the_same_content(app, client, manager):
@@ -304,7 +308,7 @@ def test_a_manager_of_the_other_region_gets_404(app, client, login_as):
     login_as(Role.MANAGER, "suedwestfalen")
     for path in ("", "/preview", "/preview.html"):
         assert client.get(f"/campaigns/{campaign_id}{path}").status_code == 404, path
-    for path in ("/duplicate", "/copy-to-english", "/template", "/blocks"):
+    for path in ("", "/draft", "/duplicate", "/copy-to-english", "/template"):
         response = submit(client, "/campaigns", f"/campaigns/{campaign_id}{path}")
         assert response.status_code == 404, path
     assert "Märzausgabe" not in client.get("/campaigns").get_data(as_text=True)

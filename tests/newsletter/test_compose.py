@@ -22,6 +22,7 @@ from newsletter.campaigns.rendering import (
 from tests import factories
 from tests.factories import every_block
 from tests.fixtures.smtp import html_of, text_of
+from tests.form_filling import submit
 from tests.http import csrf_token
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -32,10 +33,11 @@ LINKS = {
 }
 
 
-def rendered(campaign: Campaign, name="Anna Becker"):
-    """Subject, HTML and text of the German mail, as Anna Becker gets it."""
-    values = {**personal_values(name, "Becker GmbH", "Südwestfalen", "de"), **LINKS}
-    return personalise(compile_campaign(campaign, "de"), values)
+def rendered(app, campaign_id, name="Anna Becker"):
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        values = {**personal_values(name, "Becker GmbH", "Südwestfalen", "de"), **LINKS}
+        return personalise(compile_campaign(campaign, "de"), values)
 
 
 def matches_snapshot(name: str, content: str) -> None:
@@ -47,8 +49,9 @@ def matches_snapshot(name: str, content: str) -> None:
     )
 
 
-def test_every_block_type_renders_as_in_the_snapshot(db):
-    subject, html, text = rendered(factories.campaign(db, region="suedwestfalen"))
+def test_every_block_type_renders_as_in_the_snapshot(app):
+    campaign_id = factories.made_in(app, factories.campaign, region="suedwestfalen")
+    subject, html, text = rendered(app, campaign_id)
     assert subject == "Brückenschlag März: Anna, das ist neu"
     matches_snapshot("every_block.html", html)
     matches_snapshot("every_block.txt", text)
@@ -58,13 +61,14 @@ def test_every_block_type_renders_as_in_the_snapshot(db):
     assert "Musterstraße 1" in text  # the agency's imprint
 
 
-def test_unknown_name_gets_a_polite_greeting(db):
-    campaign = factories.campaign(db, region="suedwestfalen")
-    _subject, _html, text = rendered(campaign, name="")
+def test_unknown_name_gets_a_polite_greeting(app):
+    _subject, _html, text = rendered(
+        app, factories.made_in(app, factories.campaign, region="suedwestfalen"), name=""
+    )
     assert "Guten Tag," in text
 
 
-def test_scripts_and_event_handlers_never_reach_the_mail(db):
+def test_scripts_and_event_handlers_never_reach_the_mail(app):
     evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
     blocks = every_block()
     for block in blocks:
@@ -75,7 +79,12 @@ def test_scripts_and_event_handlers_never_reach_the_mail(db):
         {"id": "b8", "type": "button", "label": "x", "url": "javascript:alert(4)"}
     )
     blocks.append({"id": "b9", "type": "text", "body": "[klick](javascript:alert(5))"})
-    _s, html, _text = rendered(factories.campaign(db, blocks=blocks))
+    _s, html, _text = rendered(
+        app,
+        factories.made_in(
+            app, factories.campaign, region="suedwestfalen", blocks=blocks
+        ),
+    )
     elements = parsed_elements(html)
     assert "script" not in [tag for tag, _attrs in elements]
     for tag, attrs in elements:
@@ -102,13 +111,19 @@ def parsed_elements(html: str) -> list[tuple[str, list]]:
     return found
 
 
-def test_checklist_catches_unknown_placeholders_alt_texts_and_links(db):
+def test_checklist_catches_unknown_placeholders_alt_texts_and_links(app):
     blocks = every_block()
     blocks[1]["body"] = "Hallo {{ vorname }}"
     blocks[2]["alt"] = ""
     blocks[3]["url"] = "ftp://example.org"
-    campaign = factories.campaign(db, blocks=blocks)
-    findings = [message for _severity, message in checklist(campaign)]
+    with app.app_context():
+        campaign = db.session.get(
+            Campaign,
+            factories.made_in(
+                app, factories.campaign, region="suedwestfalen", blocks=blocks
+            ),
+        )
+        findings = [message for _severity, message in checklist(campaign)]
     assert any("{{ vorname }}" in f for f in findings)
     assert any("Alternativtext" in f for f in findings)
     assert any("ftp://example.org" in f for f in findings)
@@ -122,19 +137,19 @@ def png_bytes(width=2400, height=1200) -> bytes:
 
 
 def block_form(client, campaign_id, block_id, **fields):
-    page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
-    return client.post(
-        f"/campaigns/{campaign_id}/blocks/{block_id}?lang=de",
-        data={"csrf_token": csrf_token(page), "action": "save", **fields},
-        content_type="multipart/form-data",
-        follow_redirects=True,
+    """Save the editor with these fields of one block changed."""
+    return submit(
+        client,
+        f"/campaigns/{campaign_id}?lang=de",
+        "editor",
+        "save",
+        {f"b-{block_id}-{name}": value for name, value in fields.items()},
     )
 
 
 def test_pictures_are_resized_and_non_pictures_refused(app, client, login_as):
     login_as(Role.MANAGER, "suedwestfalen")
-    with app.app_context():
-        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
+    campaign_id = factories.made_in(app, factories.campaign, region="suedwestfalen")
     refused = block_form(
         client,
         campaign_id,
@@ -150,7 +165,7 @@ def test_pictures_are_resized_and_non_pictures_refused(app, client, login_as):
         alt="Grüne Fläche",
         image=(io.BytesIO(png_bytes()), "gruen.png"),
     )
-    assert "Baustein gespeichert" in ok.get_data(as_text=True)
+    assert "Gespeichert." in ok.get_data(as_text=True)
     with app.app_context():
         image = db.session.scalar(select(Image))
         assert (image.width, image.height) == (1200, 600)
@@ -162,8 +177,7 @@ def test_pictures_are_resized_and_non_pictures_refused(app, client, login_as):
 
 def test_test_send_arrives_like_a_subscribers_mail(app, client, login_as, smtp_server):
     login_as(Role.MANAGER, "suedwestfalen")
-    with app.app_context():
-        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
+    campaign_id = factories.made_in(app, factories.campaign, region="suedwestfalen")
     page = client.get(f"/campaigns/{campaign_id}/preview").get_data(as_text=True)
     assert "HTML-Größe" in page
     response = client.post(
@@ -195,8 +209,7 @@ def test_test_send_arrives_like_a_subscribers_mail(app, client, login_as, smtp_s
 
 def test_bad_test_addresses_get_a_clear_message(app, client, login_as, smtp_server):
     login_as(Role.MANAGER, "suedwestfalen")
-    with app.app_context():
-        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
+    campaign_id = factories.made_in(app, factories.campaign, region="suedwestfalen")
     page = client.get(f"/campaigns/{campaign_id}/preview").get_data(as_text=True)
     response = client.post(
         f"/campaigns/{campaign_id}/test",
@@ -214,8 +227,7 @@ def test_bad_test_addresses_get_a_clear_message(app, client, login_as, smtp_serv
 
 
 def test_web_version_and_archive_show_only_sent_issues(app, client):
-    with app.app_context():
-        draft = factories.campaign(db.session, region="suedwestfalen").id
+    draft = factories.made_in(app, factories.campaign, region="suedwestfalen")
     assert client.get(f"/ausgabe/{draft}").status_code == 404
     with app.app_context():
         from core.db import utcnow
@@ -234,8 +246,7 @@ def test_web_version_and_archive_show_only_sent_issues(app, client):
 
 
 def test_manager_of_another_region_cannot_open_the_issue(app, client, login_as):
-    with app.app_context():
-        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
+    campaign_id = factories.made_in(app, factories.campaign, region="suedwestfalen")
     login_as(Role.MANAGER, "dortmund")
     assert client.get(f"/campaigns/{campaign_id}").status_code == 404
     assert client.get(f"/campaigns/{campaign_id}/preview").status_code == 404
@@ -244,13 +255,8 @@ def test_manager_of_another_region_cannot_open_the_issue(app, client, login_as):
 @pytest.mark.parametrize("action", ["up", "down", "delete"])
 def test_blocks_are_reordered_and_removed(app, client, login_as, action):
     login_as(Role.MANAGER, "suedwestfalen")
-    with app.app_context():
-        campaign_id = factories.campaign(db.session, region="suedwestfalen").id
-    page = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
-    client.post(
-        f"/campaigns/{campaign_id}/blocks/b2?lang=de",
-        data={"csrf_token": csrf_token(page), "action": action},
-    )
+    campaign_id = factories.made_in(app, factories.campaign, region="suedwestfalen")
+    submit(client, f"/campaigns/{campaign_id}?lang=de", "editor", f"{action}:b2")
     with app.app_context():
         order = [b["id"] for b in db.session.get(Campaign, campaign_id).blocks["de"]]
     expected = {"up": ["b2", "b1"], "down": ["b1", "b3", "b2"], "delete": ["b1", "b3"]}[

@@ -13,6 +13,7 @@ from newsletter.sending.models import Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from tests import factories
+from tests.form_filling import form_fields
 from tests.http import submit
 
 
@@ -36,6 +37,19 @@ def press(client, campaign_id, action, **fields):
         f"/campaigns/{campaign_id}/send",
         data={"action": action, **fields},
         follow_redirects=True,
+    ).get_data(as_text=True)
+
+
+def press_and_confirm(client, campaign_id, action, **fields):
+    """Press "Jetzt senden …" or "Planen …", then confirm the recipients on the
+    confirmation page as shown; the page it leads back to."""
+    confirmation = press(client, campaign_id, action, **fields)
+    assert 'id="confirm-send"' in confirmation, "no confirmation page"
+    data: dict[str, list[str]] = {}
+    for name, value in form_fields(confirmation, "confirm-send"):
+        data.setdefault(name, []).append(value)
+    return client.post(
+        f"/campaigns/{campaign_id}/send", data=data, follow_redirects=True
     ).get_data(as_text=True)
 
 
@@ -64,7 +78,9 @@ def delivery_statuses(app, campaign_id) -> list[str]:
 
 def test_an_issue_is_scheduled_for_a_berlin_time_and_taken_back(app, client, manager):
     campaign_id = draft(app)
-    page = press(client, campaign_id, "schedule", date="2031-07-01", time="09:30")
+    page = press_and_confirm(
+        client, campaign_id, "schedule", date="2031-07-01", time="09:30"
+    )
     assert "Geplant für 01.07.2031 09:30." in page
     planned = campaign(app, campaign_id)
     assert planned.status == "scheduled"
@@ -111,13 +127,19 @@ def test_an_issue_with_checklist_errors_cannot_be_sent(app, client, manager):
     page = press(client, campaign_id, "now")
     assert "Kein Verteiler und kein Segment als Ziel gewählt." in page
     assert campaign(app, campaign_id).status == "draft"
+    # With readers, too: refused before anyone is asked to confirm a number.
+    no_subject = draft(app, people=0, subject="")
+    page = press(client, no_subject, "schedule", date="2031-07-01", time="09:30")
+    assert "Der deutsche Betreff ist leer." in page
+    assert 'id="confirm-send"' not in page
+    assert campaign(app, no_subject).status == "draft"
 
 
 def test_send_now_reaches_every_reader_and_the_page_shows_it(
     app, client, manager, smtp_server
 ):
     campaign_id = draft(app, people=3)
-    page = press(client, campaign_id, "now")
+    page = press_and_confirm(client, campaign_id, "now")
     assert "Der Versand beginnt in wenigen Sekunden." in page
     assert the_worker_runs(app) == 3
     assert len(smtp_server.messages) == 3
@@ -220,6 +242,8 @@ def test_every_action_is_in_the_audit_log(app, client, manager):
 
     campaign_id = draft(app)
     press(client, campaign_id, "schedule", date="2031-07-01", time="09:30")
+    press(client, campaign_id, "now")  # only asked to confirm: not done yet
+    press_and_confirm(client, campaign_id, "schedule", date="2031-07-01", time="09:30")
     press(client, campaign_id, "unschedule")
     with app.app_context():
         entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))

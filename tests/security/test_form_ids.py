@@ -57,10 +57,27 @@ def test_another_regions_template_cannot_start_an_issue(app, client, login_as):
     template_id = swf_template(app)
     response = client.post(
         "/campaigns/new",
-        data={"csrf_token": token(client, "/campaigns"), "template_id": template_id},
+        data={
+            "csrf_token": token(client, "/campaigns"),
+            "start": f"template:{template_id}",
+        },
     )
     assert response.status_code == 404
     assert campaign_count(app) == 0
+
+
+def test_another_regions_issue_cannot_start_an_issue(app, client, login_as):
+    from tests import factories
+
+    swf_issue = factories.made_in(app, factories.campaign, region="suedwestfalen")
+    login_as(Role.MANAGER, "dortmund")
+    for start in (f"issue:{swf_issue}", "issue:99999999999", "issue:x"):
+        response = client.post(
+            "/campaigns/new",
+            data={"csrf_token": token(client, "/campaigns"), "start": start},
+        )
+        assert response.status_code == 404, start
+    assert campaign_count(app) == 1
 
 
 def test_the_template_choice_offers_only_the_users_region(app, client, login_as):
@@ -123,11 +140,16 @@ def test_another_regions_survey_cannot_be_embedded(app, client, login_as):
         path = f"/campaigns/{campaign_id}"
         page = client.get(path).get_data(as_text=True)
         assert "Was brauchen Sie?" not in page  # not offered
-        response = client.post(
-            f"{path}/blocks/{block_id}?lang=de",
-            data={"csrf_token": csrf_token(page), "survey": str(swf_survey)},
-        )
-        assert response.status_code == 404, kind
+        for target in (path, f"{path}/draft"):  # the editor and its autosave
+            response = client.post(
+                f"{target}?lang=de",
+                data={
+                    "csrf_token": csrf_token(page),
+                    "block": block_id,
+                    f"b-{block_id}-survey": str(swf_survey),
+                },
+            )
+            assert response.status_code == 404, (kind, target)
         with app.app_context():
             saved = db.session.get(Campaign, campaign_id).blocks["de"][0]
         assert saved["survey"] == "", kind
@@ -142,8 +164,12 @@ def test_the_own_regions_survey_can_be_embedded(app, client, login_as):
     page = client.get(path).get_data(as_text=True)
     assert "Was brauchen Sie?" in page
     response = client.post(
-        f"{path}/blocks/{block_id}?lang=de",
-        data={"csrf_token": csrf_token(page), "survey": str(own)},
+        f"{path}?lang=de",
+        data={
+            "csrf_token": csrf_token(page),
+            "block": block_id,
+            f"b-{block_id}-survey": str(own),
+        },
     )
     assert response.status_code == 302
     with app.app_context():

@@ -31,11 +31,18 @@ def test_a_huge_page_number_is_not_an_error(client, login_as, path):
     assert client.get(f"{path}?page={HUGE}").status_code == 200
 
 
-@pytest.mark.parametrize("field", ["template_id", "region_id"])
-def test_a_huge_id_in_a_form_is_404(client, login_as, field):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("start", f"template:{HUGE}"),
+        ("start", f"issue:{HUGE}"),
+        ("region_id", HUGE),
+    ],
+)
+def test_a_huge_id_in_a_form_is_404(client, login_as, field, value):
     login_as(Role.ADMIN)
     page = client.get("/campaigns").get_data(as_text=True)
     response = client.post(
-        "/campaigns/new", data={"csrf_token": csrf_token(page), field: HUGE}
+        "/campaigns/new", data={"csrf_token": csrf_token(page), field: value}
     )
     assert response.status_code == 404

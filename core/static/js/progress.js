@@ -17,6 +17,11 @@
         const value = numbers[cell.dataset.key];
         cell.textContent = cell.dataset.format === "duration" ? duration(value) : value;
       });
+      const badge = document.getElementById("campaign-status");
+      if (badge && numbers.status_label) {
+        badge.textContent = numbers.status_label;
+        badge.className = `badge badge-${numbers.shown_status}`;
+      }
       bar.max = numbers.total || 1;
       bar.value = numbers.sent;
       if (["sending", "scheduled"].includes(numbers.status)) setTimeout(refresh, 2000);

@@ -1,0 +1,42 @@
+"""The web version link in each recipient's mail: signed, so that the page it opens
+carries that person's own unsubscribe and settings links (and nothing else
+personal), while the public archive's web version carries none."""
+
+from core.links import external_url
+from newsletter.audience.tokens import (
+    LinkError,
+    make_token,
+    preferences_token,
+    read_token,
+    unsubscribe_token,
+)
+from newsletter.campaigns.models import Campaign
+
+
+def web_token(subscriber_id: int, list_id: int | None, campaign_id: int) -> str:
+    """Signs the web version link in one recipient's mail: it opens the issue with
+    that person's own unsubscribe (of the list they got it through) and settings
+    links."""
+    return make_token("web", {"s": subscriber_id, "l": list_id, "c": campaign_id})
+
+
+def own_links_of(campaign: Campaign, token: str) -> dict[str, str] | None:
+    """The recipient's own links, if the token is theirs for this issue."""
+    try:
+        payload = read_token("web", token)
+    except LinkError:
+        return None
+    subscriber_id, list_id = payload.get("s"), payload.get("l")
+    if payload.get("c") != campaign.id or not isinstance(subscriber_id, int):
+        return None
+    if not isinstance(list_id, int):
+        return None
+    return {
+        "unsubscribe_url": external_url(
+            "newsletter.unsubscribe_page",
+            token=unsubscribe_token(subscriber_id, list_id),
+        ),
+        "preferences_url": external_url(
+            "newsletter.preferences", token=preferences_token(subscriber_id)
+        ),
+    }
