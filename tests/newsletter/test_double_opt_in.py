@@ -20,13 +20,17 @@ def subscriber(app, email):
             "events": [
                 (e.kind, e.source, e.consent_text_id)
                 for e in db.session.scalars(
-                    select(ConsentEvent).where(ConsentEvent.subscriber_id == found.id)
+                    select(ConsentEvent)
+                    .where(ConsentEvent.subscriber_id == found.id)
+                    .order_by(ConsentEvent.id)
                 )
             ],
             "ip": [
                 e.ip_address
                 for e in db.session.scalars(
-                    select(ConsentEvent).where(ConsentEvent.subscriber_id == found.id)
+                    select(ConsentEvent)
+                    .where(ConsentEvent.subscriber_id == found.id)
+                    .order_by(ConsentEvent.id)
                 )
             ],
         }

@@ -170,7 +170,9 @@ def test_download_my_data_and_delete_me(app, client):
         assert subscriber.subscriptions == []
         assert (
             db.session.scalars(
-                select(ConsentEvent).where(ConsentEvent.subscriber_id == subscriber_id)
+                select(ConsentEvent)
+                .where(ConsentEvent.subscriber_id == subscriber_id)
+                .order_by(ConsentEvent.id)
             ).all()
             == []
         )

@@ -45,7 +45,9 @@ def test_every_event_points_at_the_text_shown_and_the_proof_prints_it(
     with app.app_context():
         events = list(
             db.session.scalars(
-                select(ConsentEvent).where(ConsentEvent.subscriber_id == person)
+                select(ConsentEvent)
+                .where(ConsentEvent.subscriber_id == person)
+                .order_by(ConsentEvent.id)
             )
         )
         assert [e.kind for e in events] == ["signup", "confirmation_sent", "confirmed"]
