@@ -5,11 +5,19 @@ import importlib
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask_babel import format_date, format_datetime, format_number
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
+from werkzeug.local import LocalProxy
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -189,12 +197,20 @@ def register_errorhandlers(app: Flask) -> None:
         def can(permission: str) -> bool:
             return current_user.is_authenticated and allowed(current_user, permission)
 
+        def language_form() -> LanguageForm:
+            # Made when a page shows it: its CSRF token starts a session, and a
+            # page without the switch (the one-click unsubscribe receipt) sets no
+            # cookie.
+            if "language_form" not in g:
+                g.language_form = LanguageForm()
+            return g.language_form
+
         return {
             "can": can,
             "nav_entries": nav_entries(),
             "admin_pages": admin_pages(),
             "current_locale": str(get_locale()),
-            "language_form": LanguageForm(),
+            "language_form": LocalProxy(language_form),
             "request_path": request.full_path.rstrip("?"),
         }
 

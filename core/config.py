@@ -57,6 +57,10 @@ class BaseConfig:
     # After a survey closes, its personal links show the person's answers this long;
     # then they expire (nothing more is shown to whoever holds the link).
     SURVEY_LINK_DAYS_AFTER_CLOSE = 30
+    # Preference links (profile, export, erasure) expire after this many days; a
+    # refused one offers a fresh link by mail, at most this often per client address.
+    PREFERENCES_LINK_DAYS = 90
+    PREFERENCES_LINK_RATE_LIMIT = "5 per hour"
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     MEDIA_DIR = str(INSTANCE / "media")
     # Sending: pace, retries, and when a campaign pauses itself.

@@ -1,9 +1,13 @@
-"""Forms of the core: login and the language switch, and the check that a form names
-only ids it offered."""
+"""Forms of the core: the base class of every form, login and the language switch,
+and the check that a form names only ids it offered."""
+
+from typing import Any
 
 from flask import abort, request
+from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (
     EmailField,
     Field,
@@ -14,18 +18,57 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email
 
+# WTForms' German catalogue leaves these fuzzy, so they would show in English; our
+# catalogue translates them (listed here so that `make extract-messages` keeps them).
+WTFORMS_GAPS = (
+    _l("This field cannot be edited."),
+    _l("Not a valid week value."),
+    lazy_ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        1,
+    ),
+)
 
-class LoginForm(FlaskForm):
+
+class FormTranslations:
+    """WTForms' own messages in the page's language: our catalogue first, then the
+    one WTForms ships (through Flask-WTF, in the locale Flask-Babel chose)."""
+
+    def gettext(self, string: str) -> str:
+        ours = get_translations().gettext(string)
+        return ours if ours != string else str(wtforms_translations.gettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        ours = get_translations().ngettext(singular, plural, n)
+        if ours not in (singular, plural):
+            return ours
+        return str(wtforms_translations.ngettext(singular, plural, n))
+
+
+FORM_TRANSLATIONS = FormTranslations()
+
+
+class Form(FlaskForm):
+    """The base of every form here: CSRF from Flask-WTF, messages in German or
+    English whatever WTForms' catalogue lacks."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> FormTranslations:
+            return FORM_TRANSLATIONS
+
+
+class LoginForm(Form):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     next = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change something."""
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     lang = SelectField(
         choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
     )

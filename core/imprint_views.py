@@ -5,7 +5,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from core.admin_views import bp
 from core.audit import record
 from core.db import db
+from core.forms import Form
 from core.imprint import IMPRINT_FIELDS, REQUIRED, imprint_lines, missing_fields
 from core.models import Region
 from core.policy import requires
@@ -26,7 +26,7 @@ def _field(name: str, size: int) -> StringField:
     return StringField(IMPRINT_FIELDS[name], validators=[*checks, Length(max=size)])
 
 
-class ImprintForm(FlaskForm):
+class ImprintForm(Form):
     agency = _field("agency", 200)
     legal_form = _field("legal_form", 120)
     street = _field("street", 200)

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     from newsletter.audience import (  # noqa: F401 - registers the tables and routes
         data_views,
         import_views,
+        link_views,
         list_views,
         models,
         public_views,

@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from core.audit import record
 from core.db import db
 from core.policy import public, requires
+from newsletter.audience.link_views import (
+    preferences_link_error,
+    subscriber_from_preferences_token,
+)
 from newsletter.audience.models import Subscriber
 from newsletter.audience.personal_data import personal_data_sources
 from newsletter.audience.personal_export import personal_data
-from newsletter.audience.public_views import (
-    link_error,
-    subscriber_from_preferences_token,
-)
 from newsletter.audience.tokens import LinkError
 from newsletter.audience.views import get_subscriber
 from newsletter.blueprint import bp
@@ -52,7 +52,7 @@ def my_data(token: str) -> BaseResponse | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return link_error(error)
+        return preferences_link_error(error)
     return _download(subscriber)
 
 
@@ -62,7 +62,7 @@ def my_data_page(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return link_error(error)
+        return preferences_link_error(error)
     json_url = url_for("newsletter.my_data", token=token)
     return _page(subscriber, json_url, "newsletter/_public.html")
 

@@ -74,6 +74,8 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
     subscriber.confirmed_at = None
     subscriber.confirmation_sent_at = None
     subscriber.status = SubscriberStatus.ERASED
+    # Her links die with her data, even if the row should ever be used again.
+    subscriber.rotate_link_key()
     session.flush()
 
 

@@ -4,7 +4,6 @@ segment and import forms."""
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.forms import Form
 from newsletter.audience.labels import ORG_TYPE_LABELS
 
 SIZES = ["1-9", "10-49", "50-249", "250+"]
@@ -39,7 +39,7 @@ def size_choices() -> list[SelectChoice]:
     ]
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(Form):
     """What a person tells about themselves; everything but the email is optional."""
 
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
@@ -91,7 +91,7 @@ class PreferencesForm(ProfileFields):
     pass
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField(
         _l("File (CSV or Excel)"),
         validators=[
@@ -115,7 +115,7 @@ class ManagerEditForm(ProfileFields):
     pass
 
 
-class SegmentForm(FlaskForm):
+class SegmentForm(Form):
     name = StringField(
         _l("Name of the segment"),
         validators=[
@@ -125,7 +125,7 @@ class SegmentForm(FlaskForm):
     )
 
 
-class ListForm(FlaskForm):
+class ListForm(Form):
     name = StringField(
         _l("Name (German)"),
         validators=[DataRequired(_l("Please give the list a name.")), Length(max=120)],
@@ -136,5 +136,13 @@ class ListForm(FlaskForm):
     region_id = SelectField(_l("Controller (region)"), coerce=int)
 
 
-class ImportOptionsForm(FlaskForm):
+class ImportOptionsForm(Form):
     lists = MultiCheckboxField(_l("Add to these newsletters"), coerce=int)
+
+
+class FreshLinkForm(Form):
+    """Ask for a fresh preference link by mail."""
+
+    email = EmailField(
+        _l("Email address"), validators=[DataRequired(), Length(max=254)]
+    )

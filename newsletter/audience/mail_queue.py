@@ -1,7 +1,8 @@
-"""The queue of system mails (the opt-in confirmation): queued with the sign-up in
-one transaction, sent right after the commit, retried by a job with backoff when the
-relay says "later" (4xx) or cannot be reached, given up on a permanent refusal (5xx)
-or after MAIL_MAX_ATTEMPTS. Signed with DKIM when a key is set.
+"""The queue of system mails (the opt-in confirmation, a fresh preference link):
+queued with the sign-up (or the request) in one transaction, sent right after the
+commit, retried by a job with backoff when the relay says "later" (4xx) or cannot
+be reached, given up on a permanent refusal (5xx) or after MAIL_MAX_ATTEMPTS. Signed
+with DKIM when a key is set.
 
 A person who signs up while the relay is busy sees "check your inbox" as always and
 gets the mail a little later; the consent log notes it when the relay took it."""
@@ -27,9 +28,13 @@ from newsletter.audience.models import (
     SystemMailStatus,
 )
 from newsletter.audience.subscriptions import record_confirmation_sent
-from newsletter.audience.system_mails import confirmation_message
+from newsletter.audience.system_mails import (
+    confirmation_message,
+    preferences_link_message,
+)
 
 CONFIRMATION = "confirmation"
+PREFERENCES_LINK = "preferences_link"
 # The request that queued a mail sends it at once; the job leaves it alone meanwhile.
 LEASE = timedelta(seconds=60)
 BATCH = 50
@@ -62,6 +67,29 @@ def queue_confirmation(
     return mail
 
 
+def queue_preferences_link(session: SessionLike, subscriber: Subscriber) -> SystemMail:
+    """Queue a mail with a fresh preference link; the link is signed when it goes
+    out, with the key the person has then. The caller commits, then delivers."""
+    mail = SystemMail(
+        kind=PREFERENCES_LINK,
+        subscriber_id=subscriber.id,
+        list_ids=[],
+        source="form",
+        next_attempt_at=utcnow() + LEASE,
+    )
+    session.add(mail)
+    session.flush()
+    return mail
+
+
+def _reachable(subscriber: Subscriber | None) -> bool:
+    return (
+        subscriber is not None
+        and bool(subscriber.email)
+        and subscriber.status not in (SubscriberStatus.ERASED, SubscriberStatus.BOUNCED)
+    )
+
+
 def _still_pending(subscriber: Subscriber | None, list_ids: list[int]) -> list[int]:
     """The lists of the mail the person has yet to confirm (none: nothing to send)."""
     if (
@@ -81,6 +109,12 @@ def deliver(session: SessionLike, mail: SystemMail) -> bool:
     """Try to send one queued mail now and record the outcome (the caller commits).
     True when the relay took it."""
     subscriber = session.get(Subscriber, mail.subscriber_id)
+    if mail.kind == PREFERENCES_LINK:
+        if subscriber is None or not _reachable(subscriber):
+            mail.status = SystemMailStatus.FAILED
+            mail.last_error = "nobody to send to"
+            return False
+        return _send(mail, preferences_link_message(subscriber))
     pending = _still_pending(subscriber, mail.list_ids)
     if subscriber is None or not pending:
         mail.status = SystemMailStatus.FAILED
@@ -93,16 +127,23 @@ def deliver(session: SessionLike, mail: SystemMail) -> bool:
             .order_by(MailingList.name)
         )
     )
+    if not _send(mail, confirmation_message(subscriber, lists)):
+        return False
+    record_confirmation_sent(session, subscriber, pending, mail.source)
+    return True
+
+
+def _send(mail: SystemMail, message: EmailMessage) -> bool:
+    """One attempt; True when the relay took it."""
     mail.attempts += 1
     try:
-        send_signed(confirmation_message(subscriber, lists))
+        send_signed(message)
     except (smtplib.SMTPException, OSError) as error:
         _note_failure(mail, error)
         return False
     mail.status = SystemMailStatus.SENT
     mail.sent_at = utcnow()
     mail.last_error = ""
-    record_confirmation_sent(session, subscriber, pending, mail.source)
     return True
 
 

@@ -1,6 +1,7 @@
 """Subscribers, lists, per-list subscriptions and the append-only consent log."""
 
 import enum
+import secrets
 from datetime import datetime
 
 from sqlalchemy import (
@@ -89,6 +90,11 @@ class Topic(Model):
         return self.name_en if language == "en" and self.name_en else self.name
 
 
+def new_link_key() -> str:
+    """A fresh key for a person's preference links (a new one revokes the old)."""
+    return secrets.token_urlsafe(16)
+
+
 class Subscriber(Model):
     __tablename__ = "subscribers"
     __table_args__ = (one_of("status", SubscriberStatus),)
@@ -117,6 +123,12 @@ class Subscriber(Model):
     interests: Mapped[list[Topic]] = relationship(secondary=subscriber_topics)
     # Raised when a confirmation mail goes out: throttles re-sends per address.
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Signed into every preference link; replacing it revokes all links sent so far.
+    link_key: Mapped[str] = mapped_column(String(32), default=new_link_key)
+
+    def rotate_link_key(self) -> None:
+        """Make every preference link sent so far useless."""
+        self.link_key = new_link_key()
 
 
 class Subscription(Model):

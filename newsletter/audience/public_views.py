@@ -1,6 +1,8 @@
 """Pages for subscribers, who have no account: sign-up, confirmation, unsubscribe and
 the preference centre. A GET never changes anything: mail scanners open every link."""
 
+from datetime import timedelta
+
 from flask import (
     abort,
     current_app,
@@ -19,7 +21,7 @@ from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import public
 from core.regions import all_regions
-from core.throttle import throttled
+from core.throttle import count, note, throttled
 from newsletter.audience.consent import (
     JOINT_SLUG,
     current_text,
@@ -27,6 +29,10 @@ from newsletter.audience.consent import (
 )
 from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.forms import PreferencesForm, SignupForm
+from newsletter.audience.link_views import (
+    preferences_link_error,
+    subscriber_from_preferences_token,
+)
 from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import (
     MailingList,
@@ -51,11 +57,12 @@ from newsletter.audience.subscriptions import (
 )
 from newsletter.audience.tokens import (
     CONFIRM_MAX_AGE,
-    PREFERENCES_MAX_AGE,
     LinkError,
     read_token,
 )
 from newsletter.blueprint import bp
+
+FORGED_UNSUBSCRIBE = "unsubscribe:forged"
 
 
 def _region(slug: str) -> Region:
@@ -166,8 +173,8 @@ def confirm_page(token: str) -> str | tuple[str, int]:
 @csrf.exempt
 def unsubscribe_page(token: str) -> str | tuple[str, int]:
     """RFC 8058: a POST (no cookie, no CSRF token) unsubscribes at once with 200.
-    A forged or broken link gets the same 200 on POST (no oracle for guessing
-    tokens), changes nothing and is logged."""
+    A forged or broken link gets the same 200 and the same bytes on POST (no oracle
+    for guessing tokens), changes nothing and is counted."""
     try:
         payload = read_token("unsubscribe", token)
         mailing_list = db.session.get(MailingList, payload["l"])
@@ -176,25 +183,23 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
     except LinkError as error:
         if request.method != "POST":
             return link_error(error)
-        current_app.logger.warning("unsubscribe: a forged or broken link was posted")
-        return render_template("newsletter/unsubscribed.html", mailing_list=None)
-    if request.method == "POST":
-        subscriber = unsubscribe(db.session, payload["s"], mailing_list.id)
-        db.session.commit()
-        return render_template(
-            "newsletter/unsubscribed.html",
-            mailing_list=mailing_list,
-            subscriber=subscriber,
+        note(FORGED_UNSUBSCRIBE)
+        current_app.logger.warning(
+            "unsubscribe: a forged or broken link was posted (%d in the last hour)",
+            count(FORGED_UNSUBSCRIBE, timedelta(hours=1)),
         )
+        return unsubscribe_received()
+    if request.method == "POST":
+        unsubscribe(db.session, payload["s"], mailing_list.id)
+        db.session.commit()
+        return unsubscribe_received()
     return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)
 
 
-def subscriber_from_preferences_token(token: str) -> Subscriber:
-    payload = read_token("preferences", token, max_age=PREFERENCES_MAX_AGE)
-    subscriber = db.session.get(Subscriber, payload["s"])
-    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
-        raise LinkError(expired=False)
-    return subscriber
+def unsubscribe_received() -> str:
+    """The answer to every one-click POST, valid or not: it names no list, no
+    region and sets no cookie, so its bytes tell nothing about the token."""
+    return render_template("newsletter/unsubscribed.html")
 
 
 def _list_texts(subscriber: Subscriber) -> dict[int, str]:
@@ -214,7 +219,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return link_error(error)
+        return preferences_link_error(error)
     form = PreferencesForm(obj=None)
     fill_choices(form, subscriber.region)
     if request.method == "GET":
@@ -230,6 +235,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
             token=token,
             saved=True,
             list_texts=_list_texts(subscriber),
+            link_days=current_app.config["PREFERENCES_LINK_DAYS"],
         )
     return render_template(
         "newsletter/preferences.html",
@@ -238,6 +244,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
         token=token,
         saved=False,
         list_texts=_list_texts(subscriber),
+        link_days=current_app.config["PREFERENCES_LINK_DAYS"],
     )
 
 
@@ -247,7 +254,7 @@ def erase_me(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return link_error(error)
+        return preferences_link_error(error)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

@@ -1,4 +1,5 @@
-"""Mails the system sends outside campaigns: the double opt-in confirmation.
+"""Mails the system sends outside campaigns: the double opt-in confirmation and a
+fresh preference link.
 
 It carries no advertising and no survey, only the request to confirm, and the agency's
 imprint."""
@@ -16,7 +17,7 @@ from core.mjml import mjml_to_html
 from core.models import Region
 from newsletter.audience.consent import JOINT_SLUG, list_consent
 from newsletter.audience.models import MailingList, Subscriber
-from newsletter.audience.tokens import confirm_token
+from newsletter.audience.tokens import confirm_token, preferences_token
 
 
 def confirmation_message(
@@ -45,14 +46,41 @@ def confirmation_message(
         )
         text = render_template("emails/confirm.txt", **context)
         html = mjml_to_html(render_template("emails/confirm.mjml.html", **context))
-    sender = (
-        f"{region.sender_name} <{region.sender_email}>"
-        if region.sender_email
-        else (current_app.config["MAIL_FROM"])
-    )
     return build_message(
-        sender=sender, to=subscriber.email or "", subject=subject, text=text, html=html
+        sender=_sender(region),
+        to=subscriber.email or "",
+        subject=subject,
+        text=text,
+        html=html,
     )
+
+
+def preferences_link_message(subscriber: Subscriber) -> EmailMessage:
+    """A fresh link to the preference centre, in the subscriber's language (plain
+    text: nothing in it needs more)."""
+    region = subscriber.region
+    link = external_url(
+        "newsletter.preferences",
+        token=preferences_token(subscriber.id, subscriber.link_key),
+    )
+    with force_locale(subscriber.language):
+        subject = _("Your link to your Brückenschlag settings")
+        text = render_template(
+            "emails/preferences_link.txt",
+            region=region,
+            link=link,
+            days=current_app.config["PREFERENCES_LINK_DAYS"],
+            privacy_links=privacy_links(region, []),
+        )
+    return build_message(
+        sender=_sender(region), to=subscriber.email or "", subject=subject, text=text
+    )
+
+
+def _sender(region: Region) -> str:
+    if region.sender_email:
+        return f"{region.sender_name} <{region.sender_email}>"
+    return str(current_app.config["MAIL_FROM"])
 
 
 def privacy_links(region: Region, lists: list[MailingList]) -> list[tuple[str, str]]:

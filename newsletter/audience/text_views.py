@@ -7,7 +7,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import TextAreaField
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired
 
 from core.audit import record
 from core.db import db
+from core.forms import Form
 from core.models import Region
 from core.policy import requires
 from core.regions import all_regions
@@ -31,7 +31,7 @@ from newsletter.audience.models import TextKind
 from newsletter.blueprint import bp
 
 
-class TextForm(FlaskForm):
+class TextForm(Form):
     text = TextAreaField(
         _l("Text"), validators=[DataRequired(_l("Please enter the text."))]
     )

@@ -1,8 +1,16 @@
 """Signed links that identify a subscriber without an account.
 
 Each purpose has its own salt, so a token for one purpose is useless for another.
+
+Preference links open everything about a person (profile, export, erasure): they
+expire after PREFERENCES_LINK_DAYS and carry the person's `link_key`, which erasure
+and "log out everywhere" replace. Unsubscribe links deliberately do neither: RFC 8058
+one-click must work from any mail the person still has, however old (mail clients
+show the button as long as the mail exists), and the most such a link can do is stop
+one list's mail, which is what whoever holds the mail may ask for anyway.
 """
 
+import hmac
 from functools import lru_cache
 from typing import Any
 
@@ -10,7 +18,6 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600
-PREFERENCES_MAX_AGE = 365 * 24 * 3600
 
 
 class LinkError(Exception):
@@ -54,8 +61,27 @@ def confirm_token(subscriber_id: int, list_ids: list[int]) -> str:
 
 
 def unsubscribe_token(subscriber_id: int, list_id: int) -> str:
+    """No expiry and no link key, on purpose: see the module's docstring."""
     return make_token("unsubscribe", {"s": subscriber_id, "l": list_id})
 
 
-def preferences_token(subscriber_id: int) -> str:
-    return make_token("preferences", {"s": subscriber_id})
+def preferences_token(subscriber_id: int, link_key: str) -> str:
+    return make_token("preferences", {"s": subscriber_id, "k": link_key})
+
+
+def preferences_max_age() -> int:
+    return int(current_app.config["PREFERENCES_LINK_DAYS"]) * 24 * 3600
+
+
+def read_preferences_token(token: str) -> tuple[int, str]:
+    """Subscriber id and link key of a preference link younger than
+    PREFERENCES_LINK_DAYS; LinkError otherwise."""
+    payload = read_token("preferences", token, max_age=preferences_max_age())
+    subscriber_id, key = payload.get("s"), payload.get("k")
+    if not isinstance(subscriber_id, int) or not isinstance(key, str) or not key:
+        raise LinkError(expired=False)
+    return subscriber_id, key
+
+
+def same_key(given: str, stored: str) -> bool:
+    return hmac.compare_digest(given.encode(), stored.encode())

@@ -1,14 +1,14 @@
 """Forms of composing: an issue's settings, test sends, templates."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from core.forms import Form
 from newsletter.audience.forms import MultiCheckboxField
 
 
-class CampaignSettingsForm(FlaskForm):
+class CampaignSettingsForm(Form):
     title = StringField(_l("Internal title"), validators=[Optional(), Length(max=200)])
     subject_de = StringField(
         _l("Subject (German)"), validators=[Optional(), Length(max=200)]
@@ -26,7 +26,7 @@ class CampaignSettingsForm(FlaskForm):
     segments = MultiCheckboxField(_l("Segments"), coerce=int)
 
 
-class TestSendForm(FlaskForm):
+class TestSendForm(Form):
     addresses = StringField(
         _l("Send a test to"),
         validators=[DataRequired(_l("Please enter at least one address."))],
@@ -37,7 +37,7 @@ class TestSendForm(FlaskForm):
     )
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     name = StringField(
         _l("Name of the template"),
         validators=[

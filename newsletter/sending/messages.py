@@ -70,7 +70,7 @@ class MessageBuilder:
             ),
             "unsubscribe_url": unsubscribe,
             "preferences_url": links["preferences"].replace(
-                RECIPIENT_LINK_MARK, preferences_token(row.subscriber_id)
+                RECIPIENT_LINK_MARK, preferences_token(row.subscriber_id, row.link_key)
             ),
             "web_url": info.web_urls[prepared.compiled.language].replace(
                 RECIPIENT_LINK_MARK,

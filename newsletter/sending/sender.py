@@ -188,6 +188,7 @@ class Sender:
                     Subscriber.name,
                     Subscriber.organisation,
                     Subscriber.language,
+                    Subscriber.link_key,
                     Subscriber.status.label("subscriber_status"),
                     Subscription.status.label("subscription_status"),
                 )

@@ -53,6 +53,7 @@ def test_every_message_has_a_german_translation():
                 "_l": None,
                 "lazy_gettext": None,
                 "ngettext": (1, 2),
+                "lazy_ngettext": (1, 2),
             },
         ):
             msgid = message[0] if isinstance(message, tuple) else message
@@ -60,3 +61,24 @@ def test_every_message_has_a_german_translation():
             if entry is None or not entry.string:
                 missing.append(msgid)
     assert missing == [], "run `make extract-messages` and translate: " + repr(missing)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_speaks_the_page_language(app):
+    """Every form of ours derives from core.forms.Form (German WTForms messages)."""
+    from flask_wtf import FlaskForm
+
+    from core.forms import Form
+
+    ours = [
+        form
+        for form in _subclasses(FlaskForm)
+        if form.__module__.split(".")[0] in ("core", "newsletter", "surveys")
+    ]
+    assert len(ours) > 10
+    assert [form for form in ours if not issubclass(form, Form)] == []

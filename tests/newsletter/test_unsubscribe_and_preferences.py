@@ -34,6 +34,13 @@ def token_for(app, maker, *args):
         return maker(*args)
 
 
+def preferences_link(app, subscriber_id):
+    """The preference token a mail to this person carries (with her link key)."""
+    with app.app_context():
+        subscriber = db.session.get(Subscriber, subscriber_id)
+        return preferences_token(subscriber.id, subscriber.link_key)
+
+
 def test_one_click_post_unsubscribes_at_once_without_cookie_or_csrf(app):
     subscriber_id, [do] = active_subscriber(app)
     token = token_for(app, unsubscribe_token, subscriber_id, do)
@@ -111,7 +118,7 @@ def test_unsubscribing_from_one_list_keeps_the_other(app):
 def test_preference_centre_changes_language_and_lists(app, list_ids, client):
     subscriber_id, [do] = active_subscriber(app)
     joint = list_ids["brueckenschlag-interregional"]
-    token = token_for(app, preferences_token, subscriber_id)
+    token = preferences_link(app, subscriber_id)
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
     assert "fatma@example.org" in page
     # Adding the joint list is its own consent: the page shows its text.
@@ -150,7 +157,7 @@ def test_preference_centre_changes_language_and_lists(app, list_ids, client):
 
 def test_download_my_data_and_delete_me(app, client):
     subscriber_id, _ = active_subscriber(app)
-    token = token_for(app, preferences_token, subscriber_id)
+    token = preferences_link(app, subscriber_id)
     download = client.get(f"/einstellungen/{token}/meine-daten.json")
     data = json.loads(download.get_data(as_text=True))
     assert data["profile"]["email"] == "fatma@example.org"

@@ -1,0 +1,96 @@
+"""Preference links: who a link names, the page for a refused one (with a fresh link
+by mail), and "log out everywhere", which revokes every link sent so far."""
+
+from flask import current_app, render_template
+from sqlalchemy import func, select
+
+from core.db import db
+from core.forms import ConfirmForm
+from core.policy import public
+from core.throttle import count, hashed, note, parse_limit, throttled
+from newsletter.audience.forms import FreshLinkForm
+from newsletter.audience.mail_queue import deliver, queue_preferences_link
+from newsletter.audience.models import Subscriber, SubscriberStatus
+from newsletter.audience.tokens import LinkError, read_preferences_token, same_key
+from newsletter.blueprint import bp
+
+# Fresh links mailed to one address at most this often, whoever asks.
+PER_ADDRESS = "3 per day"
+
+
+def subscriber_from_preferences_token(token: str) -> Subscriber:
+    """The person a valid, current preference link names; LinkError otherwise."""
+    subscriber_id, key = read_preferences_token(token)
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if (
+        subscriber is None
+        or subscriber.status == SubscriberStatus.ERASED
+        or not same_key(key, subscriber.link_key)
+    ):
+        raise LinkError(expired=False)
+    return subscriber
+
+
+def preferences_link_error(error: LinkError) -> tuple[str, int]:
+    """A refused preference link, with the offer to mail a fresh one."""
+    return (
+        render_template(
+            "newsletter/link_error.html",
+            expired=error.expired,
+            fresh_link_form=FreshLinkForm(),
+        ),
+        400,
+    )
+
+
+@bp.route("/einstellungen/neuer-link", methods=["POST"])
+@public
+@throttled("preferences_link", "PREFERENCES_LINK_RATE_LIMIT")
+def fresh_link() -> str | tuple[str, int]:
+    """Mail a fresh preference link; the answer is the same whether or not the
+    address is ours (no oracle)."""
+    form = FreshLinkForm()
+    if not form.validate_on_submit():
+        return (
+            render_template(
+                "newsletter/link_error.html", expired=False, fresh_link_form=form
+            ),
+            400,
+        )
+    email = (form.email.data or "").strip().lower()
+    subscriber = db.session.scalar(
+        select(Subscriber).where(func.lower(Subscriber.email) == email)
+    )
+    if subscriber is not None and subscriber.status not in (
+        SubscriberStatus.ERASED,
+        SubscriberStatus.BOUNCED,
+    ):
+        amount, window = parse_limit(PER_ADDRESS)
+        key = f"preferences_link_to:{hashed(email)}"
+        if count(key, window) < amount:
+            note(key)
+            mail = queue_preferences_link(db.session, subscriber)
+            db.session.commit()
+            deliver(db.session, mail)
+            db.session.commit()
+        else:
+            current_app.logger.info("fresh preference link: address limit reached")
+    return render_template("newsletter/fresh_link_sent.html")
+
+
+@bp.route("/einstellungen/<token>/abmelden-ueberall", methods=["POST"])
+@public
+def revoke_links(token: str) -> str | tuple[str, int]:
+    """Log out everywhere: a new link key, so every link sent so far is refused."""
+    try:
+        subscriber = subscriber_from_preferences_token(token)
+    except LinkError as error:
+        return preferences_link_error(error)
+    if not ConfirmForm().validate_on_submit():
+        return preferences_link_error(LinkError(expired=False))
+    region = subscriber.region
+    subscriber.rotate_link_key()
+    db.session.commit()
+    return render_template(
+        "newsletter/links_revoked.html", region=region, fresh_link_form=FreshLinkForm()
+    )
