@@ -2,7 +2,9 @@
 carries that person's own unsubscribe and settings links (and nothing else
 personal), while the public archive's web version carries none."""
 
+from core.db import db
 from core.links import external_url
+from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import (
     LinkError,
     make_token,
@@ -13,11 +15,15 @@ from newsletter.audience.tokens import (
 from newsletter.campaigns.models import Campaign
 
 
-def web_token(subscriber_id: int, list_id: int | None, campaign_id: int) -> str:
+def web_token(
+    subscriber_id: int, list_id: int | None, campaign_id: int, link_key: str
+) -> str:
     """Signs the web version link in one recipient's mail: it opens the issue with
     that person's own unsubscribe (of the list they got it through) and settings
-    links."""
-    return make_token("web", {"s": subscriber_id, "l": list_id, "c": campaign_id})
+    links. It carries the link key, so "invalidate all my links" reaches it too."""
+    return make_token(
+        "web", {"s": subscriber_id, "l": list_id, "c": campaign_id, "k": link_key}
+    )
 
 
 def own_links_of(campaign: Campaign, token: str) -> dict[str, str] | None:
@@ -31,12 +37,16 @@ def own_links_of(campaign: Campaign, token: str) -> dict[str, str] | None:
         return None
     if not isinstance(list_id, int):
         return None
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.link_key != payload.get("k"):
+        return None  # erased, or the person has invalidated their links
     return {
         "unsubscribe_url": external_url(
             "newsletter.unsubscribe_page",
             token=unsubscribe_token(subscriber_id, list_id),
         ),
         "preferences_url": external_url(
-            "newsletter.preferences", token=preferences_token(subscriber_id)
+            "newsletter.preferences",
+            token=preferences_token(subscriber_id, subscriber.link_key),
         ),
     }

@@ -74,7 +74,9 @@ class MessageBuilder:
             ),
             "web_url": info.web_urls[prepared.compiled.language].replace(
                 RECIPIENT_LINK_MARK,
-                web_token(row.subscriber_id, row.list_id, row.campaign_id),
+                web_token(
+                    row.subscriber_id, row.list_id, row.campaign_id, row.link_key
+                ),
             ),
         }
         for personaliser in info.personalisers:

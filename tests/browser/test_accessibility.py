@@ -39,6 +39,7 @@ class Demo:
     option: int
     public_key: str
     subscriber: int
+    link_key: str
     list_id: int
     draft: int
     sent: int
@@ -73,6 +74,7 @@ def demo(app, runner) -> Demo:
             option=survey.questions[0].options[0].id,
             public_key=survey.public_key,
             subscriber=person.id,
+            link_key=person.link_key,
             list_id=person.subscriptions[0].list_id,
             draft=draft,
             sent=sent,
@@ -118,7 +120,7 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
 def test_public_pages_have_no_violations(app, live_server, axe_page, demo):
     with app.app_context():
         answer = answer_token(demo.subscriber, demo.survey, demo.sent)
-        web = web_token(demo.subscriber, demo.list_id, demo.sent)
+        web = web_token(demo.subscriber, demo.list_id, demo.sent, demo.link_key)
         paths = [
             "/login",
             "/anmelden/suedwestfalen",
@@ -129,7 +131,7 @@ def test_public_pages_have_no_violations(app, live_server, axe_page, demo):
             f"/ausgabe/{demo.sent}/eigene-links",
             f"/bestaetigen/{confirm_token(demo.subscriber, [demo.list_id])}",
             f"/abmelden/{unsubscribe_token(demo.subscriber, demo.list_id)}",
-            f"/einstellungen/{preferences_token(demo.subscriber)}",
+            f"/einstellungen/{preferences_token(demo.subscriber, demo.link_key)}",
             "/abmelden/kaputt",
             "/datenschutz/dortmund",
             "/testlink",

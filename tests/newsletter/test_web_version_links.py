@@ -10,6 +10,7 @@ from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from tests import factories
 from tests.fixtures.smtp import html_of, text_of
+from tests.http import csrf_token
 
 
 def sent_mail(app, smtp_server):
@@ -86,3 +87,18 @@ def test_the_mail_has_list_id_reply_to_and_a_padded_preheader(app, smtp_server):
     )
     assert mail["Reply-To"] == "transfer@wirtschaftsfoerderung-dortmund.example"
     assert "Kurz gesagt" + "&#847;&zwnj;&nbsp;" * 10 in html_of(mail)
+
+
+def test_invalidating_ones_links_empties_the_web_version_of_an_old_mail(
+    app, client, smtp_server
+):
+    _campaign_id, mail = sent_mail(app, smtp_server)
+    web_path = re.search(r"Webversion: (\S+)", text_of(mail)).group(1)
+    web_path = web_path.split("localhost", 1)[-1]
+    settings = footer_links(html_of(mail))["Einstellungen ändern"]
+    settings = settings.split("localhost", 1)[-1]
+    page = client.get(settings).get_data(as_text=True)
+    client.post(f"{settings}/abmelden-ueberall", data={"csrf_token": csrf_token(page)})
+    web = client.get(web_path).get_data(as_text=True)
+    assert "/einstellungen/" not in web
+    assert "/eigene-links" in web
