@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_, select
 
 from core.db import db, utcnow
 from core.links import external_url
-from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
+from newsletter.campaigns.blocks import Block, BlockType, FieldSpec, RenderContext
 from newsletter.campaigns.models import Campaign
 from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
@@ -54,7 +54,15 @@ def open_survey_choices(region_id: int | None) -> list[tuple[str, str]]:
     return [(str(s.id), s.title_for("de")) for s in surveys]
 
 
-def _survey(block: dict) -> Survey | None:
+class SurveyRef(Block, total=False):
+    survey: str  # a survey id, as the editor's select posts it
+
+
+class SurveyBlock(SurveyRef, total=False):
+    intro: str
+
+
+def survey_of(block: SurveyRef) -> Survey | None:
     raw = str(block.get("survey") or "")
     return db.session.get(Survey, int(raw)) if raw.isdigit() else None
 
@@ -78,8 +86,8 @@ def _choices(survey: Survey, language: str) -> list[tuple[str, str]]:
     return [(link, str(_l("Answer")))]
 
 
-def question_mjml(block: dict, ctx: RenderContext) -> str:
-    survey = _survey(block)
+def question_mjml(block: SurveyBlock, ctx: RenderContext) -> str:
+    survey = survey_of(block)
     if survey is None or not survey.questions:
         return ""
     question = survey.questions[0]
@@ -98,8 +106,8 @@ def question_mjml(block: dict, ctx: RenderContext) -> str:
     )
 
 
-def question_text(block: dict, ctx: RenderContext) -> str:
-    survey = _survey(block)
+def question_text(block: SurveyBlock, ctx: RenderContext) -> str:
+    survey = survey_of(block)
     if survey is None or not survey.questions:
         return ""
     lines = [
@@ -111,9 +119,9 @@ def question_text(block: dict, ctx: RenderContext) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def question_check_at(block: dict, when: datetime) -> list[str]:
+def question_check_at(block: SurveyBlock, when: datetime) -> list[str]:
     """A survey that closes before the issue goes out takes no answers from it."""
-    survey = _survey(block)
+    survey = survey_of(block)
     if survey is None or survey.closes_at is None or survey.closes_at > when:
         return []
     return [
@@ -128,8 +136,8 @@ def question_check_at(block: dict, when: datetime) -> list[str]:
     ]
 
 
-def question_check(block: dict) -> list[str]:
-    survey = _survey(block)
+def question_check(block: SurveyBlock) -> list[str]:
+    survey = survey_of(block)
     if survey is None:
         return [str(_l("The survey block has no survey."))]
     if not survey.questions:

@@ -9,14 +9,19 @@ from markupsafe import escape
 from core.db import db
 from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
 from surveys.analysis import TOTAL, Filters
-from surveys.block import _survey, survey_choices
+from surveys.block import SurveyRef, survey_choices, survey_of
 from surveys.report import build_report, question_charts
+
+
+class ResultsBlock(SurveyRef, total=False):
+    heading: str
+
 
 COLOURS = {"Südwestfalen": "#0b5d50", "Dortmund": "#8c1d2f"}
 
 
-def _first_chart(block: dict, language: str) -> tuple[str, list[dict]] | None:
-    survey = _survey(block)
+def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] | None:
+    survey = survey_of(block)
     if survey is None:
         return None
     report = build_report(
@@ -45,7 +50,7 @@ def _bar(label: str, share: float | None, colour: str) -> str:
     )
 
 
-def results_mjml(block: dict, ctx: RenderContext) -> str:
+def results_mjml(block: ResultsBlock, ctx: RenderContext) -> str:
     found = _first_chart(block, ctx.language)
     if found is None:
         return ""
@@ -71,7 +76,7 @@ def results_mjml(block: dict, ctx: RenderContext) -> str:
     )
 
 
-def results_text(block: dict, ctx: RenderContext) -> str:
+def results_text(block: ResultsBlock, ctx: RenderContext) -> str:
     found = _first_chart(block, ctx.language)
     if found is None:
         return ""

@@ -1,9 +1,9 @@
 """Content blocks and their registry.
 
-A block is a dict {"id", "type", …fields}. Each type says which fields it has, how it
-renders to MJML and to plain text, and what the checklist should warn about. Packages
-built on the newsletter (surveys) register their own types at app creation, so the
-newsletter never imports them."""
+A block is a `Block`: a JSON object {"id", "type", …fields}. Each type says which
+fields it has, how it renders to MJML and to plain text, and what the checklist
+should warn about. Packages built on the newsletter (surveys) register their own
+types at app creation, so the newsletter never imports them."""
 
 import html as html_module
 import re
@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Required, TypedDict, TypeVar
 from urllib.parse import urlsplit
 
 import nh3
@@ -46,6 +46,31 @@ ALLOWED_TAGS = {
 }
 
 
+class Block(TypedDict, total=False):
+    """One block as stored in a campaign's JSON. Every field is a string, as the
+    editor posts it; each type uses its own few. Packages that register a type
+    extend this with their fields (surveys: `SurveyBlock`)."""
+
+    id: Required[str]
+    type: Required[str]
+    text: str  # heading
+    body: str  # text
+    image: str  # image: a media file name
+    alt: str
+    caption: str
+    link: str  # image, event
+    label: str  # button
+    url: str
+    left: str  # columns
+    right: str
+    title: str  # event
+    date: str
+    place: str
+
+
+BlockT = TypeVar("BlockT", bound=Block)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
@@ -70,34 +95,32 @@ class RenderContext:
 
 
 @dataclass(frozen=True)
-class BlockType:
+class BlockType(Generic[BlockT]):
     kind: str
     label: Any
     fields: tuple[FieldSpec, ...]
-    mjml: Callable[[dict, RenderContext], str]
-    text: Callable[[dict, RenderContext], str]
-    check: Callable[[dict], list[str]] = lambda block: []
+    mjml: Callable[[BlockT, RenderContext], str]
+    text: Callable[[BlockT, RenderContext], str]
+    check: Callable[[BlockT], list[str]] = lambda block: []
     # Problems that depend on when the issue goes out (a survey that closes first).
-    check_at: Callable[[dict, datetime], list[str]] = lambda block, when: []
+    check_at: Callable[[BlockT, datetime], list[str]] = lambda block, when: []
 
 
-def register_block(app: Flask, block_type: BlockType) -> None:
+def register_block(app: Flask, block_type: BlockType[Any]) -> None:
     """Make a block type available to this app's editor and renderer."""
     registry(app).blocks[block_type.kind] = block_type
 
 
-def block_types() -> dict[str, BlockType]:
+def block_types() -> dict[str, BlockType[Any]]:
     return registry().blocks
 
 
-def new_block(kind: str) -> dict:
+def new_block(kind: str) -> Block:
     """An empty block of a registered type."""
     spec = block_types()[kind]
-    return {
-        "id": uuid.uuid4().hex[:12],
-        "type": kind,
-        **{f.name: "" for f in spec.fields},
-    }
+    block = Block(id=uuid.uuid4().hex[:12], type=kind)
+    block.update({f.name: "" for f in spec.fields})  # type: ignore[typeddict-item]
+    return block
 
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -141,12 +164,12 @@ def markdown_html(source: str) -> str:
 MARKDOWN_LINK = re.compile(r'href="([^"]*)"')
 
 
-def _markdown_link_problems(block: dict, *names: str) -> list[str]:
+def _markdown_link_problems(block: Block, *names: str) -> list[str]:
     """Links in Markdown fields that would be dropped: say so in the checklist."""
     return [
         str(_l("The link “%(url)s” is not an http(s) address.", url=href))
         for name in names
-        for href in MARKDOWN_LINK.findall(_markdown.render(block.get(name) or ""))
+        for href in MARKDOWN_LINK.findall(_markdown.render(str(block.get(name) or "")))
         if safe_url(html_module.unescape(href)) is None
     ]
 
@@ -155,15 +178,15 @@ def _attr(value: object) -> str:
     return str(escape(value or ""))
 
 
-def _url_problems(block: dict, *names: str) -> list[str]:
+def _url_problems(block: Block, *names: str) -> list[str]:
     return [
         str(_l("The link “%(url)s” is not an http(s) address.", url=block.get(name)))
         for name in names
-        if block.get(name) and safe_url(block[name]) is None
+        if block.get(name) and safe_url(str(block.get(name))) is None
     ]
 
 
-def _required(block: dict, spec: BlockType) -> list[str]:
+def _required(block: Block, spec: BlockType[Any]) -> list[str]:
     return [
         str(_l("%(block)s: “%(field)s” is empty.", block=spec.label, field=f.label))
         for f in spec.fields
@@ -174,7 +197,7 @@ def _required(block: dict, spec: BlockType) -> list[str]:
 # --- the built-in blocks -------------------------------------------------------------
 
 
-def _heading_mjml(block: dict, ctx: RenderContext) -> str:
+def _heading_mjml(block: Block, ctx: RenderContext) -> str:
     return (
         '<mj-section><mj-column><mj-text font-size="22px" font-weight="bold" '
         f'css-class="heading"><h2>{_attr(block.get("text"))}</h2></mj-text>'
@@ -182,29 +205,30 @@ def _heading_mjml(block: dict, ctx: RenderContext) -> str:
     )
 
 
-def _heading_text(block: dict, ctx: RenderContext) -> str:
+def _heading_text(block: Block, ctx: RenderContext) -> str:
     text = block.get("text") or ""
     return f"{text}\n{'=' * len(text)}"
 
 
-def _text_mjml(block: dict, ctx: RenderContext) -> str:
+def _text_mjml(block: Block, ctx: RenderContext) -> str:
     return (
         f"<mj-section><mj-column><mj-text>{markdown_html(block.get('body', ''))}"
         "</mj-text></mj-column></mj-section>"
     )
 
 
-def _text_text(block: dict, ctx: RenderContext) -> str:
+def _text_text(block: Block, ctx: RenderContext) -> str:
     return markdown_text(block.get("body") or "", safe_url)
 
 
-def _image_mjml(block: dict, ctx: RenderContext) -> str:
+def _image_mjml(block: Block, ctx: RenderContext) -> str:
     if not block.get("image"):
         return ""
     href = safe_url(block.get("link", ""))
     link = f' href="{_attr(href)}"' if href else ""
     caption = (
-        f'<mj-text font-size="13px" color="#4f5b62">{_attr(block["caption"])}</mj-text>'
+        '<mj-text font-size="13px" color="#4f5b62">'
+        f"{_attr(block.get('caption'))}</mj-text>"
         if block.get("caption")
         else ""
     )
@@ -215,18 +239,18 @@ def _image_mjml(block: dict, ctx: RenderContext) -> str:
     )
 
 
-def _image_text(block: dict, ctx: RenderContext) -> str:
+def _image_text(block: Block, ctx: RenderContext) -> str:
     return f"[{block.get('alt') or ''}]"
 
 
-def _image_check(block: dict) -> list[str]:
+def _image_check(block: Block) -> list[str]:
     problems = _url_problems(block, "link")
     if block.get("image") and not (block.get("alt") or "").strip():
         problems.append(str(_l("An image has no alternative text.")))
     return problems
 
 
-def _button_mjml(block: dict, ctx: RenderContext) -> str:
+def _button_mjml(block: Block, ctx: RenderContext) -> str:
     url = safe_url(block.get("url", ""))
     if not url:
         return ""
@@ -238,23 +262,23 @@ def _button_mjml(block: dict, ctx: RenderContext) -> str:
     )
 
 
-def _button_text(block: dict, ctx: RenderContext) -> str:
+def _button_text(block: Block, ctx: RenderContext) -> str:
     url = safe_url(block.get("url", ""))
     return f"{block.get('label') or ''} ({url})" if url else ""
 
 
-def _divider_mjml(block: dict, ctx: RenderContext) -> str:
+def _divider_mjml(block: Block, ctx: RenderContext) -> str:
     return (
         '<mj-section><mj-column><mj-divider border-color="#d4dadd" '
         'border-width="1px" /></mj-column></mj-section>'
     )
 
 
-def _divider_text(block: dict, ctx: RenderContext) -> str:
+def _divider_text(block: Block, ctx: RenderContext) -> str:
     return "-" * 40
 
 
-def _columns_mjml(block: dict, ctx: RenderContext) -> str:
+def _columns_mjml(block: Block, ctx: RenderContext) -> str:
     left = markdown_html(block.get("left", ""))
     right = markdown_html(block.get("right", ""))
     return (
@@ -263,13 +287,13 @@ def _columns_mjml(block: dict, ctx: RenderContext) -> str:
     )
 
 
-def _columns_text(block: dict, ctx: RenderContext) -> str:
+def _columns_text(block: Block, ctx: RenderContext) -> str:
     left = markdown_text(block.get("left") or "", safe_url)
     right = markdown_text(block.get("right") or "", safe_url)
     return f"{left}\n\n{right}".strip()
 
 
-def _event_mjml(block: dict, ctx: RenderContext) -> str:
+def _event_mjml(block: Block, ctx: RenderContext) -> str:
     url = safe_url(block.get("link", ""))
     more = str(_l("More information"))
     link = f'<p><a href="{_attr(url)}">{_attr(more)}</a></p>' if url else ""
@@ -282,7 +306,7 @@ def _event_mjml(block: dict, ctx: RenderContext) -> str:
     )
 
 
-def _event_text(block: dict, ctx: RenderContext) -> str:
+def _event_text(block: Block, ctx: RenderContext) -> str:
     lines = [
         block.get("title") or "",
         f"{block.get('date') or ''} · {block.get('place') or ''}",
@@ -376,7 +400,7 @@ def register_built_in_blocks(app: Flask) -> None:
         register_block(app, block_type)
 
 
-def block_problems(block: dict, when: datetime) -> list[str]:
+def block_problems(block: Block, when: datetime) -> list[str]:
     """Checklist findings for one block sent at `when`: empty required fields, bad
     links, alt texts, what its type checks."""
     spec = block_types().get(block.get("type", ""))

@@ -3,6 +3,7 @@ of the one editor form and on each autosave, so that nothing typed is lost when
 another button (add, move, remove) is pressed first. Services flush; callers commit."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsletter.campaigns.blocks import block_types
 from newsletter.campaigns.editing import ensure_editable
@@ -48,7 +49,10 @@ def apply_draft(campaign: Campaign, language: str, draft: Draft) -> None:
     if draft.settings is not None:
         apply_settings(campaign, draft.settings)
     types = block_types()
-    current = {block["id"]: dict(block) for block in campaign.blocks_for(language)}
+    # Plain dicts while the posted fields (named at run time) are written in.
+    current: dict[str, dict[str, Any]] = {
+        block["id"]: {**block} for block in campaign.blocks_for(language)
+    }
     ordered = [current.pop(block_id) for block_id in draft.order if block_id in current]
     blocks = [*ordered, *current.values()]
     for block in blocks:

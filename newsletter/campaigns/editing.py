@@ -6,7 +6,7 @@ import copy
 from flask_babel import lazy_gettext as _l
 
 from core.db import SessionLike
-from newsletter.campaigns.blocks import new_block
+from newsletter.campaigns.blocks import Block, new_block
 from newsletter.campaigns.models import BlockTemplate, Campaign, CampaignStatus
 
 LANGUAGES = ("de", "en")
@@ -21,12 +21,12 @@ def ensure_editable(campaign: Campaign) -> None:
         raise CampaignError(str(_l("Only drafts can be changed.")))
 
 
-def _set_blocks(campaign: Campaign, language: str, blocks: list[dict]) -> None:
+def _set_blocks(campaign: Campaign, language: str, blocks: list[Block]) -> None:
     # JSON columns notice only a new value, not changes inside the old one.
     campaign.blocks = {**campaign.blocks, language: blocks}
 
 
-def add_block(campaign: Campaign, language: str, kind: str) -> dict:
+def add_block(campaign: Campaign, language: str, kind: str) -> Block:
     ensure_editable(campaign)
     block = new_block(kind)
     _set_blocks(campaign, language, [*campaign.blocks_for(language), block])

@@ -17,7 +17,7 @@ from core.policy import requires
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
 from newsletter.blueprint import bp
-from newsletter.campaigns.blocks import FieldSpec, block_types
+from newsletter.campaigns.blocks import Block, FieldSpec, block_types
 from newsletter.campaigns.drafts import Draft, Settings, apply_draft
 from newsletter.campaigns.editing import (
     LANGUAGES,
@@ -86,7 +86,7 @@ def _settings(form: CampaignSettingsForm) -> Settings:
     )
 
 
-def _field_value(block: dict, campaign: Campaign, spec_field: FieldSpec) -> str:
+def _field_value(block: Block, campaign: Campaign, spec_field: FieldSpec) -> str:
     """A block field's posted value; a choice that was not offered (another region's
     survey) is 404, unless the block has it already (a survey closed since: the
     checklist says so, saving the rest must still work)."""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from core.db import Model, SessionLike, UTCDateTime, db, one_of, utcnow
 from core.models import Region
 from newsletter.audience.models import MailingList, Segment
+from newsletter.campaigns.blocks import Block
 
 
 class CampaignStatus(enum.StrEnum):
@@ -109,7 +110,7 @@ class Campaign(Model):
         # A campaign not yet added to a session is being built in the app's.
         return object_session(self) or db.session
 
-    def blocks_for(self, language: str) -> list[dict]:
+    def blocks_for(self, language: str) -> list[Block]:
         return list(self.blocks.get(language) or [])
 
     def subject_for(self, language: str) -> str:
