@@ -15,6 +15,9 @@ logconfig_dict = {
         },
         "error": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
     },
+    # gunicorn merges this into its defaults key by key: its root logger names a
+    # "console" handler that our "handlers" replace, so the root must be ours too.
+    "root": {"handlers": ["error"], "level": "INFO"},
     "loggers": {
         "gunicorn.access": {
             "handlers": ["access"],
