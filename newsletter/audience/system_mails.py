@@ -1,8 +1,8 @@
 """Mails the system sends outside campaigns: the double opt-in confirmation and a
 fresh preference link.
 
-It carries no advertising and no survey, only the request to confirm, and the agency's
-imprint."""
+They carry no advertising and no survey, and name the controller of each list they
+are about, with its imprint and privacy notice."""
 
 from email.message import EmailMessage
 
@@ -11,20 +11,21 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from core.db import db
-from core.links import absolute_url, external_url
+from core.links import external_url
 from core.mail import build_message
 from core.mjml import mjml_to_html
-from core.models import Region
-from newsletter.audience.consent import JOINT_SLUG, list_consent
-from newsletter.audience.models import MailingList, Subscriber
+from newsletter.audience.consent import list_consent
+from newsletter.audience.controllers import controller_of, controllers_of
+from newsletter.audience.models import MailingList, Subscriber, SubscriptionStatus
 from newsletter.audience.tokens import confirm_token, preferences_token
 
 
 def confirmation_message(
     subscriber: Subscriber, lists: list[MailingList]
 ) -> EmailMessage:
-    """The opt-in mail in the subscriber's language."""
-    region = subscriber.region
+    """The opt-in mail in the subscriber's language, from the controller(s) of the
+    lists it asks for (not the region she first signed up in)."""
+    controllers = controllers_of(db.session, lists)
     link = external_url(
         "newsletter.confirm_page",
         token=confirm_token(subscriber.id, [ml.id for ml in lists]),
@@ -32,22 +33,27 @@ def confirmation_message(
     with force_locale(subscriber.language):
         context = {
             "subscriber": subscriber,
-            "region": region,
+            "controller": controllers[0],
+            "controllers": controllers,
             "texts": [
-                (ml, list_consent(db.session, ml, subscriber.language)) for ml in lists
+                (
+                    ml,
+                    list_consent(db.session, ml, subscriber.language),
+                    controller_of(db.session, ml.region_id),
+                )
+                for ml in lists
             ],
             "link": link,
             "language": subscriber.language,
-            "privacy_links": privacy_links(region, lists),
         }
         subject = _(
             "Please confirm your subscription to Brückenschlag %(region)s",
-            region=region.name,
+            region=controllers[0].short_name,
         )
         text = render_template("emails/confirm.txt", **context)
         html = mjml_to_html(render_template("emails/confirm.mjml.html", **context))
     return build_message(
-        sender=_sender(region),
+        sender=controllers[0].sender,
         to=subscriber.email or "",
         subject=subject,
         text=text,
@@ -57,8 +63,10 @@ def confirmation_message(
 
 def preferences_link_message(subscriber: Subscriber) -> EmailMessage:
     """A fresh link to the preference centre, in the subscriber's language (plain
-    text: nothing in it needs more)."""
-    region = subscriber.region
+    text: nothing in it needs more), naming the controllers of her lists."""
+    controllers = controllers_of(db.session, _her_lists(subscriber)) or [
+        controller_of(db.session, subscriber.region_id)
+    ]
     link = external_url(
         "newsletter.preferences",
         token=preferences_token(subscriber.id, subscriber.link_key),
@@ -67,37 +75,22 @@ def preferences_link_message(subscriber: Subscriber) -> EmailMessage:
         subject = _("Your link to your Brückenschlag settings")
         text = render_template(
             "emails/preferences_link.txt",
-            region=region,
+            controllers=controllers,
             link=link,
             days=current_app.config["PREFERENCES_LINK_DAYS"],
-            privacy_links=privacy_links(region, []),
         )
     return build_message(
-        sender=_sender(region), to=subscriber.email or "", subject=subject, text=text
+        sender=controllers[0].sender,
+        to=subscriber.email or "",
+        subject=subject,
+        text=text,
     )
 
 
-def _sender(region: Region) -> str:
-    if region.sender_email:
-        return f"{region.sender_name} <{region.sender_email}>"
-    return str(current_app.config["MAIL_FROM"])
-
-
-def privacy_links(region: Region, lists: list[MailingList]) -> list[tuple[str, str]]:
-    """The privacy notice of the region, and the joint one if a joint list is
-    asked for."""
-    links = [
-        (
-            str(_("Privacy notice")),
-            absolute_url(region.privacy_url)
-            or external_url("newsletter.privacy", region_slug=region.slug),
-        )
+def _her_lists(subscriber: Subscriber) -> list[MailingList]:
+    """The lists she is on or asked for (not those she left)."""
+    return [
+        sub.mailing_list
+        for sub in subscriber.subscriptions
+        if sub.status != SubscriptionStatus.UNSUBSCRIBED
     ]
-    if any(ml.region_id is None for ml in lists):
-        links.append(
-            (
-                str(_("Privacy notice of the joint controllers")),
-                external_url("newsletter.privacy", region_slug=JOINT_SLUG),
-            )
-        )
-    return links

@@ -16,12 +16,11 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
 from core.db import db, utcnow
-from core.links import absolute_url, external_url
+from core.links import external_url
 from core.mjml import mjml_to_html
 from core.models import Region
-from core.regions import all_regions
 from core.registry import registry
-from newsletter.audience.consent import JOINT_SLUG
+from newsletter.audience.controllers import controller_of
 from newsletter.campaigns.blocks import RenderContext, block_problems, block_types
 from newsletter.campaigns.layouts import REGION_FIELDS, render_custom
 from newsletter.campaigns.models import Campaign
@@ -137,16 +136,8 @@ def layout_context(
 def controller_values(region: Region | None) -> dict[str, Any]:
     """Whose issue it is: the region's imprint and privacy notice, or for an
     interregional issue both agencies' imprints and the joint privacy notice."""
-    if region is not None:
-        return {
-            "imprints": [region.imprint],
-            "privacy_url": absolute_url(region.privacy_url)
-            or external_url("newsletter.privacy", region_slug=region.slug),
-        }
-    return {
-        "imprints": [r.imprint for r in all_regions(db.session)],
-        "privacy_url": external_url("newsletter.privacy", region_slug=JOINT_SLUG),
-    }
+    controller = controller_of(db.session, region.id if region else None)
+    return {"imprints": controller.imprints, "privacy_url": controller.privacy_url}
 
 
 # Invisible filler after the preheader, so that mail programs show no text of the
@@ -362,7 +353,4 @@ def list_headers(campaign: Campaign) -> dict[str, str]:
 
 
 def sender_for(campaign: Campaign) -> str:
-    region = campaign.region
-    if region and region.sender_email:
-        return f"{region.sender_name} <{region.sender_email}>"
-    return str(current_app.config["MAIL_FROM"])
+    return controller_of(db.session, campaign.region_id).sender
