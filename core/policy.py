@@ -67,6 +67,20 @@ def visible_region_ids(user: User) -> set[int] | None:
     return None
 
 
+def acting_for(user: User, controller: int | None) -> bool:
+    """True if the user acts for the controller of a list: a region's agency (its
+    region id) or, for None, both agencies jointly (the interregional list).
+
+    Administrators act for every controller; a regional manager for her region's
+    agency only; an interregional manager for the joint list only; analysts for
+    none (they see aggregates)."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.MANAGER:
+        return False
+    return controller == user.region_id
+
+
 def visible_regions() -> list[Region]:
     """The regions the logged-in user may see and act for, in display order."""
     regions = visible_region_ids(current_user)

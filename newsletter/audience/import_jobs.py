@@ -63,6 +63,7 @@ def _write_rows(batch: ImportBatch) -> None:
             batch.data["rows"],
             batch.data.get("mapping", {}),
             erasure_key(),
+            batch.list_ids,
         )
     except ImportFileError as error:
         batch.result = {"error": str(error), "imported": 0, "mail_ids": []}
@@ -74,7 +75,11 @@ def _write_rows(batch: ImportBatch) -> None:
         queue_confirmation(
             db.session,
             subscriber,
-            [s.list_id for s in subscriber.subscriptions],
+            [
+                s.list_id
+                for s in subscriber.subscriptions
+                if s.list_id in batch.list_ids
+            ],
             "import",
         )
         for subscriber in pending

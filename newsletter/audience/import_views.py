@@ -23,6 +23,7 @@ from newsletter.audience.importing import (
 )
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import ImportBatch, ImportStatus
+from newsletter.audience.scope import current_scope
 from newsletter.blueprint import bp
 
 
@@ -31,6 +32,9 @@ def _batch(batch_id: int) -> ImportBatch:
     if batch is None:
         abort(404)
     check_region(current_user, batch.region_id)
+    scope = current_scope()
+    if not all(scope.covers(list_id) for list_id in batch.list_ids):
+        abort(404)
     return batch
 
 
@@ -106,7 +110,9 @@ def import_review(batch_id: int) -> str | BaseResponse:
         return redirect(url_for("newsletter.import_review", batch_id=batch.id))
     mapping = batch.data.get("mapping", {})
     try:
-        reports = check_rows(db.session, region, headers, rows, mapping, erasure_key())
+        reports = check_rows(
+            db.session, region, headers, rows, mapping, erasure_key(), batch.list_ids
+        )
         problem = None
     except ImportFileError as error:
         reports, problem = [], str(error)

@@ -24,12 +24,17 @@ from newsletter.audience.models import (
     ConsentEvent,
     ConsentSource,
     ImportBatch,
+    MailingList,
     Subscriber,
     SubscriberStatus,
     Subscription,
     SubscriptionStatus,
 )
-from newsletter.audience.subscriptions import SubscriptionError, normalise_address
+from newsletter.audience.subscriptions import (
+    SubscriptionError,
+    find_by_email,
+    normalise_address,
+)
 
 FIELDS = {
     "email": _l("Email"),
@@ -291,14 +296,14 @@ def check_rows(
     rows: list[list[str]],
     mapping: dict[str, str],
     erasure_key: str,
+    list_ids: list[int],
 ) -> list[RowReport]:
-    """A report for every row: what would happen and why."""
+    """A report for every row: what would happen and why, importing into these
+    lists."""
     if "email" not in mapping.values():
         raise ImportFileError(str(_l("No column is mapped to the email address.")))
     districts = {d.name.lower(): d.id for d in region.districts}
-    existing = set(
-        session.scalars(select(Subscriber.email).where(Subscriber.email.is_not(None)))
-    )
+    existing = known_to_controllers_of(session, list_ids)
     seen: set[str] = set()
     reports = []
     for number, row in enumerate(rows, start=2):
@@ -352,6 +357,41 @@ def check_rows(
     return reports
 
 
+def _new_subscriber(
+    session: SessionLike, values: dict[str, Any], region: Region
+) -> Subscriber:
+    subscriber = Subscriber(
+        email=values["email"],
+        name=values.get("name", ""),
+        organisation=values.get("organisation", ""),
+        org_type=values.get("org_type"),
+        district_id=values.get("district_id"),
+        sector=values.get("sector", ""),
+        size=values.get("size", ""),
+        language=values.get("language", "de"),
+        region_id=region.id,
+        status=SubscriberStatus.PENDING,
+    )
+    session.add(subscriber)
+    session.flush()
+    return subscriber
+
+
+def known_to_controllers_of(session: SessionLike, list_ids: list[int]) -> set[str]:
+    """The addresses on any list of the controllers of these lists. What another
+    controller holds is its own: an import must not tell it."""
+    lists = list(session.execute(select(MailingList.id, MailingList.region_id)))
+    controllers = {region_id for list_id, region_id in lists if list_id in list_ids}
+    theirs = [list_id for list_id, region_id in lists if region_id in controllers]
+    return set(
+        session.scalars(
+            select(Subscriber.email)
+            .join(Subscription, Subscription.subscriber_id == Subscriber.id)
+            .where(Subscription.list_id.in_(theirs), Subscriber.email.is_not(None))
+        )
+    )
+
+
 def apply_import(
     session: SessionLike, batch: ImportBatch, region: Region, reports: list[RowReport]
 ) -> list[Subscriber]:
@@ -364,22 +404,21 @@ def apply_import(
             continue
         values = report.values
         documented = report.outcome == "new"
-        subscriber = Subscriber(
-            email=values["email"],
-            name=values.get("name", ""),
-            organisation=values.get("organisation", ""),
-            org_type=values.get("org_type"),
-            district_id=values.get("district_id"),
-            sector=values.get("sector", ""),
-            size=values.get("size", ""),
-            language=values.get("language", "de"),
-            region_id=region.id,
-            status=SubscriberStatus.ACTIVE if documented else SubscriberStatus.PENDING,
-            confirmed_at=now if documented else None,
+        # Known to another controller: its record stays as it is, only the
+        # importing controller's lists are added.
+        subscriber = find_by_email(session, values["email"]) or _new_subscriber(
+            session, values, region
         )
-        session.add(subscriber)
-        session.flush()
+        if documented and subscriber.status in (
+            SubscriberStatus.PENDING,
+            SubscriberStatus.UNSUBSCRIBED,
+        ):
+            subscriber.status = SubscriberStatus.ACTIVE
+            subscriber.confirmed_at = subscriber.confirmed_at or now
+        held = {sub.list_id for sub in subscriber.subscriptions}
         for list_id in batch.list_ids:
+            if list_id in held:
+                continue
             subscriber.subscriptions.append(
                 Subscription(
                     list_id=list_id,

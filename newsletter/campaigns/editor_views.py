@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm, refuse_unoffered
-from core.policy import requires
+from core.policy import acting_for, requires
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
 from newsletter.blueprint import bp
@@ -44,7 +44,6 @@ def settings_form(campaign: Campaign) -> CampaignSettingsForm:
     """The settings part of the editor, offering the lists and segments of the
     issue's region only."""
     form = CampaignSettingsForm()
-    regions = [campaign.region_id] if campaign.region_id else None
     # Only lists whose consent names the sender: the region's own, or for an
     # interregional issue the joint list (its consent names both agencies).
     form.lists.choices = [
@@ -52,11 +51,14 @@ def settings_form(campaign: Campaign) -> CampaignSettingsForm:
         for ml in visible_lists()
         if ml.region_id == campaign.region_id
     ]
+    # Segments of the controllers the user acts for: never another's audience.
     segments = select(Segment).order_by(Segment.name)
-    if regions is not None:
-        segments = segments.where(Segment.region_id.in_(regions))
+    if campaign.region_id is not None:
+        segments = segments.where(Segment.region_id == campaign.region_id)
     form.segments.choices = [
-        SelectChoice(s.id, s.name) for s in db.session.scalars(segments)
+        SelectChoice(s.id, s.name)
+        for s in db.session.scalars(segments)
+        if acting_for(current_user, s.region_id)
     ]
     if request.method == "GET":
         form.process(
