@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -38,6 +39,7 @@ from newsletter.audience.models import (
     MailingList,
     Subscriber,
     SubscriberStatus,
+    SubscriptionStatus,
     TextKind,
 )
 from newsletter.audience.profile_form import (
@@ -46,6 +48,7 @@ from newsletter.audience.profile_form import (
     profile_from_form,
     selected_lists,
 )
+from newsletter.audience.shown_texts import ShownTexts, texts_for
 from newsletter.audience.subscriptions import (
     RequestMeta,
     SubscriptionError,
@@ -76,11 +79,18 @@ def _language() -> str:
     return str(get_locale() or "de")[:2]
 
 
-def _meta() -> RequestMeta:
+def _meta(shown: ShownTexts | None = None) -> RequestMeta:
     if not current_app.config["CONSENT_STORE_REQUEST_METADATA"]:
-        return RequestMeta(language=_language())
+        return RequestMeta(language=_language(), shown=shown)
     return RequestMeta(
-        request.remote_addr, request.user_agent.string[:500], _language()
+        request.remote_addr, request.user_agent.string[:500], _language(), shown
+    )
+
+
+def texts_changed_meanwhile() -> str:
+    return _(
+        "The consent text has been changed in the meantime. Please read the "
+        "current text below and agree again; your entries are kept."
     )
 
 
@@ -95,8 +105,12 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     region = _region(region_slug)
     form = SignupForm()
     fill_choices(form, region)
+    language = _language()
+    controllers = [region.id, *([None] if form.joint_list_ids else [])]
+    shown = texts_for(db.session, controllers, language)
+    message = None
     if request.method == "GET":
-        form.language.data = _language()
+        form.language.data = language
         # The snippet on the agencies' sites hands over the address with a GET.
         form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
@@ -104,40 +118,54 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
             return redirect(
                 url_for("newsletter.signup_thanks", region_slug=region.slug)
             )
-        try:
-            subscriber, to_confirm = sign_up(
-                db.session,
-                region,
-                profile_from_form(form),
-                form.lists.data or [],
-                meta=_meta(),
-            )
-            mail = (
-                queue_confirmation(db.session, subscriber, to_confirm, "form")
-                if to_confirm
-                else None
-            )
-            db.session.commit()
-        except SubscriptionError as error:
-            db.session.rollback()
-            form.email.errors = [*form.email.errors, str(error)]
+        if shown.were_shown_by(form):
+            done = _sign_up_from(form, region, shown)
+            if done is not None:
+                return done
         else:
-            if mail is not None:
-                # A relay that says "later" leaves it queued: the job retries.
-                deliver(db.session, mail)
-                db.session.commit()
-            return redirect(
-                url_for("newsletter.signup_thanks", region_slug=region.slug)
-            )
-    language = _language()
+            # Agreeing counts only for a text the person saw: she agrees anew.
+            message = texts_changed_meanwhile()
+            form.consent.data = form.consent_joint.data = False
+    shown.put_into(form)
     return render_template(
         "newsletter/signup.html",
         form=form,
         region=region,
-        consent=current_text(db.session, TextKind.CONSENT, region.id, language),
-        joint_consent=current_text(db.session, TextKind.CONSENT, None, language),
+        consent=shown.find(TextKind.CONSENT, region.id),
+        joint_consent=shown.find(TextKind.CONSENT, None),
         has_joint=bool(form.joint_list_ids),
+        message=message,
     )
+
+
+def _sign_up_from(
+    form: SignupForm, region: Region, shown: ShownTexts
+) -> BaseResponse | None:
+    """Record the sign-up and send the opt-in mail; None (and the error on the
+    form) when the person has something to fix."""
+    try:
+        subscriber, to_confirm = sign_up(
+            db.session,
+            region,
+            profile_from_form(form),
+            form.lists.data or [],
+            meta=_meta(shown),
+        )
+        mail = (
+            queue_confirmation(db.session, subscriber, to_confirm, "form")
+            if to_confirm
+            else None
+        )
+        db.session.commit()
+    except SubscriptionError as error:
+        db.session.rollback()
+        form.email.errors = [*form.email.errors, str(error)]
+        return None
+    if mail is not None:
+        # A relay that says "later" leaves it queued: the job retries.
+        deliver(db.session, mail)
+        db.session.commit()
+    return redirect(url_for("newsletter.signup_thanks", region_slug=region.slug))
 
 
 @bp.route("/anmelden/<region_slug>/danke")
@@ -202,12 +230,12 @@ def unsubscribe_received() -> str:
     return render_template("newsletter/unsubscribed.html")
 
 
-def _list_texts(subscriber: Subscriber) -> dict[int, str]:
+def _list_texts(lists: list[MailingList], shown: ShownTexts) -> dict[int, str]:
     """Each list's consent text, as the consent log will name it for a list the
     person adds here (in her language)."""
     texts = {}
-    for mailing_list in allowed_lists(db.session, subscriber.region):
-        text = list_consent(db.session, mailing_list, subscriber.language)
+    for mailing_list in lists:
+        text = shown.find(TextKind.CONSENT, mailing_list.region_id)
         if text is not None:
             texts[mailing_list.id] = text.text
     return texts
@@ -222,28 +250,37 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
         return preferences_link_error(error)
     form = PreferencesForm(obj=None)
     fill_choices(form, subscriber.region)
+    offered = allowed_lists(db.session, subscriber.region)
+    controllers = [ml.region_id for ml in offered]
+    shown = texts_for(db.session, controllers, subscriber.language)
+    saved, message = False, None
     if request.method == "GET":
         form.process(data=profile_form_data(subscriber))
     elif form.validate_on_submit():
-        profile = profile_from_form(form, email=subscriber.email or "")
-        update_preferences(db.session, subscriber, profile, form.lists.data or [])
-        db.session.commit()
-        return render_template(
-            "newsletter/preferences.html",
-            form=form,
-            subscriber=subscriber,
-            token=token,
-            saved=True,
-            list_texts=_list_texts(subscriber),
-            link_days=current_app.config["PREFERENCES_LINK_DAYS"],
-        )
+        if shown.were_shown_by(form):
+            profile = profile_from_form(form, email=subscriber.email or "")
+            chosen = form.lists.data or []
+            update_preferences(db.session, subscriber, profile, chosen, shown)
+            db.session.commit()
+            saved = True
+        else:
+            # Adding a list agrees to its text: only to one she has seen.
+            message = texts_changed_meanwhile()
+            hers = {
+                sub.list_id
+                for sub in subscriber.subscriptions
+                if sub.status == SubscriptionStatus.ACTIVE
+            }
+            form.lists.data = [i for i in form.lists.data or [] if i in hers]
+    shown.put_into(form)
     return render_template(
         "newsletter/preferences.html",
         form=form,
         subscriber=subscriber,
         token=token,
-        saved=False,
-        list_texts=_list_texts(subscriber),
+        saved=saved,
+        message=message,
+        list_texts=_list_texts(offered, shown),
         link_days=current_app.config["PREFERENCES_LINK_DAYS"],
     )
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.db import db
 from newsletter.audience.models import ConsentEvent, Subscriber
 from tests.fixtures.smtp import html_of, link_in, text_of
-from tests.http import csrf_token, sign_up
+from tests.http import csrf_token, shown_texts, sign_up
 
 
 def subscriber(app, email):
@@ -120,6 +120,7 @@ def test_bad_input_gets_a_clear_german_message_and_keeps_what_was_typed(
         "/anmelden/dortmund",
         data={
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "email": "not-an-address",
             "lists": [str(do)],
             "organisation": "Kaya Labs",
@@ -134,6 +135,7 @@ def test_bad_input_gets_a_clear_german_message_and_keeps_what_was_typed(
         "/anmelden/dortmund",
         data={
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "email": "not-an-address",
             "lists": [str(do)],
             "consent": "y",
