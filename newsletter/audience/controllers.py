@@ -13,7 +13,7 @@ from core.db import SessionLike
 from core.links import absolute_url, external_url
 from core.models import Region
 from core.regions import all_regions
-from newsletter.audience.consent import JOINT_SLUG
+from newsletter.audience.consent import JOINT_SLUG, joint_agencies
 from newsletter.audience.models import MailingList
 
 JOINT_NAME = "interregional"
@@ -46,6 +46,10 @@ class Controller:
     @property
     def agency_names(self) -> list[str]:
         return [agency.agency for agency in self.agencies]
+
+    def agencies_named(self, language: str) -> str:
+        """ "Südwestfalen Agentur GmbH und Wirtschaftsförderung Dortmund" """
+        return joint_agencies(list(self.agencies), language)
 
     @property
     def imprints(self) -> list[str]:

@@ -81,7 +81,7 @@ def consent_events(
             "ip_address": event.ip_address,
             "user_agent": event.user_agent,
         }
-        for event in scope.events(consent_log(subscriber))
+        for event in scope.events(subscriber, consent_log(subscriber))
     ]
 
 

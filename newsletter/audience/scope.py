@@ -73,10 +73,16 @@ class Scope:
         """The person's subscriptions to the user's lists."""
         return [sub for sub in subscriber.subscriptions if self.covers(sub.list_id)]
 
-    def events(self, events: Iterable[ConsentEvent]) -> list[ConsentEvent]:
-        """The consent events of the user's lists (and those naming no list, about
-        the person as a whole)."""
-        return [e for e in events if e.list_id is None or self.covers(e.list_id)]
+    def events(
+        self, subscriber: Subscriber, events: Iterable[ConsentEvent]
+    ) -> list[ConsentEvent]:
+        """The person's consent events of the user's lists; those naming no list
+        (about the person as a whole) only when no other controller holds her."""
+        whole = self.holds_all_of(subscriber)
+        return [e for e in events if self._shows(e, whole)]
+
+    def _shows(self, event: ConsentEvent, whole: bool) -> bool:
+        return whole if event.list_id is None else self.covers(event.list_id)
 
 
 def current_scope() -> Scope:
