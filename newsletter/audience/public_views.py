@@ -52,8 +52,8 @@ from newsletter.audience.shown_texts import ShownTexts, texts_for
 from newsletter.audience.subscriptions import (
     RequestMeta,
     SubscriptionError,
-    allowed_lists,
     confirm,
+    preference_lists,
     sign_up,
     unsubscribe,
     update_preferences,
@@ -249,8 +249,8 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     except LinkError as error:
         return preferences_link_error(error)
     form = PreferencesForm(obj=None)
-    fill_choices(form, subscriber.region)
-    offered = allowed_lists(db.session, subscriber.region)
+    offered = preference_lists(db.session, subscriber)
+    fill_choices(form, subscriber.region, offered)
     controllers = [ml.region_id for ml in offered]
     shown = texts_for(db.session, controllers, subscriber.language)
     saved, message = False, None

@@ -90,6 +90,17 @@ def allowed_lists(session: SessionLike, region: Region) -> list[MailingList]:
     )
 
 
+def preference_lists(session: SessionLike, subscriber: Subscriber) -> list[MailingList]:
+    """The lists her settings offer: her region's page's, and every list she is on
+    whoever controls it (she joined another region's list on its page)."""
+    offered = allowed_lists(session, subscriber.region)
+    known = {mailing_list.id for mailing_list in offered}
+    hers = [
+        sub.mailing_list for sub in subscriber.subscriptions if sub.list_id not in known
+    ]
+    return offered + sorted(hers, key=lambda mailing_list: mailing_list.name)
+
+
 def _log(
     session: SessionLike,
     subscriber: Subscriber,
@@ -328,7 +339,7 @@ def update_preferences(
     language before this change)."""
     shown = RequestMeta(language=subscriber.language, shown=texts)
     _apply_profile(session, subscriber, profile)
-    offered = {ml.id for ml in allowed_lists(session, subscriber.region)}
+    offered = {ml.id for ml in preference_lists(session, subscriber)}
     current = {sub.list_id: sub for sub in subscriber.subscriptions}
     for list_id in offered:
         subscription = current.get(list_id)

@@ -2,6 +2,7 @@
 for a regional list, both agencies as joint controllers for the interregional list,
 never the region the person first signed up in. Read as received over SMTP."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -92,3 +93,42 @@ def test_a_fresh_preference_link_names_the_controllers_of_the_persons_lists(
     for brand in SWF + DORTMUND:
         assert brand in body, brand
     assert "interregional" not in body
+
+
+def test_her_settings_offer_every_list_she_is_on_whoever_controls_it(
+    app, client, smtp_server, list_ids
+):
+    from newsletter.audience.tokens import preferences_token
+    from tests import factories
+    from tests.http import csrf_token, shown_texts
+
+    with app.app_context():
+        mia = factories.subscriber(db.session, email="mia@example.org")
+        factories.subscriber(
+            db.session,
+            email="mia@example.org",
+            region="suedwestfalen",
+            lists=["newsletter-suedwestfalen"],
+        )
+        url = f"/einstellungen/{preferences_token(mia.id, mia.link_key)}"
+    page = client.get(url).get_data(as_text=True)
+    swf = list_ids["newsletter-suedwestfalen"]
+    assert re.search(rf'<input checked [^>]*name="lists" [^>]*value="{swf}"', page)
+    assert "Südwestfalen Agentur GmbH" in page  # the consent text of that list
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            **shown_texts(page),
+            "lists": [str(list_ids["newsletter-dortmund"])],
+            "language": "de",
+        },
+    )
+    with app.app_context():
+        mia = db.session.scalar(
+            select(Subscriber).where(Subscriber.email == "mia@example.org")
+        )
+        assert {s.mailing_list.slug: s.status for s in mia.subscriptions} == {
+            "newsletter-dortmund": "active",
+            "newsletter-suedwestfalen": "unsubscribed",
+        }
