@@ -40,6 +40,7 @@ from newsletter.audience.models import (
     MailingList,
     Subscriber,
     SubscriberStatus,
+    SubscriptionStatus,
     TextKind,
 )
 from newsletter.audience.profile_form import (
@@ -152,7 +153,11 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     except LinkError as error:
         return link_error(error, LinkKind.CONFIRM)
     subscriber = db.session.get(Subscriber, payload["s"])
-    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
+    if (
+        subscriber is None
+        or subscriber.status == SubscriberStatus.ERASED
+        or not _still_to_confirm(subscriber, payload["l"])
+    ):
         return link_error(LinkError(expired=False), LinkKind.CONFIRM)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -163,6 +168,17 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     texts = [(ml, list_consent(db.session, ml, _language())) for ml in lists]
     return render_template(
         "newsletter/confirm.html", form=form, subscriber=subscriber, texts=texts
+    )
+
+
+def _still_to_confirm(subscriber: Subscriber, list_ids: list[int]) -> bool:
+    """Whether the link still means something: a list of it waits for confirmation
+    or is confirmed (pressing again is harmless); False once the person ended the
+    sign-up or left every one of them."""
+    return any(
+        sub.list_id in list_ids
+        and sub.status in (SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE)
+        for sub in subscriber.subscriptions
     )
 
 

@@ -232,6 +232,7 @@ def test_the_opt_in_mail_has_one_click_headers_that_end_the_sign_up(
     assert subscription_states(app, "carla@example.org") == ["unsubscribed"]
     assert consent_sources(app, "carla@example.org")[-1] == ("withdrawn", "one_click")
     page = client.get(confirm).text
+    assert NO_LONGER_VALID in page
     client.post(confirm, data={"csrf_token": csrf_token(page)})
     assert subscription_states(app, "carla@example.org") == ["unsubscribed"]
 
@@ -287,3 +288,5 @@ def test_system_mail_subjects_never_repeat_what_the_form_was_given(
         for header in ("Subject", "From", "To"):
             assert "gewonnen" not in str(mail[header]), (header, mail[header])
             assert "evil" not in str(mail[header]), (header, mail[header])
+        # Nor does the text: whoever typed it cannot send it through us.
+        assert "evil" not in mail.as_string()
