@@ -34,6 +34,7 @@ from core.policy import require_login
 from core.registry import NavEntry, add_nav_entry, admin_pages, nav_entries
 from core.scheduler import Job, add_job
 from core.throttle import purge_throttle_events
+from core.throttle_page import too_many_requests_page
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -160,6 +161,9 @@ def security_headers(response: Response) -> Response:
         "Referrer-Policy",
         "no-referrer" if personal else "strict-origin-when-cross-origin",
     )
+    if personal:
+        # Nor may a shared browser, proxy or back button keep a copy of it.
+        headers["Cache-Control"] = "no-store"
     headers.setdefault("X-Frame-Options", "DENY")
     if current_app.config["HSTS"]:
         headers.setdefault(
@@ -172,12 +176,13 @@ def register_errorhandlers(app: Flask) -> None:
     def render_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         template = (
-            f"errors/{code}.html" if code in (403, 404, 429) else "errors/generic.html"
+            f"errors/{code}.html" if code in (403, 404) else "errors/generic.html"
         )
         return render_template(template, error=error, code=code), code
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 500):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(429, too_many_requests_page)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["datetime"] = format_datetime

@@ -6,15 +6,17 @@ answers (per address). A limit is written like "10 per hour"."""
 
 import hashlib
 import hmac
+import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from sqlalchemy import String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import TooManyRequests
 
 from core.db import Model, UTCDateTime, db, utcnow
 
@@ -68,6 +70,27 @@ def latest(key: str) -> datetime | None:
     )
 
 
+def wait_for_room(key: str, amount: int, within: timedelta) -> timedelta:
+    """How long until fewer than `amount` events of `key` are left in the window
+    (zero: there is room now)."""
+    times = list(
+        db.session.scalars(
+            select(ThrottleEvent.at)
+            .where(ThrottleEvent.key == key, ThrottleEvent.at > utcnow() - within)
+            .order_by(ThrottleEvent.at)
+        )
+    )
+    if len(times) < amount:
+        return timedelta(0)
+    # Room comes when the event that makes the count too high leaves the window.
+    return max(times[len(times) - amount] + within - utcnow(), timedelta(0))
+
+
+def too_many(wait: timedelta) -> TooManyRequests:
+    """The 429 to raise; its Retry-After and the page name the same wait."""
+    return TooManyRequests(retry_after=max(1, math.ceil(wait.total_seconds())))
+
+
 def note(key: str) -> None:
     """Record an event at once, on its own connection: it counts even when the
     request that made it fails or rolls back."""
@@ -90,8 +113,9 @@ def throttled(name: str, setting: str) -> Callable[[F], F]:
             if request.method == "POST":
                 amount, window = parse_limit(current_app.config[setting])
                 key = f"{name}:{client_address()}"
-                if count(key, window) >= amount:
-                    abort(429)
+                wait = wait_for_room(key, amount, window)
+                if wait:
+                    raise too_many(wait)
                 note(key)
             return view(*args, **kwargs)
 

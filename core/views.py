@@ -1,5 +1,7 @@
 """Login, logout, the home page and the language switch."""
 
+import math
+
 from flask import (
     Blueprint,
     flash,
@@ -25,6 +27,7 @@ from core.home import panels_for
 from core.login_guard import note_failure, wait_for
 from core.policy import public, requires
 from core.throttle import throttled
+from core.throttle_page import wait_page
 from core.urls import safe_next
 
 bp = Blueprint("core", __name__)
@@ -41,8 +44,7 @@ def login() -> str | Response | tuple[str, int]:
         email = normalise_email(form.email.data or "")
         wait = wait_for(email)
         if wait:
-            minutes = max(1, -(-int(wait.total_seconds()) // 60))
-            return render_template("errors/429.html", minutes=minutes), 429
+            return wait_page(math.ceil(wait.total_seconds()), account=True)
         user = authenticate(db.session, email, form.password.data or "")
         if user is None:
             note_failure(email)

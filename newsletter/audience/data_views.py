@@ -11,7 +11,8 @@ from core.audit import record
 from core.db import db
 from core.policy import public, requires
 from newsletter.audience.link_views import (
-    preferences_link_error,
+    LinkKind,
+    link_error,
     subscriber_from_preferences_token,
 )
 from newsletter.audience.models import Subscriber
@@ -55,7 +56,7 @@ def my_data(token: str) -> BaseResponse | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     return _download(subscriber)
 
 
@@ -65,7 +66,7 @@ def my_data_page(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     json_url = url_for("newsletter.my_data", token=token)
     return _page(subscriber, json_url, "newsletter/_public.html")
 

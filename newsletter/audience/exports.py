@@ -3,31 +3,10 @@
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from core.db import AnySelect, SessionLike
 from newsletter.audience.models import Subscriber, Subscription
-
-HEADER = [
-    _l("Email"),
-    _l("Name"),
-    _l("Organisation"),
-    _l("Type of organisation"),
-    _l("District"),
-    _l("Sector"),
-    _l("Size"),
-    _l("Language"),
-    _l("Region"),
-    _l("Status"),
-    _l("Newsletters"),
-    _l("Signed up"),
-    _l("Confirmed"),
-]
-
-
-def header() -> list[str]:
-    return [str(name) for name in HEADER]
 
 
 def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:

@@ -13,14 +13,9 @@ from core.models import Region
 from core.policy import check_region, requires, visible_regions
 from newsletter.audience.erasure import erasure_key
 from newsletter.audience.forms import ImportOptionsForm, ImportUploadForm
+from newsletter.audience.import_columns import EXPORT_ONLY, FIELDS, guess_mapping
 from newsletter.audience.import_jobs import progress, queue_import
-from newsletter.audience.importing import (
-    FIELDS,
-    ImportFileError,
-    check_rows,
-    guess_mapping,
-    read_table,
-)
+from newsletter.audience.importing import ImportFileError, check_rows, read_table
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import ImportBatch, ImportStatus
 from newsletter.audience.scope import current_scope
@@ -73,7 +68,11 @@ def import_upload() -> str | BaseResponse:
                     data={
                         "headers": headers,
                         "rows": rows,
-                        "mapping": guess_mapping(headers),
+                        "mapping": {
+                            index: name
+                            for index, name in guess_mapping(headers).items()
+                            if name != EXPORT_ONLY
+                        },
                     },
                     list_ids=list(options.lists.data),
                 )
@@ -122,6 +121,7 @@ def import_review(batch_id: int) -> str | BaseResponse:
         headers=headers,
         mapping=mapping,
         fields=FIELDS,
+        recognised=guess_mapping(headers),
         reports=reports,
         problem=problem,
         form=ConfirmForm(),

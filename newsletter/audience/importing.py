@@ -29,65 +29,6 @@ from newsletter.audience.subscriptions import (
     normalise_address,
 )
 
-FIELDS = {
-    "email": _l("Email"),
-    "name": _l("Name"),
-    "first_name": _l("First name"),
-    "last_name": _l("Last name"),
-    "organisation": _l("Organisation"),
-    "org_type": _l("Type of organisation"),
-    "district": _l("District"),
-    "sector": _l("Sector"),
-    "size": _l("Size"),
-    "language": _l("Language"),
-    "consent": _l("Documented consent"),
-}
-
-HEADER_ALIASES = {
-    "email": {
-        "email",
-        "e-mail",
-        "e-mail-adresse",
-        "emailadresse",
-        "mail",
-        "e-mail address",
-        "email address",
-        "mailadresse",
-    },
-    "name": {"name", "vollständiger name", "full name", "ansprechpartner", "kontakt"},
-    "first_name": {"vorname", "first name", "firstname"},
-    "last_name": {"nachname", "last name", "lastname", "surname", "familienname"},
-    "organisation": {
-        "organisation",
-        "organization",
-        "firma",
-        "unternehmen",
-        "institution",
-        "company",
-    },
-    "org_type": {
-        "organisationstyp",
-        "art der organisation",
-        "typ",
-        "type",
-        "organisation type",
-        "organization type",
-    },
-    "district": {"kreis", "landkreis", "district"},
-    "sector": {"branche", "sector", "industry"},
-    "size": {"größe", "groesse", "mitarbeitende", "beschäftigte", "size", "employees"},
-    "language": {"sprache", "language"},
-    "consent": {
-        "einwilligung",
-        "einwilligungsquelle",
-        "consent",
-        "consent source",
-        "opt-in",
-        "optin",
-        "einwilligung quelle",
-    },
-}
-
 ORG_TYPE_ALIASES = {
     "company": {"company", "unternehmen", "firma"},
     "university": {
@@ -227,22 +168,6 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
     if not rows:
         raise ImportFileError(str(_l("The file is empty.")))
     return rows[0], rows[1:]
-
-
-def guess_mapping(headers: list[str]) -> dict[str, str]:
-    """Column index (as text) → field, from the header names."""
-    mapping: dict[str, str] = {}
-    taken: set[str] = set()
-    for index, header in enumerate(headers):
-        key = header.strip().lower().replace("_", " ")
-        for name, aliases in HEADER_ALIASES.items():
-            if name not in taken and (
-                key in aliases or key.replace(" ", "-") in aliases
-            ):
-                mapping[str(index)] = name
-                taken.add(name)
-                break
-    return mapping
 
 
 def _org_type(value: str) -> str | None:

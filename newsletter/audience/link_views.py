@@ -1,12 +1,15 @@
 """Preference links: who a link names, the page for a refused one (with a fresh link
 by mail), and "log out everywhere", which revokes every link sent so far."""
 
+import enum
+
 from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from core.db import db
 from core.forms import ConfirmForm
 from core.policy import public
+from core.regions import all_regions
 from core.throttle import count, hashed, note, parse_limit, throttled
 from newsletter.audience.forms import FreshLinkForm
 from newsletter.audience.mail_queue import deliver, queue_preferences_link
@@ -31,13 +34,29 @@ def subscriber_from_preferences_token(token: str) -> Subscriber:
     return subscriber
 
 
-def preferences_link_error(error: LinkError) -> tuple[str, int]:
-    """A refused preference link, with the offer to mail a fresh one."""
+class LinkKind(enum.StrEnum):
+    """What a refused link was for, which decides how to get a working one."""
+
+    CONFIRM = "confirm"  # sign up again
+    SETTINGS = "settings"  # settings or unsubscribe: a fresh link by mail
+    SURVEY = "survey"  # the link in the newest mail
+    END_SIGNUP = "end_signup"  # nothing to do: a new sign-up needs confirming anyway
+
+
+def link_error(
+    error: LinkError, kind: LinkKind, fresh_link_form: FreshLinkForm | None = None
+) -> tuple[str, int]:
+    """The page for an expired, invalidated or malformed link: why, and how to get
+    a working one."""
+    if kind is LinkKind.SETTINGS and fresh_link_form is None:
+        fresh_link_form = FreshLinkForm()
     return (
         render_template(
             "newsletter/link_error.html",
             expired=error.expired,
-            fresh_link_form=FreshLinkForm(),
+            kind=kind.value,
+            fresh_link_form=fresh_link_form,
+            regions=all_regions(db.session) if kind is LinkKind.CONFIRM else [],
         ),
         400,
     )
@@ -51,12 +70,7 @@ def fresh_link() -> str | tuple[str, int]:
     address is ours (no oracle)."""
     form = FreshLinkForm()
     if not form.validate_on_submit():
-        return (
-            render_template(
-                "newsletter/link_error.html", expired=False, fresh_link_form=form
-            ),
-            400,
-        )
+        return link_error(LinkError(expired=False), LinkKind.SETTINGS, form)
     email = (form.email.data or "").strip().lower()
     subscriber = db.session.scalar(
         select(Subscriber).where(func.lower(Subscriber.email) == email)
@@ -85,9 +99,9 @@ def revoke_links(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     if not ConfirmForm().validate_on_submit():
-        return preferences_link_error(LinkError(expired=False))
+        return link_error(LinkError(expired=False), LinkKind.SETTINGS)
     region = subscriber.region
     subscriber.rotate_link_key()
     db.session.commit()

@@ -48,6 +48,8 @@ class ConsentSource(enum.StrEnum):
     IMPORT = "import"
     MANAGER = "manager"
     COMPLAINT = "complaint"  # a spam complaint from the person's mailbox provider
+    # The mail program's unsubscribe button (RFC 8058 POST), not our page's.
+    ONE_CLICK = "one_click"
 
 
 class MailingList(Model):

@@ -31,11 +31,13 @@ from newsletter.audience.consent import (
 from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.forms import PreferencesForm, SignupForm
 from newsletter.audience.link_views import (
-    preferences_link_error,
+    LinkKind,
+    link_error,
     subscriber_from_preferences_token,
 )
 from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import (
+    ConsentSource,
     MailingList,
     Subscriber,
     SubscriberStatus,
@@ -92,10 +94,6 @@ def texts_changed_meanwhile() -> str:
         "The consent text has been changed in the meantime. Please read the "
         "current text below and agree again; your entries are kept."
     )
-
-
-def link_error(error: LinkError) -> tuple[str, int]:
-    return render_template("newsletter/link_error.html", expired=error.expired), 400
 
 
 @bp.route("/anmelden/<region_slug>", methods=["GET", "POST"])
@@ -180,10 +178,14 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
     except LinkError as error:
-        return link_error(error)
+        return link_error(error, LinkKind.CONFIRM)
     subscriber = db.session.get(Subscriber, payload["s"])
-    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
-        return link_error(LinkError(expired=False))
+    if (
+        subscriber is None
+        or subscriber.status == SubscriberStatus.ERASED
+        or not _still_to_confirm(subscriber, payload["l"])
+    ):
+        return link_error(LinkError(expired=False), LinkKind.CONFIRM)
     form = ConfirmForm()
     if form.validate_on_submit():
         confirm(db.session, subscriber.id, payload["l"], _meta())
@@ -193,6 +195,17 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     texts = [(ml, list_consent(db.session, ml, _language())) for ml in lists]
     return render_template(
         "newsletter/confirm.html", form=form, subscriber=subscriber, texts=texts
+    )
+
+
+def _still_to_confirm(subscriber: Subscriber, list_ids: list[int]) -> bool:
+    """Whether the link still means something: a list of it waits for confirmation
+    or is confirmed (pressing again is harmless); False once the person ended the
+    sign-up or left every one of them."""
+    return any(
+        sub.list_id in list_ids
+        and sub.status in (SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE)
+        for sub in subscriber.subscriptions
     )
 
 
@@ -210,7 +223,7 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
             raise LinkError(expired=False)
     except LinkError as error:
         if request.method != "POST":
-            return link_error(error)
+            return link_error(error, LinkKind.SETTINGS)
         note(FORGED_UNSUBSCRIBE)
         current_app.logger.warning(
             "unsubscribe: a forged or broken link was posted (%d in the last hour)",
@@ -218,10 +231,41 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
         )
         return unsubscribe_received()
     if request.method == "POST":
-        unsubscribe(db.session, payload["s"], mailing_list.id)
+        unsubscribe(db.session, payload["s"], mailing_list.id, _unsubscribe_source())
         db.session.commit()
         return unsubscribe_received()
     return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)
+
+
+def _unsubscribe_source() -> str:
+    """RFC 8058: the mail program's button posts exactly this; our page does not."""
+    if request.form.get("List-Unsubscribe") == "One-Click":
+        return ConsentSource.ONE_CLICK
+    return ConsentSource.FORM
+
+
+@bp.route("/anmeldung-beenden/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def end_signup_page(token: str) -> str | tuple[str, int]:
+    """The opt-in mail's List-Unsubscribe: a POST (the mail program's one-click, or
+    the button of the page a GET shows) withdraws the sign-up for its lists, so
+    the confirmation link confirms nothing any more. Forged POSTs get the same
+    answer and change nothing."""
+    try:
+        payload = read_token("end_signup", token)
+        subscriber_id, list_ids = int(payload["s"]), list(payload["l"])
+    except (LinkError, KeyError, TypeError, ValueError):
+        if request.method != "POST":
+            return link_error(LinkError(expired=False), LinkKind.END_SIGNUP)
+        return render_template("newsletter/signup_ended.html")
+    if request.method == "POST":
+        source = _unsubscribe_source()
+        for list_id in list_ids:
+            unsubscribe(db.session, subscriber_id, list_id, source)
+        db.session.commit()
+        return render_template("newsletter/signup_ended.html")
+    return render_template("newsletter/end_signup.html")
 
 
 def unsubscribe_received() -> str:
@@ -247,7 +291,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     form = PreferencesForm(obj=None)
     offered = preference_lists(db.session, subscriber)
     fill_choices(form, subscriber.region, offered)
@@ -291,7 +335,7 @@ def erase_me(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

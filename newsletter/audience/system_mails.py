@@ -17,7 +17,11 @@ from core.mjml import mjml_to_html
 from newsletter.audience.consent import list_consent
 from newsletter.audience.controllers import controller_of, controllers_of
 from newsletter.audience.models import MailingList, Subscriber, SubscriptionStatus
-from newsletter.audience.tokens import confirm_token, preferences_token
+from newsletter.audience.tokens import (
+    confirm_token,
+    end_signup_token,
+    preferences_token,
+)
 
 
 def confirmation_message(
@@ -52,12 +56,22 @@ def confirmation_message(
         )
         text = render_template("emails/confirm.txt", **context)
         html = mjml_to_html(render_template("emails/confirm.mjml.html", **context))
+    end = external_url(
+        "newsletter.end_signup_page",
+        token=end_signup_token(subscriber.id, [ml.id for ml in lists]),
+    )
     return build_message(
         sender=controllers[0].sender,
         to=subscriber.email or "",
         subject=subject,
         text=text,
         html=html,
+        # A person signed up by somebody else ends it with the mail program's
+        # button, without opening any link (RFC 8058).
+        headers={
+            "List-Unsubscribe": f"<{end}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
 
 

@@ -27,6 +27,7 @@ from newsletter.audience import exports
 from newsletter.audience.erasure import erase, erase_from_lists, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
 from newsletter.audience.forms import ManagerAddForm, ManagerEditForm, SegmentForm
+from newsletter.audience.import_columns import export_header
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.mail_queue import deliver, queue_confirmation
@@ -114,7 +115,7 @@ def export_subscribers(fmt: str) -> Response:
     db.session.commit()
     if fmt == "xlsx":
         body = xlsx_bytes(
-            [(_("Subscribers"), exports.header(), exports.rows(db.session, query))]
+            [(_("Subscribers"), export_header(), exports.rows(db.session, query))]
         )
         return Response(
             body,
@@ -124,7 +125,7 @@ def export_subscribers(fmt: str) -> Response:
     if fmt != "csv":
         abort(404)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
-    lines = csv_lines(exports.header(), exports.rows(db.session, query), delimiter)
+    lines = csv_lines(export_header(), exports.rows(db.session, query), delimiter)
     return Response(
         stream_with_context(lines),
         mimetype="text/csv; charset=utf-8",

@@ -21,6 +21,14 @@ class CampaignStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class StopReason(enum.StrEnum):
+    """Why a campaign paused, or ended without being sent."""
+
+    RELAY_OUTAGE = "relay_outage"  # paused itself after errors in a row
+    BY_PERSON = "by_person"  # a manager pressed "Pause"
+    NOBODY_LEFT = "nobody_left"  # every recipient left before it went out
+
+
 campaign_lists = Table(
     "campaign_lists",
     Model.metadata,
@@ -72,7 +80,10 @@ class Campaign(Model):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paused_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Why it paused or ended unsent: a code of `sending.reasons.StopReason`, with
+    # what its explanation needs (errors in a row, the last reason, who paused).
+    stop_reason: Mapped[str] = mapped_column(String(40), default="")
+    stop_details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

@@ -19,12 +19,15 @@ def init_app(app: Flask) -> None:
     )
     from newsletter.sending.labels import delivery_status_label
     from newsletter.sending.privacy import BOUNCES, DELIVERIES
+    from newsletter.sending.reasons import advice, explanation
 
     app.cli.add_command(bounces_cli)
     add_subscriber_section(app, deliveries_section)
     add_personal_data_source(app, DELIVERIES)
     add_personal_data_source(app, BOUNCES)
     app.jinja_env.globals["delivery_status_label"] = delivery_status_label
+    app.jinja_env.globals["explanation"] = explanation
+    app.jinja_env.globals["advice"] = advice
     add_job(app, Job("newsletter.dispatch_campaigns", dispatch_campaigns, 10))
     add_job(app, Job("newsletter.send_queued", send_queued, 2, sender=True))
     if app.config["BOUNCE_IMAP_URL"]:

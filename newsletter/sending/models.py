@@ -28,6 +28,15 @@ OPEN_DELIVERY_STATES = (
 )
 
 
+# A message in one of these states was handed to the relay (or may have been).
+REACHED_RELAY_STATES = (
+    DeliveryStatus.SENT,
+    DeliveryStatus.FAILED,
+    DeliveryStatus.BOUNCED,
+    DeliveryStatus.UNCERTAIN,
+)
+
+
 class Delivery(Model):
     """The outbox: one row per campaign and recipient; the database is the truth."""
 
@@ -57,6 +66,9 @@ class Delivery(Model):
     # The claiming sender's lease when it claimed the row: every write of a sender
     # checks it, so a sender whose rows were taken over can change none of them.
     lease: Mapped[str | None] = mapped_column(String(32))
+    # Why it failed, was skipped or is uncertain: a code of `reasons.Reason`, which
+    # managers read as a German explanation; `last_error` keeps the relay's answer.
+    reason: Mapped[str] = mapped_column(String(40), default="")
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

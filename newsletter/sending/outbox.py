@@ -20,8 +20,13 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
-from newsletter.campaigns.models import Campaign, CampaignStatus
-from newsletter.sending.models import OPEN_DELIVERY_STATES, Delivery
+from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
+from newsletter.sending.models import (
+    OPEN_DELIVERY_STATES,
+    REACHED_RELAY_STATES,
+    Delivery,
+)
+from newsletter.sending.reasons import Reason
 
 
 def eligible(query: AnySelect) -> AnySelect:
@@ -148,9 +153,15 @@ def dispatch_due(session: SessionLike, now: datetime | None = None) -> list[int]
 
 
 def finish_completed(session: SessionLike) -> list[int]:
-    """Mark sending campaigns sent once no delivery row is open: the rows decide."""
+    """Mark sending campaigns sent once no delivery row is open: the rows decide.
+    One of which not a single message reached the relay (everybody left before it
+    went out) is not sent: it ends cancelled, and says why."""
     open_rows = select(Delivery.id).where(
         Delivery.campaign_id == Campaign.id, Delivery.status.in_(OPEN_DELIVERY_STATES)
+    )
+    tried_rows = select(Delivery.id).where(
+        Delivery.campaign_id == Campaign.id,
+        Delivery.status.in_(REACHED_RELAY_STATES),
     )
     done = list(
         session.scalars(
@@ -160,9 +171,19 @@ def finish_completed(session: SessionLike) -> list[int]:
         )
     )
     if done:
+        finished = Campaign.id.in_(done), Campaign.status == CampaignStatus.SENDING
         session.execute(
             update(Campaign)
-            .where(Campaign.id.in_(done), Campaign.status == CampaignStatus.SENDING)
+            .where(*finished, ~tried_rows.exists())
+            .values(
+                status=CampaignStatus.CANCELLED,
+                stop_reason=StopReason.NOBODY_LEFT,
+                stop_details={},
+            )
+        )
+        session.execute(
+            update(Campaign)
+            .where(*finished)
             .values(status=CampaignStatus.SENT, sent_at=utcnow())
         )
         session.commit()
@@ -198,7 +219,7 @@ def recover(session: SessionLike, workers: Iterable[str]) -> tuple[int, int]:
             status="uncertain",
             claimed_by=None,
             lease=None,
-            last_error="interrupted between the server's reply and our record",
+            reason=Reason.INTERRUPTED,
         )
     )
     return (

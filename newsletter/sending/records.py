@@ -23,6 +23,7 @@ from newsletter.audience.models import (
 )
 from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.sending.models import Delivery, DeliveryStatus, SenderWorker
+from newsletter.sending.reasons import Reason
 
 _deliveries: Table = Delivery.__table__  # type: ignore[assignment]
 _campaigns: Table = Campaign.__table__  # type: ignore[assignment]
@@ -80,6 +81,7 @@ RECORD_AND_MARK = PreparedStatement(
         message_id=case((_is_next, bindparam("n_message_id")), else_=d.message_id),
         attempts=case((_is_next, d.attempts), else_=bindparam("b_attempts")),
         last_error=case((_is_next, d.last_error), else_=bindparam("b_error")),
+        reason=case((_is_next, d.reason), else_=bindparam("b_reason")),
         sent_at=case((_is_next, d.sent_at), else_=bindparam("b_sent_at")),
         next_attempt_at=case((_is_next, d.next_attempt_at), else_=bindparam("b_next")),
         claimed_by=case((_is_next, d.claimed_by), else_=None),
@@ -94,6 +96,7 @@ RECORD_RESULT = PreparedStatement(
         status=bindparam("b_status"),
         attempts=bindparam("b_attempts"),
         last_error=bindparam("b_error"),
+        reason=bindparam("b_reason"),
         sent_at=bindparam("b_sent_at"),
         next_attempt_at=bindparam("b_next"),
         claimed_by=None,
@@ -122,7 +125,7 @@ SKIP_WITHDRAWN = PreparedStatement(
         status=DeliveryStatus.SKIPPED.value,
         claimed_by=None,
         lease=None,
-        last_error="left the list before sending",
+        reason=Reason.LEFT_BEFORE_SENDING.value,
     )
     .returning(d.id)
 )

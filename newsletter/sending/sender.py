@@ -42,12 +42,13 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
-from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
 from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.outbox import finish_completed
 from newsletter.sending.outcomes import Outcome, classify
+from newsletter.sending.reasons import Reason
 from newsletter.sending.recorder import Gate, Recorder, Result
 from newsletter.sending.settings import SendSettings
 
@@ -305,9 +306,10 @@ class Sender:
         except (smtplib.SMTPException, OSError) as error:
             # The relay was not reached: retried later, no attempt used up.
             self.connection = None
-            return self._failed(
-                row, gate, dataclasses.replace(classify(error), reached=False)
+            unreached = dataclasses.replace(
+                classify(error), reason=Reason.RELAY_UNREACHABLE, reached=False
             )
+            return self._failed(row, gate, unreached)
         try:
             send_when_ready(
                 smtp,
@@ -342,6 +344,7 @@ class Sender:
             "b_status": outcome.status,
             "b_attempts": attempts,
             "b_error": outcome.error,
+            "b_reason": outcome.reason,
             "b_sent_at": utcnow() if outcome.status == DeliveryStatus.SENT else None,
             "b_next": None,
             "bounce_subscriber": row.subscriber_id if outcome.hard_bounce else None,
@@ -368,8 +371,12 @@ class Sender:
                 )
                 .values(
                     status=CampaignStatus.PAUSED,
-                    paused_reason=f"{self.consecutive_errors} errors in a row; "
-                    f"last: {outcome.error}"[:300],
+                    stop_reason=StopReason.RELAY_OUTAGE,
+                    stop_details={
+                        "errors": self.consecutive_errors,
+                        "reason": outcome.reason,
+                        "answer": outcome.error,
+                    },
                 )
             )
             db.session.commit()

@@ -163,7 +163,7 @@ def test_a_tampered_or_expired_confirmation_link_gets_a_clear_page(
     link = link_in(smtp_server.to("dora@example.org")[0], "/bestaetigen/")
     tampered = client.get(link[:-3] + "abc")
     assert tampered.status_code == 400
-    assert "Dieser Link funktioniert nicht" in tampered.get_data(as_text=True)
+    assert "Dieser Link ist nicht mehr gültig" in tampered.get_data(as_text=True)
 
 
 def test_a_confirmation_link_expires_after_seven_days(

@@ -159,7 +159,7 @@ def test_tampered_and_foreign_links_get_a_clear_page(app, client, smtp_server):
     link = button_links(mails["person0@example.org"])[0].split("?")[0]
     tampered = client.get(link[:-4] + "AAAA")
     assert tampered.status_code == 400
-    assert "Dieser Link funktioniert nicht" in tampered.get_data(as_text=True)
+    assert "Dieser Link ist nicht mehr gültig" in tampered.get_data(as_text=True)
     with app.app_context():
         other_survey = factories.survey(db.session).id
     foreign = client.get(
