@@ -182,7 +182,17 @@ class Template:
         return "".join(parts)
 
 
-PersonaliserFactory = Callable[[Campaign], Callable[[int | None], dict[str, str]]]
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a personaliser signs links for: the person and their current link key
+    (which "invalidate all my links" replaces)."""
+
+    subscriber_id: int
+    link_key: str
+
+
+Personaliser = Callable[[Recipient | None], dict[str, str]]
+PersonaliserFactory = Callable[[Campaign], Personaliser]
 
 
 def add_personaliser(app: Flask, factory: PersonaliserFactory) -> None:
@@ -192,14 +202,14 @@ def add_personaliser(app: Flask, factory: PersonaliserFactory) -> None:
     registry(app).personalisers.append(factory)
 
 
-def personalisers(campaign: Campaign) -> list[Callable[[int | None], dict[str, str]]]:
+def personalisers(campaign: Campaign) -> list[Personaliser]:
     return [factory(campaign) for factory in registry().personalisers]
 
 
-def extra_values(campaign: Campaign, subscriber_id: int | None) -> dict[str, str]:
+def extra_values(campaign: Campaign, recipient: Recipient | None) -> dict[str, str]:
     values: dict[str, str] = {}
     for personaliser in personalisers(campaign):
-        values.update(personaliser(subscriber_id))
+        values.update(personaliser(recipient))
     return values
 
 
