@@ -16,7 +16,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
-from core.input_guard import has_control_characters, strip_control_characters
+from core.input_guard import (
+    has_control_characters,
+    has_line_break,
+    strip_control_characters,
+)
 from core.models import Region
 from newsletter.audience.consent import ConsentKind
 from newsletter.audience.erasure import was_erased
@@ -311,6 +315,11 @@ def check_rows(
             report.email = strip_control_characters(report.email)
             report.outcome = "skip"
             report.messages.append(str(_l("contains invisible control characters")))
+            reports.append(report)
+            continue
+        if any(has_line_break(v) for k, v in raw.items() if k != "consent"):
+            report.outcome = "skip"
+            report.messages.append(str(_l("a line break in a one-line field")))
             reports.append(report)
             continue
         try:

@@ -16,6 +16,7 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
 from core.db import db, utcnow
+from core.input_guard import ONE_LINE, has_line_break
 from core.links import absolute_url, external_url
 from core.mjml import mjml_to_html
 from core.models import Region
@@ -243,7 +244,10 @@ def personal_values(
     greeting_texts: tuple[str, str] | None = None,
 ) -> dict[str, str]:
     """Safe fallbacks: an unknown name greets with 'Guten Tag' / 'Hello'."""
-    first = name.split()[0] if name.strip() else ""
+    # One line each: they go into the subject, a header (names typed before line
+    # breaks were refused, or imported, must not start another header).
+    name, organisation = " ".join(name.split()), " ".join(organisation.split())
+    first = name.split()[0] if name else ""
     with_name, without = greeting_texts or greetings(language)
     greeting = with_name.replace("%(name)s", name.strip()) if first else without
     return {
@@ -292,6 +296,8 @@ def checklist(
     found: list[tuple[str, str]] = []
     if not campaign.subject.get("de"):
         found.append(("error", str(_l("The German subject is empty."))))
+    if any(has_line_break(text) for text in campaign.subject.values()):
+        found.append(("error", f"{_l('Subject')}: {ONE_LINE}"))
     if not campaign.blocks_for("de"):
         found.append(("error", str(_l("The German version has no content."))))
     if not campaign.blocks_for("en"):
