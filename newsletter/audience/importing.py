@@ -138,6 +138,9 @@ class RowReport:
 # A file is read in the request: these bound its work (rows, and for XLSX the size
 # of the unpacked XML, checked before the workbook is opened).
 MAX_IMPORT_ROWS = 50_000
+# Columns an import reads: far more than it can map. Beyond them a sheet may say it
+# is used (formatting on whole rows declares A1:XFD…), but holds nothing we need.
+MAX_IMPORT_COLUMNS = 50
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 
 
@@ -148,6 +151,18 @@ def _too_many_rows() -> ImportFileError:
                 "The file has more than %(n)s rows. "
                 "Please split it into smaller files.",
                 n=f"{MAX_IMPORT_ROWS:,}".replace(",", "."),
+            )
+        )
+    )
+
+
+def _too_many_columns() -> ImportFileError:
+    return ImportFileError(
+        str(
+            _l(
+                "The file has more than %(n)s columns, or cells formatted far to "
+                "the right. Please keep only the columns to import.",
+                n=MAX_IMPORT_COLUMNS,
             )
         )
     )
@@ -222,10 +237,16 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
             str(_l("The file could not be read as an Excel workbook (.xlsx)."))
         ) from None
     sheet = workbook.worksheets[0]
-    rows = [
-        ["" if value is None else str(value).strip() for value in row]
-        for row in islice(sheet.iter_rows(values_only=True), MAX_IMPORT_ROWS + 2)
-    ]
+    # The used range a sheet declares can reach XFD (formatting on whole rows):
+    # read each row only as far as its own cells go, and stop at the first one
+    # wider than an import can be, before it costs more than one row.
+    sheet.reset_dimensions()
+    rows = []
+    for row in islice(sheet.iter_rows(values_only=True), MAX_IMPORT_ROWS + 2):
+        if len(row) > MAX_IMPORT_COLUMNS:
+            workbook.close()
+            raise _too_many_columns()
+        rows.append(["" if value is None else str(value).strip() for value in row])
     workbook.close()
     if len(rows) > MAX_IMPORT_ROWS + 1:
         raise _too_many_rows()

@@ -24,7 +24,12 @@ from core.regions import all_regions
 from core.registry import registry
 from newsletter.audience.consent import JOINT_SLUG
 from newsletter.campaigns.blocks import RenderContext, block_problems, block_types
-from newsletter.campaigns.layouts import REGION_FIELDS, render_custom
+from newsletter.campaigns.layouts import (
+    REGION_FIELDS,
+    LayoutError,
+    check_layout,
+    render_custom,
+)
 from newsletter.campaigns.models import Campaign
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
@@ -99,6 +104,23 @@ def _standard_layout(region: Region | None, context: dict[str, Any]) -> str:
         return render_template(layout_template(region), **context)
     except TemplateNotFound:
         return render_template("emails/layout_base.mjml.html", **context)
+
+
+def custom_layout_problem(region: Region | None) -> str | None:
+    """Why the region's own layout is not used (the standard one is), if so."""
+    if region is None or not region.custom_layout:
+        return None
+    try:
+        check_layout(region.custom_layout)
+    except LayoutError as error:
+        return str(
+            _l(
+                "The region's own layout cannot be used (%(error)s); the standard "
+                "layout is used instead.",
+                error=str(error),
+            )
+        )
+    return None
 
 
 def _custom_html(region: Region | None, context: dict[str, Any]) -> str | None:
@@ -298,6 +320,9 @@ def checklist(
         found.append(("error", str(_l("The German subject is empty."))))
     if any(has_line_break(text) for text in campaign.subject.values()):
         found.append(("error", f"{_l('Subject')}: {ONE_LINE}"))
+    layout_problem = custom_layout_problem(campaign.region)
+    if layout_problem is not None:
+        found.append(("warning", layout_problem))
     if not campaign.blocks_for("de"):
         found.append(("error", str(_l("The German version has no content."))))
     if not campaign.blocks_for("en"):
