@@ -1,8 +1,10 @@
 """Throttling that every worker and machine sees: events are rows in the database
 (no extra server needed), counted per key over a sliding window.
 
-Used for login (per account and per client address), sign-up and public survey
-answers (per address). A limit is written like "10 per hour"."""
+Limits per client address (login, sign-up, public survey answers) are counters
+(core.counters) whose check and count are one statement; events count what is only
+noted (forged unsubscribes, fresh links mailed to an address). A limit is written
+like "10 per hour"."""
 
 import hashlib
 import hmac
@@ -16,6 +18,7 @@ from flask import abort, current_app, request
 from sqlalchemy import String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.counters import purge_counters, take
 from core.db import Model, UTCDateTime, db, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,12 +65,6 @@ def count(key: str, within: timedelta) -> int:
     )
 
 
-def latest(key: str) -> datetime | None:
-    return db.session.scalar(
-        select(func.max(ThrottleEvent.at)).where(ThrottleEvent.key == key)
-    )
-
-
 def note(key: str) -> None:
     """Record an event at once, on its own connection: it counts even when the
     request that made it fails or rolls back."""
@@ -90,9 +87,8 @@ def throttled(name: str, setting: str) -> Callable[[F], F]:
             if request.method == "POST":
                 amount, window = parse_limit(current_app.config[setting])
                 key = f"{name}:{client_address()}"
-                if count(key, window) >= amount:
+                if not take(key, amount, int(window.total_seconds())).allowed:
                     abort(429)
-                note(key)
             return view(*args, **kwargs)
 
         return guarded  # type: ignore[return-value]
@@ -101,9 +97,10 @@ def throttled(name: str, setting: str) -> Callable[[F], F]:
 
 
 def purge_throttle_events() -> int:
-    """Delete events older than a day (job: hourly)."""
+    """Delete events and counters older than a day (job: hourly)."""
     result = db.session.execute(
         delete(ThrottleEvent).where(ThrottleEvent.at < utcnow() - KEEP)
     )
+    counters = purge_counters(int(KEEP.total_seconds()))
     db.session.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(getattr(result, "rowcount", 0) or 0) + counters
