@@ -77,6 +77,28 @@ def preferences_link_message(subscriber: Subscriber) -> EmailMessage:
     )
 
 
+def signed_up_again_message(subscriber: Subscriber) -> EmailMessage:
+    """The note to someone whose sign-up asked for nothing new: they receive it
+    already; here is the link to their settings."""
+    region = subscriber.region
+    link = external_url(
+        "newsletter.preferences",
+        token=preferences_token(subscriber.id, subscriber.link_key),
+    )
+    with force_locale(subscriber.language):
+        subject = _("You already receive Brückenschlag %(region)s", region=region.name)
+        text = render_template(
+            "emails/signed_up_again.txt",
+            region=region,
+            link=link,
+            days=current_app.config["PREFERENCES_LINK_DAYS"],
+            privacy_links=privacy_links(region, []),
+        )
+    return build_message(
+        sender=_sender(region), to=subscriber.email or "", subject=subject, text=text
+    )
+
+
 def _sender(region: Region) -> str:
     if region.sender_email:
         return f"{region.sender_name} <{region.sender_email}>"
