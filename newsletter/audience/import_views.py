@@ -13,14 +13,9 @@ from core.models import Region
 from core.policy import check_region, requires, visible_regions
 from newsletter.audience.erasure import erasure_key
 from newsletter.audience.forms import ImportOptionsForm, ImportUploadForm
+from newsletter.audience.import_files import ImportFileError, read_table
 from newsletter.audience.import_jobs import progress, queue_import
-from newsletter.audience.importing import (
-    FIELDS,
-    ImportFileError,
-    check_rows,
-    guess_mapping,
-    read_table,
-)
+from newsletter.audience.importing import FIELDS, check_rows, guess_mapping
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import ImportBatch, ImportStatus
 from newsletter.blueprint import bp
