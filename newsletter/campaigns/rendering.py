@@ -309,12 +309,7 @@ def placeholders_in(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text or ""))
 
 
-def checklist(
-    campaign: Campaign, when: datetime | None = None
-) -> list[tuple[str, str]]:
-    """(severity, message) pairs to fix or note before sending at `when` (default:
-    now); 'error' blocks it."""
-    when = when or campaign.scheduled_at or utcnow()
+def _subject_and_layout_findings(campaign: Campaign) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if not campaign.subject.get("de"):
         found.append(("error", str(_l("The German subject is empty."))))
@@ -323,6 +318,16 @@ def checklist(
     layout_problem = custom_layout_problem(campaign.region)
     if layout_problem is not None:
         found.append(("warning", layout_problem))
+    return found
+
+
+def checklist(
+    campaign: Campaign, when: datetime | None = None
+) -> list[tuple[str, str]]:
+    """(severity, message) pairs to fix or note before sending at `when` (default:
+    now); 'error' blocks it."""
+    when = when or campaign.scheduled_at or utcnow()
+    found = _subject_and_layout_findings(campaign)
     if not campaign.blocks_for("de"):
         found.append(("error", str(_l("The German version has no content."))))
     if not campaign.blocks_for("en"):
