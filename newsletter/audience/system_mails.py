@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from core.db import db
 from core.links import absolute_url, external_url
-from core.mail import build_message
+from core.mail import build_message, mailbox
 from core.mjml import mjml_to_html
 from core.models import Region
 from newsletter.audience.consent import JOINT_SLUG, list_consent
@@ -101,7 +101,7 @@ def signed_up_again_message(subscriber: Subscriber) -> EmailMessage:
 
 def _sender(region: Region) -> str:
     if region.sender_email:
-        return f"{region.sender_name} <{region.sender_email}>"
+        return mailbox(region.sender_name, region.sender_email)
     return str(current_app.config["MAIL_FROM"])
 
 

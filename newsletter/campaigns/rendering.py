@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from core.db import db, utcnow
 from core.input_guard import ONE_LINE, has_line_break
 from core.links import absolute_url, external_url
+from core.mail import mailbox
 from core.mjml import mjml_to_html
 from core.models import Region
 from core.regions import all_regions
@@ -410,5 +411,5 @@ def list_headers(campaign: Campaign) -> dict[str, str]:
 def sender_for(campaign: Campaign) -> str:
     region = campaign.region
     if region and region.sender_email:
-        return f"{region.sender_name} <{region.sender_email}>"
+        return mailbox(region.sender_name, region.sender_email)
     return str(current_app.config["MAIL_FROM"])
