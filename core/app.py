@@ -10,10 +10,12 @@ from flask import (
     current_app,
     g,
     has_request_context,
+    jsonify,
     render_template,
     request,
 )
 from flask_babel import format_date, format_datetime, format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
@@ -173,8 +175,11 @@ def security_headers(response: Response) -> Response:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    def render_error(error: HTTPException) -> tuple[str, int]:
+    def render_error(error: HTTPException) -> Response | tuple[str, int]:
         code = error.code or 500
+        if request.accept_mimetypes.best == "application/json":
+            # The editors' background saves: they show the message, not a page.
+            return json_error(error, code)
         template = (
             f"errors/{code}.html" if code in (403, 404) else "errors/generic.html"
         )
@@ -218,6 +223,24 @@ def register_errorhandlers(app: Flask) -> None:
             "language_form": LocalProxy(language_form),
             "request_path": request.full_path.rstrip("?"),
         }
+
+
+def json_error(error: HTTPException, code: int) -> Response:
+    """An error as the editors' scripts read it: {"saved": false, "message": …}."""
+    if getattr(error, "for_people", False):
+        message = str(error.description)
+    elif code == 400:
+        message = _(
+            "The request could not be processed. Please reload the page and try again."
+        )
+    else:
+        message = _(
+            "An unexpected error occurred. Nothing you saved before is lost; "
+            "please try again."
+        )
+    response = jsonify(saved=False, message=message)
+    response.status_code = code
+    return response
 
 
 def register_jobs(app: Flask) -> None:

@@ -1,7 +1,5 @@
 """Login, logout, the home page and the language switch."""
 
-import math
-
 from flask import (
     Blueprint,
     flash,
@@ -24,7 +22,7 @@ from core.auth import (
 from core.db import db
 from core.forms import LanguageForm, LoginForm
 from core.home import panels_for
-from core.login_guard import note_failure, wait_for
+from core.login_guard import note_failure, note_success, take_try
 from core.policy import public, requires
 from core.throttle import throttled
 from core.throttle_page import wait_page
@@ -42,14 +40,15 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
-        wait = wait_for(email)
-        if wait:
-            return wait_page(math.ceil(wait.total_seconds()), account=True)
+        taken = take_try(email)
+        if not taken.allowed:
+            return wait_page(taken.wait_seconds, account=True)
         user = authenticate(db.session, email, form.password.data or "")
         if user is None:
-            note_failure(email)
+            note_failure(email, taken)
             flash(_("Email address or password is wrong."), "error")
         else:
+            note_success(email)
             start_login_session(db.session, user)
             db.session.commit()
             language = session.get("lang")

@@ -13,6 +13,7 @@ from core.db import db, utcnow
 from core.links import external_url
 from newsletter.campaigns.blocks import Block, BlockType, FieldSpec, RenderContext
 from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.rendering import Recipient
 from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
 
@@ -166,7 +167,7 @@ SURVEY_BLOCK = BlockType(
 )
 
 
-def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
+def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, str]]:
     """Per recipient: a signed link to each survey in the issue. Without a recipient
     (preview, web version), the survey's public link."""
     survey_ids = sorted(
@@ -191,13 +192,13 @@ def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
             )
     campaign_id = campaign.id
 
-    def values(subscriber_id: int | None) -> dict[str, str]:
-        if subscriber_id is None:
+    def values(recipient: Recipient | None) -> dict[str, str]:
+        if recipient is None:
             return {f"survey_{sid}": public.get(sid, "") for sid in survey_ids}
         return {
             f"survey_{sid}": pattern.replace(
                 SURVEY_LINK_MARK,
-                answer_token(subscriber_id, sid, campaign_id),
+                answer_token(recipient, sid, campaign_id),
             )
             for sid, pattern in patterns.items()
         }

@@ -18,7 +18,7 @@ from core.throttle import throttled
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.link_views import LinkKind, link_error
 from newsletter.audience.models import Subscriber, Topic
-from newsletter.audience.tokens import LinkError
+from newsletter.audience.tokens import LinkError, same_key
 from newsletter.campaigns.models import Campaign
 from surveys.answer_forms import (
     AnswerError,
@@ -164,7 +164,11 @@ def _answer_page(
             language=_language(),
         ), 410
     person = db.session.get(Subscriber, invitation.subscriber_id)
-    if person is None or person.email is None:  # erased: the link shows nothing
+    if (
+        person is None
+        or person.email is None  # erased: the link shows nothing
+        or not same_key(invitation.link_key, person.link_key)  # links invalidated
+    ):
         raise LinkError(expired=False)
     response = response_of(db.session, survey, invitation.subscriber_id)
     if not survey.is_open():

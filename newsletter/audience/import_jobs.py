@@ -12,8 +12,9 @@ from core.audit import record
 from core.db import db
 from core.models import Region
 from newsletter.audience.erasure import erasure_key
+from newsletter.audience.import_files import ImportFileError
 from newsletter.audience.import_writing import apply_import
-from newsletter.audience.importing import ImportFileError, check_rows
+from newsletter.audience.importing import check_rows
 from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import (
     ImportBatch,

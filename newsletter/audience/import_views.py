@@ -14,8 +14,9 @@ from core.policy import check_region, requires, visible_regions
 from newsletter.audience.erasure import erasure_key
 from newsletter.audience.forms import ImportOptionsForm, ImportUploadForm
 from newsletter.audience.import_columns import EXPORT_ONLY, FIELDS, guess_mapping
+from newsletter.audience.import_files import ImportFileError, read_table
 from newsletter.audience.import_jobs import progress, queue_import
-from newsletter.audience.importing import ImportFileError, check_rows, read_table
+from newsletter.audience.importing import check_rows
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import ImportBatch, ImportStatus
 from newsletter.audience.scope import current_scope

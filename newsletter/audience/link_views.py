@@ -2,23 +2,26 @@
 by mail), and "log out everywhere", which revokes every link sent so far."""
 
 import enum
+from functools import partial
 
 from flask import current_app, render_template
 from sqlalchemy import func, select
 
+from core.after_response import after_response
 from core.db import db
 from core.forms import ConfirmForm
 from core.policy import public
 from core.regions import all_regions
-from core.throttle import count, hashed, note, parse_limit, throttled
+from core.throttle import throttled
 from newsletter.audience.forms import FreshLinkForm
-from newsletter.audience.mail_queue import deliver, queue_preferences_link
+from newsletter.audience.mail_queue import (
+    deliver,
+    queue_preferences_link,
+    within_address_limit,
+)
 from newsletter.audience.models import Subscriber, SubscriberStatus
 from newsletter.audience.tokens import LinkError, read_preferences_token, same_key
 from newsletter.blueprint import bp
-
-# Fresh links mailed to one address at most this often, whoever asks.
-PER_ADDRESS = "3 per day"
 
 
 def subscriber_from_preferences_token(token: str) -> Subscriber:
@@ -62,6 +65,26 @@ def link_error(
     )
 
 
+def mail_fresh_link(email: str) -> None:
+    """Mail a fresh preference link to the address if it is a subscriber's, at
+    most PER_ADDRESS times (whoever asks)."""
+    subscriber = db.session.scalar(
+        select(Subscriber).where(func.lower(Subscriber.email) == email)
+    )
+    if subscriber is None or subscriber.status in (
+        SubscriberStatus.ERASED,
+        SubscriberStatus.BOUNCED,
+    ):
+        return
+    if not within_address_limit(email):
+        current_app.logger.info("fresh preference link: address limit reached")
+        return
+    mail = queue_preferences_link(db.session, subscriber)
+    db.session.commit()
+    deliver(db.session, mail)
+    db.session.commit()
+
+
 @bp.route("/einstellungen/neuer-link", methods=["POST"])
 @public
 @throttled("preferences_link", "PREFERENCES_LINK_RATE_LIMIT")
@@ -72,23 +95,9 @@ def fresh_link() -> str | tuple[str, int]:
     if not form.validate_on_submit():
         return link_error(LinkError(expired=False), LinkKind.SETTINGS, form)
     email = (form.email.data or "").strip().lower()
-    subscriber = db.session.scalar(
-        select(Subscriber).where(func.lower(Subscriber.email) == email)
-    )
-    if subscriber is not None and subscriber.status not in (
-        SubscriberStatus.ERASED,
-        SubscriberStatus.BOUNCED,
-    ):
-        amount, window = parse_limit(PER_ADDRESS)
-        key = f"preferences_link_to:{hashed(email)}"
-        if count(key, window) < amount:
-            note(key)
-            mail = queue_preferences_link(db.session, subscriber)
-            db.session.commit()
-            deliver(db.session, mail)
-            db.session.commit()
-        else:
-            current_app.logger.info("fresh preference link: address limit reached")
+    # Whether the address is ours is looked up once the answer has gone: the
+    # answer is the same work, and takes the same time, for every address.
+    after_response(partial(mail_fresh_link, email))
     return render_template("newsletter/fresh_link_sent.html")
 
 

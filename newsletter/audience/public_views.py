@@ -2,6 +2,7 @@
 the preference centre. A GET never changes anything: mail scanners open every link."""
 
 from datetime import timedelta
+from functools import partial
 
 from flask import (
     abort,
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.after_response import after_response
 from core.db import db
 from core.extensions import csrf
 from core.forms import ConfirmForm
@@ -35,7 +37,11 @@ from newsletter.audience.link_views import (
     link_error,
     subscriber_from_preferences_token,
 )
-from newsletter.audience.mail_queue import deliver, queue_confirmation
+from newsletter.audience.mail_queue import (
+    deliver_queued,
+    queue_confirmation,
+    queue_signed_up_again,
+)
 from newsletter.audience.models import (
     ConsentSource,
     MailingList,
@@ -149,20 +155,20 @@ def _sign_up_from(
             form.lists.data or [],
             meta=_meta(shown),
         )
+        # One mail queued whoever signs up (a new address its confirmation, a
+        # known one a note), and sent after the answer: neither the work nor the
+        # relay's round trip tells whether the address is known.
         mail = (
             queue_confirmation(db.session, subscriber, to_confirm, "form")
             if to_confirm
-            else None
+            else queue_signed_up_again(db.session, subscriber)
         )
         db.session.commit()
     except SubscriptionError as error:
         db.session.rollback()
         form.email.errors = [*form.email.errors, str(error)]
         return None
-    if mail is not None:
-        # A relay that says "later" leaves it queued: the job retries.
-        deliver(db.session, mail)
-        db.session.commit()
+    after_response(partial(deliver_queued, mail.id))
     return redirect(url_for("newsletter.signup_thanks", region_slug=region.slug))
 
 

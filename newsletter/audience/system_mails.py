@@ -101,6 +101,33 @@ def preferences_link_message(subscriber: Subscriber) -> EmailMessage:
     )
 
 
+def signed_up_again_message(subscriber: Subscriber) -> EmailMessage:
+    """The note to someone whose sign-up asked for nothing new: they receive it
+    already; here is the link to their settings. Naming the controllers of her
+    lists, as every system mail does."""
+    controllers = controllers_of(db.session, _her_lists(subscriber)) or [
+        controller_of(db.session, subscriber.region_id)
+    ]
+    link = external_url(
+        "newsletter.preferences",
+        token=preferences_token(subscriber.id, subscriber.link_key),
+    )
+    with force_locale(subscriber.language):
+        subject = _("You already receive the Brückenschlag newsletter")
+        text = render_template(
+            "emails/signed_up_again.txt",
+            controllers=controllers,
+            link=link,
+            days=current_app.config["PREFERENCES_LINK_DAYS"],
+        )
+    return build_message(
+        sender=controllers[0].sender,
+        to=subscriber.email or "",
+        subject=subject,
+        text=text,
+    )
+
+
 def _her_lists(subscriber: Subscriber) -> list[MailingList]:
     """The lists she is on or asked for (not those she left)."""
     return [

@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm, refuse_unoffered
+from core.input_guard import ONE_LINE, has_line_break
 from core.policy import acting_for, requires
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
@@ -33,6 +34,8 @@ from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.views import get_campaign
 
 MAX_FIELD_LENGTH = 20000
+# Block fields shown as one-line inputs (headings, button labels, addresses).
+ONE_LINE_KINDS = ("text", "url", "date")
 
 
 def _language() -> str:
@@ -93,6 +96,8 @@ def _field_value(block: Block, campaign: Campaign, spec_field: FieldSpec) -> str
     survey) is 404, unless the block has it already (a survey closed since: the
     checklist says so, saving the rest must still work)."""
     value = request.form.get(f"b-{block['id']}-{spec_field.name}", "")
+    if spec_field.kind in ONE_LINE_KINDS and has_line_break(value):
+        raise CampaignError(f"{spec_field.label}: {ONE_LINE}")
     if spec_field.choices is not None and value and value != block.get(spec_field.name):
         offered = {choice for choice, _label in spec_field.choices(campaign.region_id)}
         if value not in offered:

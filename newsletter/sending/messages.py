@@ -2,7 +2,6 @@
 names and signed links are filled in, then the bytes are DKIM-signed if set up."""
 
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -16,6 +15,8 @@ from newsletter.audience.tokens import preferences_token, unsubscribe_token
 from newsletter.campaigns.editing import LANGUAGES
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import (
+    Personaliser,
+    Recipient,
     compile_campaign,
     language_for,
     list_headers,
@@ -33,7 +34,7 @@ RECIPIENT_LINK_MARK = "RECIPIENT-TOKEN"
 
 @dataclass(frozen=True)
 class CampaignInfo:
-    personalisers: list[Callable[[int | None], dict[str, str]]]
+    personalisers: list[Personaliser]
     web_urls: dict[str, str]  # per language, with a mark for the recipient's token
     region_name: str
     envelope_sender: str
@@ -80,7 +81,7 @@ class MessageBuilder:
             ),
         }
         for personaliser in info.personalisers:
-            values.update(personaliser(row.subscriber_id))
+            values.update(personaliser(Recipient(row.subscriber_id, row.link_key)))
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>" + links["mailto"],
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

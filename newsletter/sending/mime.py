@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from email.header import Header
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 
 from newsletter.campaigns.rendering import PLACEHOLDER, Compiled, Template, greetings
 
@@ -68,8 +68,8 @@ def encode_header(value: str) -> str:
     if value.isascii():
         return value
     if "<" in value and value.rstrip().endswith(">"):
-        name, address = value.rsplit("<", 1)
-        return f"{Header(name.strip(), 'utf-8').encode(linesep=CRLF)} <{address}"
+        name, address = parseaddr(value)  # unquotes a name with commas or quotes
+        return f"{Header(name, 'utf-8').encode(linesep=CRLF)} <{address}>"
     return Header(value, "utf-8").encode(linesep=CRLF)
 
 

@@ -26,7 +26,7 @@ def test_sign_up_and_confirm_in_the_browser(app, live_server, page, smtp_server)
         == "Bitte prüfen Sie Ihr Postfach"
     )
 
-    [mail] = smtp_server.to("greta.vogel@example.org")
+    [mail] = smtp_server.arrived("greta.vogel@example.org")
     page.goto(live_server + link_in(mail, "/bestaetigen/"))
     screenshot(page, "signup-confirm")
     page.get_by_role("button", name="Bestätigen").click()
