@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from core.db import db
 from newsletter.audience.models import Subscriber, SystemMail
 from tests import factories
-from tests.http import csrf_token
+from tests.http import csrf_token, shown_texts
 
 
 class Statements:
@@ -72,6 +72,7 @@ def signup(client, list_id: int, address: str):
         "/anmelden/dortmund",
         {
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "email": address,
             "lists": [str(list_id)],
             "language": "de",
