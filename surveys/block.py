@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, or_, select
 from core.db import db, utcnow
 from core.links import external_url
 from newsletter.campaigns.blocks import Block, BlockType, FieldSpec, RenderContext
-from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.models import ISSUE, Campaign
 from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
 
@@ -189,7 +189,9 @@ def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
             public[sid] = external_url(
                 "surveys.public_answer", survey_id=sid, key=survey.public_key
             )
-    campaign_id = campaign.id
+    # Answers through an automated mail count for no campaign: a reminder's own
+    # figures next to its answers would single out its few late respondents.
+    campaign_id = campaign.id if campaign.kind == ISSUE else None
 
     def values(subscriber_id: int | None) -> dict[str, str]:
         if subscriber_id is None:

@@ -27,7 +27,7 @@ from newsletter.campaigns.editing import (
     save_template,
 )
 from newsletter.campaigns.forms import TemplateForm, TestSendForm
-from newsletter.campaigns.models import BlockTemplate, Campaign
+from newsletter.campaigns.models import ISSUE, BlockTemplate, Campaign
 from newsletter.campaigns.preview import (
     parse_test_addresses,
     sample_rendering,
@@ -69,7 +69,7 @@ def campaigns() -> str:
         "newsletter/campaigns.html",
         campaigns=campaigns,
         templates=list(db.session.scalars(templates)),
-        previous=[c for c in campaigns if c.blocks_for("de")][:10],
+        previous=[c for c in campaigns if c.kind == ISSUE and c.blocks_for("de")][:10],
         regions=visible_regions(),
         interregional=regions is None,
         form=ConfirmForm(),

@@ -20,7 +20,8 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
-from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus
+from newsletter.sending.audiences import audiences
 from newsletter.sending.models import OPEN_DELIVERY_STATES, Delivery
 
 
@@ -45,7 +46,25 @@ def same_controller(campaign: Campaign) -> AnySelect:
 
 def recipient_queries(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
     """SELECTs of (subscriber id, list id): each confirmed recipient with the list
-    through which they get the issue (its unsubscribe link)."""
+    through which they get the issue (its unsubscribe link). An automated campaign
+    asks its registered audience; the sender's own lists still bound it."""
+    if campaign.kind != ISSUE:
+        audience = audiences().get(campaign.kind)
+        if audience is None:
+            return []
+        return [
+            _within(query, same_controller(campaign))
+            for query in audience.recipients(session, campaign)
+        ]
+    return _issue_recipients(session, campaign)
+
+
+def _within(query: AnySelect, allowed_lists: AnySelect) -> AnySelect:
+    picked = query.subquery()
+    return select(picked.c[0], picked.c[1]).where(picked.c[1].in_(allowed_lists))
+
+
+def _issue_recipients(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
     queries: list[AnySelect] = []
     allowed_lists = same_controller(campaign)
     if campaign.list_ids:

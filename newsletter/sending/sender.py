@@ -43,12 +43,14 @@ from newsletter.audience.models import (
     SubscriptionStatus,
 )
 from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.sending.audiences import audiences
 from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.outbox import finish_completed
 from newsletter.sending.outcomes import Outcome, classify
 from newsletter.sending.recorder import Gate, Recorder, Result
+from newsletter.sending.records import gate_statements
 from newsletter.sending.settings import SendSettings
 
 
@@ -71,6 +73,7 @@ class Sender:
         self.last_send = 0.0
         self.lease: Lease | None = None
         self.lease_lost = False
+        self.gate = gate_statements(audiences(app))
 
     # --- lifecycle --------------------------------------------------------------
 
@@ -224,6 +227,7 @@ class Sender:
             db.engine,
             self._current_lease(),
             renew_every=self.settings.stale_after_seconds / 4,
+            gate=self.gate,
         ) as recorder:
             for delivery_id in gone:  # known before we start: no need for the gate
                 recorder.skip_withdrawn(delivery_id)
