@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         analysis_views,
         builder_views,
         models,
+        reminder_views,
         views,
     )
     from surveys.block import SURVEY_BLOCK, survey_links
