@@ -10,9 +10,9 @@ def init_app(app: Flask) -> None:
     from core.registry import NavEntry, add_demo_seeder, add_nav_entry
     from core.scheduler import Job, add_job
     from newsletter.audience.personal_data import add_personal_data_source
+    from newsletter.campaigns.audiences import add_audience
     from newsletter.campaigns.blocks import register_block
     from newsletter.campaigns.rendering import add_personaliser
-    from newsletter.sending.audiences import add_audience
     from surveys import (  # noqa: F401 - tables and routes
         analysis_views,
         builder_views,

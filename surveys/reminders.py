@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core.db import AnySelect, SessionLike, UTCDateTime, utcnow
 from newsletter.audience.models import Subscriber, Subscription
+from newsletter.campaigns.audiences import Audience
 from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus
-from newsletter.sending.audiences import Audience
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.outbox import eligible
 from surveys.models import ReminderPlan, Survey, SurveyReminder, SurveyResponse

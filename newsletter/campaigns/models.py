@@ -54,7 +54,7 @@ campaign_segments = Table(
 
 
 # A campaign of any other kind is an automation: its audience is registered by the
-# package that owns the kind (newsletter.sending.audiences) and computed at send time.
+# package that owns the kind (newsletter.campaigns.audiences) and computed at send time.
 ISSUE = "issue"
 
 

@@ -19,6 +19,7 @@ from core.policy import (
     visible_regions,
 )
 from newsletter.blueprint import bp
+from newsletter.campaigns.audiences import standing_kinds
 from newsletter.campaigns.editing import (
     LANGUAGES,
     CampaignError,
@@ -51,7 +52,9 @@ def _language() -> str:
 
 def _campaign_query():
     regions = visible_region_ids(current_user)
-    query = select(Campaign).order_by(Campaign.created_at.desc())
+    # A standing campaign (a welcome mail) has a page of its own.
+    query = select(Campaign).where(Campaign.kind.not_in(standing_kinds()))
+    query = query.order_by(Campaign.created_at.desc())
     if regions is not None:
         query = query.where(Campaign.region_id.in_(regions))
     return query

@@ -20,8 +20,8 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
+from newsletter.campaigns.audiences import audiences, standing_kinds
 from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus
-from newsletter.sending.audiences import audiences
 from newsletter.sending.models import OPEN_DELIVERY_STATES, Delivery
 
 
@@ -167,14 +167,17 @@ def dispatch_due(session: SessionLike, now: datetime | None = None) -> list[int]
 
 
 def finish_completed(session: SessionLike) -> list[int]:
-    """Mark sending campaigns sent once no delivery row is open: the rows decide."""
+    """Mark sending campaigns sent once no delivery row is open: the rows decide.
+    A standing campaign (a welcome mail) is never done."""
     open_rows = select(Delivery.id).where(
         Delivery.campaign_id == Campaign.id, Delivery.status.in_(OPEN_DELIVERY_STATES)
     )
     done = list(
         session.scalars(
             select(Campaign.id).where(
-                Campaign.status == CampaignStatus.SENDING, ~open_rows.exists()
+                Campaign.status == CampaignStatus.SENDING,
+                Campaign.kind.not_in(standing_kinds()),
+                ~open_rows.exists(),
             )
         )
     )

@@ -25,8 +25,8 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
+from newsletter.campaigns.audiences import Audience
 from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus
-from newsletter.sending.audiences import Audience
 from newsletter.sending.models import Delivery, DeliveryStatus, SenderWorker
 
 _deliveries: Table = Delivery.__table__  # type: ignore[assignment]

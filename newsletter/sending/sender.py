@@ -42,8 +42,8 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
+from newsletter.campaigns.audiences import audiences
 from newsletter.campaigns.models import Campaign, CampaignStatus
-from newsletter.sending.audiences import audiences
 from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
 from newsletter.sending.models import Delivery, DeliveryStatus
@@ -99,6 +99,7 @@ class Sender:
         sent = 0
         try:
             self.start()
+            self.messages.forget()
             while not self.stopping.is_set() and time.monotonic() < deadline:
                 take_over_silent(
                     db.session, self.name, self.settings.stale_after_seconds

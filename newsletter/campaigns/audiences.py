@@ -26,6 +26,8 @@ class Audience:
     kind: str  # Campaign.kind
     recipients: Recipients
     still_in_audience: StillInAudience | None = None
+    # Keeps sending to whoever joins the audience (a welcome mail): never finished.
+    standing: bool = False
 
 
 def add_audience(app: Flask, audience: Audience) -> None:
@@ -35,3 +37,7 @@ def add_audience(app: Flask, audience: Audience) -> None:
 
 def audiences(app: Flask | None = None) -> dict[str, Audience]:
     return registry(app).audiences
+
+
+def standing_kinds() -> list[str]:
+    return [kind for kind, audience in audiences().items() if audience.standing]
