@@ -48,7 +48,9 @@ def save_welcome(
     commits)."""
     mail = welcome_mail(session, region, step)
     if mail is None:
-        new = Campaign(kind=WELCOME, region_id=region.id, title=f"Welcome {step}")
+        new = Campaign(
+            kind=WELCOME, region_id=region.id, title=f"Willkommensmail {step}"
+        )
         session.add(new)
         session.flush()
         mail = WelcomeMail(region_id=region.id, step=step, campaign_id=new.id)
