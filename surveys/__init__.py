@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         models,
         reminder_views,
         views,
+        wave_views,
     )
     from surveys.block import SURVEY_BLOCK, survey_links
     from surveys.blueprint import bp

@@ -62,6 +62,10 @@ class Survey(Model):
     # One up with every change to the survey, its questions or options (see
     # count_changes): saving an answer keeps the questions it checks against by it.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The wave this survey repeats (a copy with the same questions, new dates).
+    previous_wave_id: Mapped[int | None] = mapped_column(
+        ForeignKey("surveys.id", ondelete="SET NULL"), index=True
+    )
 
     region: Mapped[Region | None] = relationship()
     questions: Mapped[list["Question"]] = relationship(
@@ -128,6 +132,10 @@ class Option(Model):
     label: Mapped[dict] = mapped_column(JSON, default=dict)
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     kind: Mapped[str | None] = mapped_column(String(10))  # need, offer or none
+    # The option of the first wave this one continues: trends follow it, not labels.
+    origin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("options.id", ondelete="SET NULL")
+    )
 
     question: Mapped[Question] = relationship(back_populates="options")
 
