@@ -2,8 +2,8 @@
 language, and optionally a second one some days later.
 
 Each is a standing campaign of kind `welcome` with a registered audience: whoever
-confirmed a list of the region since the mail was switched on (and, for the second,
-at least `delay_days` ago). A job adds them to the outbox every 30 seconds; the
+confirmed a list of the region herself since the mail was switched on (and, for the
+second, at least `delay_days` ago). A job adds them to the outbox every 30 seconds; the
 unique (campaign, subscriber) key sends it once per person, and the gate skips
 anyone who withdrew before it went."""
 
@@ -14,7 +14,13 @@ from sqlalchemy import delete, func, select
 
 from core.db import AnySelect, SessionLike, utcnow
 from core.models import Region
-from newsletter.audience.models import Subscriber, Subscription
+from newsletter.audience.consent import ConsentKind
+from newsletter.audience.models import (
+    ConsentEvent,
+    ConsentSource,
+    Subscriber,
+    Subscription,
+)
 from newsletter.campaigns.audiences import Audience
 from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.sending.models import Delivery, DeliveryStatus, WelcomeMail
@@ -81,7 +87,8 @@ def save_welcome(
 
 
 def newly_confirmed(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
-    """(subscriber id, list id) of whoever confirmed a list of the region since the
+    """(subscriber id, list id) of whoever confirmed a list of the region herself
+    (her opt-in mail, her preference centre; not an import or a manager) since the
     mail was switched on, at least its delay ago, and still wants it."""
     mail = session.scalar(
         select(WelcomeMail).where(WelcomeMail.campaign_id == campaign.id)
@@ -92,10 +99,17 @@ def newly_confirmed(session: SessionLike, campaign: Campaign) -> list[AnySelect]
     query = (
         select(Subscriber.id, func.min(Subscription.list_id))
         .join(Subscription, Subscription.subscriber_id == Subscriber.id)
+        .join(
+            ConsentEvent,
+            (ConsentEvent.subscriber_id == Subscriber.id)
+            & (ConsentEvent.list_id == Subscription.list_id),
+        )
         .where(
             Subscription.list_id.in_(same_controller(campaign)),
-            Subscription.confirmed_at >= campaign.started_at,
-            Subscription.confirmed_at <= latest,
+            ConsentEvent.kind == ConsentKind.CONFIRMED,
+            ConsentEvent.source == ConsentSource.FORM,
+            ConsentEvent.at >= campaign.started_at,
+            ConsentEvent.at <= latest,
         )
     )
     return [eligible(query).group_by(Subscriber.id)]

@@ -2,6 +2,7 @@
 person's language, once, through the outbox; optionally a second one some days
 later; never to someone who withdrew meanwhile. Read at the real SMTP server."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -10,22 +11,26 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Role
-from newsletter.audience.models import Subscriber, Subscription
+from newsletter.audience.import_jobs import run_queued_imports
+from newsletter.audience.models import ConsentEvent, Subscriber
 from newsletter.audience.subscriptions import unsubscribe
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.sender import Sender
 from newsletter.sending.welcome import WelcomeInput, enqueue_welcome_mails, save_welcome
 from tests import factories
-from tests.fixtures.smtp import text_of
+from tests.fixtures.smtp import link_in, text_of
 from tests.http import csrf_token
+from tests.newsletter.test_import import upload
 
 WELCOME_DE = "{{ greeting }}, schön, dass Sie dabei sind!"
 WELCOME_EN = "{{ greeting }}, welcome aboard!"
 
 
-def switch_on(app, step=1, delay_days=0, body_de=WELCOME_DE, enabled=True):
+def switch_on(
+    app, step=1, delay_days=0, body_de=WELCOME_DE, enabled=True, region="dortmund"
+):
     with app.app_context():
-        region = factories.find_region(db.session, "dortmund")
+        region = factories.find_region(db.session, region)
         save_welcome(
             db.session,
             region,
@@ -81,6 +86,34 @@ def test_whoever_confirms_after_it_is_on_is_welcomed_once_in_her_language(
     assert kinds == [("welcome", "sending")]
 
 
+def test_an_import_welcomes_only_who_confirms_her_opt_in_mail(
+    app, list_ids, client, login_as, smtp_server
+):
+    switch_on(app, region="suedwestfalen")
+    login_as(Role.MANAGER, "suedwestfalen")
+    swf = list_ids["newsletter-suedwestfalen"]
+    review = client.get(
+        upload(client, "kontakte_windows1252_semikolon.csv", [swf]).headers["Location"]
+    ).get_data(as_text=True)
+    apply_url = re.search(r'action="([^"]+/apply)"', review).group(1)
+    client.post(apply_url, data={"csrf_token": csrf_token(review)})
+    with app.app_context():
+        run_queued_imports()
+    confirm = client.get(
+        link_in(smtp_server.to("petra.koenig@example.org")[0], "/bestaetigen/")
+    ).get_data(as_text=True)
+    client.post(
+        link_in(smtp_server.to("petra.koenig@example.org")[0], "/bestaetigen/"),
+        data={"csrf_token": csrf_token(confirm)},
+    )
+    smtp_server.handler.received.clear()
+
+    run_worker(app)
+
+    # The imported contacts with documented consent confirmed nothing just now.
+    assert received(smtp_server) == {("petra.koenig@example.org", "Willkommen (1)"): 1}
+
+
 def test_who_withdraws_before_it_goes_gets_none(app, smtp_server):
     switch_on(app)
     sign_up(app, "early@example.org")
@@ -111,10 +144,10 @@ def test_the_second_mail_goes_after_its_days_once(app, smtp_server):
 
     with app.app_context():  # four days later
         for row in [
-            *db.session.scalars(select(Subscription)),
+            *db.session.scalars(select(ConsentEvent)),
             *db.session.scalars(select(Campaign)),
         ]:
-            for column in ("confirmed_at", "started_at"):
+            for column in ("at", "started_at"):
                 if getattr(row, column, None):
                     setattr(row, column, getattr(row, column) - timedelta(days=4))
         db.session.commit()
