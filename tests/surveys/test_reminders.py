@@ -284,3 +284,38 @@ def test_a_reminder_mail_carries_the_persons_own_links(app, smtp_server):
     assert button_links(clara)
     assert set(button_links(clara)).isdisjoint(button_links(dave))
     assert re.search(r"/abmelden/", clara["List-Unsubscribe"])
+
+
+@pytest.mark.slow
+def test_two_worker_processes_after_a_stop_send_the_overdue_reminder_once(
+    app, smtp_server, tmp_path
+):
+    from tests.newsletter.test_worker_processes import start_worker, stop, wait_for
+
+    # The reminder fell due two weeks ago, while no worker ran.
+    survey_id, _ = issue_with_survey(app, smtp_server, days_ago=21)
+    plan(app, survey_id, steps=3, interval_days=7)
+
+    def reminder_sent():
+        with app.app_context():
+            db.session.remove()
+            return (
+                db.session.scalar(
+                    select(Campaign.status).where(Campaign.kind == "reminder")
+                )
+                == "sent"
+            )
+
+    workers = [
+        start_worker(app, smtp_server, tmp_path, "--name", name)
+        for name in ("one", "two")
+    ]
+    try:
+        wait_for(reminder_sent)
+    finally:
+        for worker in workers:
+            stop(worker)
+
+    assert received_by(smtp_server) == dict.fromkeys(PEOPLE, 1)
+    with app.app_context():
+        assert db.session.scalars(select(SurveyReminder.step)).all() == [1]
