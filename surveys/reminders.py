@@ -109,8 +109,10 @@ def start_due_reminders(session: SessionLike, now: datetime | None = None) -> li
     created = []
     for plan in list(session.scalars(select(ReminderPlan))):
         survey = session.get(Survey, plan.survey_id)
+        if survey is None or not survey.is_open(now):
+            continue  # before reading the issues: closed plans cost nothing
         due = next_due_at(session, plan)
-        if survey is None or due is None or due[1] > now or not survey.is_open(now):
+        if due is None or due[1] > now:
             continue
         campaign = _reminder_campaign(survey, plan, due[0], now)
         session.add(campaign)
