@@ -50,6 +50,8 @@ class Registry:
     stopping: threading.Event = field(default_factory=threading.Event)
     # Owned by newsletter.campaigns (block types by kind, personaliser factories).
     blocks: dict[str, Any] = field(default_factory=dict)
+    # Owned by newsletter.sending: who gets a campaign of each automated kind.
+    audiences: dict[str, Any] = field(default_factory=dict)
     personalisers: list[Callable[..., Any]] = field(default_factory=list)
     # Owned by newsletter.audience: sections of a subscriber's page from higher rooms.
     subscriber_sections: list[Callable[..., Any]] = field(default_factory=list)

@@ -33,6 +33,7 @@ from surveys.report import (
     labelled_tables,
     question_charts,
 )
+from surveys.waves import first_question_trend, waves_of
 
 
 def visible_survey(survey_id: int) -> Survey:
@@ -86,7 +87,17 @@ def dashboard(survey_id: int) -> str:
         filters=report.filters.values,
         districts=_district_names(),
         campaigns=_campaigns_of(survey),
+        **_trend(survey, report),
     )
+
+
+def _trend(survey: Survey, report: Report) -> dict[str, object]:
+    """The first question across the survey's waves, if it has more than one."""
+    waves = waves_of(db.session, survey)
+    if len(waves) < 2:
+        return {"waves": [], "trend": []}
+    trend = first_question_trend(db.session, waves, report.min_cell, report.language)
+    return {"waves": waves, "trend": trend}
 
 
 def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:

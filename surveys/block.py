@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, or_, select
 from core.db import db, utcnow
 from core.links import external_url
 from newsletter.campaigns.blocks import Block, BlockType, FieldSpec, RenderContext
-from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.models import ISSUE, Campaign
 from newsletter.campaigns.rendering import Recipient
 from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
@@ -190,7 +190,9 @@ def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, s
             public[sid] = external_url(
                 "surveys.public_answer", survey_id=sid, key=survey.public_key
             )
-    campaign_id = campaign.id
+    # Answers through an automated mail count for no campaign: a reminder's own
+    # figures next to its answers would single out its few late respondents.
+    campaign_id = campaign.id if campaign.kind == ISSUE else None
 
     def values(recipient: Recipient | None) -> dict[str, str]:
         if recipient is None:

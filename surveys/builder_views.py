@@ -58,7 +58,7 @@ def _one_line(name: str) -> str:
     return value
 
 
-def _valid_form() -> None:
+def valid_form() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
 
@@ -89,7 +89,7 @@ def _local(name: str) -> datetime | None:
 def surveys() -> str | BaseResponse:
     regions = visible_region_ids(current_user)
     if request.method == "POST":
-        _valid_form()
+        valid_form()
         region_id = region_for_new_object()
         try:
             survey = create_survey(db.session, _one_line("title"), region_id)
@@ -200,7 +200,7 @@ def _flash_problems(problems: list[str]) -> None:
 def survey_edit(survey_id: int) -> str | BaseResponse:
     survey = get_survey(survey_id)
     if request.method == "POST":
-        _valid_form()
+        valid_form()
         try:
             problems = apply_typed(db.session, survey, _typed(survey, True))
             anchor = _act(survey, request.form.get("action", "save"))
@@ -233,7 +233,7 @@ def survey_edit(survey_id: int) -> str | BaseResponse:
 def survey_autosave(survey_id: int) -> BaseResponse | tuple[BaseResponse, int]:
     """The builder's background save: JSON, never a redirect."""
     survey = get_survey(survey_id)
-    _valid_form()
+    valid_form()
     try:
         problems = apply_typed(db.session, survey, _typed(survey, False))
     except BuilderError as error:
@@ -248,7 +248,7 @@ def survey_autosave(survey_id: int) -> BaseResponse | tuple[BaseResponse, int]:
 @requires("surveys")
 def topics() -> str | BaseResponse:
     if request.method == "POST":
-        _valid_form()
+        valid_form()
         name = request.form.get("name", "").strip()
         if not name:
             flash(_("Please give the topic a name."), "error")

@@ -20,7 +20,7 @@ from newsletter.audience.forms import FreshLinkForm
 from newsletter.audience.tokens import LinkError
 from newsletter.blueprint import bp
 from newsletter.campaigns.editing import LANGUAGES
-from newsletter.campaigns.models import Campaign, CampaignStatus, Image
+from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus, Image
 from newsletter.campaigns.rendering import (
     compile_campaign,
     extra_values,
@@ -107,7 +107,9 @@ def web_version(campaign_id: int, lang: str = "de", token: str = "") -> BaseResp
     except LinkError:
         own_links, expired = None, True
     if not (
-        campaign.status == CampaignStatus.SENT or own_links or _may_preview(campaign)
+        (campaign.status == CampaignStatus.SENT and campaign.kind == ISSUE)
+        or own_links
+        or _may_preview(campaign)
     ):
         abort(404)
     language = lang if campaign.blocks_for(lang) else "de"
@@ -146,7 +148,7 @@ def archive(region_slug: str) -> str:
     issues = list(
         db.session.scalars(
             select(Campaign)
-            .where(Campaign.status == CampaignStatus.SENT)
+            .where(Campaign.status == CampaignStatus.SENT, Campaign.kind == ISSUE)
             .where((Campaign.region_id == region.id) | Campaign.region_id.is_(None))
             .order_by(Campaign.sent_at.desc())
         )

@@ -61,8 +61,14 @@ campaign_segments = Table(
 )
 
 
+# A campaign of any other kind is an automation: its audience is registered by the
+# package that owns the kind (newsletter.campaigns.audiences) and computed at send time.
+ISSUE = "issue"
+
+
 class Campaign(Model):
-    """One issue: subject, preheader and blocks per language, and its target."""
+    """One issue (or an automated mail such as a survey reminder): subject,
+    preheader and blocks per language, and its target."""
 
     __tablename__ = "campaigns"
     __table_args__ = (one_of("status", CampaignStatus),)
@@ -70,6 +76,7 @@ class Campaign(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The sending agency's region; None for an interregional issue.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=ISSUE, server_default=ISSUE)
     title: Mapped[str] = mapped_column(String(200), default="")
     subject: Mapped[dict] = mapped_column(JSON, default=dict)  # {"de": …, "en": …}
     preheader: Mapped[dict] = mapped_column(JSON, default=dict)

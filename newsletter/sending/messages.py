@@ -53,6 +53,12 @@ class MessageBuilder:
         self._prepared: dict[tuple[int, str], PreparedMessage] = {}
         self._campaigns: dict[int, CampaignInfo] = {}
 
+    def forget(self) -> None:
+        """Read campaigns afresh (once per run): a standing campaign's text may have
+        been edited since."""
+        self._prepared.clear()
+        self._campaigns.clear()
+
     def build(self, row: Any, links: dict[str, str]) -> tuple[str, bytes]:
         """Message-ID and bytes for one recipient (a retry keeps its Message-ID)."""
         info = self.campaign(row.campaign_id)

@@ -99,3 +99,20 @@ class BounceMailbox(Model):
     uid_validity: Mapped[int] = mapped_column(BigInteger, default=0)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WelcomeMail(Model):
+    """A region's welcome mail after a confirmed sign-up (step 1), or the second one
+    `delay_days` later (step 2). Its content and state are a standing campaign of
+    kind `welcome`: sending while switched on, to whoever confirms from then on."""
+
+    __tablename__ = "welcome_mails"
+    __table_args__ = (UniqueConstraint("region_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    step: Mapped[int]
+    delay_days: Mapped[int] = mapped_column(default=0)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True
+    )

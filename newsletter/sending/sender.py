@@ -42,6 +42,7 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
+from newsletter.campaigns.audiences import audiences
 from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
 from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
@@ -50,6 +51,7 @@ from newsletter.sending.outbox import finish_completed
 from newsletter.sending.outcomes import Outcome, classify
 from newsletter.sending.reasons import Reason
 from newsletter.sending.recorder import Gate, Recorder, Result
+from newsletter.sending.records import gate_statements
 from newsletter.sending.settings import SendSettings
 
 
@@ -72,6 +74,7 @@ class Sender:
         self.last_send = 0.0
         self.lease: Lease | None = None
         self.lease_lost = False
+        self.gate = gate_statements(audiences(app))
 
     # --- lifecycle --------------------------------------------------------------
 
@@ -97,6 +100,7 @@ class Sender:
         sent = 0
         try:
             self.start()
+            self.messages.forget()
             while not self.stopping.is_set() and time.monotonic() < deadline:
                 take_over_silent(
                     db.session, self.name, self.settings.stale_after_seconds
@@ -225,6 +229,7 @@ class Sender:
             db.engine,
             self._current_lease(),
             renew_every=self.settings.stale_after_seconds / 4,
+            gate=self.gate,
         ) as recorder:
             for delivery_id in gone:  # known before we start: no need for the gate
                 recorder.skip_withdrawn(delivery_id)
