@@ -9,8 +9,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-
 from core.input_guard import strip_control_characters
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,6 +45,8 @@ def xlsx_bytes(
     sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
 ) -> bytes:
     """An XLSX workbook with one sheet per (title, header, rows), written row by row."""
+    from openpyxl import Workbook  # here, so that a sender never loads it
+
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
