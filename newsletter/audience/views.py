@@ -22,7 +22,7 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.ids import page_number
 from core.policy import check_region, requires, visible_region_ids, visible_regions
-from core.spreadsheet import csv_lines, xlsx_bytes
+from core.spreadsheet import chunks_of, csv_lines, xlsx_file
 from newsletter.audience import exports
 from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
@@ -110,11 +110,11 @@ def export_subscribers(fmt: str) -> Response:
     )
     db.session.commit()
     if fmt == "xlsx":
-        body = xlsx_bytes(
+        workbook = xlsx_file(
             [(_("Subscribers"), exports.header(), exports.rows(db.session, query))]
         )
         return Response(
-            body,
+            chunks_of(workbook),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": 'attachment; filename="abonnenten.xlsx"'},
         )
