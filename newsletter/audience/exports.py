@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.db import AnySelect, SessionLike
 from core.models import District, Region
@@ -50,6 +50,11 @@ COLUMNS = (
 )
 
 CHUNK = 1000
+
+
+def count(session: SessionLike, query: AnySelect) -> int:
+    """How many rows the export of this query has."""
+    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:

@@ -4,6 +4,7 @@ add, edit, erase, export. Every view is scoped to the regions the user may see."
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -96,9 +97,18 @@ def subscribers() -> str:
 
 @bp.route("/subscribers/export.<fmt>")
 @requires("subscribers")
-def export_subscribers(fmt: str) -> Response:
+def export_subscribers(fmt: str) -> Response | str:
     criteria = SubscriberFilter.from_mapping(request.args)
     query = subscribers_query(criteria, visible_region_ids(current_user))
+    if fmt == "xlsx":
+        rows = exports.count(db.session, query)
+        if rows > current_app.config["EXPORT_ROWS_IN_REQUEST"]:
+            return render_template(
+                "newsletter/export_offer.html",
+                rows=rows,
+                criteria=criteria,
+                form=ConfirmForm(),
+            )
     record(
         db.session,
         current_user.id,
