@@ -38,12 +38,7 @@ def order_export(
 def run_queued_exports() -> int:
     """Job: write every ordered export, and delete those older than a day; returns
     how many it wrote. Writing again after a crash gives the same file."""
-    db.session.execute(
-        delete(SubscriberExport).where(
-            SubscriberExport.created_at < utcnow() - KEPT_FOR
-        )
-    )
-    db.session.commit()
+    delete_expired_exports()
     waiting = select(SubscriberExport.id).where(
         SubscriberExport.status == ExportStatus.QUEUED
     )
@@ -55,6 +50,23 @@ def run_queued_exports() -> int:
         db.session.commit()
         written += 1
     return written
+
+
+def delete_expired_exports() -> None:
+    """Exports older than a day go. Idle, this only reads: the job runs every few
+    seconds, and on SQLite each write would queue behind the sender's."""
+    expired = list(
+        db.session.scalars(
+            select(SubscriberExport.id).where(
+                SubscriberExport.created_at < utcnow() - KEPT_FOR
+            )
+        )
+    )
+    if expired:
+        db.session.execute(
+            delete(SubscriberExport).where(SubscriberExport.id.in_(expired))
+        )
+    db.session.commit()
 
 
 def write_export(session: SessionLike, export: SubscriberExport) -> None:

@@ -4,6 +4,7 @@ large one is written by the worker and fetched from its own page by its orderer.
 
 import io
 import re
+from datetime import timedelta
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -190,3 +191,20 @@ def test_ordering_an_export_needs_the_forms_csrf_token(app, client, login_as):
     login_as(Role.MANAGER, "dortmund")
     assert client.post("/subscribers/exports", data={}).status_code == 400
     assert exports_made(app) == 0
+
+
+def test_an_export_is_deleted_a_day_after_it_was_ordered(app, client, login_as):
+    large_region(app)
+    login_as(Role.MANAGER, "dortmund")
+    page = client.get("/subscribers/export.xlsx").get_data(as_text=True)
+    path = client.post(
+        "/subscribers/exports", data={"csrf_token": csrf_token(page)}
+    ).headers["Location"]
+    with app.app_context():
+        run_queued_exports()
+        export = db.session.scalar(select(SubscriberExport))
+        export.created_at -= timedelta(days=1, minutes=1)
+        db.session.commit()
+        run_queued_exports()
+    assert exports_made(app) == 0
+    assert client.get(f"{path}/download").status_code == 404
