@@ -196,6 +196,8 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            str(ROOT / "bench" / "gunicorn.bench.conf.py"),
             "-w",
             "4",
             "-b",

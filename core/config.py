@@ -62,6 +62,9 @@ class BaseConfig:
     PREFERENCES_LINK_DAYS = 90
     PREFERENCES_LINK_RATE_LIMIT = "5 per hour"
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    # Larger XLSX exports of subscribers are written by the worker (gunicorn ends a
+    # request after 30 s, and 100,000 rows take longer than that to write).
+    EXPORT_ROWS_IN_REQUEST = 20_000
     MEDIA_DIR = str(INSTANCE / "media")
     # Sending: pace, retries, and when a campaign pauses itself.
     SEND_BATCH_SIZE = 100

@@ -1,7 +1,11 @@
 """Dashboards, downloads and the JSON API for analysts: aggregates only. Free text
-and the list of possible introductions are for managers (they carry names)."""
+and the list of possible introductions are for managers (they carry names).
+
+pandas, pyarrow and openpyxl load on the first analysis request, inside the views:
+every process builds this app, and a sender must not carry them (issue #20)."""
 
 import json
+from typing import TYPE_CHECKING
 
 from flask import (
     Response,
@@ -22,18 +26,12 @@ from core.models import District
 from core.policy import requires, visible_region_ids
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
-from surveys.analysis import Filters
 from surveys.blueprint import bp
-from surveys.exports import TABLE_NAMES, csv_download, parquet_download, xlsx_download
 from surveys.models import Answer, Option, Survey, SurveyResponse
-from surveys.report import (
-    Report,
-    bridge_rows,
-    build_report,
-    labelled_tables,
-    question_charts,
-)
 from surveys.waves import first_question_trend, waves_of
+
+if TYPE_CHECKING:
+    from surveys.report import Report
 
 
 def visible_survey(survey_id: int) -> Survey:
@@ -48,7 +46,10 @@ def visible_survey(survey_id: int) -> Survey:
     return survey
 
 
-def _report(survey: Survey) -> Report:
+def _report(survey: Survey) -> "Report":
+    from surveys.analysis import Filters
+    from surveys.report import build_report
+
     return build_report(
         db.session,
         survey,
@@ -73,6 +74,9 @@ def analysis_index() -> str:
 @bp.route("/analysis/<int:survey_id>")
 @requires("analysis")
 def dashboard(survey_id: int) -> str:
+    from surveys.exports import TABLE_NAMES
+    from surveys.report import bridge_rows, labelled_tables, question_charts
+
     survey = visible_survey(survey_id)
     report = _report(survey)
     return render_template(
@@ -121,6 +125,13 @@ def _district_names() -> list[str]:
 @bp.route("/analysis/<int:survey_id>/download.<fmt>")
 @requires("analysis")
 def download(survey_id: int, fmt: str) -> BaseResponse:
+    from surveys.exports import (
+        TABLE_NAMES,
+        csv_download,
+        parquet_download,
+        xlsx_download,
+    )
+
     survey = visible_survey(survey_id)
     report = _report(survey)
     name = request.args.get("table", "shares")
@@ -157,6 +168,8 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
 @requires("analysis")
 def api_tables(survey_id: int) -> BaseResponse:
     """The same tables as JSON (suppressed values are null)."""
+    from surveys.report import labelled_tables
+
     report = _report(visible_survey(survey_id))
     tables = {
         name: json.loads(table.to_json(orient="records", force_ascii=False))

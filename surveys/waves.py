@@ -4,11 +4,9 @@ waves, from each wave's own published (suppressed) table and nothing else."""
 
 from dataclasses import dataclass
 
-import pandas as pd
 from sqlalchemy import select
 
 from core.db import SessionLike
-from surveys.analysis import TOTAL, Filters, answers_frame, option_shares
 from surveys.answering import new_public_key
 from surveys.models import Option, Question, QuestionKind, Survey
 
@@ -80,6 +78,9 @@ def first_question_trend(
 ) -> list[TrendRow]:
     """Per option of the first question and group: its share in each wave, as each
     wave's dashboard publishes it without filters (a hidden cell stays hidden)."""
+    # Imported here: the app (and its senders) load pandas only to analyse.
+    from surveys.analysis import TOTAL
+
     tables = [_first_question_shares(session, wave, min_cell) for wave in waves]
     first = waves[-1].questions[0] if waves[-1].questions else None
     if first is None or first.kind not in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
@@ -103,6 +104,10 @@ def _first_question_shares(
     session: SessionLike, wave: Survey, min_cell: int
 ) -> dict[str, dict[int, float | None]]:
     """group → origin option id → published share of the wave's first question."""
+    import pandas as pd
+
+    from surveys.analysis import Filters, answers_frame, option_shares
+
     if not wave.questions:
         return {}
     first = wave.questions[0]

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -305,3 +306,30 @@ class SystemMail(Model):
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ExportStatus(enum.StrEnum):
+    QUEUED = "queued"  # ordered; the worker writes it
+    READY = "ready"
+
+
+class SubscriberExport(Model):
+    """A subscriber export too large to write during a request: ordered on the page,
+    written by the worker, downloaded by the person who ordered it, deleted after a
+    day. Kept in the database, so web and worker need no shared folder."""
+
+    __tablename__ = "subscriber_exports"
+    __table_args__ = (one_of("status", ExportStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # The regions the orderer could see when ordering; None: every region.
+    region_ids: Mapped[list | None] = mapped_column(JSON)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=ExportStatus.QUEUED)
+    rows: Mapped[int] = mapped_column(default=0)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,6 +4,7 @@ add, edit, erase, export. Every view is scoped to the regions the user may see."
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,7 +23,7 @@ from core.db import db
 from core.forms import ConfirmForm, refuse_unoffered
 from core.ids import page_number
 from core.policy import requires, visible_regions
-from core.spreadsheet import csv_lines, xlsx_bytes
+from core.spreadsheet import chunks_of, csv_lines, xlsx_file
 from newsletter.audience import exports
 from newsletter.audience.erasure import erase, erase_from_lists, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
@@ -100,9 +101,18 @@ def subscribers() -> str:
 
 @bp.route("/subscribers/export.<fmt>")
 @requires("subscribers")
-def export_subscribers(fmt: str) -> Response:
+def export_subscribers(fmt: str) -> Response | str:
     criteria = SubscriberFilter.from_mapping(request.args)
     query = subscribers_query(criteria, current_scope())
+    if fmt == "xlsx":
+        rows = exports.count(db.session, query)
+        if rows > current_app.config["EXPORT_ROWS_IN_REQUEST"]:
+            return render_template(
+                "newsletter/export_offer.html",
+                rows=rows,
+                criteria=criteria,
+                form=ConfirmForm(),
+            )
     record(
         db.session,
         current_user.id,
@@ -114,11 +124,11 @@ def export_subscribers(fmt: str) -> Response:
     )
     db.session.commit()
     if fmt == "xlsx":
-        body = xlsx_bytes(
+        workbook = xlsx_file(
             [(_("Subscribers"), export_header(), exports.rows(db.session, query))]
         )
         return Response(
-            body,
+            chunks_of(workbook),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": 'attachment; filename="abonnenten.xlsx"'},
         )
