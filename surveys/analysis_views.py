@@ -95,7 +95,7 @@ def dashboard(survey_id: int) -> str:
     )
 
 
-def _trend(survey: Survey, report: Report) -> dict[str, object]:
+def _trend(survey: Survey, report: "Report") -> dict[str, object]:
     """The first question across the survey's waves, if it has more than one."""
     waves = waves_of(db.session, survey)
     if len(waves) < 2:
