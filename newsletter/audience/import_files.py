@@ -9,7 +9,6 @@ from itertools import islice
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
 
 class ImportFileError(Exception):
@@ -111,6 +110,9 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
     _check_unpacked_size(content)
+    # Imported here, not at the top: senders never read workbooks (issue #20).
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged file
