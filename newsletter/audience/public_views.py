@@ -46,6 +46,7 @@ from newsletter.audience.profile_form import (
     profile_from_form,
     selected_lists,
 )
+from newsletter.audience.sections import preference_sections
 from newsletter.audience.subscriptions import (
     RequestMeta,
     SubscriptionError,
@@ -234,6 +235,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
             subscriber=subscriber,
             token=token,
             saved=True,
+            sections=preference_sections(subscriber, token),
             list_texts=_list_texts(subscriber),
             link_days=current_app.config["PREFERENCES_LINK_DAYS"],
         )
@@ -243,6 +245,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
         subscriber=subscriber,
         token=token,
         saved=False,
+        sections=preference_sections(subscriber, token),
         list_texts=_list_texts(subscriber),
         link_days=current_app.config["PREFERENCES_LINK_DAYS"],
     )

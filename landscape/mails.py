@@ -1,0 +1,136 @@
+"""Mails of the Kompetenzlandschaft, in the person's language, plain text: the
+review outcome, the introduction request, the exchanged contacts, the notice that a
+contact is no longer available, and the follow-up question. Each carries the
+agency's imprint; links that decide something open a page with a button."""
+
+from email.message import EmailMessage
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from core.links import external_url
+from core.mail import build_message
+from landscape.models import Introduction, Profile
+from newsletter.audience.mail_queue import send_signed
+from newsletter.audience.models import Subscriber, Topic
+from newsletter.audience.system_mails import _sender, privacy_links
+from newsletter.audience.tokens import make_token, preferences_token
+
+
+def _message(
+    subscriber: Subscriber, subject: str, template: str, **context: Any
+) -> EmailMessage:
+    region = subscriber.region
+    text = render_template(
+        template,
+        subscriber=subscriber,
+        region=region,
+        privacy_links=privacy_links(region, []),
+        settings_link=external_url(
+            "newsletter.preferences",
+            token=preferences_token(subscriber.id, subscriber.link_key),
+        ),
+        **context,
+    )
+    return build_message(
+        sender=_sender(region), to=subscriber.email or "", subject=subject, text=text
+    )
+
+
+def send(subscriber: Subscriber, subject: Any, template: str, **context: Any) -> None:
+    """Render in her language and send now (after the caller's commit)."""
+    if not subscriber.email:
+        return
+    with force_locale(subscriber.language):
+        message = _message(subscriber, str(subject), template, **context)
+    send_signed(message)
+
+
+def review_outcome(subscriber: Subscriber, approved: bool, link: str) -> None:
+    """Tell her that her profile is public now, or hidden."""
+    with force_locale(subscriber.language):
+        subject = (
+            _("Your profile is now in the Kompetenzlandschaft")
+            if approved
+            else _("Your profile is no longer shown in the Kompetenzlandschaft")
+        )
+    send(
+        subscriber, subject, "landscape/emails/review.txt", approved=approved, link=link
+    )
+
+
+def introduction_token(introduction_id: int, subscriber_id: int) -> str:
+    return make_token("introduction", {"i": introduction_id, "s": subscriber_id})
+
+
+def introduction_request(
+    introduction: Introduction, subscriber: Subscriber, other: Profile | None
+) -> None:
+    """Ask her whether she wants to meet the other side (described by its public
+    profile only); the link opens a page with the buttons."""
+    link = external_url(
+        "landscape.introduction",
+        token=introduction_token(introduction.id, subscriber.id),
+    )
+    with force_locale(subscriber.language):
+        subject = _(
+            "An introduction in the Kompetenzlandschaft: %(topic)s",
+            topic=introduction.topic.label(subscriber.language),
+        )
+    send(
+        subscriber,
+        subject,
+        "landscape/emails/introduction_request.txt",
+        introduction=introduction,
+        other=other,
+        link=link,
+        seeking=subscriber.id == introduction.seeker_id,
+    )
+
+
+def contacts(
+    introduction: Introduction,
+    subscriber: Subscriber,
+    other: Subscriber,
+    other_profile: Profile | None,
+) -> None:
+    """Both agreed: her counterpart's contact details."""
+    with force_locale(subscriber.language):
+        subject = _(
+            "Both agreed: your contact for %(topic)s",
+            topic=introduction.topic.label(subscriber.language),
+        )
+    send(
+        subscriber,
+        subject,
+        "landscape/emails/contacts.txt",
+        other=other,
+        other_profile=other_profile,
+        introduction=introduction,
+    )
+
+
+def follow_up(introduction: Introduction, subscriber: Subscriber) -> None:
+    """ "Ist daraus etwas entstanden?" with a link to a page with the answers."""
+    link = external_url(
+        "landscape.outcome",
+        token=introduction_token(introduction.id, subscriber.id),
+    )
+    with force_locale(subscriber.language):
+        subject = _("Did anything come of it?")
+    send(
+        subscriber,
+        subject,
+        "landscape/emails/follow_up.txt",
+        introduction=introduction,
+        link=link,
+    )
+
+
+def contact_gone(subscriber: Subscriber, topic: Topic) -> None:
+    """Her counterpart erased herself: only that the contact is no longer there."""
+    with force_locale(subscriber.language):
+        subject = _("A contact is no longer available")
+    send(subscriber, subject, "landscape/emails/contact_gone.txt", topic=topic)
