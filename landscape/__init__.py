@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         public_views,
         subscriber_views,
     )
+    from landscape.block import NEW_PROFILES_BLOCK
     from landscape.blueprint import bp
     from landscape.demo import seed_demo_landscape
     from landscape.jobs import send_contact_gone, send_follow_ups
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     from landscape.subscriber_views import preference_section
     from newsletter.audience.personal_data import add_personal_data_source
     from newsletter.audience.sections import add_preference_section
+    from newsletter.campaigns.blocks import register_block
 
     app.register_blueprint(bp)
     add_nav_entry(
@@ -46,6 +48,7 @@ def init_app(app: Flask) -> None:
         ),
     )
     add_preference_section(app, preference_section)
+    register_block(app, NEW_PROFILES_BLOCK)
     add_personal_data_source(app, LANDSCAPE)
     add_demo_seeder(app, seed_demo_landscape)
     add_job(app, Job("landscape.send_follow_ups", send_follow_ups, 3600))

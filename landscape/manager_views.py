@@ -11,11 +11,13 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.links import external_url
+from core.models import Region
 from core.policy import check_region, requires, visible_region_ids
 from landscape import mails
 from landscape.blueprint import bp
 from landscape.models import Profile, ProfileStatus
 from landscape.profiles import review
+from newsletter.audience.models import Topic
 
 
 def _profile(profile_id: int) -> Profile:
@@ -83,3 +85,23 @@ def review_profile(profile_id: int, decision: str) -> BaseResponse:
         "info",
     )
     return redirect(url_for("landscape.profiles"))
+
+
+@bp.route("/kompetenzlandschaft/snippet")
+@requires("subscribers")
+def snippet() -> str:
+    """A search form for the agencies' own websites, per region they manage."""
+    regions = visible_region_ids(current_user)
+    found = [
+        r
+        for r in db.session.scalars(select(Region).order_by(Region.id))
+        if regions is None or r.id in regions
+    ]
+    return render_template(
+        "landscape/snippet.html",
+        snippets=[
+            (r, external_url("landscape.public_region", region_slug=r.slug))
+            for r in found
+        ],
+        topics=list(db.session.scalars(select(Topic).order_by(Topic.name))),
+    )

@@ -73,3 +73,41 @@ def confirm_profile(client, app, who, organisation: str, **kwargs):
     return submit(
         client, who.profile_page, data={**data, "step": "confirm", "consent": "y"}
     )
+
+
+def public_profile(
+    app,
+    email: str,
+    region: str,
+    organisation: str,
+    offers=(),
+    needs=(),
+    org_type: str = "company",
+    place: str = "",
+    description: str = "",
+    name: str = "Anna Becker",
+) -> SimpleNamespace:
+    """A subscriber with a confirmed and approved profile (through the services)."""
+    from landscape.profiles import ProfileData, review, save_profile
+    from newsletter.audience.models import Subscriber
+
+    who = person(app, email, region, name=name)
+    with app.app_context():
+        subscriber = db.session.get(Subscriber, who.id)
+        profile = save_profile(
+            db.session,
+            subscriber,
+            ProfileData(
+                organisation=organisation,
+                org_type=org_type,
+                place=place,
+                website=f"https://{organisation.split()[0].lower()}.example",
+                description=description,
+                offers=[topic_id(s) for s in offers],
+                needs=[topic_id(s) for s in needs],
+            ),
+        )
+        review(db.session, profile, approve=True)
+        db.session.commit()
+        who.profile_id = profile.id
+    return who
