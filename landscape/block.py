@@ -82,11 +82,7 @@ MORE = _l("All organisations in the Kompetenzlandschaft")
 NEW_PROFILES_BLOCK = BlockType(
     "landscape_new",
     HEADING,
-    (
-        FieldSpec(
-            "scope", _l("Which region"), "select", True, choices=scope_choices
-        ),
-    ),
+    (FieldSpec("scope", _l("Which region"), "select", True, choices=scope_choices),),
     new_profiles_mjml,
     new_profiles_text,
 )
