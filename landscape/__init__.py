@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from core.registry import NavEntry, add_demo_seeder, add_nav_entry
     from core.scheduler import Job, add_job
     from landscape import (  # noqa: F401 - tables and routes
+        figures_views,
         introduction_views,
         manager_views,
         models,
@@ -46,6 +47,10 @@ def init_app(app: Flask) -> None:
             active=("landscape.suggestions",),
             order=35,
         ),
+    )
+    add_nav_entry(
+        app,
+        NavEntry(_l("Introductions"), "landscape.figures", "analysis", order=45),
     )
     add_preference_section(app, preference_section)
     register_block(app, NEW_PROFILES_BLOCK)
