@@ -76,8 +76,21 @@ def propose_introduction() -> BaseResponse:
         return redirect(url_for("landscape.suggestions"))
     record(db.session, current_user.id, "propose", "introduction", made.id)
     db.session.commit()
-    mails.introduction_request(made, seeker.subscriber, provider)
-    mails.introduction_request(made, provider.subscriber, seeker)
+    sent = [
+        mails.introduction_request(made, seeker.subscriber, provider),
+        mails.introduction_request(made, provider.subscriber, seeker),
+    ]
+    if not all(sent):
+        flash(
+            _(
+                "Saved, but a mail could not be sent. Please tell %(a)s and %(b)s "
+                "yourself.",
+                a=seeker.organisation,
+                b=provider.organisation,
+            ),
+            "error",
+        )
+        return redirect(url_for("landscape.suggestions"))
     flash(
         _(
             "Proposed: %(a)s and %(b)s each got a mail and decide themselves.",

@@ -1,6 +1,6 @@
 """Scheduled work of the Kompetenzlandschaft: the follow-up question eight weeks
 after an exchange, and the notices that a contact is gone. Idempotent: each row is
-marked sent in the same commit as its mail went."""
+marked sent right after its mail went, and stays due while the relay is down."""
 
 from sqlalchemy import select
 
@@ -15,11 +15,12 @@ def send_follow_ups(session: SessionLike | None = None) -> int:
     session = session or db.session
     asked = 0
     for intro in due_for_follow_up(session):
-        intro.followup_sent_at = utcnow()
-        session.commit()
-        for person in (intro.seeker, intro.provider):
-            mails.follow_up(intro, person)
-        asked += 1
+        # Marked only when both went: a relay that is down means a later run.
+        sent = [mails.follow_up(intro, p) for p in (intro.seeker, intro.provider)]
+        if all(sent):
+            intro.followup_sent_at = utcnow()
+            session.commit()
+            asked += 1
     return asked
 
 
@@ -29,8 +30,10 @@ def send_contact_gone(session: SessionLike | None = None) -> int:
     due = list(
         session.scalars(select(ContactGone).where(ContactGone.sent_at.is_(None)))
     )
+    sent = 0
     for notice in due:
-        notice.sent_at = utcnow()
-        session.commit()
-        mails.contact_gone(notice.subscriber, notice.topic)
-    return len(due)
+        if mails.contact_gone(notice.subscriber, notice.topic):
+            notice.sent_at = utcnow()
+            session.commit()
+            sent += 1
+    return sent

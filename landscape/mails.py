@@ -3,10 +3,11 @@ review outcome, the introduction request, the exchanged contacts, the notice tha
 contact is no longer available, and the follow-up question. Each carries the
 agency's imprint; links that decide something open a page with a button."""
 
+import smtplib
 from email.message import EmailMessage
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -39,16 +40,22 @@ def _message(
     )
 
 
-def send(subscriber: Subscriber, subject: Any, template: str, **context: Any) -> None:
-    """Render in her language and send now (after the caller's commit)."""
+def send(subscriber: Subscriber, subject: Any, template: str, **context: Any) -> bool:
+    """Render in her language and send now (after the caller's commit); False when
+    the relay could not take it (the caller says so, or a job tries again)."""
     if not subscriber.email:
-        return
+        return False
     with force_locale(subscriber.language):
         message = _message(subscriber, str(subject), template, **context)
-    send_signed(message)
+    try:
+        send_signed(message)
+    except (smtplib.SMTPException, OSError) as error:
+        current_app.logger.warning("landscape mail not sent: %s", error)
+        return False
+    return True
 
 
-def review_outcome(subscriber: Subscriber, approved: bool, link: str) -> None:
+def review_outcome(subscriber: Subscriber, approved: bool, link: str) -> bool:
     """Tell her that her profile is public now, or hidden."""
     with force_locale(subscriber.language):
         subject = (
@@ -56,7 +63,7 @@ def review_outcome(subscriber: Subscriber, approved: bool, link: str) -> None:
             if approved
             else _("Your profile is no longer shown in the Kompetenzlandschaft")
         )
-    send(
+    return send(
         subscriber, subject, "landscape/emails/review.txt", approved=approved, link=link
     )
 
@@ -67,7 +74,7 @@ def introduction_token(introduction_id: int, subscriber_id: int) -> str:
 
 def introduction_request(
     introduction: Introduction, subscriber: Subscriber, other: Profile | None
-) -> None:
+) -> bool:
     """Ask her whether she wants to meet the other side (described by its public
     profile only); the link opens a page with the buttons."""
     link = external_url(
@@ -79,7 +86,7 @@ def introduction_request(
             "An introduction in the Kompetenzlandschaft: %(topic)s",
             topic=introduction.topic.label(subscriber.language),
         )
-    send(
+    return send(
         subscriber,
         subject,
         "landscape/emails/introduction_request.txt",
@@ -95,14 +102,14 @@ def contacts(
     subscriber: Subscriber,
     other: Subscriber,
     other_profile: Profile | None,
-) -> None:
+) -> bool:
     """Both agreed: her counterpart's contact details."""
     with force_locale(subscriber.language):
         subject = _(
             "Both agreed: your contact for %(topic)s",
             topic=introduction.topic.label(subscriber.language),
         )
-    send(
+    return send(
         subscriber,
         subject,
         "landscape/emails/contacts.txt",
@@ -112,7 +119,7 @@ def contacts(
     )
 
 
-def follow_up(introduction: Introduction, subscriber: Subscriber) -> None:
+def follow_up(introduction: Introduction, subscriber: Subscriber) -> bool:
     """ "Ist daraus etwas entstanden?" with a link to a page with the answers."""
     link = external_url(
         "landscape.outcome",
@@ -120,7 +127,7 @@ def follow_up(introduction: Introduction, subscriber: Subscriber) -> None:
     )
     with force_locale(subscriber.language):
         subject = _("Did anything come of it?")
-    send(
+    return send(
         subscriber,
         subject,
         "landscape/emails/follow_up.txt",
@@ -129,8 +136,8 @@ def follow_up(introduction: Introduction, subscriber: Subscriber) -> None:
     )
 
 
-def contact_gone(subscriber: Subscriber, topic: Topic) -> None:
+def contact_gone(subscriber: Subscriber, topic: Topic) -> bool:
     """Her counterpart erased herself: only that the contact is no longer there."""
     with force_locale(subscriber.language):
         subject = _("A contact is no longer available")
-    send(subscriber, subject, "landscape/emails/contact_gone.txt", topic=topic)
+    return send(subscriber, subject, "landscape/emails/contact_gone.txt", topic=topic)

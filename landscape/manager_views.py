@@ -71,19 +71,25 @@ def review_profile(profile_id: int, decision: str) -> BaseResponse:
         profile.id,
     )
     db.session.commit()
-    mails.review_outcome(
+    told = mails.review_outcome(
         profile.subscriber,
         approve,
         external_url("landscape.organisation", profile_id=profile.id),
     )
-    flash(
-        _("The profile is public; %(org)s was told by mail.", org=profile.organisation)
-        if approve
-        else _(
-            "The profile is hidden; %(org)s was told by mail.", org=profile.organisation
-        ),
-        "info",
-    )
+    org = profile.organisation
+    if not told:
+        flash(
+            _(
+                "Saved. The mail to %(org)s could not be sent; please tell them "
+                "yourself.",
+                org=org,
+            ),
+            "error",
+        )
+    elif approve:
+        flash(_("The profile is public; %(org)s was told by mail.", org=org), "info")
+    else:
+        flash(_("The profile is hidden; %(org)s was told by mail.", org=org), "info")
     return redirect(url_for("landscape.profiles"))
 
 

@@ -10,7 +10,7 @@ from core.db import db
 from core.models import Role
 from landscape.models import Profile, ProfileConsent
 from tests.fixtures.smtp import text_of
-from tests.http import csrf_token, submit
+from tests.http import PASSWORD, csrf_token, submit
 from tests.landscape.people import (
     answer_need,
     confirm_profile,
@@ -188,3 +188,24 @@ def test_a_get_of_the_profile_page_changes_nothing(app, client):
     anna = person(app, "anna@example.org", "dortmund")
     client.get(anna.profile_page + "?step=confirm&consent=y&organisation=X")
     assert profiles(app) == []
+
+
+def test_a_relay_that_is_down_does_not_break_the_review(app, client, make_user):
+    anna = person(app, "anna@example.org", "dortmund")
+    confirm_profile(client, app, anna, "Werkzeug AG", needs=["fachkraefte"])
+    [profile] = profiles(app)
+    app.config["MAIL_URL"] = "smtp://127.0.0.1:9"  # nobody listens
+    manager = app.test_client()
+    user = make_user(Role.MANAGER, "dortmund")
+    submit(manager, "/login", data={"email": user.email, "password": PASSWORD})
+
+    done = submit(
+        manager,
+        "/kompetenzlandschaft/profile",
+        f"/kompetenzlandschaft/profile/{profile.id}/freigeben",
+        follow_redirects=True,
+    )
+
+    assert done.status_code == 200
+    assert "konnte nicht gesendet werden" in done.get_data(as_text=True)
+    assert profiles(app)[0].status == "approved"
