@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from core.db import SessionLike, utcnow
-from landscape.models import Answer, Introduction, Profile, ProfileStatus
+from landscape.models import Decision, Introduction, Profile, ProfileStatus
 from landscape.profiles import ProfileData, save_profile
 from newsletter.audience.demo import DEMO_DOMAIN, ensure_topics
 from newsletter.audience.models import OrgType, Subscriber, SubscriberStatus
@@ -89,8 +89,10 @@ def _demo_introductions(session: SessionLike, public: list[Profile]) -> None:
                     seeker_region_id=seeker.region_id,
                     provider_region_id=provider.region_id,
                     proposed_at=proposed,
-                    seeker_answer=Answer.ACCEPTED,
-                    provider_answer=Answer.ACCEPTED if accepted else Answer.DECLINED,
+                    seeker_answer=Decision.ACCEPTED,
+                    provider_answer=Decision.ACCEPTED
+                    if accepted
+                    else Decision.DECLINED,
                     exchanged_at=proposed + timedelta(days=2) if accepted else None,
                     seeker_fruitful=True if accepted and made % 2 == 0 else None,
                 )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
-from landscape.models import Answer, Introduction, Profile, ProfileStatus
+from landscape.models import Decision, Introduction, Profile, ProfileStatus
 from newsletter.audience.models import Subscriber
 
 FOLLOW_UP_AFTER = timedelta(weeks=8)
@@ -76,7 +76,7 @@ def answer(
     attribute = f"{side_of(introduction, subscriber_id)}_answer"
     if getattr(introduction, attribute) is not None or introduction.declined:
         return False
-    setattr(introduction, attribute, Answer.ACCEPTED if accept else Answer.DECLINED)
+    setattr(introduction, attribute, Decision.ACCEPTED if accept else Decision.DECLINED)
     completed = introduction.accepted and introduction.exchanged_at is None
     if completed:
         introduction.exchanged_at = utcnow()

@@ -97,7 +97,7 @@ class ProfileConsent(Model):
     text: Mapped[str] = mapped_column(Text)
 
 
-class Answer(enum.StrEnum):
+class Decision(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
 
@@ -136,11 +136,11 @@ class Introduction(Model):
 
     @property
     def declined(self) -> bool:
-        return Answer.DECLINED in (self.seeker_answer, self.provider_answer)
+        return Decision.DECLINED in (self.seeker_answer, self.provider_answer)
 
     @property
     def accepted(self) -> bool:
-        return self.seeker_answer == self.provider_answer == Answer.ACCEPTED
+        return self.seeker_answer == self.provider_answer == Decision.ACCEPTED
 
     @property
     def fruitful(self) -> bool:

@@ -3,7 +3,7 @@ consent, approved or hidden by her region's manager, withdrawn by her."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.db import SessionLike, utcnow
 from landscape.consent import (
@@ -11,7 +11,14 @@ from landscape.consent import (
     log_consent,
     withdrawal_sentence,
 )
-from landscape.models import ConsentKind, Profile, ProfileStatus, ProfileTopic
+from landscape.models import (
+    ConsentKind,
+    Decision,
+    Introduction,
+    Profile,
+    ProfileStatus,
+    ProfileTopic,
+)
 from newsletter.audience.models import Subscriber, Topic
 from surveys.models import Answer, Option, SurveyResponse
 
@@ -116,10 +123,20 @@ def save_profile(
 
 
 def withdraw(session: SessionLike, subscriber: Subscriber) -> bool:
-    """Delete her profile and log the withdrawal; False if she had none."""
+    """Delete her profile, decline her introductions still open (nothing may be
+    shared after this) and log the withdrawal; False if she had no profile."""
     profile = profile_of(session, subscriber.id)
     if profile is None:
         return False
+    for side in ("seeker", "provider"):
+        session.execute(
+            update(Introduction)
+            .where(
+                getattr(Introduction, f"{side}_id") == subscriber.id,
+                Introduction.exchanged_at.is_(None),
+            )
+            .values({f"{side}_answer": Decision.DECLINED})
+        )
     session.delete(profile)
     log_consent(
         session,

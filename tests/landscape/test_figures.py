@@ -7,7 +7,7 @@ from datetime import timedelta
 from core.db import db, utcnow
 from core.models import Role
 from landscape.figures import MEASURES, introduction_figures
-from landscape.models import Answer, Introduction
+from landscape.models import Decision, Introduction
 from tests import factories
 from tests.landscape.people import topic_id
 
@@ -39,8 +39,8 @@ def introductions(
                     seeker_region_id=seeker_region_id,
                     provider_region_id=provider_region_id,
                     proposed_at=utcnow() - timedelta(weeks=weeks_ago),
-                    seeker_answer=Answer.ACCEPTED,
-                    provider_answer=Answer.ACCEPTED if yes else Answer.DECLINED,
+                    seeker_answer=Decision.ACCEPTED,
+                    provider_answer=Decision.ACCEPTED if yes else Decision.DECLINED,
                     exchanged_at=utcnow() if yes else None,
                     seeker_fruitful=True if n < fruitful else None,
                 )

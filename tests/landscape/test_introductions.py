@@ -211,3 +211,32 @@ def test_a_forged_or_foreign_link_decides_nothing(app, make_user, smtp_server):
     client = app.test_client()
     assert client.get(link[:-3] + "xyz").status_code == 400
     assert client.get(link + "/ergebnis").status_code == 404  # nothing exchanged
+
+
+def test_withdrawing_the_consent_declines_her_open_introductions(
+    app, make_user, smtp_server
+):
+    sven, anna = pair(app)
+    propose(
+        manager(app, make_user, "suedwestfalen"),
+        sven,
+        anna,
+        topic_id_of(app, "ki-daten"),
+    )
+    sven_link = answer_link(smtp_server, "sven@example.org")
+    anna_link = answer_link(smtp_server, "anna@example.org")
+    press(app.test_client(), sven_link, "yes")
+
+    client = app.test_client()
+    page = client.get(anna.preferences).get_data(as_text=True)
+    client.post(
+        f"/kompetenzlandschaft/mein-profil/{anna.token}/widerrufen",
+        data={"csrf_token": csrf_token(page)},
+    )
+    press(app.test_client(), anna_link, "yes")
+
+    assert len(smtp_server.messages) == 2  # no contact went out
+    with app.app_context():
+        intro = db.session.scalar(select(Introduction))
+        assert intro.declined
+        assert intro.exchanged_at is None
