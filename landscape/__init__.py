@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     """Routes, navigation, the preference centre's section, export and erasure,
     jobs and demo data."""
+    from core.home import add_home_panel
     from core.registry import NavEntry, add_demo_seeder, add_nav_entry
     from core.scheduler import Job, add_job
     from landscape import (  # noqa: F401 - tables and routes
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     from landscape.block import NEW_PROFILES_BLOCK
     from landscape.blueprint import bp
     from landscape.demo import seed_demo_landscape
+    from landscape.home import review_panel
     from landscape.jobs import send_contact_gone, send_follow_ups
     from landscape.labels import (
         answer_label,
@@ -52,6 +54,7 @@ def init_app(app: Flask) -> None:
         app,
         NavEntry(_l("Introductions"), "landscape.figures", "analysis", order=45),
     )
+    add_home_panel(app, review_panel)
     add_preference_section(app, preference_section)
     register_block(app, NEW_PROFILES_BLOCK)
     add_personal_data_source(app, LANDSCAPE)

@@ -209,3 +209,17 @@ def test_a_relay_that_is_down_does_not_break_the_review(app, client, make_user):
     assert done.status_code == 200
     assert "konnte nicht gesendet werden" in done.get_data(as_text=True)
     assert profiles(app)[0].status == "approved"
+
+
+def test_the_home_page_tells_the_manager_what_waits_for_review(
+    app, client, login_as, make_user
+):
+    anna = person(app, "anna@example.org", "dortmund")
+    confirm_profile(client, app, anna, "Werkzeug AG", needs=["fachkraefte"])
+    login_as(Role.MANAGER, "suedwestfalen")
+    assert "0 Profile warten auf Ihre Prüfung" in client.get("/").get_data(as_text=True)
+    dortmund = app.test_client()
+    user = make_user(Role.MANAGER, "dortmund", email="do@example.org")
+    submit(dortmund, "/login", data={"email": user.email, "password": PASSWORD})
+    home = dortmund.get("/").get_data(as_text=True)
+    assert "1 Profil wartet auf Ihre Prüfung" in home
