@@ -52,7 +52,9 @@ def init_app(app: Flask) -> None:
     )
     add_nav_entry(
         app,
-        NavEntry(_l("Introductions"), "landscape.figures", "analysis", order=45),
+        NavEntry(
+            _l("Introductions in figures"), "landscape.figures", "analysis", order=45
+        ),
     )
     add_home_panel(app, review_panel)
     add_preference_section(app, preference_section)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -44,7 +45,14 @@ def _score(seeker: Profile, provider: Profile) -> tuple[int, list[str]]:
     }
     points = 3 * len(shared)
     reasons = [
-        str(_l("%(n)s sought topic(s) offered (+%(p)s)", n=len(shared), p=points))
+        str(
+            ngettext(
+                "%(num)s sought topic offered (+%(points)s)",
+                "%(num)s sought topics offered (+%(points)s)",
+                len(shared),
+                points=points,
+            )
+        )
     ]
     if provider.org_type in COMPLEMENTS.get(seeker.org_type, set()):  # type: ignore[call-overload]
         points += 2
