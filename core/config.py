@@ -44,7 +44,7 @@ class BaseConfig:
     DEV_MAILBOX = False
     DEV_MAILBOX_DIR = str(INSTANCE / "devmail")
     MIN_CELL = 5
-    FEATURES = ("newsletter", "surveys")
+    FEATURES = ("newsletter", "surveys", "landscape")
     # Consent proof: keep IP address and user agent only when set, and only this long.
     CONSENT_STORE_REQUEST_METADATA = False
     CONSENT_IP_RETENTION_DAYS = 90

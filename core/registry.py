@@ -55,6 +55,9 @@ class Registry:
     personalisers: list[Callable[..., Any]] = field(default_factory=list)
     # Owned by newsletter.audience: sections of a subscriber's page from higher rooms.
     subscriber_sections: list[Callable[..., Any]] = field(default_factory=list)
+    # Owned by newsletter.audience: sections of the preference centre from higher
+    # rooms (the Kompetenzlandschaft's profile and its consent).
+    preference_sections: list[Callable[..., Any]] = field(default_factory=list)
     # Owned by newsletter.audience: what higher rooms hold about a person, for the
     # export and the erasure (sending: deliveries; surveys: responses).
     personal_data: list[Any] = field(default_factory=list)

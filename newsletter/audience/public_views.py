@@ -56,6 +56,7 @@ from newsletter.audience.profile_form import (
     profile_from_form,
     selected_lists,
 )
+from newsletter.audience.sections import preference_sections
 from newsletter.audience.shown_texts import ShownTexts, texts_for
 from newsletter.audience.subscriptions import (
     RequestMeta,
@@ -330,6 +331,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
         token=token,
         saved=saved,
         message=message,
+        sections=preference_sections(subscriber, token),
         list_texts=_list_texts(offered, shown),
         link_days=current_app.config["PREFERENCES_LINK_DAYS"],
     )
