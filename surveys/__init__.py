@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from newsletter.audience.personal_data import add_personal_data_source
     from newsletter.campaigns.blocks import register_block
     from newsletter.campaigns.rendering import add_personaliser
+    from newsletter.sending.results import add_results_section
     from surveys import (  # noqa: F401 - tables and routes
         analysis_views,
         builder_views,
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     )
     from surveys.block import SURVEY_BLOCK, survey_links
     from surveys.blueprint import bp
+    from surveys.campaign_results import survey_results_section
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
     from surveys.privacy import RESPONSES
@@ -49,6 +51,7 @@ def init_app(app: Flask) -> None:
     register_block(app, RESULTS_BLOCK)
     add_personaliser(app, survey_links)
     add_home_panel(app, survey_panel)
+    add_results_section(app, survey_results_section)
     add_demo_seeder(app, seed_demo_survey)
     add_personal_data_source(app, RESPONSES)
     from surveys.labels import option_kind_label, question_kind_label

@@ -202,6 +202,10 @@ class ConsentEvent(Model):
     privacy_text_id: Mapped[int | None] = mapped_column(ForeignKey("consent_texts.id"))
     # Where consent documented outside the form came from (an import's column).
     note: Mapped[str] = mapped_column(String(300), default="")
+    # The issue whose unsubscribe link withdrew this consent (its results count it).
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL")
+    )
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(Text)
 

@@ -94,7 +94,7 @@ def _log(
     source: str,
     list_id: int | None = None,
     meta: RequestMeta | None = None,
-) -> None:
+) -> ConsentEvent:
     """Append a consent event pointing at the texts of the list's controller in the
     language shown (the page's, else the subscriber's: mails and the confirmation
     page show them in hers)."""
@@ -108,18 +108,18 @@ def _log(
         else None
     )
     privacy = current_text(session, TextKind.PRIVACY, scope, language)
-    session.add(
-        ConsentEvent(
-            subscriber_id=subscriber.id,
-            list_id=list_id,
-            kind=kind,
-            source=source,
-            consent_text_id=consent.id if consent else None,
-            privacy_text_id=privacy.id if privacy else None,
-            ip_address=meta.ip_address,
-            user_agent=meta.user_agent,
-        )
+    event = ConsentEvent(
+        subscriber_id=subscriber.id,
+        list_id=list_id,
+        kind=kind,
+        source=source,
+        consent_text_id=consent.id if consent else None,
+        privacy_text_id=privacy.id if privacy else None,
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent,
     )
+    session.add(event)
+    return event
 
 
 def _apply_profile(
@@ -275,8 +275,10 @@ def unsubscribe(
     subscriber_id: int,
     list_id: int,
     source: str = ConsentSource.FORM,
+    campaign_id: int | None = None,
 ) -> Subscriber | None:
-    """Withdraw consent for one list at once; harmless when repeated."""
+    """Withdraw consent for one list at once; harmless when repeated. `campaign_id`:
+    the issue whose link it came through."""
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
         return None
@@ -286,7 +288,8 @@ def unsubscribe(
         ):
             subscription.status = SubscriptionStatus.UNSUBSCRIBED
             subscription.unsubscribed_at = utcnow()
-            _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event = _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event.campaign_id = campaign_id
     if not _has_active(subscriber) and subscriber.status == SubscriberStatus.ACTIVE:
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
     session.flush()

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from core.registry import NavEntry, add_nav_entry
     from newsletter.campaigns import (  # noqa: F401 - registers the tables and routes
         archive_views,
+        click_views,
         editor_views,
         layout_views,
         models,

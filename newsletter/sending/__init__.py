@@ -9,7 +9,11 @@ def init_app(app: Flask) -> None:
     from core.scheduler import Job, add_job
     from newsletter.audience.personal_data import add_personal_data_source
     from newsletter.audience.sections import add_subscriber_section
-    from newsletter.sending import models, views  # noqa: F401 - tables and routes
+    from newsletter.sending import (  # noqa: F401 - tables and routes
+        models,
+        results_views,
+        views,
+    )
     from newsletter.sending.cli import bounces_cli
     from newsletter.sending.history import deliveries_section
     from newsletter.sending.jobs import (

@@ -21,6 +21,7 @@ from newsletter.audience.models import (
     SubscriptionStatus,
 )
 from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.tracking import record_links
 from newsletter.sending.models import OPEN_DELIVERY_STATES, Delivery
 
 
@@ -142,6 +143,7 @@ def dispatch_due(session: SessionLike, now: datetime | None = None) -> list[int]
         campaign = session.get(Campaign, campaign_id)
         assert campaign is not None  # noqa: S101 - just updated
         enqueue(session, campaign)
+        record_links(session, campaign)
         session.commit()
         started.append(campaign_id)
     return started
