@@ -23,6 +23,7 @@ HEADER = [
     _l("Newsletters"),
     _l("Signed up"),
     _l("Confirmed"),
+    _l("Own fields"),
 ]
 
 
@@ -62,4 +63,5 @@ def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
             subscriber.confirmed_at.strftime("%Y-%m-%d %H:%M")
             if subscriber.confirmed_at
             else "",
+            "; ".join(f"{k}: {v}" for k, v in (subscriber.extra_fields or {}).items()),
         ]

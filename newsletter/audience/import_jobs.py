@@ -12,7 +12,8 @@ from core.audit import record
 from core.db import db
 from core.models import Region
 from newsletter.audience.erasure import erasure_key
-from newsletter.audience.importing import ImportFileError, apply_import, check_rows
+from newsletter.audience.import_files import ImportFileError
+from newsletter.audience.importing import apply_import, check_rows
 from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import (
     ImportBatch,

@@ -125,6 +125,9 @@ class Subscriber(Model):
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Signed into every preference link; replacing it revokes all links sent so far.
     link_key: Mapped[str] = mapped_column(String(32), default=new_link_key)
+    # Columns of an imported file that have no field of ours ("Mitgliedsnummer"):
+    # the person's own, in her export, gone with her erasure.
+    extra_fields: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     def rotate_link_key(self) -> None:
         """Make every preference link sent so far useless."""

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image as PILImage
 
 from core.db import db
-from newsletter.audience.importing import (
+from newsletter.audience.import_files import (
     MAX_IMPORT_ROWS,
     ImportFileError,
     read_table,
