@@ -14,7 +14,7 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import format_date, format_datetime, format_number
+from flask_babel import format_date, format_datetime, format_number, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
@@ -190,6 +190,7 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(429, too_many_requests_page)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["imprint_lines"] = imprint_lines

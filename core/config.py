@@ -60,6 +60,8 @@ class BaseConfig:
     # Preference links (profile, export, erasure) expire after this many days; a
     # refused one offers a fresh link by mail, at most this often per client address.
     PREFERENCES_LINK_DAYS = 90
+    # A click of the same reader on the same link within this many seconds counts once.
+    CLICK_REPEAT_SECONDS = 10
     PREFERENCES_LINK_RATE_LIMIT = "5 per hour"
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     # Larger XLSX exports of subscribers are written by the worker (gunicorn ends a

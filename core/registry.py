@@ -61,6 +61,8 @@ class Registry:
     # Owned by newsletter.audience: what higher rooms hold about a person, for the
     # export and the erasure (sending: deliveries; surveys: responses).
     personal_data: list[Any] = field(default_factory=list)
+    # Owned by newsletter.sending: sections of an issue's results page (surveys).
+    results_sections: list[Callable[..., Any]] = field(default_factory=list)
 
 
 _KEY = "brueckenschlag"

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from newsletter.campaigns.audiences import add_audience
     from newsletter.campaigns.blocks import register_block
     from newsletter.campaigns.rendering import add_personaliser
+    from newsletter.sending.results import add_results_section
     from surveys import (  # noqa: F401 - tables and routes
         analysis_views,
         builder_views,
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     )
     from surveys.block import SURVEY_BLOCK, survey_links
     from surveys.blueprint import bp
+    from surveys.campaign_results import survey_results_section
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
     from surveys.jobs import start_reminders
@@ -57,6 +59,7 @@ def init_app(app: Flask) -> None:
     add_audience(app, REMINDER_AUDIENCE)
     add_job(app, Job("surveys.start_reminders", start_reminders, 30))
     add_home_panel(app, survey_panel)
+    add_results_section(app, survey_results_section)
     add_demo_seeder(app, seed_demo_survey)
     add_personal_data_source(app, RESPONSES)
     from surveys.labels import option_kind_label, question_kind_label

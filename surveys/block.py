@@ -167,10 +167,9 @@ SURVEY_BLOCK = BlockType(
 )
 
 
-def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, str]]:
-    """Per recipient: a signed link to each survey in the issue. Without a recipient
-    (preview, web version), the survey's public link."""
-    survey_ids = sorted(
+def embedded_survey_ids(campaign: Campaign) -> list[int]:
+    """The surveys whose question blocks are in the issue, in any language."""
+    return sorted(
         {
             int(b["survey"])
             for blocks in campaign.blocks.values()
@@ -179,6 +178,12 @@ def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, s
             and str(b.get("survey") or "").isdigit()
         }
     )
+
+
+def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, str]]:
+    """Per recipient: a signed link to each survey in the issue. Without a recipient
+    (preview, web version), the survey's public link."""
+    survey_ids = embedded_survey_ids(campaign)
     patterns = {
         sid: external_url("surveys.answer", survey_id=sid, token=SURVEY_LINK_MARK)
         for sid in survey_ids

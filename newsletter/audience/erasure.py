@@ -69,6 +69,7 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
     subscriber.org_type = None
     subscriber.district_id = None
     subscriber.interests = []
+    subscriber.extra_fields = {}
     subscriber.language = "de"
     # When she signed up is hers too: the empty row only says when it was emptied.
     subscriber.created_at = utcnow()

@@ -25,6 +25,7 @@ COLUMNS = (
     Subscriber.status,
     Subscriber.created_at,
     Subscriber.confirmed_at,
+    Subscriber.extra_fields,
 )
 
 CHUNK = 1000
@@ -61,6 +62,7 @@ def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
             status,
             created_at,
             confirmed_at,
+            extra_fields,
         ) in chunk:
             yield [
                 email,
@@ -76,6 +78,7 @@ def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
                 ", ".join(lists[subscriber_id]),
                 _minutes(created_at),
                 _minutes(confirmed_at),
+                "; ".join(f"{k}: {v}" for k, v in (extra_fields or {}).items()),
             ]
 
 

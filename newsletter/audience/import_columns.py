@@ -2,12 +2,18 @@
 reader's language) and every spelling the import understands, the export's own
 headers in German and English among them, so that an exported file imports back."""
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 
+from core.models import District
+
 LANGUAGES = ("de", "en")
+# A column the manager keeps as the person's own field (subscribers.extra_fields).
+OWN_FIELD = "extra"
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,7 @@ EXPORTED = (
     Column(None, _l("Newsletters")),
     Column(None, _l("Signed up")),
     Column(None, _l("Confirmed")),
+    Column(None, _l("Own fields")),
 )
 IMPORT_ONLY = (
     Column(
@@ -143,7 +150,8 @@ def _names(column: Column) -> set[str]:
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
     """Column index (as text) → field, or EXPORT_ONLY for a column of our export
-    that the import does not read; an unknown column is left out."""
+    that the import does not read; a column of another name is kept as the
+    person's own field (the manager may ignore it instead)."""
     known = [(column, _names(column)) for column in (*EXPORTED, *IMPORT_ONLY)]
     mapping: dict[str, str] = {}
     taken: set[str] = set()
@@ -157,4 +165,58 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
                 mapping[str(index)] = name
                 taken.add(name)
                 break
+        else:
+            if key:
+                mapping[str(index)] = OWN_FIELD
     return mapping
+
+
+ORG_TYPE_ALIASES = {
+    "company": {"company", "unternehmen", "firma"},
+    "university": {
+        "university",
+        "hochschule",
+        "universität",
+        "forschung",
+        "hochschule / forschung",
+        "university / research",
+    },
+    "startup": {"startup", "start-up"},
+    "public": {
+        "public",
+        "kommune",
+        "öffentliche stelle",
+        "verwaltung",
+        "kommune / öffentliche stelle",
+        "municipality",
+    },
+    "network": {"network", "netzwerk", "verband", "netzwerk / verband", "association"},
+    "other": {"other", "sonstige", "sonstiges", "andere"},
+}
+
+
+def org_type(value: str) -> str | None:
+    """The organisation type a value names, in German or English, or None."""
+    key = value.strip().lower()
+    for code, aliases in ORG_TYPE_ALIASES.items():
+        if key in aliases:
+            return code
+    return None
+
+
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+DISTRICT_WORDS = {"kreis", "landkreis", "lk", "kr"}
+
+
+def district_key(name: str) -> str:
+    """A district's name without what its spellings differ in: case, spaces and
+    hyphens, umlauts or ae, "Kreis"/"Landkreis" before or "-kreis" after it
+    ("KREIS  OLPE" and "Olpe", "Maerkischer Kreis", "Hochsauerland")."""
+    words = re.sub(r"[^a-z0-9]+", " ", name.casefold().translate(UMLAUTS)).split()
+    key = "".join(word for word in words if word not in DISTRICT_WORDS)
+    return key.removesuffix("kreis") or key
+
+
+def district_index(districts: Iterable[District]) -> dict[str, int]:
+    """District id by the key of its name, for matching imported values."""
+    return {district_key(d.name): d.id for d in districts}

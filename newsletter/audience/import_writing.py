@@ -86,6 +86,7 @@ def _new_subscriber(
         sector=values.get("sector", ""),
         size=values.get("size", ""),
         language=values.get("language", "de"),
+        extra_fields=values.get("extra_fields", {}),
         region_id=region.id,
         status=SubscriberStatus.PENDING,
     )

@@ -1,8 +1,10 @@
 """Importing subscribers from CSV and XLSX files as people really have them.
 
-UTF-8 or Windows-1252, comma, semicolon or tab, German or English headers. The file is
-parsed and checked first (a report per row); nothing is written until the manager
-confirms, and then all valid rows go in one transaction, or none."""
+The file (newsletter.audience.import_files) is checked first, a report per row:
+a row is skipped only for what makes it unusable (no valid address, a duplicate, an
+existing subscriber); an unknown value in an optional column is a warning and stays
+empty. Nothing is written until the manager confirms, and then all valid rows go in
+one transaction, or none."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,12 @@ from core.input_guard import (
 )
 from core.models import Region
 from newsletter.audience.erasure import was_erased
+from newsletter.audience.import_columns import (
+    OWN_FIELD,
+    district_index,
+    district_key,
+    org_type,
+)
 from newsletter.audience.import_files import ImportFileError
 from newsletter.audience.models import (
     MailingList,
@@ -28,29 +36,6 @@ from newsletter.audience.subscriptions import (
     SubscriptionError,
     normalise_address,
 )
-
-ORG_TYPE_ALIASES = {
-    "company": {"company", "unternehmen", "firma"},
-    "university": {
-        "university",
-        "hochschule",
-        "universität",
-        "forschung",
-        "hochschule / forschung",
-        "university / research",
-    },
-    "startup": {"startup", "start-up"},
-    "public": {
-        "public",
-        "kommune",
-        "öffentliche stelle",
-        "verwaltung",
-        "kommune / öffentliche stelle",
-        "municipality",
-    },
-    "network": {"network", "netzwerk", "verband", "netzwerk / verband", "association"},
-    "other": {"other", "sonstige", "sonstiges", "andere"},
-}
 
 
 @dataclass
@@ -64,14 +49,6 @@ class RowReport:
     @property
     def importable(self) -> bool:
         return self.outcome in ("new", "pending")
-
-
-def _org_type(value: str) -> str | None:
-    key = value.strip().lower()
-    for code, aliases in ORG_TYPE_ALIASES.items():
-        if key in aliases:
-            return code
-    return None
 
 
 def _profile_values(
@@ -89,15 +66,16 @@ def _profile_values(
     language = raw.get("language", "").lower()[:2]
     values["language"] = "en" if language in ("en", "an", "el") else "de"
     if raw.get("org_type"):
-        values["org_type"] = _org_type(raw["org_type"])
+        values["org_type"] = org_type(raw["org_type"])
         if values["org_type"] is None:
             report.messages.append(str(_l("unknown organisation type (left empty)")))
     if raw.get("district"):
-        district_id = districts.get(raw["district"].strip().lower())
+        district_id = districts.get(district_key(raw["district"]))
         if district_id is None:
-            report.outcome = "skip"
             report.messages.append(
-                str(_l("unknown district “%(name)s”", name=raw["district"]))
+                str(
+                    _l("unknown district “%(name)s” (left empty)", name=raw["district"])
+                )
             )
         values["district_id"] = district_id
     return values
@@ -116,7 +94,12 @@ def check_rows(
     lists."""
     if "email" not in mapping.values():
         raise ImportFileError(str(_l("No column is mapped to the email address.")))
-    districts = {d.name.lower(): d.id for d in region.districts}
+    districts = district_index(region.districts)
+    own_fields = {
+        int(index): headers[int(index)].strip()[:80]
+        for index, name in mapping.items()
+        if name == OWN_FIELD and int(index) < len(headers)
+    }
     existing = known_to_controllers_of(session, list_ids)
     seen: set[str] = set()
     reports = []
@@ -124,9 +107,15 @@ def check_rows(
         raw = {
             name: row[int(index)].strip() if int(index) < len(row) else ""
             for index, name in mapping.items()
+            if name != OWN_FIELD
+        }
+        own = {
+            header: row[index].strip()[:500]
+            for index, header in own_fields.items()
+            if index < len(row) and row[index].strip()
         }
         report = RowReport(line=number, email=raw.get("email", ""), outcome="new")
-        if any(has_control_characters(value) for value in raw.values()):
+        if any(has_control_characters(v) for v in [*raw.values(), *own.values()]):
             report.email = strip_control_characters(report.email)
             report.outcome = "skip"
             report.messages.append(str(_l("contains invisible control characters")))
@@ -154,6 +143,7 @@ def check_rows(
         seen.add(email)
         values = _profile_values(raw, email, districts, report)
         values["consent"] = raw.get("consent", "")[:300]
+        values["extra_fields"] = own
         if report.importable:
             if was_erased(session, email, erasure_key):
                 report.outcome = "pending"

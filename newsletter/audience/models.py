@@ -128,6 +128,9 @@ class Subscriber(Model):
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Signed into every preference link; replacing it revokes all links sent so far.
     link_key: Mapped[str] = mapped_column(String(32), default=new_link_key)
+    # Columns of an imported file that have no field of ours ("Mitgliedsnummer"):
+    # the person's own, in her export, gone with her erasure.
+    extra_fields: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     def rotate_link_key(self) -> None:
         """Make every preference link sent so far useless."""
@@ -205,6 +208,10 @@ class ConsentEvent(Model):
     privacy_text_id: Mapped[int | None] = mapped_column(ForeignKey("consent_texts.id"))
     # Where consent documented outside the form came from (an import's column).
     note: Mapped[str] = mapped_column(String(300), default="")
+    # The issue whose unsubscribe link withdrew this consent (its results count it).
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL")
+    )
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(Text)
 

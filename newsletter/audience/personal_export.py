@@ -36,6 +36,7 @@ def profile(subscriber: Subscriber) -> dict[str, Any]:
         "signed_up_at": _iso(subscriber.created_at),
         "confirmed_at": _iso(subscriber.confirmed_at),
         "interests": [topic.name for topic in subscriber.interests],
+        "own_fields": dict(subscriber.extra_fields or {}),
     }
 
 

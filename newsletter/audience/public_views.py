@@ -238,7 +238,14 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
         )
         return unsubscribe_received()
     if request.method == "POST":
-        unsubscribe(db.session, payload["s"], mailing_list.id, _unsubscribe_source())
+        campaign_id = payload.get("c")
+        unsubscribe(
+            db.session,
+            payload["s"],
+            mailing_list.id,
+            _unsubscribe_source(),
+            campaign_id=campaign_id if isinstance(campaign_id, int) else None,
+        )
         db.session.commit()
         return unsubscribe_received()
     return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)

@@ -108,7 +108,7 @@ def _log(
     source: str,
     list_id: int | None = None,
     meta: RequestMeta | None = None,
-) -> None:
+) -> ConsentEvent:
     """Append a consent event pointing at the texts of the list's controller: those
     the form showed, else the current ones in the language shown (the page's, else
     the subscriber's: mails and the confirmation page show them in hers)."""
@@ -124,18 +124,18 @@ def _log(
     agreed = mailing_list is not None and kind != ConsentKind.CHANGED
     consent = shown.find(TextKind.CONSENT, scope) if agreed else None
     privacy = shown.find(TextKind.PRIVACY, scope)
-    session.add(
-        ConsentEvent(
-            subscriber_id=subscriber.id,
-            list_id=list_id,
-            kind=kind,
-            source=source,
-            consent_text_id=consent.id if consent else None,
-            privacy_text_id=privacy.id if privacy else None,
-            ip_address=meta.ip_address,
-            user_agent=meta.user_agent,
-        )
+    event = ConsentEvent(
+        subscriber_id=subscriber.id,
+        list_id=list_id,
+        kind=kind,
+        source=source,
+        consent_text_id=consent.id if consent else None,
+        privacy_text_id=privacy.id if privacy else None,
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent,
     )
+    session.add(event)
+    return event
 
 
 def _apply_profile(
@@ -307,8 +307,10 @@ def unsubscribe(
     subscriber_id: int,
     list_id: int,
     source: str = ConsentSource.FORM,
+    campaign_id: int | None = None,
 ) -> Subscriber | None:
-    """Withdraw consent for one list at once; harmless when repeated."""
+    """Withdraw consent for one list at once; harmless when repeated. `campaign_id`:
+    the issue whose link it came through."""
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
         return None
@@ -318,7 +320,8 @@ def unsubscribe(
         ):
             subscription.status = SubscriptionStatus.UNSUBSCRIBED
             subscription.unsubscribed_at = utcnow()
-            _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event = _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event.campaign_id = campaign_id
     if not _has_active(subscriber) and subscriber.status == SubscriberStatus.ACTIVE:
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
     session.flush()

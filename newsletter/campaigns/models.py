@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, select
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from core.db import Model, SessionLike, UTCDateTime, db, one_of, utcnow
@@ -158,3 +158,36 @@ class Image(Model):
     height: Mapped[int]
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CampaignLink(Model):
+    """A link that was in a sent issue: the only places its click links lead to."""
+
+    __tablename__ = "campaign_links"
+    __table_args__ = (UniqueConstraint("campaign_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+
+
+class LinkClick(Model):
+    """Clicks of one reader on one link, kept under a keyed hash of the reader (and
+    their link key, so that erasure makes it nobody's) instead of their id."""
+
+    __tablename__ = "link_clicks"
+    __table_args__ = (UniqueConstraint("link_id", "reader"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_links.id", ondelete="CASCADE")
+    )
+    reader: Mapped[str] = mapped_column(String(32))
+    # The reader's region when the issue went out, for the regions' comparison.
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="SET NULL")
+    )
+    clicks: Mapped[int] = mapped_column(default=1)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

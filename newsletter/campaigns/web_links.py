@@ -48,7 +48,7 @@ def own_links_of(campaign: Campaign, token: str) -> dict[str, str] | None:
     return {
         "unsubscribe_url": external_url(
             "newsletter.unsubscribe_page",
-            token=unsubscribe_token(subscriber_id, list_id),
+            token=unsubscribe_token(subscriber_id, list_id, campaign.id),
         ),
         "preferences_url": external_url(
             "newsletter.preferences",

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from newsletter.campaigns.audiences import add_audience
     from newsletter.sending import (  # noqa: F401 - tables and routes
         models,
+        results_views,
         views,
         welcome_views,
     )

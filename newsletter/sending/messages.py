@@ -24,6 +24,7 @@ from newsletter.campaigns.rendering import (
     personalisers,
     sender_for,
 )
+from newsletter.campaigns.tracking import click_token, recorded_links, tracked
 from newsletter.campaigns.web_links import web_token
 from newsletter.sending.mime import PreparedMessage, dated_now, encode_header, render
 from newsletter.sending.verp import verp_address
@@ -65,7 +66,8 @@ class MessageBuilder:
         prepared = self.prepared(row.campaign_id, row.language)
         message_id = row.message_id or make_msgid(domain=info.domain)
         unsubscribe = links["unsubscribe"].replace(
-            RECIPIENT_LINK_MARK, unsubscribe_token(row.subscriber_id, row.list_id)
+            RECIPIENT_LINK_MARK,
+            unsubscribe_token(row.subscriber_id, row.list_id, row.campaign_id),
         )
         values = {
             **personal_values(
@@ -86,6 +88,10 @@ class MessageBuilder:
                 ),
             ),
         }
+        if prepared.tracks_clicks:
+            values["click_token"] = click_token(
+                row.campaign_id, row.subscriber_id, row.link_key, row.region_id
+            )
         for personaliser in info.personalisers:
             values.update(personaliser(Recipient(row.subscriber_id, row.link_key)))
         headers = {
@@ -120,8 +126,11 @@ class MessageBuilder:
             campaign = db.session.get(Campaign, campaign_id)
             assert campaign is not None  # noqa: S101 - foreign key
             language = language_for(campaign, language or "de")
+            links = recorded_links(db.session, campaign_id)
             self._prepared[key] = PreparedMessage.build(
-                compile_campaign(campaign, language), sender_for(campaign)
+                tracked(compile_campaign(campaign, language), links),
+                sender_for(campaign),
+                tracks_clicks=bool(links),
             )
         return self._prepared[key]
 

@@ -46,9 +46,12 @@ class PreparedMessage:
     html: EncodedTemplate
     text: EncodedTemplate
     greetings: tuple[str, str]
+    tracks_clicks: bool = False  # its links carry a {{ click_token }}
 
     @classmethod
-    def build(cls, compiled: Compiled, sender: str) -> "PreparedMessage":
+    def build(
+        cls, compiled: Compiled, sender: str, tracks_clicks: bool = False
+    ) -> "PreparedMessage":
         return cls(
             compiled,
             encode_header(sender),
@@ -56,6 +59,7 @@ class PreparedMessage:
             EncodedTemplate(compiled.html, escape=True),
             EncodedTemplate(compiled.text, escape=False),
             greetings(compiled.language),
+            tracks_clicks,
         )
 
 

@@ -22,6 +22,7 @@ from newsletter.audience.models import (
 )
 from newsletter.campaigns.audiences import audiences, standing_kinds
 from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus, StopReason
+from newsletter.campaigns.tracking import record_links
 from newsletter.sending.models import (
     OPEN_DELIVERY_STATES,
     REACHED_RELAY_STATES,
@@ -166,6 +167,7 @@ def dispatch_due(session: SessionLike, now: datetime | None = None) -> list[int]
         campaign = session.get(Campaign, campaign_id)
         assert campaign is not None  # noqa: S101 - just updated
         enqueue(session, campaign)
+        record_links(session, campaign)
         session.commit()
         started.append(campaign_id)
     return started

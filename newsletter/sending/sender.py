@@ -194,6 +194,7 @@ class Sender:
                     Subscriber.organisation,
                     Subscriber.language,
                     Subscriber.link_key,
+                    Subscriber.region_id,
                     Subscriber.status.label("subscriber_status"),
                     Subscription.status.label("subscription_status"),
                 )

@@ -170,6 +170,7 @@ def test_a_managers_pages_have_no_violations(app, live_server, axe_page, demo):
         f"{draft}/preview.html",
         f"{draft}/send",
         f"/campaigns/{demo.sent}/send",
+        f"/campaigns/{demo.sent}/results",
         "/layouts",
         "/layouts/suedwestfalen",
         "/surveys",
