@@ -11,6 +11,7 @@ from flask import current_app
 
 from core.db import SessionLike
 from core.links import absolute_url, external_url
+from core.mail import mailbox
 from core.models import Region
 from core.regions import all_regions
 from newsletter.audience.consent import JOINT_SLUG, joint_agencies
@@ -66,10 +67,10 @@ class Controller:
         """The From header of its mails."""
         region = self.region
         if region is not None and region.sender_email:
-            return f"{region.sender_name} <{region.sender_email}>"
+            return mailbox(region.sender_name, region.sender_email)
         configured = str(current_app.config["MAIL_FROM"])
         if region is None and "<" in configured:
-            return f"{self.name} <{configured.split('<', 1)[1]}"
+            return mailbox(self.name, configured.split("<", 1)[1].rstrip(">").strip())
         return configured
 
 

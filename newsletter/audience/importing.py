@@ -81,6 +81,8 @@ def _profile_values(
     return values
 
 
+# one pass over the rows; splitting it would spread one row's report apart
+# complexity: each check a short refusal with its reason
 def check_rows(
     session: SessionLike,
     region: Region,

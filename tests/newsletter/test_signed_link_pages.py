@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.db import db
 from newsletter.audience.models import ConsentEvent, Subscriber, Subscription
 from newsletter.audience.tokens import make_token, preferences_token, unsubscribe_token
+from newsletter.campaigns.rendering import Recipient
 from surveys.answering import answer_token
 from tests import factories
 from tests.fixtures.smtp import link_in
@@ -143,9 +144,8 @@ def test_every_page_behind_a_signed_link_is_never_stored(app, client, list_ids):
             "confirm", {"s": pending, "l": [list_ids["newsletter-dortmund"]]}
         )
         survey_id = factories.one_question_survey(db.session).survey_id
-        survey_link = (
-            f"/umfrage/{survey_id}/{answer_token(subscriber_id, survey_id, None)}"
-        )
+        reader = Recipient(subscriber.id, subscriber.link_key)
+        survey_link = f"/umfrage/{survey_id}/{answer_token(reader, survey_id, None)}"
     pages = [
         f"/einstellungen/{settings}",
         f"/einstellungen/{settings}/meine-daten",

@@ -40,7 +40,7 @@ def test_a_campaign_mail_names_one_sender(app, smtp_server):
 
 
 def test_a_system_mail_names_one_sender(app, client, smtp_server, list_ids):
-    from tests.http import csrf_token
+    from tests.http import csrf_token, shown_texts
 
     name_the_sender(app, PLAIN_NAME)
     page = client.get("/anmelden/dortmund").get_data(as_text=True)
@@ -48,6 +48,7 @@ def test_a_system_mail_names_one_sender(app, client, smtp_server, list_ids):
         "/anmelden/dortmund",
         data={
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "email": "neu@example.org",
             "lists": [str(list_ids["newsletter-dortmund"])],
             "language": "de",
