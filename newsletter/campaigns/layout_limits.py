@@ -4,6 +4,7 @@ no loop may run inside another, and the rendered page has a maximum size. Withou
 them `{{ 7**40353607 }}` ran until the worker was killed."""
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -62,6 +63,26 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
         lengths = (_length(left), _length(right))
         if None not in lengths and sum(lengths) > MAX_VALUE:  # type: ignore[arg-type]
             raise TooLarge()
+    elif operator == "%" and isinstance(left, str):
+        check_format(left, right)
+
+
+# A conversion's width and precision ('%0*d', '%.300f', '%-99999s').
+FORMAT_SPEC = re.compile(r"%[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+
+
+def check_format(text: str, args: Any) -> None:
+    """Raise TooLarge before `text % args` would make more than MAX_VALUE
+    characters: padding is computed before any check after it could run, and a
+    value the layout doubled with each `set` grows without end."""
+    values = args if isinstance(args, tuple) else (args,)
+    size = len(text) + sum(len(str(v)) for v in values if isinstance(v, str | int))
+    for width, precision in FORMAT_SPEC.findall(text):
+        if "*" in (width, precision):
+            raise TooLarge()  # a width taken from the arguments: never needed
+        size += int(width or 0) + int(precision or 0)
+    if size > MAX_VALUE:
+        raise TooLarge()
 
 
 def _bounded_center(center: Callable[..., str]) -> Callable[..., str]:
@@ -88,6 +109,15 @@ def _bounded_replace(replace: Callable[..., str]) -> Callable[..., str]:
     return bounded
 
 
+def _bounded_format(format_: Callable[..., str]) -> Callable[..., str]:
+    @functools.wraps(format_)
+    def bounded(value: str, *args: Any, **kwargs: Any) -> str:
+        check_format(str(value), kwargs or args)
+        return format_(value, *args, **kwargs)
+
+    return bounded
+
+
 def _bounded_join(join: Callable[..., str]) -> Callable[..., str]:
     @functools.wraps(join)  # keeps its "pass the eval context" mark
     def bounded(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
@@ -101,16 +131,17 @@ def _bounded_join(join: Callable[..., str]) -> Callable[..., str]:
 
 
 class BoundedSandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox whose `**`, `*` and `+` and whose growing filters
+    """The immutable sandbox whose `**`, `*`, `+` and `%` and whose growing filters
     refuse results beyond the limits."""
 
-    intercepted_binops = frozenset({"**", "*", "+"})
+    intercepted_binops = frozenset({"**", "*", "+", "%"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters["center"] = _bounded_center(self.filters["center"])
         self.filters["replace"] = _bounded_replace(self.filters["replace"])
         self.filters["join"] = _bounded_join(self.filters["join"])
+        self.filters["format"] = _bounded_format(self.filters["format"])
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_binop(operator, left, right)

@@ -28,6 +28,16 @@ UNBOUNDED = [
     "{{ 'a'|center(50000000) }}",
     "{{ ('a'*1000)|replace('a', 'b'*1000)|replace('b', 'c'*1000) }}",
     "{% set a = 'x'*999 %}{% set b = a ~ a %}{{ b ~ b ~ b }}",
+    # Doubling a value with each `set` through `%`, and padding computed before
+    # any later check (found by an outside review).
+    "{% set x0 = 'b'*9999 %}"
+    + "".join(f"{{% set x{n} = '%s%s' % (x{n - 1}, x{n - 1}) %}}" for n in range(1, 15))
+    + "{{ x14|length }}",
+    "{{ '%299999999d' % 1 }}",
+    "{{ '%0*d' % (99999999, 1) }}",
+    "{{ '%.*f' % (99999999, 1) }}",
+    "{{ '%-99999999s' % '' }}",
+    "{{ '%s%s'|format('b'*9999, 'b'*9999) }}",
     "{% for a in 'x'*999 %}{% for b in 'x'*999 %}{% for c in 'x'*999 %}"
     "{% endfor %}{% endfor %}{% endfor %}",
 ]
