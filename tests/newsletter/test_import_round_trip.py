@@ -65,6 +65,7 @@ GERMAN = [
     "Newsletter",
     "Angemeldet",
     "Bestätigt",
+    "Eigene Felder",
 ]
 
 
@@ -94,7 +95,9 @@ def test_an_exported_file_imports_back_without_change_or_unknown_columns(
     assert people(app) == before
 
 
-def test_an_unknown_column_is_named_as_such(app, client, dortmund):
+def test_an_unknown_column_is_kept_as_an_own_field_unless_ignored(
+    app, client, dortmund
+):
     content = b"E-Mail;Lieblingsfarbe\nneu@example.org;blau\n"
     review = upload(client, content, "kontakte.csv", dortmund)
-    assert "unbekannte Spalte" in review
+    assert 'value="extra" selected>– als eigenes Feld behalten –' in review
