@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from core.db import db
 from core.home import Panel
 from core.models import User
-from core.policy import allowed, visible_region_ids
+from core.policy import allowed, managed_region_ids
 from landscape.models import Profile, ProfileStatus
 
 
@@ -15,7 +15,7 @@ def review_panel(user: User) -> Panel | None:
     query = select(func.count(Profile.id)).where(
         Profile.status == ProfileStatus.PENDING
     )
-    regions = visible_region_ids(user)
+    regions = managed_region_ids(user)
     if regions is not None:
         query = query.where(Profile.region_id.in_(regions))
     return Panel(

@@ -10,7 +10,7 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.ids import form_id
-from core.policy import check_region, public, requires, visible_region_ids
+from core.policy import check_manages, managed_region_ids, public, requires
 from landscape import mails
 from landscape.blueprint import bp
 from landscape.introductions import (
@@ -32,7 +32,7 @@ OUTCOME_DAYS = 90
 @bp.route("/kompetenzlandschaft/vorschlaege")
 @requires("subscribers")
 def suggestions() -> str:
-    regions = visible_region_ids(current_user)
+    regions = managed_region_ids(current_user)
     query = db.select(Introduction).order_by(Introduction.proposed_at.desc())
     if regions is not None:
         query = query.where(
@@ -61,7 +61,7 @@ def propose_introduction() -> BaseResponse:
         abort(400)
     seeker = _approved(form_id("seeker"))
     # A manager introduces the needs of her own region; any region's offers.
-    check_region(current_user, seeker.region_id)
+    check_manages(current_user, seeker.region_id)
     provider = _approved(form_id("provider"))
     topic_id = form_id("topic")
     if topic_id not in {t.id for t in seeker.topics("need")} or topic_id not in {
@@ -128,7 +128,10 @@ def introduction(token: str) -> str | tuple[str, int]:
     other = counterpart(intro, subscriber_id)
     me = intro.seeker if other is intro.provider else intro.provider
     form = ConfirmForm()
+    too_late = False
     if form.validate_on_submit() and request.form.get("answer") in ("yes", "no"):
+        # A "Nein" after the exchange cannot call the contact details back.
+        too_late = request.form["answer"] == "no" and intro.exchanged_at is not None
         if answer(db.session, intro, subscriber_id, request.form["answer"] == "yes"):
             db.session.commit()
             mails.contacts(intro, me, other, profile_of(db.session, other.id))
@@ -141,6 +144,7 @@ def introduction(token: str) -> str | tuple[str, int]:
         other_profile=profile_of(db.session, other.id),
         region=me.region,
         form=form,
+        too_late=too_late,
     )
 
 

@@ -4,7 +4,7 @@ contact details. Eight weeks later both are asked whether something came of it."
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from core.db import SessionLike, utcnow
 from landscape.models import Decision, Introduction, Profile, ProfileStatus
@@ -32,11 +32,17 @@ def propose(
         raise IntroductionError("not public")
     if seeker.subscriber_id == provider.subscriber_id:
         raise IntroductionError("same person")
+    # The pair, whichever way round: who declined is not asked again.
+    a, b = seeker.subscriber_id, provider.subscriber_id
     exists = session.scalar(
-        select(Introduction.id).where(
-            Introduction.seeker_id == seeker.subscriber_id,
-            Introduction.provider_id == provider.subscriber_id,
+        select(Introduction.id)
+        .where(
+            or_(
+                and_(Introduction.seeker_id == a, Introduction.provider_id == b),
+                and_(Introduction.seeker_id == b, Introduction.provider_id == a),
+            )
         )
+        .limit(1)
     )
     if exists is not None:
         raise IntroductionError("already proposed")
@@ -71,10 +77,12 @@ def counterpart(introduction: Introduction, subscriber_id: int) -> Subscriber:
 def answer(
     session: SessionLike, introduction: Introduction, subscriber_id: int, accept: bool
 ) -> bool:
-    """Record her answer (the first one counts); True when this answer completed
-    the double consent, so the contacts go out now."""
+    """Record her answer; True when this answer completed the double consent, so
+    the contacts go out now. Until both agreed she may take a "Ja" back (Art. 7(3)
+    GDPR): a "Nein" then declines the introduction. A decline is final, and after
+    the exchange nothing changes any more."""
     attribute = f"{side_of(introduction, subscriber_id)}_answer"
-    if getattr(introduction, attribute) is not None or introduction.declined:
+    if introduction.declined or introduction.exchanged_at is not None:
         return False
     setattr(introduction, attribute, Decision.ACCEPTED if accept else Decision.DECLINED)
     completed = introduction.accepted and introduction.exchanged_at is None

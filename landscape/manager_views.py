@@ -12,7 +12,7 @@ from core.db import db
 from core.forms import ConfirmForm
 from core.links import external_url
 from core.models import Region
-from core.policy import check_region, requires, visible_region_ids
+from core.policy import check_manages, managed_region_ids, requires, visible_region_ids
 from landscape import mails
 from landscape.blueprint import bp
 from landscape.models import Profile, ProfileStatus
@@ -21,11 +21,11 @@ from newsletter.audience.models import Topic
 
 
 def _profile(profile_id: int) -> Profile:
-    """A profile of a region the manager may see; 404 otherwise."""
+    """A profile of a region the manager moderates; 404 otherwise."""
     profile = db.session.get(Profile, profile_id)
     if profile is None:
         abort(404)
-    check_region(current_user, profile.region_id)
+    check_manages(current_user, profile.region_id)
     return profile
 
 
@@ -33,7 +33,7 @@ def _profile(profile_id: int) -> Profile:
 @requires("subscribers")
 def profiles() -> str:
     query = select(Profile).order_by(Profile.status.desc(), Profile.updated_at.desc())
-    regions = visible_region_ids(current_user)
+    regions = managed_region_ids(current_user)
     if regions is not None:
         query = query.where(Profile.region_id.in_(regions))
     found = list(db.session.scalars(query))

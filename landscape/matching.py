@@ -1,6 +1,7 @@
 """Suggestions: for each topic a profile of the manager's region looks for, the
 profiles that offer it, from the other region first, ranked by a score whose parts
-are shown as the reason. A pair that was ever proposed is not suggested again."""
+are shown as the reason. A pair that was ever proposed, either way round, is not
+suggested again."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -67,9 +68,10 @@ def _score(seeker: Profile, provider: Profile) -> tuple[int, list[str]]:
     return points, reasons
 
 
-def _proposed_pairs(session: SessionLike) -> set[tuple[int, int]]:
+def _proposed_pairs(session: SessionLike) -> set[frozenset[int]]:
+    """The pairs ever proposed, whichever of the two looked for the topic."""
     rows = session.execute(select(Introduction.seeker_id, Introduction.provider_id))
-    return {(a, b) for a, b in rows}
+    return {frozenset((a, b)) for a, b in rows}
 
 
 def suggestions(session: SessionLike, region_ids: set[int] | None) -> list[Suggestion]:
@@ -91,7 +93,8 @@ def suggestions(session: SessionLike, region_ids: set[int] | None) -> list[Sugge
                 provider
                 for provider in approved
                 if provider.id != seeker.id
-                and (seeker.subscriber_id, provider.subscriber_id) not in proposed
+                and frozenset((seeker.subscriber_id, provider.subscriber_id))
+                not in proposed
                 and topic.id in {t.id for t in provider.topics("offer")}
             ]
             ranked = sorted(

@@ -240,3 +240,121 @@ def test_withdrawing_the_consent_declines_her_open_introductions(
         intro = db.session.scalar(select(Introduction))
         assert intro.declined
         assert intro.exchanged_at is None
+
+
+def test_a_declined_pair_is_not_proposed_again_the_other_way_round(
+    app, make_user, smtp_server
+):
+    """The mail promised: say no, and we do not suggest this contact again."""
+    sven = public_profile(
+        app,
+        "sven@example.org",
+        "suedwestfalen",
+        "Sauerland Metall GmbH",
+        needs=["ki-daten"],
+        offers=["fachkraefte"],
+    )
+    anna = public_profile(
+        app,
+        "anna@example.org",
+        "dortmund",
+        "Daten-Labor TU",
+        offers=["ki-daten"],
+        needs=["fachkraefte"],
+        org_type="university",
+    )
+    swf = manager(app, make_user, "suedwestfalen")
+    propose(swf, sven, anna, topic_id_of(app, "ki-daten"))
+    press(app.test_client(), answer_link(smtp_server, "anna@example.org"), "no")
+    assert len(smtp_server.messages) == 2
+
+    dortmund = manager(app, make_user, "dortmund")
+    page = dortmund.get("/kompetenzlandschaft/vorschlaege").get_data(as_text=True)
+    rows = [r for r in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "<form" in r]
+    assert all("Sauerland Metall GmbH" not in r for r in rows)
+    skills = topic_id_of(app, "fachkraefte")
+    assert propose(dortmund, anna, sven, skills).status_code == 302
+    page = dortmund.get("/kompetenzlandschaft/vorschlaege").get_data(as_text=True)
+    assert "schon vorgeschlagen" in page
+
+    assert len(smtp_server.messages) == 2  # nobody was asked again
+    with app.app_context():
+        assert len(db.session.scalars(select(Introduction)).all()) == 1
+
+
+def test_a_yes_can_be_taken_back_until_both_agreed(app, make_user, smtp_server):
+    """Withdrawing consent is as easy as giving it (Art. 7(3) GDPR)."""
+    sven, anna = pair(app)
+    propose(
+        manager(app, make_user, "suedwestfalen"),
+        sven,
+        anna,
+        topic_id_of(app, "ki-daten"),
+    )
+    sven_link = answer_link(smtp_server, "sven@example.org")
+    anna_link = answer_link(smtp_server, "anna@example.org")
+    sven_browser = app.test_client()
+    press(sven_browser, sven_link, "yes")
+
+    page = sven_browser.get(sven_link).get_data(as_text=True)
+    assert 'name="answer" value="no"' in page
+    press(sven_browser, sven_link, "no")
+    press(app.test_client(), anna_link, "yes")
+
+    assert len(smtp_server.messages) == 2  # no contact went out
+    with app.app_context():
+        intro = db.session.scalar(select(Introduction))
+        assert intro.declined
+        assert intro.exchanged_at is None
+    assert "nicht zustande gekommen" in sven_browser.get(sven_link).get_data(
+        as_text=True
+    )
+
+
+def test_after_the_exchange_a_no_says_the_contacts_went_out(
+    app, make_user, smtp_server
+):
+    sven, anna = pair(app)
+    propose(
+        manager(app, make_user, "suedwestfalen"),
+        sven,
+        anna,
+        topic_id_of(app, "ki-daten"),
+    )
+    sven_link = answer_link(smtp_server, "sven@example.org")
+    anna_link = answer_link(smtp_server, "anna@example.org")
+    press(app.test_client(), sven_link, "yes")
+    press(app.test_client(), anna_link, "yes")
+    assert len(smtp_server.messages) == 4
+
+    page = press(app.test_client(), sven_link, "no").get_data(as_text=True)
+
+    assert "bereits ausgetauscht" in page
+    assert len(smtp_server.messages) == 4
+    with app.app_context():
+        intro = db.session.scalar(select(Introduction))
+        assert intro.accepted
+        assert not intro.declined
+
+
+def test_the_interregional_manager_proposes_no_introductions(app, make_user):
+    """Proposals belong to the manager of the seeker's region (or an administrator)."""
+    sven, anna = pair(app)
+    ai = topic_id_of(app, "ki-daten")
+    joint = manager(app, make_user, None)
+    page = joint.get("/kompetenzlandschaft/vorschlaege").get_data(as_text=True)
+    assert "Sauerland Metall GmbH" not in page
+    assert propose(joint, sven, anna, ai).status_code == 404
+    dortmund = manager(app, make_user, "dortmund")
+    assert propose(dortmund, sven, anna, ai).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(Introduction)) is None
+
+    admin = app.test_client()
+    login(admin, make_user(Role.ADMIN).email)
+    assert "Sauerland Metall GmbH" in admin.get(
+        "/kompetenzlandschaft/vorschlaege"
+    ).get_data(as_text=True)
+    assert propose(admin, sven, anna, ai).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Introduction)) is not None

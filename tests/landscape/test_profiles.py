@@ -223,3 +223,38 @@ def test_the_home_page_tells_the_manager_what_waits_for_review(
     submit(dortmund, "/login", data={"email": user.email, "password": PASSWORD})
     home = dortmund.get("/").get_data(as_text=True)
     assert "1 Profil wartet auf Ihre Prüfung" in home
+
+
+def test_only_the_manager_of_the_profiles_region_moderates_it(app, client, make_user):
+    """The README: the region's manager approves. The interregional manager (the
+    joint list only), a manager of the other region and an analyst may not list,
+    approve or hide a region's profiles; an administrator may."""
+    anna = person(app, "anna@example.org", "dortmund")
+    confirm_profile(client, app, anna, "Werkzeug AG", needs=["fachkraefte"])
+    [profile] = profiles(app)
+    base = f"/kompetenzlandschaft/profile/{profile.id}"
+
+    for role, region, refused in (
+        (Role.MANAGER, None, 404),
+        (Role.MANAGER, "suedwestfalen", 404),
+        (Role.ANALYST, None, 403),
+    ):
+        other = app.test_client()
+        user = make_user(role, region)
+        submit(other, "/login", data={"email": user.email, "password": PASSWORD})
+        listing = other.get("/kompetenzlandschaft/profile")
+        assert "Werkzeug AG" not in listing.get_data(as_text=True)
+        token = csrf_token(other.get("/").get_data(as_text=True))
+        for decision in ("freigeben", "verbergen"):
+            answer = other.post(f"{base}/{decision}", data={"csrf_token": token})
+            assert answer.status_code == refused, (role, region, decision)
+    assert profiles(app)[0].status == "pending"
+
+    admin = app.test_client()
+    user = make_user(Role.ADMIN)
+    submit(admin, "/login", data={"email": user.email, "password": PASSWORD})
+    assert "Werkzeug AG" in admin.get("/kompetenzlandschaft/profile").get_data(
+        as_text=True
+    )
+    submit(admin, "/kompetenzlandschaft/profile", f"{base}/freigeben")
+    assert profiles(app)[0].status == "approved"
