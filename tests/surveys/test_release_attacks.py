@@ -6,7 +6,7 @@ smaller than MIN_CELL; cells that need no protection stay visible."""
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -269,6 +269,9 @@ person = st.builds(
     max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
+    # While it fails (issue #13), shrinking the failing survey would cost minutes
+    # of every run; put Phase.shrink back with the release.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 @given(
     crowd=st.lists(person, min_size=6, max_size=14),
