@@ -108,10 +108,11 @@ def test_an_uncertain_message_says_what_happened_and_that_it_is_not_resent(
         dispatch_due(db.session)
         row = db.session.scalar(select(Delivery).order_by(Delivery.id))
         row.status, row.claimed_by = "sending", "crashed"
+        caught = row.subscriber_id  # the outbox's order is not the people's
         db.session.flush()
         recover(db.session, ["crashed"])
         db.session.commit()
-    assert "uncertain:1" in {
+    assert f"uncertain:{caught}" in {
         k for k, v in reasons(app, campaign_id).items() if v == "interrupted"
     }
     page = sending_page(client, campaign_id)
