@@ -7,8 +7,9 @@ are about, with its imprint and privacy notice."""
 from email.message import EmailMessage
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.db import db
 from core.links import external_url
@@ -78,33 +79,28 @@ def confirmation_message(
 def preferences_link_message(subscriber: Subscriber) -> EmailMessage:
     """A fresh link to the preference centre, in the subscriber's language (plain
     text: nothing in it needs more), naming the controllers of her lists."""
-    controllers = controllers_of(db.session, _her_lists(subscriber)) or [
-        controller_of(db.session, subscriber.region_id)
-    ]
-    link = external_url(
-        "newsletter.preferences",
-        token=preferences_token(subscriber.id, subscriber.link_key),
-    )
-    with force_locale(subscriber.language):
-        subject = _("Your link to your Brückenschlag settings")
-        text = render_template(
-            "emails/preferences_link.txt",
-            controllers=controllers,
-            link=link,
-            days=current_app.config["PREFERENCES_LINK_DAYS"],
-        )
-    return build_message(
-        sender=controllers[0].sender,
-        to=subscriber.email or "",
-        subject=subject,
-        text=text,
+    return _settings_link_message(
+        subscriber,
+        _l("Your link to your Brückenschlag settings"),
+        "emails/preferences_link.txt",
     )
 
 
 def signed_up_again_message(subscriber: Subscriber) -> EmailMessage:
     """The note to someone whose sign-up asked for nothing new: they receive it
-    already; here is the link to their settings. Naming the controllers of her
-    lists, as every system mail does."""
+    already; here is the link to their settings."""
+    return _settings_link_message(
+        subscriber,
+        _l("You already receive the Brückenschlag newsletter"),
+        "emails/signed_up_again.txt",
+    )
+
+
+def _settings_link_message(
+    subscriber: Subscriber, subject: LazyString, template: str
+) -> EmailMessage:
+    """A plain-text mail with her settings link, from and naming the controllers of
+    her lists."""
     controllers = controllers_of(db.session, _her_lists(subscriber)) or [
         controller_of(db.session, subscriber.region_id)
     ]
@@ -113,17 +109,17 @@ def signed_up_again_message(subscriber: Subscriber) -> EmailMessage:
         token=preferences_token(subscriber.id, subscriber.link_key),
     )
     with force_locale(subscriber.language):
-        subject = _("You already receive the Brückenschlag newsletter")
         text = render_template(
-            "emails/signed_up_again.txt",
+            template,
             controllers=controllers,
             link=link,
             days=current_app.config["PREFERENCES_LINK_DAYS"],
         )
+        title = str(subject)
     return build_message(
         sender=controllers[0].sender,
         to=subscriber.email or "",
-        subject=subject,
+        subject=title,
         text=text,
     )
 
