@@ -3,6 +3,7 @@ load nothing from other sites; the filters work without script."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import WCAG_21_AA
@@ -48,7 +49,7 @@ def test_public_pages_are_accessible_and_load_only_our_own_files(
     page.select_option("#thema", label="KI und Daten (2)")
     page.select_option("#art", value="university")
     page.get_by_role("button", name="Anzeigen").click()
-    assert page.get_by_role("heading", name="Daten-Labor TU").is_visible()
+    expect(page.get_by_role("heading", name="Daten-Labor TU")).to_be_visible()
     assert page.get_by_text("Sauerland Metall GmbH").count() == 0
     screenshot(page, "landscape-public")
     assert all(url.startswith(live_server) for url in requested), requested

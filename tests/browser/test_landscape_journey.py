@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.db import db
@@ -87,7 +88,7 @@ def opt_in(page, live_server, preferences, org_type_label):
     page.get_by_role("button", name="Vorschau zeigen").click()
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Bestätigen und zur Prüfung senden").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Vielen Dank"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank")
 
 
 def log_in(browser, live_server, make_user, role, region=None):
@@ -140,8 +141,7 @@ def test_from_survey_answers_to_a_fruitful_introduction(
     swf = log_in(browser, live_server, make_user, Role.MANAGER, "suedwestfalen")
     approve(swf, live_server, "Sauer Metall GmbH")
     page.goto(live_server + "/kompetenzlandschaft?thema=ki-daten")
-    assert page.get_by_role("link", name="Adler Datenlabor").is_visible()
-
+    expect(page.get_by_role("link", name="Adler Datenlabor")).to_be_visible()
     swf.goto(live_server + "/kompetenzlandschaft/vorschlaege")
     row = swf.locator("tr", has_text="Sauer Metall GmbH").filter(
         has_text="Adler Datenlabor"

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import update
 
 from core.db import db, utcnow
@@ -46,9 +47,8 @@ def test_a_manager_sets_reminders_and_only_non_respondents_get_them(
         "{{ greeting }}, Ihre Antwort fehlt uns noch."
     )
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_text("Gespeichert.", exact=True).is_visible()
-    assert page.get_by_text("Als Nächstes: Erinnerung 1").is_visible()
-
+    expect(page.get_by_text("Gespeichert.", exact=True)).to_be_visible()
+    expect(page.get_by_text("Als Nächstes: Erinnerung 1")).to_be_visible()
     run_worker(app)
     first = Counter(r.envelope_to[0] for r in smtp_server.handler.received)
     assert first == {
@@ -75,6 +75,6 @@ def test_a_manager_sets_reminders_and_only_non_respondents_get_them(
 
     page.goto(f"{live_server}/surveys/{survey_id}/reminders")
     table = page.locator("table.data")
-    assert table.get_by_text("Erinnerung 2").is_visible()
-    assert table.get_by_text("weniger als 5").first.is_visible()
+    expect(table.get_by_text("Erinnerung 2")).to_be_visible()
+    expect(table.get_by_text("weniger als 5").first).to_be_visible()
     screenshot(page, "survey-reminders")
