@@ -6,6 +6,7 @@ Data for a test comes from `tests/factories.py`, forms and logins through the re
 pages from `tests/http.py`.
 """
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -233,3 +234,11 @@ def login_as(client: FlaskClient, make_user):
         return user
 
     return do
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Everything imported so far (Flask, pandas, statsmodels, the test modules)
+    lives until the end: keep it out of the garbage collector's full passes, which
+    otherwise walk millions of objects each time (statsmodels' Holm correction
+    alone asks for one per call)."""
+    gc.freeze()
