@@ -100,6 +100,10 @@ class PreferencesForm(ShowsTexts, ProfileFields):
     pass
 
 
+class UndoUnsubscribeForm(ShowsTexts, Form):
+    """ "Rückgängig machen" on the unsubscribe page: a consent to the text shown."""
+
+
 class ImportUploadForm(Form):
     file = FileField(
         _l("File (CSV or Excel)"),
