@@ -6,6 +6,7 @@ from functools import partial
 from flask import (
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -30,7 +31,7 @@ from newsletter.audience.consent import (
     list_consent,
 )
 from newsletter.audience.erasure import erase, erasure_key
-from newsletter.audience.forms import PreferencesForm, SignupForm
+from newsletter.audience.forms import EraseForm, PreferencesForm, SignupForm
 from newsletter.audience.link_views import (
     LinkKind,
     link_error,
@@ -290,6 +291,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     return render_template(
         "newsletter/preferences.html",
         form=form,
+        erase_form=EraseForm(),
         subscriber=subscriber,
         token=token,
         saved=saved,
@@ -302,14 +304,17 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
 
 @bp.route("/einstellungen/<token>/loeschen", methods=["POST"])
 @public
-def erase_me(token: str) -> str | tuple[str, int]:
+def erase_me(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
         return link_error(error, LinkKind.SETTINGS)
-    form = ConfirmForm()
+    form = EraseForm()
     if not form.validate_on_submit():
-        abort(400)
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("Please confirm that your data should be deleted."), "error")
+        return redirect(url_for("newsletter.preferences", token=token, _anchor="erase"))
     region = subscriber.region
     erase(db.session, subscriber, erasure_key())
     db.session.commit()
