@@ -85,6 +85,9 @@ def test_the_editor_of_an_automated_mail_shows_its_audience_not_list_choices(
     assert 'name="lists"' not in welcome
     assert "Auslöser: die Bestätigung der Anmeldung" in welcome
     assert 'href="/welcome/dortmund"' in welcome
+    sending = client.get(f"/campaigns/{welcome_campaign_id(app)}/send").text
+    assert "<h2>Zielgruppe und Versand</h2>" in sending
+    assert "Auslöser: die Bestätigung der Anmeldung" in sending
     reminded = client.get(f"/campaigns/{reminder}").text
     assert 'name="lists"' not in reminded
     assert "Ausgabe mit der Umfrage: Märzausgabe" in reminded
