@@ -170,7 +170,12 @@ def test_after_erasure_the_counterparts_link_says_the_contact_is_gone(
         link = (
             f"/kompetenzlandschaft/vorstellung/{introduction_token(intro_id, sven.id)}"
         )
-    submit(client, anna.preferences, f"{anna.preferences}/loeschen")
+    submit(
+        client,
+        anna.preferences,
+        f"{anna.preferences}/loeschen",
+        data={"confirm_erase": "y"},
+    )
 
     response = client.get(link)
 
