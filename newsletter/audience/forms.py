@@ -100,6 +100,21 @@ class PreferencesForm(ShowsTexts, ProfileFields):
     pass
 
 
+class EraseForm(Form):
+    """ "Meine Daten löschen" only with the box ticked: nothing can bring them back."""
+
+    confirm_erase = BooleanField(
+        _l("Yes, delete all my data for good"),
+        validators=[
+            DataRequired(_l("Please confirm that your data should be deleted."))
+        ],
+    )
+
+
+class UndoUnsubscribeForm(ShowsTexts, Form):
+    """ "Rückgängig machen" on the unsubscribe page: a consent to the text shown."""
+
+
 class ImportUploadForm(Form):
     file = FileField(
         _l("File (CSV or Excel)"),

@@ -34,6 +34,7 @@ CONSENT_LABELS = {
     "confirmed": _l("confirmed"),
     "changed": _l("details changed"),
     "withdrawn": _l("withdrawn"),
+    "resubscribed": _l("unsubscription undone"),
 }
 
 SOURCE_LABELS = {

@@ -101,7 +101,7 @@ def preference_lists(session: SessionLike, subscriber: Subscriber) -> list[Maili
     return offered + sorted(hers, key=lambda mailing_list: mailing_list.name)
 
 
-def _log(
+def log_consent(
     session: SessionLike,
     subscriber: Subscriber,
     kind: str,
@@ -215,7 +215,7 @@ def _ask_for_lists(
             subscriber.subscriptions.append(subscription)
         subscription.status = SubscriptionStatus.PENDING
         pending.append(list_id)
-        _log(session, subscriber, ConsentKind.SIGNUP, source, list_id, meta)
+        log_consent(session, subscriber, ConsentKind.SIGNUP, source, list_id, meta)
     return pending
 
 
@@ -247,7 +247,7 @@ def _log_change(
         if sub.status != SubscriptionStatus.UNSUBSCRIBED
     ]
     for list_id in lists if lists else [None]:
-        _log(
+        log_consent(
             session, subscriber, ConsentKind.CHANGED, ConsentSource.FORM, list_id, meta
         )
 
@@ -264,7 +264,7 @@ def record_confirmation_sent(
     """Note that the opt-in mail went out (after the SMTP server accepted it)."""
     subscriber.confirmation_sent_at = utcnow()
     for list_id in list_ids:
-        _log(session, subscriber, ConsentKind.CONFIRMATION_SENT, source, list_id)
+        log_consent(session, subscriber, ConsentKind.CONFIRMATION_SENT, source, list_id)
     session.flush()
 
 
@@ -287,7 +287,7 @@ def confirm(
             subscription.status = SubscriptionStatus.ACTIVE
             subscription.confirmed_at = now
             subscription.unsubscribed_at = None
-            _log(
+            log_consent(
                 session,
                 subscriber,
                 ConsentKind.CONFIRMED,
@@ -320,7 +320,9 @@ def unsubscribe(
         ):
             subscription.status = SubscriptionStatus.UNSUBSCRIBED
             subscription.unsubscribed_at = utcnow()
-            event = _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event = log_consent(
+                session, subscriber, ConsentKind.WITHDRAWN, source, list_id
+            )
             event.campaign_id = campaign_id
     if not _has_active(subscriber) and subscriber.status == SubscriberStatus.ACTIVE:
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
@@ -356,7 +358,7 @@ def update_preferences(
             subscription.status = SubscriptionStatus.ACTIVE
             subscription.confirmed_at = utcnow()
             session.flush()
-            _log(
+            log_consent(
                 session,
                 subscriber,
                 ConsentKind.CONFIRMED,
