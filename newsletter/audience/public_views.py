@@ -18,11 +18,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.after_response import after_response
+from core.cookieless import cookieless
 from core.db import db
-from core.extensions import csrf
 from core.forms import ConfirmForm
 from core.models import Region
-from core.policy import public
 from core.regions import all_regions
 from core.throttle import count, note, throttled
 from newsletter.audience.consent import (
@@ -104,7 +103,7 @@ def texts_changed_meanwhile() -> str:
 
 
 @bp.route("/anmelden/<region_slug>", methods=["GET", "POST"])
-@public
+@cookieless
 @throttled("signup", "SIGNUP_RATE_LIMIT")
 def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     region = _region(region_slug)
@@ -174,13 +173,13 @@ def _sign_up_from(
 
 
 @bp.route("/anmelden/<region_slug>/danke")
-@public
+@cookieless
 def signup_thanks(region_slug: str) -> str:
     return render_template("newsletter/signup_thanks.html", region=_region(region_slug))
 
 
 @bp.route("/bestaetigen/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def confirm_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
@@ -217,8 +216,7 @@ def _still_to_confirm(subscriber: Subscriber, list_ids: list[int]) -> bool:
 
 
 @bp.route("/abmelden/<token>", methods=["GET", "POST"])
-@public
-@csrf.exempt
+@cookieless
 def unsubscribe_page(token: str) -> str | tuple[str, int]:
     """RFC 8058: a POST (no cookie, no CSRF token) unsubscribes at once with 200.
     A forged or broken link gets the same 200 and the same bytes on POST (no oracle
@@ -259,8 +257,7 @@ def _unsubscribe_source() -> str:
 
 
 @bp.route("/anmeldung-beenden/<token>", methods=["GET", "POST"])
-@public
-@csrf.exempt
+@cookieless
 def end_signup_page(token: str) -> str | tuple[str, int]:
     """The opt-in mail's List-Unsubscribe: a POST (the mail program's one-click, or
     the button of the page a GET shows) withdraws the sign-up for its lists, so
@@ -300,7 +297,7 @@ def _list_texts(lists: list[MailingList], shown: ShownTexts) -> dict[int, str]:
 
 
 @bp.route("/einstellungen/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
@@ -345,7 +342,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
 
 
 @bp.route("/einstellungen/<token>/loeschen", methods=["POST"])
-@public
+@cookieless
 def erase_me(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
@@ -361,7 +358,7 @@ def erase_me(token: str) -> str | tuple[str, int]:
 
 
 @bp.route("/datenschutz/<region_slug>")
-@public
+@cookieless
 def privacy(region_slug: str) -> str:
     """A controller's privacy notice and imprint; "interregional": the joint one."""
     if region_slug == JOINT_SLUG:
