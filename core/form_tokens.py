@@ -70,4 +70,9 @@ class FormTokenCSRF(CSRF):
 
     def validate_csrf_token(self, form: Any, field: Any) -> None:
         if not form_token_valid(self.bound_to, field.data):
-            raise ValidationError(_l("This form has expired. Please send it again."))
+            raise ValidationError(
+                _l(
+                    "This form is too old or does not belong to this page. "
+                    "Please check your entries and send it again."
+                )
+            )

@@ -110,7 +110,7 @@ def test_a_public_form_token_is_bound_to_its_page(app, list_ids):
     assert responses(app) == 0
 
     signup = csrf_token(client.get("/anmelden/suedwestfalen").get_data(as_text=True))
-    client.post(
+    shown_again = client.post(
         "/anmelden/dortmund",
         data={
             "csrf_token": signup,
@@ -120,5 +120,8 @@ def test_a_public_form_token_is_bound_to_its_page(app, list_ids):
             "language": "de",
         },
     )
+    html = shown_again.get_data(as_text=True)
+    assert "gehört nicht zu dieser Seite" in html
+    assert 'value="mallory@example.org"' in html  # nothing typed is lost
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Subscriber)) == 0
