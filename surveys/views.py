@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.cookieless import cookieless
 from core.db import db
+from core.form_tokens import posted_token_valid
 from core.forms import ConfirmForm
 from core.ids import form_id
 from core.models import Region
@@ -99,7 +100,7 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
         step = request.values.get("step", "first")
         problems: dict[int, str] = {}
         if request.method == "POST":
-            if not ConfirmForm().validate():  # a form token of this very link
+            if not posted_token_valid():  # a form token of this very link
                 return _answer_page(invitation, step, {}, refused=True)
             try:
                 saved = _save_posted(invitation, step)
