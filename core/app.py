@@ -24,6 +24,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from core import config as settings
+from core import cookieless
 from core.auth import load_user_by_session
 from core.cli import register_commands
 from core.db import db
@@ -141,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
+    cookieless.init_app(app)
     app.before_request(refuse_control_characters)
     app.before_request(lambda: require_login(app.view_functions))
     app.after_request(security_headers)
@@ -221,6 +223,7 @@ def register_errorhandlers(app: Flask) -> None:
             "nav_entries": nav_entries(),
             "admin_pages": admin_pages(),
             "current_locale": str(get_locale()),
+            "cookieless": cookieless.on_cookieless_page(),
             "language_form": LocalProxy(language_form),
             "request_path": request.full_path.rstrip("?"),
         }

@@ -167,6 +167,10 @@ class ImportOptionsForm(Form):
 class FreshLinkForm(Form):
     """Ask for a fresh preference link by mail."""
 
+    class Meta:
+        # Shown on the page of every refused link, posted to one address.
+        csrf_context = "fresh-link"
+
     email = EmailField(
         _l("Email address"), validators=[DataRequired(), Length(max=254)]
     )

@@ -6,7 +6,6 @@ from functools import partial
 from flask import (
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -18,11 +17,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.after_response import after_response
+from core.cookieless import cookieless
 from core.db import db
-from core.extensions import csrf
 from core.forms import ConfirmForm
 from core.models import Region
-from core.policy import public
 from core.regions import all_regions
 from core.throttle import throttled
 from newsletter.audience.consent import (
@@ -102,7 +100,7 @@ def texts_changed_meanwhile() -> str:
 
 
 @bp.route("/anmelden/<region_slug>", methods=["GET", "POST"])
-@public
+@cookieless
 @throttled("signup", "SIGNUP_RATE_LIMIT")
 def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     region = _region(region_slug)
@@ -172,13 +170,13 @@ def _sign_up_from(
 
 
 @bp.route("/anmelden/<region_slug>/danke")
-@public
+@cookieless
 def signup_thanks(region_slug: str) -> str:
     return render_template("newsletter/signup_thanks.html", region=_region(region_slug))
 
 
 @bp.route("/bestaetigen/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def confirm_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
@@ -222,8 +220,7 @@ def unsubscribe_source() -> str:
 
 
 @bp.route("/anmeldung-beenden/<token>", methods=["GET", "POST"])
-@public
-@csrf.exempt
+@cookieless
 def end_signup_page(token: str) -> str | tuple[str, int]:
     """The opt-in mail's List-Unsubscribe: a POST (the mail program's one-click, or
     the button of the page a GET shows) withdraws the sign-up for its lists, so
@@ -257,7 +254,7 @@ def _list_texts(lists: list[MailingList], shown: ShownTexts) -> dict[int, str]:
 
 
 @bp.route("/einstellungen/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
@@ -288,10 +285,15 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
             }
             form.lists.data = [i for i in form.lists.data or [] if i in hers]
     shown.put_into(form)
+    erase_form = EraseForm()
+    if request.args.get("erase") == "unconfirmed":
+        erase_form.confirm_erase.errors = [
+            _("Please confirm that your data should be deleted.")
+        ]
     return render_template(
         "newsletter/preferences.html",
         form=form,
-        erase_form=EraseForm(),
+        erase_form=erase_form,
         subscriber=subscriber,
         token=token,
         saved=saved,
@@ -303,7 +305,7 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
 
 
 @bp.route("/einstellungen/<token>/loeschen", methods=["POST"])
-@public
+@cookieless
 def erase_me(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
@@ -313,8 +315,15 @@ def erase_me(token: str) -> str | tuple[str, int] | BaseResponse:
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
-        flash(_("Please confirm that your data should be deleted."), "error")
-        return redirect(url_for("newsletter.preferences", token=token, _anchor="erase"))
+        # No flash: this page has no session (core.cookieless); the address says it.
+        return redirect(
+            url_for(
+                "newsletter.preferences",
+                token=token,
+                erase="unconfirmed",
+                _anchor="erase",
+            )
+        )
     region = subscriber.region
     erase(db.session, subscriber, erasure_key())
     db.session.commit()
@@ -322,7 +331,7 @@ def erase_me(token: str) -> str | tuple[str, int] | BaseResponse:
 
 
 @bp.route("/datenschutz/<region_slug>")
-@public
+@cookieless
 def privacy(region_slug: str) -> str:
     """A controller's privacy notice and imprint; "interregional": the joint one."""
     if region_slug == JOINT_SLUG:

@@ -9,10 +9,9 @@ from datetime import timedelta
 from flask import abort, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.cookieless import cookieless
 from core.db import db
-from core.extensions import csrf
 from core.forms import ConfirmForm
-from core.policy import public
 from core.throttle import count, note
 from newsletter.audience.forms import UndoUnsubscribeForm
 from newsletter.audience.link_views import LinkKind, link_error
@@ -57,13 +56,12 @@ def _person(payload: dict) -> Subscriber:
 
 
 def _from_our_page() -> bool:
-    """Our page's buttons carry a CSRF token; a mail program's POST never does."""
+    """Our page's buttons carry a form token; a mail program's POST never does."""
     return "csrf_token" in request.form
 
 
 @bp.route("/abmelden/<token>", methods=["GET", "POST"])
-@public
-@csrf.exempt  # RFC 8058: the mail program posts without cookie or token
+@cookieless  # RFC 8058: the mail program posts without cookie or token
 def unsubscribe_page(token: str) -> str | tuple[str, int] | BaseResponse:
     """RFC 8058: a POST (no cookie, no CSRF token) unsubscribes at once with 200.
     A forged or broken link gets the same 200 and the same bytes on POST (no oracle
@@ -100,7 +98,7 @@ def unsubscribe_page(token: str) -> str | tuple[str, int] | BaseResponse:
 
 
 @bp.route("/abmelden/<token>/rueckgaengig", methods=["POST"])
-@public
+@cookieless
 def undo_unsubscribe_page(token: str) -> str | tuple[str, int]:
     """Back on the list just left: a consent of its own, with the text shown."""
     try:
