@@ -112,8 +112,8 @@ def test_fifty_people_answer_while_the_worker_sends_an_issue(
 
 
 def wait_until_sent(app: Flask, campaign_id: int, mailbox: Mailbox) -> None:
-    """Wait (at most a minute) until the worker has finished the issue."""
-    deadline = time.monotonic() + 60
+    """Wait (at most two minutes, on a loaded machine) until the issue is sent."""
+    deadline = time.monotonic() + 120
     while campaign_status(app, campaign_id) != "sent":
-        assert time.monotonic() < deadline, f"{mailbox.count()} mails after a minute"
+        assert time.monotonic() < deadline, f"{mailbox.count()} mails after two minutes"
         time.sleep(0.2)
