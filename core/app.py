@@ -28,7 +28,7 @@ from core import cookieless
 from core.auth import load_user_by_session
 from core.cli import register_commands
 from core.db import db
-from core.extensions import babel, csrf, login_manager, migrate
+from core.extensions import babel, csrf, login_manager
 from core.i18n import select_locale, select_timezone
 from core.ids import IdConverter
 from core.imprint import imprint_lines
@@ -95,9 +95,6 @@ def register_extensions(app: Flask) -> None:
     ensure_sqlite_directory(app.config["SQLALCHEMY_DATABASE_URI"])
     ping_server_databases(app.config)
     db.init_app(app)
-    migrate.init_app(
-        app, db, render_as_batch=True, directory=str(settings.ROOT / "migrations")
-    )
     csrf.init_app(app)
     babel.init_app(
         app,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import scoped_session
 
 from core.app import create_app
 from core.auth import create_user
+from core.cli.migrations import init_migrations
 from core.config import TestConfig
 from core.db import db as database
 from core.models import Region, Role
@@ -126,6 +127,7 @@ def empty_app(empty_database_url: str) -> Iterator[Flask]:
     """An app on a database without tables, inside its context, for tests that
     migrate it themselves."""
     app = create_app(app_settings(empty_database_url))
+    init_migrations(app)
     with app.app_context():
         yield app
         database.session.remove()
