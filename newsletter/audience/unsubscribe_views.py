@@ -137,6 +137,18 @@ def _texts(mailing_list: MailingList) -> ShownTexts:
     return texts_for(db.session, [mailing_list.region_id], page_language())
 
 
+def _leave_form(
+    other: MailingList, other_token: str
+) -> tuple[MailingList, str, ConfirmForm]:
+    """A button that posts to another list's link: its form token is bound to
+    that link, where it is checked (core.form_tokens)."""
+    return (
+        other,
+        other_token,
+        ConfirmForm(meta={"csrf_context": f"token:{other_token}"}),
+    )
+
+
 def _show(
     subscriber: Subscriber,
     mailing_list: MailingList,
@@ -150,7 +162,7 @@ def _show(
     this = hers.get(mailing_list.id)
     on_it = this is not None and this.status != SubscriptionStatus.UNSUBSCRIBED
     remaining = [
-        (sub.mailing_list, unsubscribe_token(subscriber.id, sub.list_id))
+        _leave_form(sub.mailing_list, unsubscribe_token(subscriber.id, sub.list_id))
         for sub in subscriber.subscriptions
         if sub.status == SubscriptionStatus.ACTIVE and sub.list_id != mailing_list.id
     ]

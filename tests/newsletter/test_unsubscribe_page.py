@@ -57,12 +57,17 @@ def leave_on_the_page(client, path):
     )
 
 
-def form_action(html, button_text):
-    """The action of the form whose button says `button_text`."""
+def the_form(html, button_text) -> str:
+    """The form whose button says `button_text`."""
     for form in re.findall(r"<form\b.*?</form>", html, flags=re.S):
         if button_text in form:
-            return re.search(r'action="([^"]+)"', form).group(1)
+            return form
     raise AssertionError(f"no form with {button_text!r}")
+
+
+def form_action(html, button_text):
+    """The action of the form whose button says `button_text`."""
+    return re.search(r'action="([^"]+)"', the_form(html, button_text)).group(1)
 
 
 def test_after_leaving_the_page_names_what_remains_and_offers_undo(
@@ -201,9 +206,11 @@ def test_the_lists_that_remain_can_be_left_from_the_page_too(app, client, list_i
     page = leave_on_the_page(
         client, link(app, person, list_ids["newsletter-dortmund"])
     ).get_data(as_text=True)
+    button = "„Brückenschlag interregional“ abbestellen"
     also = client.post(
-        form_action(page, "„Brückenschlag interregional“ abbestellen"),
-        data={"csrf_token": csrf_token(page)},
+        form_action(page, button),
+        # Each button's token is bound to the link it posts to.
+        data={"csrf_token": csrf_token(the_form(page, button))},
         follow_redirects=True,
     )
     assert "Sie erhalten „Brückenschlag interregional“ nicht mehr." in also.text
