@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         analysis_views,
         builder_views,
         models,
+        needs_report_views,
         reminder_views,
         views,
         wave_views,
