@@ -5,19 +5,25 @@ report the dashboard shows; this module only adds the words around them."""
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import select
 
 from core.db import SessionLike
 from core.models import Region
 from surveys.models import Survey
-from surveys.report import (
-    Report,
-    bridge_rows,
-    labelled_tables,
-    question_charts,
-    records,
-)
+from surveys.report import Report, bridge_rows, labelled_tables, question_charts
 from surveys.waves import TrendRow, first_question_trend, waves_of
+
+
+def records(table: pd.DataFrame) -> list[dict]:
+    """The rows of a table for the page, missing values (NaN, NA) as None."""
+    return [
+        {
+            k: None if pd.api.types.is_scalar(v) and pd.isna(v) else v
+            for k, v in row.items()
+        }
+        for row in table.to_dict("records")
+    ]
 
 
 @dataclass
@@ -63,7 +69,7 @@ def _reach(report: Report) -> Reach:
 
 
 def _days(report: Report) -> tuple[date | None, date | None]:
-    days = [row["day"] for row in records(report.over_time)]
+    days = [pd.Timestamp(row["day"]).date() for row in records(report.over_time)]
     return (min(days), max(days)) if days else (None, None)
 
 

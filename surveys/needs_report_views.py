@@ -15,6 +15,7 @@ from surveys.blueprint import bp
 
 
 def _page(survey_id: int, for_pdf: bool) -> str:
+    from surveys.analysis import Filters
     from surveys.needs_report import needs_report
     from surveys.report import build_report
 
@@ -22,7 +23,7 @@ def _page(survey_id: int, for_pdf: bool) -> str:
     report = build_report(
         db.session,
         survey,
-        {},  # the board gets the whole survey; filters stay on the dashboard
+        Filters(),  # the board gets the whole survey; filters stay on the dashboard
         int(current_app.config["MIN_CELL"]),
         str(get_locale() or "de")[:2],
     )
