@@ -1,6 +1,6 @@
 """The needs report ("Bedarfsbericht") of a survey: what an agency hands to its
-board. Every number is read from the survey's audited release through the same
-report the dashboard shows; this module only adds the words around them."""
+board. Every number is read through the same report the dashboard shows (and
+its suppression); this module only adds the words around them."""
 
 from dataclasses import dataclass
 from datetime import date
