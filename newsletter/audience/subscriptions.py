@@ -181,7 +181,13 @@ def sign_up(
         _apply_profile(session, subscriber, profile)
         session.add(subscriber)
         session.flush()
+    asked_before = {
+        sub.list_id
+        for sub in subscriber.subscriptions
+        if sub.status == SubscriptionStatus.PENDING
+    }
     pending = _ask_for_lists(session, subscriber, wanted, source, meta)
+    first_asked = [list_id for list_id in pending if list_id not in asked_before]
     if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.PENDING):
         subscriber.status = (
             SubscriberStatus.ACTIVE
@@ -189,7 +195,7 @@ def sign_up(
             else SubscriberStatus.PENDING
         )
     session.flush()
-    return subscriber, _lists_to_confirm(subscriber, pending, now)
+    return subscriber, _lists_to_confirm(subscriber, pending, first_asked, now)
 
 
 def _ask_for_lists(
@@ -220,14 +226,20 @@ def _ask_for_lists(
 
 
 def _lists_to_confirm(
-    subscriber: Subscriber, pending: list[int], now: datetime
+    subscriber: Subscriber, pending: list[int], first_asked: list[int], now: datetime
 ) -> list[int]:
     """What a confirmation mail should ask for now: nothing when no list is new,
-    a mail went out recently, or the address bounced."""
+    a mail went out recently and asked for every list (the throttle against mail
+    bombing; a list asked for the first time, say in the other region, is not
+    held back by it), or the address bounced."""
     recently = subscriber.confirmation_sent_at and (
         now - subscriber.confirmation_sent_at < RESEND_INTERVAL
     )
-    if not pending or recently or subscriber.status == SubscriberStatus.BOUNCED:
+    if (
+        not pending
+        or (recently and not first_asked)
+        or subscriber.status == SubscriberStatus.BOUNCED
+    ):
         return []
     return [
         sub.list_id
