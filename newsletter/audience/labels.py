@@ -43,6 +43,7 @@ SOURCE_LABELS = {
     "manager": _l("manager"),
     "complaint": _l("spam complaint"),
     "one_click": _l("one-click unsubscribe in the mail program"),
+    "unsubscribe_page": _l("unsubscribe page of a mail"),
 }
 
 

@@ -32,8 +32,10 @@ def withdrawal_to_undo(
     now: datetime | None = None,
 ) -> ConsentEvent | None:
     """The withdrawal from the list that "Rückgängig machen" may still reverse: her
-    last decision about the list, at most UNDO_WITHIN old, and taken while she was
-    confirmed on it (an ended sign-up is no subscription to restore)."""
+    last decision about the list, taken with the unsubscribe page's own button (not
+    in her settings, nor by a mail program's one-click), at most UNDO_WITHIN old,
+    and taken while she was confirmed on it (an ended sign-up is no subscription to
+    restore)."""
     now = now or utcnow()
     decisions: list[ConsentEvent | None] = [
         *session.scalars(
@@ -51,6 +53,7 @@ def withdrawal_to_undo(
     if (
         last is None
         or last.kind != ConsentKind.WITHDRAWN
+        or last.source != ConsentSource.UNSUBSCRIBE_PAGE
         or last.at < now - UNDO_WITHIN
         or before is None
         or before.kind not in (ConsentKind.CONFIRMED, ConsentKind.RESUBSCRIBED)

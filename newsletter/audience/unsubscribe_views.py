@@ -16,6 +16,7 @@ from core.throttle import count, note
 from newsletter.audience.forms import UndoUnsubscribeForm
 from newsletter.audience.link_views import LinkKind, link_error
 from newsletter.audience.models import (
+    ConsentSource,
     MailingList,
     Subscriber,
     SubscriberStatus,
@@ -86,7 +87,7 @@ def unsubscribe_page(token: str) -> str | tuple[str, int] | BaseResponse:
             db.session,
             payload["s"],
             mailing_list.id,
-            unsubscribe_source(),
+            _source(),
             campaign_id=campaign_id if isinstance(campaign_id, int) else None,
         )
         db.session.commit()
@@ -123,6 +124,13 @@ def undo_unsubscribe_page(token: str) -> str | tuple[str, int]:
         token=token,
         list_name=list_label(mailing_list, page_language()),
     )
+
+
+def _source() -> str:
+    """The mail program's one-click, or this page's own button."""
+    if unsubscribe_source() == ConsentSource.ONE_CLICK:
+        return ConsentSource.ONE_CLICK
+    return ConsentSource.UNSUBSCRIBE_PAGE
 
 
 def unsubscribe_received() -> str:
@@ -164,7 +172,11 @@ def _show(
     remaining = [
         _leave_form(sub.mailing_list, unsubscribe_token(subscriber.id, sub.list_id))
         for sub in subscriber.subscriptions
-        if sub.status == SubscriptionStatus.ACTIVE and sub.list_id != mailing_list.id
+        if sub.status == SubscriptionStatus.ACTIVE
+        and sub.list_id != mailing_list.id
+        # Only the same controller's lists: the mail came from it, and a
+        # forwarded mail must not tell what another agency holds.
+        and sub.mailing_list.region_id == mailing_list.region_id
     ]
     undo_form = None
     shown = _texts(mailing_list)
