@@ -80,7 +80,13 @@ def write_export(session: SessionLike, export: SubscriberExport) -> None:
     )
     query = subscribers_query(SubscriberFilter.from_mapping(export.filters), scope)
     with force_locale((user.language if user else None) or "de"):
-        sheets = [(_("Subscribers"), export_header(), exports.rows(session, query))]
+        sheets = [
+            (
+                _("Subscribers"),
+                export_header(),
+                exports.rows(session, query, scope.list_ids),
+            )
+        ]
         with xlsx_file(sheets) as workbook:
             export.content = workbook.read()
     export.rows = exports.count(session, query)

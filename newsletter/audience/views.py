@@ -125,7 +125,13 @@ def export_subscribers(fmt: str) -> Response | str:
     db.session.commit()
     if fmt == "xlsx":
         workbook = xlsx_file(
-            [(_("Subscribers"), export_header(), exports.rows(db.session, query))]
+            [
+                (
+                    _("Subscribers"),
+                    export_header(),
+                    exports.rows(db.session, query, current_scope().list_ids),
+                )
+            ]
         )
         return Response(
             chunks_of(workbook),
@@ -135,7 +141,11 @@ def export_subscribers(fmt: str) -> Response | str:
     if fmt != "csv":
         abort(404)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
-    lines = csv_lines(export_header(), exports.rows(db.session, query), delimiter)
+    lines = csv_lines(
+        export_header(),
+        exports.rows(db.session, query, current_scope().list_ids),
+        delimiter,
+    )
     return Response(
         stream_with_context(lines),
         mimetype="text/csv; charset=utf-8",
