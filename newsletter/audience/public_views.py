@@ -290,6 +290,13 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
         erase_form.confirm_erase.errors = [
             _("Please confirm that your data should be deleted.")
         ]
+    elif request.args.get("erase") == "stale":
+        erase_form.confirm_erase.errors = [
+            _(
+                "This form is too old or does not belong to this page. "
+                "Please check your entries and send it again."
+            )
+        ]
     return render_template(
         "newsletter/preferences.html",
         form=form,
@@ -313,16 +320,11 @@ def erase_me(token: str) -> str | tuple[str, int] | BaseResponse:
         return link_error(error, LinkKind.SETTINGS)
     form = EraseForm()
     if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        # No flash: this page has no session (core.cookieless); the address says it.
+        # No flash: this page has no session (core.cookieless); the address says
+        # why (a form left open too long, or the box not ticked).
+        why = "stale" if form.csrf_token.errors else "unconfirmed"
         return redirect(
-            url_for(
-                "newsletter.preferences",
-                token=token,
-                erase="unconfirmed",
-                _anchor="erase",
-            )
+            url_for("newsletter.preferences", token=token, erase=why, _anchor="erase")
         )
     region = subscriber.region
     erase(db.session, subscriber, erasure_key())

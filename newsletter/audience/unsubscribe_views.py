@@ -7,6 +7,7 @@ new consent to the text the page showed. A GET never changes anything."""
 from datetime import timedelta
 
 from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.cookieless import cookieless
@@ -69,7 +70,8 @@ def unsubscribe_page(token: str) -> str | tuple[str, int] | BaseResponse:
     for guessing tokens), changes nothing and is counted."""
     try:
         payload, mailing_list = _link(token)
-        subscriber = _person(payload) if request.method != "POST" else None
+        ours = request.method != "POST" or _from_our_page()
+        subscriber = _person(payload) if ours else None
     except LinkError as error:
         if request.method != "POST" or _from_our_page():
             return link_error(error, LinkKind.SETTINGS)
@@ -81,7 +83,9 @@ def unsubscribe_page(token: str) -> str | tuple[str, int] | BaseResponse:
         return unsubscribe_received()
     if request.method == "POST":
         if _from_our_page() and not ConfirmForm().validate_on_submit():
-            abort(400)
+            # A tab left open too long: the page again, with a fresh button.
+            assert subscriber is not None  # noqa: S101 - read above for our page
+            return _show(subscriber, mailing_list, token, _stale_form()), 400
         campaign_id = payload.get("c")
         unsubscribe(
             db.session,
@@ -123,6 +127,13 @@ def undo_unsubscribe_page(token: str) -> str | tuple[str, int]:
         mailing_list=mailing_list,
         token=token,
         list_name=list_label(mailing_list, page_language()),
+    )
+
+
+def _stale_form() -> str:
+    return _(
+        "This form is too old or does not belong to this page. "
+        "Please check your entries and send it again."
     )
 
 

@@ -206,6 +206,13 @@ def test_deleting_my_data_asks_for_confirmation_first(app, client):
         unconfirmed.get_data(as_text=True)
     )
     assert state(app, subscriber_id)[0] == "active"
+    stale = client.post(
+        f"/einstellungen/{token}/loeschen",
+        data={"csrf_token": "left-open-overnight", "confirm_erase": "y"},
+        follow_redirects=True,
+    )
+    assert "zu alt" in stale.get_data(as_text=True)  # asked again, not a 400
+    assert state(app, subscriber_id)[0] == "active"
     erased = client.post(
         f"/einstellungen/{token}/loeschen",
         data={"csrf_token": csrf_token(page), "confirm_erase": "y"},

@@ -241,3 +241,17 @@ def test_only_a_step_taken_on_this_page_can_be_undone(app, client, list_ids):
     assert lists_of(app, person)[1]["newsletter-dortmund"] == "unsubscribed"
 
     assert "Rückgängig machen" not in client.get(leave).text
+
+
+def test_a_page_left_open_too_long_asks_again_instead_of_failing(app, client, list_ids):
+    person = fatma(app)
+    leave = link(app, person, list_ids["newsletter-dortmund"])
+
+    stale = client.post(leave, data={"csrf_token": "from-yesterday"})
+
+    assert stale.status_code == 400
+    assert "zu alt" in stale.text
+    assert "Abmelden" in stale.text  # a fresh button, on the same page
+    assert lists_of(app, person)[1]["newsletter-dortmund"] == "active"
+    leave_on_the_page(client, leave)
+    assert lists_of(app, person)[1]["newsletter-dortmund"] == "unsubscribed"
