@@ -113,3 +113,13 @@ def test_a_subscriber_without_login_gets_no_report(app, client):
     response = client.get(f"/analysis/{survey_id}/bericht.pdf")
     assert response.status_code in (302, 401, 403)
     assert response.mimetype != "application/pdf"
+
+
+def test_the_report_shows_the_differences_between_the_regions(app, client, login_as):
+    survey_id, _labels = a_survey(app)
+    login_as(Role.ANALYST)
+
+    page = client.get(f"/analysis/{survey_id}/bericht").get_data(as_text=True)
+
+    assert "Differenz Südwestfalen − Dortmund" in page  # as on the dashboard
+    assert "Pkt." in page
