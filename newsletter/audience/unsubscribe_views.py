@@ -102,10 +102,14 @@ def unsubscribe_page(token: str) -> str | tuple[str, int] | BaseResponse:
     return _show(subscriber, mailing_list, token)
 
 
-@bp.route("/abmelden/<token>/rueckgaengig", methods=["POST"])
+@bp.route("/abmelden/<token>/rueckgaengig", methods=["GET", "POST"])
 @cookieless
-def undo_unsubscribe_page(token: str) -> str | tuple[str, int]:
-    """Back on the list just left: a consent of its own, with the text shown."""
+def undo_unsubscribe_page(token: str) -> str | tuple[str, int] | BaseResponse:
+    """Back on the list just left: a consent of its own, with the text shown. A GET
+    (a bookmark, a reload of the address after the undo) changes nothing and
+    leads to the link's page."""
+    if request.method == "GET":
+        return redirect(url_for("newsletter.unsubscribe_page", token=token))
     try:
         payload, mailing_list = _link(token)
         subscriber = _person(payload)

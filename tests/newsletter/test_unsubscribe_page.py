@@ -255,3 +255,18 @@ def test_a_page_left_open_too_long_asks_again_instead_of_failing(app, client, li
     assert lists_of(app, person)[1]["newsletter-dortmund"] == "active"
     leave_on_the_page(client, leave)
     assert lists_of(app, person)[1]["newsletter-dortmund"] == "unsubscribed"
+
+
+def test_the_undo_address_opened_later_leads_to_the_page_and_sets_no_cookie(
+    app, client, list_ids
+):
+    person = fatma(app)
+    leave = link(app, person, list_ids["newsletter-dortmund"])
+    leave_on_the_page(client, leave)
+
+    later = client.get(f"{leave}/rueckgaengig")
+
+    assert later.status_code == 302
+    assert later.headers["Location"].endswith(leave)
+    assert "Set-Cookie" not in later.headers
+    assert lists_of(app, person)[1]["newsletter-dortmund"] == "unsubscribed"

@@ -221,7 +221,7 @@ def test_a_manager_edits_and_previews_her_regions_welcome_mail(
 
     sign_up(app, "bea@example.org")
     run_worker(app)
-    assert "An 1 Personen verschickt." in client.get(page).get_data(as_text=True)
+    assert "An 1 Person verschickt." in client.get(page).get_data(as_text=True)
 
 
 def test_a_welcome_mail_with_a_checklist_error_is_saved_but_not_switched_on(
