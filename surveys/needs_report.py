@@ -2,20 +2,18 @@
 board. Every number is read through the same report the dashboard shows (and
 its suppression); this module only adds the words around them."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from flask import Flask
 from sqlalchemy import select
 
 from core.db import SessionLike
 from core.home import Panel
 from core.models import Region
-from core.registry import registry
 from surveys.models import Survey
 from surveys.report import Report, bridge_rows, labelled_tables, question_charts
+from surveys.report_sections import report_sections
 from surveys.waves import TrendRow, first_question_trend, waves_of
 
 
@@ -28,24 +26,6 @@ def records(table: pd.DataFrame) -> list[dict]:
         }
         for row in table.to_dict("records")
     ]
-
-
-# A section of the report from a higher room: (session, language, min_cell) → panel.
-SectionFunction = Callable[[SessionLike, str, int], Panel | None]
-
-
-def add_report_section(app: Flask, section: SectionFunction) -> None:
-    """Add a section to every needs report (the Kompetenzlandschaft: its figures)."""
-    registry(app).report_sections.append(section)
-
-
-def _sections(session: SessionLike, language: str, min_cell: int) -> list[Panel]:
-    found = [
-        panel
-        for section in registry().report_sections
-        if (panel := section(session, language, min_cell))
-    ]
-    return sorted(found, key=lambda panel: panel.order)
 
 
 @dataclass
@@ -124,5 +104,5 @@ def needs_report(session: SessionLike, report: Report) -> NeedsReport:
         scales=records(labelled_tables(report)["scales"]),
         waves=waves if trend else [],
         trend=trend,
-        sections=_sections(session, report.language, report.min_cell),
+        sections=report_sections(session, report.language, report.min_cell),
     )

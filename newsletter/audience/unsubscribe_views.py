@@ -142,10 +142,11 @@ def _stale_form() -> str:
 
 
 def _source() -> str:
-    """The mail program's one-click, or this page's own button."""
-    if unsubscribe_source() == ConsentSource.ONE_CLICK:
-        return ConsentSource.ONE_CLICK
-    return ConsentSource.UNSUBSCRIBE_PAGE
+    """This page's own button (it carries a form token), else the mail program's
+    one-click or another POST (logged as before)."""
+    if _from_our_page():
+        return ConsentSource.UNSUBSCRIBE_PAGE
+    return unsubscribe_source()
 
 
 def unsubscribe_received() -> str:

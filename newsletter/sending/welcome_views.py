@@ -76,6 +76,30 @@ def _must_fix(campaign_id: int) -> list[str]:
     return [message for severity, message in checklist(campaign) if severity == "error"]
 
 
+def _save(region: Region, step: int, form: WelcomeForm) -> None:
+    """Save what the manager typed; switch it on only when its checklist has no
+    error (the text is kept either way, and the page says why it stays off)."""
+    given = WelcomeInput(
+        bool(form.enabled.data),
+        form.delay_days.data or 7,
+        {"de": form.subject_de.data or "", "en": form.subject_en.data or ""},
+        {"de": form.body_de.data or "", "en": form.body_en.data or ""},
+    )
+    mail = save_welcome(db.session, region, step, given)
+    problems = _must_fix(mail.campaign_id)
+    if given.enabled and problems:
+        save_welcome(db.session, region, step, replace(given, enabled=False))
+    record(db.session, current_user.id, "edit", "welcome_mail", mail.id)
+    db.session.commit()
+    if given.enabled and problems:
+        flash(
+            _("Saved, but not switched on: %(problems)s", problems=" ".join(problems)),
+            "error",
+        )
+    else:
+        flash(_("Saved."), "info")
+
+
 @bp.route("/welcome/<region_slug>", methods=["GET", "POST"])
 @requires("campaigns")
 def welcome_mails(region_slug: str) -> str | BaseResponse:
@@ -89,30 +113,7 @@ def welcome_mails(region_slug: str) -> str | BaseResponse:
     if posted_step is not None:
         form = forms[posted_step]
         if form.validate_on_submit():
-            given = WelcomeInput(
-                bool(form.enabled.data),
-                form.delay_days.data or 7,
-                {"de": form.subject_de.data or "", "en": form.subject_en.data or ""},
-                {"de": form.body_de.data or "", "en": form.body_en.data or ""},
-            )
-            mail = save_welcome(db.session, region, posted_step, given)
-            problems = _must_fix(mail.campaign_id)
-            if given.enabled and problems:
-                # The text is kept; a mail with errors does not go out.
-                given = replace(given, enabled=False)
-                save_welcome(db.session, region, posted_step, given)
-            record(db.session, current_user.id, "edit", "welcome_mail", mail.id)
-            db.session.commit()
-            if given.enabled or not form.enabled.data:
-                flash(_("Saved."), "info")
-            else:
-                flash(
-                    _(
-                        "Saved, but not switched on: %(problems)s",
-                        problems=" ".join(problems),
-                    ),
-                    "error",
-                )
+            _save(region, posted_step, form)
             return redirect(
                 url_for("newsletter.welcome_mails", region_slug=region.slug)
             )
