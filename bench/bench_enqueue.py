@@ -11,7 +11,6 @@ Prints `NAME: ours <value> <unit>, baseline <value> <unit>, ratio <ours/baseline
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.fixtures import in_fresh_process  # noqa: E402
 
 PEOPLE = 1_000_000
 COLUMNS = [
@@ -208,26 +209,15 @@ def controls(database: str) -> dict[str, float]:
     return timings
 
 
-def in_fresh_process(step: str, database: str) -> dict:
-    output = subprocess.run(
-        [sys.executable, str(Path(__file__)), step, database],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(output.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     folder = tempfile.mkdtemp()
     database = (
         os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/enqueue.sqlite"
     )
     backend = "postgresql" if database.startswith("postgresql") else "sqlite"
-    in_fresh_process("--prepare", database)
-    base = in_fresh_process("--baseline", database)
-    mine = in_fresh_process("--ours", database)
+    in_fresh_process(__file__, "--prepare", database)
+    base = in_fresh_process(__file__, "--baseline", database)
+    mine = in_fresh_process(__file__, "--ours", database)
     print(
         f"enqueue_1M ({backend}): ours {mine['seconds']:.1f} s, baseline "
         f"{base['seconds']:.1f} s (a bare INSERT … SELECT of the same ids), "
@@ -237,7 +227,7 @@ def main() -> None:
         f"enqueue_1M_peak_rss ({backend}): ours {mine['rss_mib']:.0f} MiB, baseline "
         f"{base['rss_mib']:.0f} MiB, ratio {mine['rss_mib'] / base['rss_mib']:.2f}"
     )
-    for name, ms in in_fresh_process("--controls", database).items():
+    for name, ms in in_fresh_process(__file__, "--controls", database).items():
         print(
             f"{name}_1M ({backend}): ours {ms:.0f} ms, baseline {GOAL_MS} ms "
             f"(the goal), ratio {ms / GOAL_MS:.2f}"

@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.fixtures import seeded_app  # noqa: E402
 from tests.load import (  # noqa: E402
     Answered,
     Link,
@@ -45,30 +46,11 @@ SECRET = "bench-secret-key-with-enough-entropy-0123456789"  # noqa: S105
 def prepare(database: str) -> list[Link]:
     """An emptied database with Dortmund's audience and a due issue carrying a
     survey; the links of the people who will answer."""
-    from sqlalchemy import create_engine, text
-
-    from core.app import create_app
-    from core.config import TestConfig
     from core.db import db
-    from core.regions import ensure_regions
-    from newsletter.audience.consent import ensure_first_texts
-    from newsletter.audience.demo import ensure_lists, ensure_topics
     from tests import factories
 
-    if database.startswith("postgresql"):
-        with create_engine(database).begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    app = create_app(
-        {**settings, "SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": SECRET}
-    )
+    app = seeded_app(database, SECRET)
     with app.app_context():
-        db.create_all()
-        ensure_regions(db.session)
-        ensure_lists(db.session)
-        ensure_topics(db.session)
-        ensure_first_texts(db.session)
-        db.session.commit()
         factories.audience(db.session, RECIPIENTS)
         survey = factories.survey(db.session)
         factories.campaign(

@@ -12,20 +12,15 @@ from core.db import SessionLike
 from core.home import Panel
 from core.models import Region
 from surveys.models import Survey
-from surveys.report import Report, bridge_rows, labelled_tables, question_charts
+from surveys.report import (
+    Report,
+    bridge_rows,
+    labelled_tables,
+    question_charts,
+    records,
+)
 from surveys.report_sections import report_sections
 from surveys.waves import TrendRow, first_question_trend, waves_of
-
-
-def records(table: pd.DataFrame) -> list[dict]:
-    """The rows of a table for the page, missing values (NaN, NA) as None."""
-    return [
-        {
-            k: None if pd.api.types.is_scalar(v) and pd.isna(v) else v
-            for k, v in row.items()
-        }
-        for row in table.to_dict("records")
-    ]
 
 
 @dataclass
@@ -59,8 +54,8 @@ class NeedsReport:
     sections: list[Panel]
 
 
-def _reach(report: Report) -> Reach:
-    rows = records(labelled_tables(report)["response_rates"])
+def _reach(rates: pd.DataFrame) -> Reach:
+    rows = records(rates)
     answered = [None if row["suppressed"] else row["answered"] for row in rows]
     return Reach(
         campaigns=rows,
@@ -92,16 +87,17 @@ def needs_report(session: SessionLike, report: Report) -> NeedsReport:
         else []
     )
     first_day, last_day = _days(report)
+    tables = labelled_tables(report)  # built once: both sections read from it
     return NeedsReport(
         survey=survey,
         report=report,
         agencies=_agencies(session, survey),
         first_day=first_day,
         last_day=last_day,
-        reach=_reach(report),
+        reach=_reach(tables["response_rates"]),
         charts=question_charts(report),
         bridge=bridge_rows(report),
-        scales=records(labelled_tables(report)["scales"]),
+        scales=records(tables["scales"]),
         waves=waves if trend else [],
         trend=trend,
         sections=report_sections(session, report.language, report.min_cell),

@@ -140,6 +140,18 @@ def labelled_tables(report: Report) -> dict[str, pd.DataFrame]:
         }
 
 
+def records(table: pd.DataFrame) -> list[dict]:
+    """The rows of a table for a page, missing values (NaN, NA) as None."""
+    return [
+        {k: None if _missing(v) else v for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
+
+
+def _missing(value: object) -> bool:
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
 def _clean(value: object) -> object:
     return None if isinstance(value, float) and value != value else value  # NaN → None
 
