@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.db import AnySelect, SessionLike
 from core.models import District, Region
 from newsletter.audience.models import MailingList, Subscriber, Subscription
+from newsletter.audience.scope import details_seen
 
 COLUMNS = (
     Subscriber.id,
@@ -55,6 +56,7 @@ def rows(
         ids = [row[0] for row in chunk]
         lists = active_list_names(session, ids, list_ids)
         held = {} if list_ids is None else _held(session, ids, list_ids)
+        withheld = _details_withheld(session, ids, list_ids)
         for (
             subscriber_id,
             email,
@@ -73,6 +75,10 @@ def rows(
         ) in chunk:
             if subscriber_id in held:
                 status, created_at, confirmed_at = held[subscriber_id]
+            if subscriber_id in withheld:
+                # What another controller holds of the person is not hers to read.
+                name, organisation, org_type, district = "", "", None, None
+                sector, size, language, region, extra_fields = "", "", "", "", {}
             yield [
                 email,
                 name,
@@ -143,6 +149,21 @@ def _summary(
         status,
         min(sub.created_at for sub in subscriptions),
         min(confirmed) if confirmed else None,
+    )
+
+
+def _details_withheld(
+    session: SessionLike, subscriber_ids: list[int], list_ids: frozenset[int] | None
+) -> set[int]:
+    """The people among these whose details the manager of `list_ids` may not see."""
+    if list_ids is None:
+        return set()
+    return set(
+        session.scalars(
+            select(Subscriber.id).where(
+                Subscriber.id.in_(subscriber_ids), ~details_seen(list_ids)
+            )
+        )
     )
 
 

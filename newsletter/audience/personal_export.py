@@ -21,7 +21,11 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def profile(subscriber: Subscriber) -> dict[str, Any]:
+def profile(subscriber: Subscriber, scope: Scope = EVERYTHING) -> dict[str, Any]:
+    """The person's details, or for a manager who may not see them (`Scope.
+    sees_details`) the address and what her lists hold."""
+    if not scope.sees_details(subscriber):
+        return _address_only(subscriber, scope)
     return {
         "email": subscriber.email,
         "name": subscriber.name,
@@ -37,6 +41,29 @@ def profile(subscriber: Subscriber) -> dict[str, Any]:
         "confirmed_at": _iso(subscriber.confirmed_at),
         "interests": [topic.name for topic in subscriber.interests],
         "own_fields": dict(subscriber.extra_fields or {}),
+    }
+
+
+def _address_only(subscriber: Subscriber, scope: Scope) -> dict[str, Any]:
+    held = scope.subscriptions(subscriber)
+    statuses = {sub.status for sub in held}
+    confirmed = [sub.confirmed_at for sub in held if sub.confirmed_at]
+    return {
+        "email": subscriber.email,
+        "name": "",
+        "organisation": "",
+        "organisation_type": None,
+        "district": None,
+        "sector": "",
+        "size": "",
+        "language": None,
+        "region": None,
+        "status": next((s for s in ("active", "pending") if s in statuses), None)
+        or "unsubscribed",
+        "signed_up_at": _iso(min((sub.created_at for sub in held), default=None)),
+        "confirmed_at": _iso(min(confirmed, default=None)),
+        "interests": [],
+        "own_fields": {},
     }
 
 
@@ -93,7 +120,7 @@ def personal_data(
     manager, what the controller she acts for holds (`scope`)."""
     data: dict[str, Any] = {
         "exported_at": utcnow().isoformat(),
-        "profile": profile(subscriber),
+        "profile": profile(subscriber, scope),
         "subscriptions": subscriptions(subscriber, scope),
         "consent_log": consent_events(subscriber, scope),
     }
