@@ -1,12 +1,13 @@
 """Dashboards, downloads and the JSON API for analysts: aggregates only. Free text
 and the list of possible introductions are for managers (they carry names)."""
 
-import json
+from datetime import date
 
 from flask import (
     Response,
     abort,
     current_app,
+    flash,
     jsonify,
     render_template,
     request,
@@ -18,20 +19,22 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
-from core.models import District
 from core.policy import requires, visible_region_ids
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
-from surveys.analysis import Filters
 from surveys.blueprint import bp
 from surveys.exports import TABLE_NAMES, csv_download, parquet_download, xlsx_download
 from surveys.models import Answer, Option, Survey, SurveyResponse
+from surveys.release import Refused
 from surveys.report import (
     Report,
     bridge_rows,
     build_report,
+    chosen_filters,
+    filter_label,
     labelled_tables,
     question_charts,
+    records,
 )
 
 
@@ -47,14 +50,27 @@ def visible_survey(survey_id: int) -> Survey:
     return survey
 
 
-def _report(survey: Survey) -> Report:
-    return build_report(
-        db.session,
-        survey,
-        Filters.from_mapping(request.args),
-        int(current_app.config["MIN_CELL"]),
-        str(get_locale() or "de")[:2],
-    )
+def _report(survey: Survey, filters: dict[str, str] | None = None) -> Report:
+    """The report of the view the request asks for; a view the release does not
+    offer is refused with a message the analyst can read (400)."""
+    try:
+        return build_report(
+            db.session,
+            survey,
+            chosen_filters(request.args) if filters is None else filters,
+            int(current_app.config["MIN_CELL"]),
+            str(get_locale() or "de")[:2],
+        )
+    except Refused as refused:
+        abort(400, description=str(refused))
+
+
+def filter_options(report: Report) -> dict[str, list[dict[str, str]]]:
+    """Per filter, the values the analyst may choose (value and label)."""
+    return {
+        attribute: [{"value": v, "label": filter_label(v)} for v in values]
+        for attribute, values in report.release.layout.filters.items()
+    }
 
 
 @bp.route("/analysis")
@@ -71,9 +87,22 @@ def analysis_index() -> str:
 
 @bp.route("/analysis/<int:survey_id>")
 @requires("analysis")
-def dashboard(survey_id: int) -> str:
+def dashboard(survey_id: int) -> tuple[str, int]:
     survey = visible_survey(survey_id)
-    report = _report(survey)
+    try:
+        report = build_report(
+            db.session,
+            survey,
+            chosen_filters(request.args),
+            int(current_app.config["MIN_CELL"]),
+            str(get_locale() or "de")[:2],
+        )
+    except Refused as refused:
+        flash(str(refused), "error")
+        report = _report(survey, {})
+        status = 400
+    else:
+        status = 200
     return render_template(
         "surveys/dashboard.html",
         survey=survey,
@@ -83,10 +112,12 @@ def dashboard(survey_id: int) -> str:
         charts=question_charts(report),
         bridge=bridge_rows(report),
         org_types=ORG_TYPE_LABELS,
-        filters=report.filters.values,
-        districts=_district_names(),
+        filters=report.filters,
+        options=filter_options(report),
+        filter_label=filter_label,
+        records=records,
         campaigns=_campaigns_of(survey),
-    )
+    ), status
 
 
 def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
@@ -101,10 +132,6 @@ def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
         (c.id, campaign_name(c))
         for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))
     ]
-
-
-def _district_names() -> list[str]:
-    return list(db.session.scalars(select(District.name).order_by(District.name)))
 
 
 @bp.route("/analysis/<int:survey_id>/download.<fmt>")
@@ -148,14 +175,20 @@ def api_tables(survey_id: int) -> BaseResponse:
     """The same tables as JSON (suppressed values are null)."""
     report = _report(visible_survey(survey_id))
     tables = {
-        name: json.loads(table.to_json(orient="records", force_ascii=False))
+        name: [
+            {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+            for row in records(table)
+        ]
         for name, table in labelled_tables(report).items()
     }
     return jsonify(
         {
             "survey": survey_id,
             "min_cell": report.min_cell,
-            "filters": report.filters.values,
+            "filters": report.filters,
+            "groups": report.release.layout.groups,
+            "filter_options": filter_options(report),
+            "unfiltered_tables": ["over_time", "response_rates"],
             "tables": tables,
         }
     )

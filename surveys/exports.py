@@ -47,8 +47,7 @@ def about_rows(report: Report) -> list[list]:
         [str(_l("Created")), report.generated_at.strftime("%Y-%m-%d %H:%M UTC")],
         [
             str(_l("Filters")),
-            ", ".join(f"{k}={v}" for k, v in report.filters.values.items())
-            or str(_l("none")),
+            ", ".join(f"{k}={v}" for k, v in report.filters.items()) or str(_l("none")),
         ],
         [
             str(_l("Respondents")),

@@ -8,8 +8,8 @@ from markupsafe import escape
 
 from core.db import db
 from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
-from surveys.analysis import TOTAL, Filters
 from surveys.block import SurveyRef, survey_choices, survey_of
+from surveys.release_cells import TOTAL
 from surveys.report import build_report, question_charts
 
 
@@ -25,7 +25,7 @@ def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] |
     if survey is None:
         return None
     report = build_report(
-        db.session, survey, Filters(), int(current_app.config["MIN_CELL"]), language
+        db.session, survey, {}, int(current_app.config["MIN_CELL"]), language
     )
     charts = question_charts(report)
     if not charts:
@@ -85,7 +85,7 @@ def results_text(block: ResultsBlock, ctx: RenderContext) -> str:
     for option in options:
         parts = [
             f"{cell['label']} "
-            f"{'–' if cell['suppressed'] else round(cell['share'] * 100)} %"
+            f"{'–' if cell['share'] is None else round(cell['share'] * 100)} %"
             for cell in option["groups"]
             if cell["key"] != TOTAL
         ]
