@@ -50,6 +50,8 @@ class Auditor:
         self.of = relations_of(self.relations)
         self.sensitive = primary(sheet, min_cell)
         self.hidden: set[Key] = set(self.sensitive)
+        # Hiding more only widens intervals: a cell once protected stays so.
+        self.protected: set[Key] = set()
         self.solved = 0
 
     def run(self) -> Suppression:
@@ -107,7 +109,7 @@ class Auditor:
 
     def _first_exposed(self) -> Key | None:
         done: set[Key] = set()
-        for key in sorted(self.sensitive, key=repr):
+        for key in sorted(self.sensitive - self.protected, key=repr):
             if key in done:
                 continue
             block = self._block(key)
@@ -147,7 +149,7 @@ class Auditor:
             "method": "highs",
         }
         for key in cells:
-            if key not in self.sensitive:
+            if key not in self.sensitive or key in self.protected:
                 continue
             objective = np.zeros(len(cells))
             objective[column[key]] = 1
@@ -159,6 +161,7 @@ class Auditor:
             top = np.inf if high.status == 3 else -high.fun
             if top - low.fun < self.min_cell - SLACK:
                 return key
+            self.protected.add(key)
         return None
 
 

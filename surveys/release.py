@@ -80,7 +80,7 @@ class Release:
                 str(
                     _l(
                         "This filter value is not offered: groups of fewer than "
-                        "%(n)s respondents are combined under “Others”.",
+                        "%(n)s respondents are combined under “Others or not given”.",
                         n=self.min_cell,
                     )
                 )

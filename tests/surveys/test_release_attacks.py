@@ -295,3 +295,28 @@ def login_as(client, make_user):
         return made[role]
 
     return do
+
+
+def test_others_never_name_the_values_they_merge(app, client, login_as):
+    with app.app_context():
+        planted = plant(many(12, region=DO, answer=0))
+        responses = db.session.scalars(
+            select(SurveyResponse).where(SurveyResponse.survey_id == planted["survey"])
+        ).all()
+        for index, response in enumerate(responses):
+            response.sector = "Maschinenbau" if index < 9 else "Müller Metallbau"
+        db.session.commit()
+    login_as(Role.ANALYST)
+    api = client.get(f"/api/surveys/{planted['survey']}/tables")
+    page = client.get(f"/analysis/{planted['survey']}")
+    for body in (api.get_data(as_text=True), page.get_data(as_text=True)):
+        assert "Maschinenbau" in body
+        assert "Müller" not in body
+    assert "Sonstige oder keine Angabe" in page.get_data(as_text=True)
+    refused = client.get(f"/analysis/{planted['survey']}?sector=Müller Metallbau")
+    assert refused.status_code == 400
+    assert "Dieser Filterwert wird nicht angeboten" in refused.get_data(as_text=True)
+    both = client.get(
+        f"/api/surveys/{planted['survey']}/tables?sector=Maschinenbau&org_type=company"
+    )
+    assert both.status_code == 400
