@@ -23,7 +23,13 @@ from core.policy import requires, visible_region_ids
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
 from surveys.blueprint import bp
-from surveys.exports import TABLE_NAMES, csv_download, parquet_download, xlsx_download
+from surveys.exports import (
+    TABLE_NAMES,
+    csv_download,
+    german_excel_download,
+    parquet_download,
+    xlsx_download,
+)
 from surveys.models import Answer, Option, Survey, SurveyResponse
 from surveys.release import Refused
 from surveys.report import (
@@ -150,9 +156,13 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
     if name not in TABLE_NAMES:
         abort(404)
     if fmt == "csv":
-        delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+        lines = (
+            german_excel_download(report, name)
+            if request.args.get("sep") == "semicolon"
+            else csv_download(report, name, ",")
+        )
         return Response(
-            stream_with_context(csv_download(report, name, delimiter)),
+            stream_with_context(lines),
             mimetype="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{stem}-{name}.csv"'

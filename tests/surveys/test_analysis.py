@@ -5,6 +5,7 @@ import io
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 from openpyxl import load_workbook
 
 from core.db import db
@@ -151,3 +152,69 @@ def test_a_scale_point_chosen_by_few_is_suppressed(db):
     total = table[table["group"] == TOTAL].iloc[0]
     assert pd.isna(total["share_1"])  # two people
     assert pd.isna(total["mean"])  # it would give them away with n and the rest
+
+
+def test_german_excel_csv_has_decimal_commas_whole_counts_and_ja_nein(
+    app, client, login_as
+):
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        a, b, _c = question.options
+        factories.answer(db.session, question, [a], region="dortmund", times=7)
+        factories.answer(db.session, question, [b], region="dortmund", times=9)
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    body = client.get(f"/analysis/{survey_id}/download.csv?table=shares&sep=semicolon")
+    text = body.get_data(as_text=True).lstrip("\ufeff")
+    # As German Excel reads it: semicolons, decimal commas.
+    frame = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    assert "Frage" in frame.columns
+    shares = frame.iloc[:, 7]
+    assert shares.iloc[0] == pytest.approx(7 / 16)
+    assert "7" in text.split("\r\n")[1].split(";")
+    assert "7.0" not in text
+    assert set(frame.iloc[:, -1]) <= {"ja", "nein"}
+
+
+def test_counts_are_whole_numbers_in_every_format_and_p_keeps_its_precision(
+    app, client, login_as
+):
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        a, b, _c = question.options
+        factories.answer(db.session, question, [a], region="dortmund", times=60)
+        factories.answer(db.session, question, [b], region="dortmund", times=10)
+        factories.answer(db.session, question, [a], region="suedwestfalen", times=10)
+        factories.answer(db.session, question, [b], region="suedwestfalen", times=60)
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    parquet = pq.read_table(
+        io.BytesIO(
+            client.get(f"/analysis/{survey_id}/download.parquet?table=shares").data
+        )
+    ).to_pandas()
+    assert str(parquet["count"].dtype) == "Int64"
+    api = client.get(f"/api/surveys/{survey_id}/tables").get_json()["tables"]
+    differences = api["differences"]
+    assert len(differences) == 3  # one per option, not options × options
+    smallest = min(d["p"] for d in differences if d["p"] is not None)
+    assert 0 < smallest < 1e-10
+
+
+def test_the_campaign_filter_works_when_some_answers_came_without_one(
+    app, client, login_as
+):
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        a, _b, _c = question.options
+        campaign = factories.campaign(db.session)
+        made = factories.answer(db.session, question, [a], region="dortmund", times=8)
+        for response in made:
+            response.campaign_id = campaign.id
+        factories.answer(db.session, question, [a], region="dortmund", times=6)
+        db.session.commit()
+        survey_id, campaign_id = question.survey_id, campaign.id
+    login_as(Role.ANALYST)
+    api = client.get(f"/api/surveys/{survey_id}/tables?campaign_id={campaign_id}")
+    shares = api.get_json()["tables"]["shares"]
+    assert {r["n"] for r in shares if r["group"] == "Gesamt"} == {8}
