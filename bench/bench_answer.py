@@ -33,6 +33,7 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
     from core.models import Region
     from core.regions import ensure_regions
     from newsletter.audience.models import Subscriber
+    from newsletter.campaigns.rendering import Recipient
     from surveys.answering import answer_token
     from tests import factories
 
@@ -69,7 +70,10 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
             ],
         )
         db.session.commit()
-        ids = list(db.session.scalars(select(Subscriber.id)))
+        people = [
+            Recipient(row.id, row.link_key)
+            for row in db.session.execute(select(Subscriber.id, Subscriber.link_key))
+        ]
     for _ in range(PAST_SURVEYS):  # a year of newsletters, each with its survey
         factories.made_in(app, factories.survey, closes_in_days=-1)
     survey_id = factories.made_in(app, factories.survey)
@@ -79,7 +83,8 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
         question = db.session.get(Survey, survey_id).questions[0]
         option = question.options[0].id
         paths = [
-            f"/umfrage/{survey_id}/{answer_token(i, survey_id, None)}" for i in ids
+            f"/umfrage/{survey_id}/{answer_token(person, survey_id, None)}"
+            for person in people
         ]
         return question.id, option, paths
 
@@ -191,6 +196,8 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            str(ROOT / "bench" / "gunicorn.bench.conf.py"),
             "-w",
             "4",
             "-b",

@@ -37,6 +37,8 @@ def serve(database: str, answer_sql: str, port: int) -> subprocess.Popen:
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            str(ROOT / "bench" / "gunicorn.bench.conf.py"),
             "-w",
             "4",
             "-b",

@@ -6,9 +6,10 @@ import logging
 import re
 
 # /einstellungen/<token>, /abmelden/<token>, /bestaetigen/<token>,
-# /umfrage/<id>/<token>, /umfrage/<id>/offen/<key>
+# /umfrage/<id>/<token>, /umfrage/<id>/offen/<key>, /ausgabe/<id>/<lang>/<token>
 TOKEN_PATHS = re.compile(
-    r"(/(?:einstellungen|abmelden|bestaetigen)/|/umfrage/\d+/(?:offen/)?)"
+    r"(/(?:einstellungen|abmelden|bestaetigen)/|/umfrage/\d+/(?:offen/)?"
+    r"|/ausgabe/\d+/[a-z]{2}/)"
     r"[A-Za-z0-9_\-\.=]+"
 )
 

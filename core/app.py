@@ -10,10 +10,12 @@ from flask import (
     current_app,
     g,
     has_request_context,
+    jsonify,
     render_template,
     request,
 )
-from flask_babel import format_date, format_datetime, format_number
+from flask_babel import format_date, format_datetime, format_number, format_percent
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
@@ -34,6 +36,7 @@ from core.policy import require_login
 from core.registry import NavEntry, add_nav_entry, admin_pages, nav_entries
 from core.scheduler import Job, add_job
 from core.throttle import purge_throttle_events
+from core.throttle_page import too_many_requests_page
 
 
 def create_app(config: dict[str, Any] | type | None = None) -> Flask:
@@ -160,6 +163,9 @@ def security_headers(response: Response) -> Response:
         "Referrer-Policy",
         "no-referrer" if personal else "strict-origin-when-cross-origin",
     )
+    if personal:
+        # Nor may a shared browser, proxy or back button keep a copy of it.
+        headers["Cache-Control"] = "no-store"
     headers.setdefault("X-Frame-Options", "DENY")
     if current_app.config["HSTS"]:
         headers.setdefault(
@@ -169,17 +175,22 @@ def security_headers(response: Response) -> Response:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    def render_error(error: HTTPException) -> tuple[str, int]:
+    def render_error(error: HTTPException) -> Response | tuple[str, int]:
         code = error.code or 500
+        if request.accept_mimetypes.best == "application/json":
+            # The editors' background saves: they show the message, not a page.
+            return json_error(error, code)
         template = (
-            f"errors/{code}.html" if code in (403, 404, 429) else "errors/generic.html"
+            f"errors/{code}.html" if code in (403, 404) else "errors/generic.html"
         )
         return render_template(template, error=error, code=code), code
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 500):
         app.register_error_handler(code, render_error)
+    app.register_error_handler(429, too_many_requests_page)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["imprint_lines"] = imprint_lines
@@ -213,6 +224,24 @@ def register_errorhandlers(app: Flask) -> None:
             "language_form": LocalProxy(language_form),
             "request_path": request.full_path.rstrip("?"),
         }
+
+
+def json_error(error: HTTPException, code: int) -> Response:
+    """An error as the editors' scripts read it: {"saved": false, "message": …}."""
+    if getattr(error, "for_people", False):
+        message = str(error.description)
+    elif code == 400:
+        message = _(
+            "The request could not be processed. Please reload the page and try again."
+        )
+    else:
+        message = _(
+            "An unexpected error occurred. Nothing you saved before is lost; "
+            "please try again."
+        )
+    response = jsonify(saved=False, message=message)
+    response.status_code = code
+    return response
 
 
 def register_jobs(app: Flask) -> None:

@@ -119,7 +119,9 @@ def create_user(
 
 def check_password_strength(password: str, email: str = "", name: str = "") -> None:
     """Refuse passwords shorter than the minimum, common or easy to guess, or
-    containing the person's address or name."""
+    containing the person's address or name. Spaces around it add nothing a
+    guesser would not try, so the checks look at what is inside them."""
+    password = password.strip()
     if mentions(password, email, name):
         raise AccountError(
             str(_l("The password must not contain your name or e-mail address."))

@@ -44,7 +44,7 @@ class BaseConfig:
     DEV_MAILBOX = False
     DEV_MAILBOX_DIR = str(INSTANCE / "devmail")
     MIN_CELL = 5
-    FEATURES = ("newsletter", "surveys")
+    FEATURES = ("newsletter", "surveys", "landscape")
     # Consent proof: keep IP address and user agent only when set, and only this long.
     CONSENT_STORE_REQUEST_METADATA = False
     CONSENT_IP_RETENTION_DAYS = 90
@@ -60,8 +60,13 @@ class BaseConfig:
     # Preference links (profile, export, erasure) expire after this many days; a
     # refused one offers a fresh link by mail, at most this often per client address.
     PREFERENCES_LINK_DAYS = 90
+    # A click of the same reader on the same link within this many seconds counts once.
+    CLICK_REPEAT_SECONDS = 10
     PREFERENCES_LINK_RATE_LIMIT = "5 per hour"
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    # Larger XLSX exports of subscribers are written by the worker (gunicorn ends a
+    # request after 30 s, and 100,000 rows take longer than that to write).
+    EXPORT_ROWS_IN_REQUEST = 20_000
     MEDIA_DIR = str(INSTANCE / "media")
     # Sending: pace, retries, and when a campaign pauses itself.
     SEND_BATCH_SIZE = 100

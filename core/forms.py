@@ -15,8 +15,11 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    widgets,
 )
 from wtforms.validators import DataRequired, Email
+
+from core.input_guard import SingleLine
 
 # WTForms' German catalogue leaves these fuzzy, so they would show in English; our
 # catalogue translates them (listed here so that `make extract-messages` keeps them).
@@ -56,6 +59,14 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form: Any) -> FormTranslations:
             return FORM_TRANSLATIONS
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Every field shown as a one-line input refuses line breaks."""
+        extra = {name: list(found) for name, found in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field.widget, widgets.Input):
+                extra.setdefault(name, []).append(SingleLine())
+        return bool(super().validate(extra))
 
 
 class LoginForm(Form):

@@ -4,16 +4,37 @@ refuses NUL in text, spreadsheet writers refuse the rest, and no person types th
 on purpose)."""
 
 import re
+from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
+from wtforms import Field
+from wtforms.validators import ValidationError
 
 # C0 but tab and line breaks, DEL, C1, lone surrogates and the two non-characters
 # U+FFFE and U+FFFF: none can be typed, and XML (XLSX) cannot hold them.
 CONTROL_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
 )
+
+
+# What ends a line: in a mail header it would end the header and start another.
+LINE_BREAKS = re.compile("[\r\n\u2028\u2029]")
+ONE_LINE = _l("Please enter only one line here (no line breaks).")
+
+
+def has_line_break(value: str) -> bool:
+    return LINE_BREAKS.search(value) is not None
+
+
+class SingleLine:
+    """The validator of every single-line field (core.forms.Form adds it to each
+    one): a line break is refused with a message, not saved."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if isinstance(field.data, str) and has_line_break(field.data):
+            raise ValidationError(str(ONE_LINE))
 
 
 def has_control_characters(value: str) -> bool:

@@ -1,9 +1,11 @@
-"""Failed logins per account, with a growing wait: the sixth failure within a
-day makes the account wait a minute, each further one twice as long (at most an
-hour), whatever address or worker the tries come from. Unknown addresses count
-the same, so the answer reveals nothing; the holder of a real account is told."""
+"""Failed logins per account, with a growing wait: the sixth try within a day
+after five failures waits a minute, each further one twice as long (at most an
+hour), whatever address or worker the tries come from. A try is counted before
+the password is checked, in the same statement that decides whether it may be
+made (core.counters), and given back when the login succeeds: a burst of tries at
+the same moment gets no more than the allowed number. Unknown addresses count the
+same, so the answer reveals nothing; the holder of a real account is told."""
 
-from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
@@ -11,35 +13,37 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.db import db, utcnow
+from core.counters import Taken, give_back, take
+from core.db import db
 from core.mail import build_message, send_one
 from core.models import User
-from core.throttle import count, hashed, latest, note
+from core.throttle import hashed
 
-WINDOW = timedelta(days=1)
-MAX_WAIT = timedelta(hours=1)
+WINDOW_SECONDS = 24 * 3600
 
 
 def _key(email: str) -> str:
     return f"login-account:{hashed(email)}"
 
 
-def wait_for(email: str) -> timedelta:
-    """How long this account must wait before the next try (zero: try now)."""
-    failures = count(_key(email), WINDOW)
-    allowed = int(current_app.config["LOGIN_MAX_FAILURES"])
-    if failures < allowed:
-        return timedelta(0)
-    last = latest(_key(email))
-    pause = min(timedelta(minutes=2 ** (failures - allowed)), MAX_WAIT)
-    left = (last + pause - utcnow()) if last else timedelta(0)
-    return max(left, timedelta(0))
+def _allowed() -> int:
+    return int(current_app.config["LOGIN_MAX_FAILURES"])
 
 
-def note_failure(email: str) -> None:
-    """Count a failed try; tell the account's holder when the wait begins."""
-    note(_key(email))
-    if count(_key(email), WINDOW) == int(current_app.config["LOGIN_MAX_FAILURES"]):
+def take_try(email: str) -> Taken:
+    """Count a login try of this account if it may be made now; else how long it
+    has to wait."""
+    return take(_key(email), _allowed(), WINDOW_SECONDS, wait=True)
+
+
+def note_success(email: str) -> None:
+    """A login that succeeded does not count against the account."""
+    give_back(_key(email))
+
+
+def note_failure(email: str, taken: Taken) -> None:
+    """Tell the account's holder when the waits begin."""
+    if taken.number == _allowed():
         user = db.session.scalar(select(User).where(User.email == email))
         if user is not None and user.active:
             _tell(user)

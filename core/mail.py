@@ -5,6 +5,7 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from types import TracebackType
@@ -209,6 +210,12 @@ class SMTPConnection:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def mailbox(name: str, address: str) -> str:
+    """A From value naming one mailbox: a name with a comma or quotes is quoted,
+    not read as a second address."""
+    return str(Address(display_name=name, addr_spec=address))
 
 
 def build_message(

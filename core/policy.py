@@ -67,6 +67,39 @@ def visible_region_ids(user: User) -> set[int] | None:
     return None
 
 
+def managed_region_ids(user: User) -> set[int] | None:
+    """The regions whose Kompetenzlandschaft the user moderates (profiles, proposals);
+    None means every region. Profiles always belong to a region, so that is the
+    regional manager's own; an interregional manager (who acts for the joint list
+    only) and analysts moderate none; administrators every region."""
+    if user.role == Role.ADMIN:
+        return None
+    if user.role == Role.MANAGER and user.region_id is not None:
+        return {user.region_id}
+    return set()
+
+
+def check_manages(user: User, region_id: int | None) -> None:
+    """Answer 404 for a profile of a region the user does not moderate."""
+    regions = managed_region_ids(user)
+    if regions is not None and region_id not in regions:
+        abort(404)
+
+
+def acting_for(user: User, controller: int | None) -> bool:
+    """True if the user acts for the controller of a list: a region's agency (its
+    region id) or, for None, both agencies jointly (the interregional list).
+
+    Administrators act for every controller; a regional manager for her region's
+    agency only; an interregional manager for the joint list only; analysts for
+    none (they see aggregates)."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.MANAGER:
+        return False
+    return controller == user.region_id
+
+
 def visible_regions() -> list[Region]:
     """The regions the logged-in user may see and act for, in display order."""
     regions = visible_region_ids(current_user)

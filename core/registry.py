@@ -50,12 +50,19 @@ class Registry:
     stopping: threading.Event = field(default_factory=threading.Event)
     # Owned by newsletter.campaigns (block types by kind, personaliser factories).
     blocks: dict[str, Any] = field(default_factory=dict)
+    # Owned by newsletter.sending: who gets a campaign of each automated kind.
+    audiences: dict[str, Any] = field(default_factory=dict)
     personalisers: list[Callable[..., Any]] = field(default_factory=list)
     # Owned by newsletter.audience: sections of a subscriber's page from higher rooms.
     subscriber_sections: list[Callable[..., Any]] = field(default_factory=list)
+    # Owned by newsletter.audience: sections of the preference centre from higher
+    # rooms (the Kompetenzlandschaft's profile and its consent).
+    preference_sections: list[Callable[..., Any]] = field(default_factory=list)
     # Owned by newsletter.audience: what higher rooms hold about a person, for the
     # export and the erasure (sending: deliveries; surveys: responses).
     personal_data: list[Any] = field(default_factory=list)
+    # Owned by newsletter.sending: sections of an issue's results page (surveys).
+    results_sections: list[Callable[..., Any]] = field(default_factory=list)
 
 
 _KEY = "brueckenschlag"

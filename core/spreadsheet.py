@@ -6,10 +6,9 @@ Control characters are removed from every cell."""
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
-
-from openpyxl import Workbook
+from typing import IO, Any
 
 from core.input_guard import strip_control_characters
 
@@ -43,16 +42,36 @@ def csv_lines(
     yield buffer.getvalue()
 
 
-def xlsx_bytes(
-    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
-) -> bytes:
-    """An XLSX workbook with one sheet per (title, header, rows), written row by row."""
+Sheets = Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+
+
+def xlsx_file(sheets: Sheets) -> IO[bytes]:
+    """An XLSX workbook with one sheet per (title, header, rows) in a temporary file,
+    rewound for reading. openpyxl's write-only mode keeps one row at a time, so
+    memory stays flat however many rows there are; the caller closes the file."""
+    from openpyxl import Workbook  # here, so that a sender never loads it
+
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append([neutralise(name) for name in header])
         for row in rows:
             sheet.append([neutralise(value) for value in row])
-    output = io.BytesIO()
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
     workbook.save(output)
-    return output.getvalue()
+    output.seek(0)
+    return output
+
+
+def chunks_of(file: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    """The file's content in pieces for a response body; the file is closed at the
+    end, or when the client goes away before it."""
+    with file:
+        while chunk := file.read(size):
+            yield chunk
+
+
+def xlsx_bytes(sheets: Sheets) -> bytes:
+    """The workbook of `xlsx_file` as bytes, for small ones (aggregate tables)."""
+    with xlsx_file(sheets) as workbook:
+        return workbook.read()

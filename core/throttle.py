@@ -1,8 +1,10 @@
 """Throttling that every worker and machine sees: events are rows in the database
 (no extra server needed), counted per key over a sliding window.
 
-Used for login (per account and per client address), sign-up and public survey
-answers (per address). A limit is written like "10 per hour"."""
+Limits per client address (login, sign-up, public survey answers) are counters
+(core.counters) whose check and count are one statement; events count what is only
+noted (forged unsubscribes, fresh links mailed to an address). A limit is written
+like "10 per hour"."""
 
 import hashlib
 import hmac
@@ -12,10 +14,12 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from sqlalchemy import String, delete, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import TooManyRequests
 
+from core.counters import purge_counters, take
 from core.db import Model, UTCDateTime, db, utcnow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,10 +66,9 @@ def count(key: str, within: timedelta) -> int:
     )
 
 
-def latest(key: str) -> datetime | None:
-    return db.session.scalar(
-        select(func.max(ThrottleEvent.at)).where(ThrottleEvent.key == key)
-    )
+def too_many(wait_seconds: int) -> TooManyRequests:
+    """The 429 to raise; its Retry-After and the page name the same wait."""
+    return TooManyRequests(retry_after=max(1, wait_seconds))
 
 
 def note(key: str) -> None:
@@ -90,9 +93,9 @@ def throttled(name: str, setting: str) -> Callable[[F], F]:
             if request.method == "POST":
                 amount, window = parse_limit(current_app.config[setting])
                 key = f"{name}:{client_address()}"
-                if count(key, window) >= amount:
-                    abort(429)
-                note(key)
+                taken = take(key, amount, int(window.total_seconds()))
+                if not taken.allowed:
+                    raise too_many(taken.wait_seconds)
             return view(*args, **kwargs)
 
         return guarded  # type: ignore[return-value]
@@ -101,9 +104,10 @@ def throttled(name: str, setting: str) -> Callable[[F], F]:
 
 
 def purge_throttle_events() -> int:
-    """Delete events older than a day (job: hourly)."""
+    """Delete events and counters older than a day (job: hourly)."""
     result = db.session.execute(
         delete(ThrottleEvent).where(ThrottleEvent.at < utcnow() - KEEP)
     )
+    counters = purge_counters(int(KEEP.total_seconds()))
     db.session.commit()
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(getattr(result, "rowcount", 0) or 0) + counters

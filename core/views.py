@@ -22,9 +22,10 @@ from core.auth import (
 from core.db import db
 from core.forms import LanguageForm, LoginForm
 from core.home import panels_for
-from core.login_guard import note_failure, wait_for
+from core.login_guard import note_failure, note_success, take_try
 from core.policy import public, requires
 from core.throttle import throttled
+from core.throttle_page import wait_page
 from core.urls import safe_next
 
 bp = Blueprint("core", __name__)
@@ -39,15 +40,15 @@ def login() -> str | Response | tuple[str, int]:
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         email = normalise_email(form.email.data or "")
-        wait = wait_for(email)
-        if wait:
-            minutes = max(1, -(-int(wait.total_seconds()) // 60))
-            return render_template("errors/429.html", minutes=minutes), 429
+        taken = take_try(email)
+        if not taken.allowed:
+            return wait_page(taken.wait_seconds, account=True)
         user = authenticate(db.session, email, form.password.data or "")
         if user is None:
-            note_failure(email)
+            note_failure(email, taken)
             flash(_("Email address or password is wrong."), "error")
         else:
+            note_success(email)
             start_login_session(db.session, user)
             db.session.commit()
             language = session.get("lang")

@@ -8,20 +8,28 @@ def init_app(app: Flask) -> None:
     """Register the survey pages, the newsletter block and the per-recipient links."""
     from core.home import add_home_panel
     from core.registry import NavEntry, add_demo_seeder, add_nav_entry
+    from core.scheduler import Job, add_job
     from newsletter.audience.personal_data import add_personal_data_source
+    from newsletter.campaigns.audiences import add_audience
     from newsletter.campaigns.blocks import register_block
     from newsletter.campaigns.rendering import add_personaliser
+    from newsletter.sending.results import add_results_section
     from surveys import (  # noqa: F401 - tables and routes
         analysis_views,
         builder_views,
         models,
+        reminder_views,
         views,
+        wave_views,
     )
     from surveys.block import SURVEY_BLOCK, survey_links
     from surveys.blueprint import bp
+    from surveys.campaign_results import survey_results_section
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
+    from surveys.jobs import start_reminders
     from surveys.privacy import RESPONSES
+    from surveys.reminders import REMINDER_AUDIENCE
     from surveys.results_block import RESULTS_BLOCK
 
     app.register_blueprint(bp)
@@ -48,7 +56,10 @@ def init_app(app: Flask) -> None:
     register_block(app, SURVEY_BLOCK)
     register_block(app, RESULTS_BLOCK)
     add_personaliser(app, survey_links)
+    add_audience(app, REMINDER_AUDIENCE)
+    add_job(app, Job("surveys.start_reminders", start_reminders, 30))
     add_home_panel(app, survey_panel)
+    add_results_section(app, survey_results_section)
     add_demo_seeder(app, seed_demo_survey)
     add_personal_data_source(app, RESPONSES)
     from surveys.labels import option_kind_label, question_kind_label

@@ -1,7 +1,11 @@
 """Dashboards, downloads and the JSON API for analysts: aggregates only. Free text
-and the list of possible introductions are for managers (they carry names)."""
+and the list of possible introductions are for managers (they carry names).
+
+pandas, pyarrow and openpyxl load on the first analysis request, inside the views:
+every process builds this app, and a sender must not carry them (issue #20)."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import (
     Response,
@@ -23,25 +27,11 @@ from core.policy import requires, visible_region_ids
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
 from surveys.blueprint import bp
-from surveys.exports import (
-    TABLE_NAMES,
-    csv_download,
-    german_excel_download,
-    parquet_download,
-    xlsx_download,
-)
 from surveys.models import Answer, Option, Survey, SurveyResponse
-from surveys.release import Refused
-from surveys.report import (
-    Report,
-    bridge_rows,
-    build_report,
-    chosen_filters,
-    filter_label,
-    labelled_tables,
-    question_charts,
-    records,
-)
+from surveys.waves import first_question_trend, waves_of
+
+if TYPE_CHECKING:
+    from surveys.report import Report
 
 
 def visible_survey(survey_id: int) -> Survey:
@@ -56,9 +46,12 @@ def visible_survey(survey_id: int) -> Survey:
     return survey
 
 
-def _report(survey: Survey, filters: dict[str, str] | None = None) -> Report:
+def _report(survey: Survey, filters: dict[str, str] | None = None) -> "Report":
     """The report of the view the request asks for; a view the release does not
     offer is refused with a message the analyst can read (400)."""
+    from surveys.release import Refused
+    from surveys.report import build_report, chosen_filters
+
     try:
         return build_report(
             db.session,
@@ -71,8 +64,10 @@ def _report(survey: Survey, filters: dict[str, str] | None = None) -> Report:
         abort(400, description=str(refused))
 
 
-def filter_options(report: Report) -> dict[str, list[dict[str, str]]]:
+def filter_options(report: "Report") -> dict[str, list[dict[str, str]]]:
     """Per filter, the values the analyst may choose (value and label)."""
+    from surveys.report import filter_label
+
     return {
         attribute: [{"value": v, "label": filter_label(v)} for v in values]
         for attribute, values in report.release.layout.filters.items()
@@ -94,6 +89,18 @@ def analysis_index() -> str:
 @bp.route("/analysis/<int:survey_id>")
 @requires("analysis")
 def dashboard(survey_id: int) -> tuple[str, int]:
+    from surveys.exports import TABLE_NAMES
+    from surveys.release import Refused
+    from surveys.report import (
+        bridge_rows,
+        build_report,
+        chosen_filters,
+        filter_label,
+        labelled_tables,
+        question_charts,
+        records,
+    )
+
     survey = visible_survey(survey_id)
     try:
         report = build_report(
@@ -123,7 +130,17 @@ def dashboard(survey_id: int) -> tuple[str, int]:
         filter_label=filter_label,
         records=records,
         campaigns=_campaigns_of(survey),
+        **_trend(survey, report),
     ), status
+
+
+def _trend(survey: Survey, report: "Report") -> dict[str, object]:
+    """The first question across the survey's waves, if it has more than one."""
+    waves = waves_of(db.session, survey)
+    if len(waves) < 2:
+        return {"waves": [], "trend": []}
+    trend = first_question_trend(db.session, waves, report.min_cell, report.language)
+    return {"waves": waves, "trend": trend}
 
 
 def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
@@ -143,6 +160,14 @@ def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
 @bp.route("/analysis/<int:survey_id>/download.<fmt>")
 @requires("analysis")
 def download(survey_id: int, fmt: str) -> BaseResponse:
+    from surveys.exports import (
+        TABLE_NAMES,
+        csv_download,
+        german_excel_download,
+        parquet_download,
+        xlsx_download,
+    )
+
     survey = visible_survey(survey_id)
     report = _report(survey)
     name = request.args.get("table", "shares")
@@ -183,6 +208,8 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
 @requires("analysis")
 def api_tables(survey_id: int) -> BaseResponse:
     """The same tables as JSON (suppressed values are null)."""
+    from surveys.report import labelled_tables, records
+
     report = _report(visible_survey(survey_id))
     tables = {
         name: [

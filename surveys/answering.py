@@ -12,7 +12,8 @@ from sqlalchemy import Boolean, Table, bindparam, delete, func, insert, select, 
 from core.db import SessionLike, utcnow
 from core.direct_sql import PreparedStatement, Statements
 from newsletter.audience.models import Subscriber
-from newsletter.audience.tokens import LinkError, make_token, read_token
+from newsletter.audience.tokens import LinkError, make_token, read_token, same_key
+from newsletter.campaigns.rendering import Recipient
 from surveys.answer_forms import QuestionShape
 from surveys.models import (
     Answer,
@@ -55,6 +56,7 @@ RESPONDENT = PreparedStatement(
         SURVEYS.c.public_key,
         SURVEYS.c.version,
         SUBSCRIBERS.c.email,
+        SUBSCRIBERS.c.link_key,
         RESPONSES.c.id,
         *SNAPSHOT_COLUMNS,
     )
@@ -126,19 +128,33 @@ class Invitation:
     subscriber_id: int
     survey_id: int
     campaign_id: int | None
+    link_key: str
 
 
-def answer_token(subscriber_id: int, survey_id: int, campaign_id: int | None) -> str:
-    """The secret of one recipient's link to one survey (HMAC-SHA1: 160 bits)."""
-    return make_token("survey", {"s": subscriber_id, "v": survey_id, "c": campaign_id})
+def answer_token(recipient: Recipient, survey_id: int, campaign_id: int | None) -> str:
+    """The secret of one recipient's link to one survey (HMAC-SHA1: 160 bits). It
+    carries the person's link key, so "invalidate all my links" reaches it too."""
+    return make_token(
+        "survey",
+        {
+            "s": recipient.subscriber_id,
+            "v": survey_id,
+            "c": campaign_id,
+            "k": recipient.link_key,
+        },
+    )
 
 
 def read_answer_token(token: str, survey_id: int) -> Invitation:
-    """Whose link this is; LinkError for a forged one or one of another survey."""
+    """Whose link this is; LinkError for a forged one, one of another survey or
+    one without a link key (signed before links carried one)."""
     payload = read_token("survey", token)
-    if payload.get("v") != survey_id or not isinstance(payload.get("s"), int):
+    subscriber_id, key = payload.get("s"), payload.get("k")
+    if payload.get("v") != survey_id or not isinstance(subscriber_id, int):
         raise LinkError(expired=False)
-    return Invitation(payload["s"], survey_id, payload.get("c"))
+    if not isinstance(key, str) or not key:
+        raise LinkError(expired=False)
+    return Invitation(subscriber_id, survey_id, payload.get("c"), key)
 
 
 def new_public_key() -> str:
@@ -182,20 +198,21 @@ class Respondent:
 
 
 def respondent(direct: Statements, invitation: Invitation) -> Respondent | None:
-    """None when the survey is gone; LinkError when the person was erased."""
+    """None when the survey is gone; LinkError when the person was erased or the
+    link's key is no longer hers."""
     rows = direct.rows(
         RESPONDENT,
         {"survey_id": invitation.survey_id, "subscriber_id": invitation.subscriber_id},
     )
     if not rows:
         return None
-    opens_at, closes_at, public_key, version, email, response_id, *attributes = rows[0]
-    if email is None:
-        raise LinkError(expired=False)
+    opens_at, closes_at, public_key, version, email, key, response_id, *rest = rows[0]
+    if email is None or not same_key(invitation.link_key, key or ""):
+        raise LinkError(expired=False)  # erased, or the person invalidated her links
     return Respondent(
         open_between(opens_at, closes_at),
         response_id,
-        dict(zip(SNAPSHOT, attributes, strict=True)),
+        dict(zip(SNAPSHOT, rest, strict=True)),
         _questions(direct, invitation.survey_id, (public_key, version)),
     )
 

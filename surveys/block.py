@@ -12,7 +12,8 @@ from sqlalchemy import ColumnElement, or_, select
 from core.db import db, utcnow
 from core.links import external_url
 from newsletter.campaigns.blocks import Block, BlockType, FieldSpec, RenderContext
-from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.models import ISSUE, Campaign
+from newsletter.campaigns.rendering import Recipient
 from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
 
@@ -166,10 +167,9 @@ SURVEY_BLOCK = BlockType(
 )
 
 
-def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
-    """Per recipient: a signed link to each survey in the issue. Without a recipient
-    (preview, web version), the survey's public link."""
-    survey_ids = sorted(
+def embedded_survey_ids(campaign: Campaign) -> list[int]:
+    """The surveys whose question blocks are in the issue, in any language."""
+    return sorted(
         {
             int(b["survey"])
             for blocks in campaign.blocks.values()
@@ -178,6 +178,12 @@ def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
             and str(b.get("survey") or "").isdigit()
         }
     )
+
+
+def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, str]]:
+    """Per recipient: a signed link to each survey in the issue. Without a recipient
+    (preview, web version), the survey's public link."""
+    survey_ids = embedded_survey_ids(campaign)
     patterns = {
         sid: external_url("surveys.answer", survey_id=sid, token=SURVEY_LINK_MARK)
         for sid in survey_ids
@@ -189,15 +195,17 @@ def survey_links(campaign: Campaign) -> Callable[[int | None], dict[str, str]]:
             public[sid] = external_url(
                 "surveys.public_answer", survey_id=sid, key=survey.public_key
             )
-    campaign_id = campaign.id
+    # Answers through an automated mail count for no campaign: a reminder's own
+    # figures next to its answers would single out its few late respondents.
+    campaign_id = campaign.id if campaign.kind == ISSUE else None
 
-    def values(subscriber_id: int | None) -> dict[str, str]:
-        if subscriber_id is None:
+    def values(recipient: Recipient | None) -> dict[str, str]:
+        if recipient is None:
             return {f"survey_{sid}": public.get(sid, "") for sid in survey_ids}
         return {
             f"survey_{sid}": pattern.replace(
                 SURVEY_LINK_MARK,
-                answer_token(subscriber_id, sid, campaign_id),
+                answer_token(recipient, sid, campaign_id),
             )
             for sid, pattern in patterns.items()
         }

@@ -23,6 +23,7 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.ids import MAX_ID, form_id
+from core.input_guard import ONE_LINE, has_line_break
 from core.links import external_url
 from core.policy import (
     check_region,
@@ -49,7 +50,15 @@ def get_survey(survey_id: int) -> Survey:
     return survey
 
 
-def _valid_form() -> None:
+def _one_line(name: str) -> str:
+    """A posted one-line value (titles, questions, answers, scale ends)."""
+    value = request.form.get(name, "")[:MAX_TEXT]
+    if has_line_break(value):
+        raise BuilderError(str(ONE_LINE))
+    return value
+
+
+def valid_form() -> None:
     if not ConfirmForm().validate_on_submit():
         abort(400)
 
@@ -80,10 +89,10 @@ def _local(name: str) -> datetime | None:
 def surveys() -> str | BaseResponse:
     regions = visible_region_ids(current_user)
     if request.method == "POST":
-        _valid_form()
+        valid_form()
         region_id = region_for_new_object()
         try:
-            survey = create_survey(db.session, request.form.get("title", ""), region_id)
+            survey = create_survey(db.session, _one_line("title"), region_id)
         except BuilderError as error:
             flash(str(error), "error")
             return redirect(url_for("surveys.surveys"))
@@ -104,7 +113,7 @@ def surveys() -> str | BaseResponse:
 
 def _typed_question(question: Question, new_options: bool) -> TypedQuestion:
     def value(name: str) -> str:
-        return request.form.get(f"q-{question.id}-{name}", "")[:MAX_TEXT]
+        return _one_line(f"q-{question.id}-{name}")
 
     typed = TypedQuestion(
         text={"de": value("text_de"), "en": value("text_en")},
@@ -140,10 +149,7 @@ def _typed(survey: Survey, new_options: bool) -> TypedSurvey:
             return current
 
     typed = TypedSurvey(
-        title={
-            "de": request.form.get("title_de", ""),
-            "en": request.form.get("title_en", ""),
-        },
+        title={"de": _one_line("title_de"), "en": _one_line("title_en")},
         intro={
             "de": request.form.get("intro_de", ""),
             "en": request.form.get("intro_en", ""),
@@ -194,7 +200,7 @@ def _flash_problems(problems: list[str]) -> None:
 def survey_edit(survey_id: int) -> str | BaseResponse:
     survey = get_survey(survey_id)
     if request.method == "POST":
-        _valid_form()
+        valid_form()
         try:
             problems = apply_typed(db.session, survey, _typed(survey, True))
             anchor = _act(survey, request.form.get("action", "save"))
@@ -227,7 +233,7 @@ def survey_edit(survey_id: int) -> str | BaseResponse:
 def survey_autosave(survey_id: int) -> BaseResponse | tuple[BaseResponse, int]:
     """The builder's background save: JSON, never a redirect."""
     survey = get_survey(survey_id)
-    _valid_form()
+    valid_form()
     try:
         problems = apply_typed(db.session, survey, _typed(survey, False))
     except BuilderError as error:
@@ -242,7 +248,7 @@ def survey_autosave(survey_id: int) -> BaseResponse | tuple[BaseResponse, int]:
 @requires("surveys")
 def topics() -> str | BaseResponse:
     if request.method == "POST":
-        _valid_form()
+        valid_form()
         name = request.form.get("name", "").strip()
         if not name:
             flash(_("Please give the topic a name."), "error")

@@ -12,7 +12,6 @@ from newsletter.audience.models import Subscriber, SubscriberStatus, Topic
 from surveys.answering import new_public_key
 from surveys.builder import default_scale_labels
 from surveys.models import Answer, Option, Question, Survey, SurveyResponse
-from surveys.release import release_of
 
 TITLE = "Bedarfe und Angebote 2026"
 NEEDS = [
@@ -168,5 +167,8 @@ def seed_demo_survey(session: SessionLike) -> None:
         session.add(response)
     session.flush()
     # The audit takes a while on a busy machine: built now, the first visit of the
-    # dashboard reads it from the cache (new answers build it again).
+    # dashboard reads it from the cache (new answers build it again). Imported here:
+    # every process loads this module, and a sender must not carry pandas.
+    from surveys.release import release_of
+
     release_of(session, survey, int(current_app.config["MIN_CELL"]))

@@ -62,6 +62,10 @@ class Survey(Model):
     # One up with every change to the survey, its questions or options (see
     # count_changes): saving an answer keeps the questions it checks against by it.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The wave this survey repeats (a copy with the same questions, new dates).
+    previous_wave_id: Mapped[int | None] = mapped_column(
+        ForeignKey("surveys.id", ondelete="SET NULL"), index=True
+    )
 
     region: Mapped[Region | None] = relationship()
     questions: Mapped[list["Question"]] = relationship(
@@ -128,6 +132,10 @@ class Option(Model):
     label: Mapped[dict] = mapped_column(JSON, default=dict)
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id"))
     kind: Mapped[str | None] = mapped_column(String(10))  # need, offer or none
+    # The option of the first wave this one continues: trends follow it, not labels.
+    origin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("options.id", ondelete="SET NULL")
+    )
 
     question: Mapped[Question] = relationship(back_populates="options")
 
@@ -226,3 +234,40 @@ def _survey_of(session: Session, obj: object) -> Survey | None:
     if isinstance(obj, Question):
         return obj.survey or session.get(Survey, obj.survey_id)
     return obj if isinstance(obj, Survey) else None
+
+
+class ReminderPlan(Model):
+    """How a survey reminds the people who got it in an issue and have not answered:
+    up to `steps` reminders, each `interval_days` after the issue or the reminder
+    before it, with this text (German required) above the first question."""
+
+    __tablename__ = "reminder_plans"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    steps: Mapped[int] = mapped_column(default=2)
+    interval_days: Mapped[int] = mapped_column(default=7)
+    subject: Mapped[dict] = mapped_column(JSON, default=dict)  # {"de": …, "en": …}
+    body: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+
+class SurveyReminder(Model):
+    """One step of a plan that went out: its campaign (kind reminder). Unique per
+    survey and step, so whoever starts a step first starts it, and only once."""
+
+    __tablename__ = "survey_reminders"
+    __table_args__ = (UniqueConstraint("survey_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[int]
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

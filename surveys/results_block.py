@@ -9,8 +9,6 @@ from markupsafe import escape
 from core.db import db
 from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
 from surveys.block import SurveyRef, survey_choices, survey_of
-from surveys.release_cells import TOTAL
-from surveys.report import build_report, question_charts
 
 
 class ResultsBlock(SurveyRef, total=False):
@@ -21,6 +19,11 @@ COLOURS = {"Südwestfalen": "#0b5d50", "Dortmund": "#8c1d2f"}
 
 
 def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] | None:
+    # Here, not at the top: only an issue with a results block needs the analysis
+    # libraries, and a sender loads them for such an issue only (issue #20).
+    from surveys.release_cells import TOTAL
+    from surveys.report import build_report, question_charts
+
     survey = survey_of(block)
     if survey is None:
         return None
@@ -30,7 +33,11 @@ def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] |
     charts = question_charts(report)
     if not charts:
         return None
-    return survey.title_for(language), charts[0]["options"]
+    # The regions' bars; the total of both is not drawn.
+    return survey.title_for(language), [
+        {**option, "groups": [c for c in option["groups"] if c["key"] != TOTAL]}
+        for option in charts[0]["options"]
+    ]
 
 
 def _bar(label: str, share: float | None, colour: str) -> str:
@@ -62,8 +69,6 @@ def results_mjml(block: ResultsBlock, ctx: RenderContext) -> str:
             f"{escape(option['label'])}</td></tr>"
         )
         for cell in option["groups"]:
-            if cell["key"] == TOTAL:
-                continue
             share = None if cell["suppressed"] else cell["share"]
             rows.append(_bar(cell["label"], share, COLOURS.get(cell["key"], "#234e70")))
     heading = escape(block.get("heading") or title)
@@ -87,7 +92,6 @@ def results_text(block: ResultsBlock, ctx: RenderContext) -> str:
             f"{cell['label']} "
             f"{'–' if cell['share'] is None else round(cell['share'] * 100)} %"
             for cell in option["groups"]
-            if cell["key"] != TOTAL
         ]
         lines.append(f"- {option['label']}: " + ", ".join(parts))
     return "\n".join(lines)

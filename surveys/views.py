@@ -16,8 +16,9 @@ from core.models import Region
 from core.policy import public
 from core.throttle import throttled
 from newsletter.audience.labels import ORG_TYPE_LABELS
+from newsletter.audience.link_views import LinkKind, link_error
 from newsletter.audience.models import Subscriber, Topic
-from newsletter.audience.tokens import LinkError
+from newsletter.audience.tokens import LinkError, same_key
 from newsletter.campaigns.models import Campaign
 from surveys.answer_forms import (
     AnswerError,
@@ -53,10 +54,6 @@ def _survey(survey_id: int) -> Survey:
     if survey is None:
         abort(404)
     return survey
-
-
-def _link_error(error: LinkError) -> tuple[str, int]:
-    return render_template("newsletter/link_error.html", expired=error.expired), 400
 
 
 def typed_form_values(questions: list) -> dict[int, object]:
@@ -111,7 +108,7 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
                     return saved
         return _answer_page(invitation, step, problems)
     except LinkError as error:
-        return _link_error(error)
+        return link_error(error, LinkKind.SURVEY)
 
 
 def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
@@ -167,7 +164,11 @@ def _answer_page(
             language=_language(),
         ), 410
     person = db.session.get(Subscriber, invitation.subscriber_id)
-    if person is None or person.email is None:  # erased: the link shows nothing
+    if (
+        person is None
+        or person.email is None  # erased: the link shows nothing
+        or not same_key(invitation.link_key, person.link_key)  # links invalidated
+    ):
         raise LinkError(expired=False)
     response = response_of(db.session, survey, invitation.subscriber_id)
     if not survey.is_open():

@@ -137,6 +137,15 @@ def smtp_server() -> Iterator[SMTPServer]:
     server.stop()
 
 
+class ServerLikeClient(FlaskClient):
+    """A test client that, as a server does, closes each answer once it is read,
+    so that work left for after the answer (core.after_response) runs. Pass
+    `buffered=False` to look at an answer before that."""
+
+    def open(self, *args: Any, buffered: bool = True, **kwargs: Any) -> Any:
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path, smtp_server: SMTPServer) -> Iterator[Flask]:
     """A fresh app on the session's database, emptied and seeded with the regions,
@@ -149,6 +158,7 @@ def app(database_url: str, tmp_path: Path, smtp_server: SMTPServer) -> Iterator[
             MEDIA_DIR=str(tmp_path / "media"),
         )
     )
+    app.test_client_class = ServerLikeClient
     with app.app_context():
         with database.engine.begin() as connection:
             empty_all_tables(connection)

@@ -19,6 +19,16 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def shown_texts(html: str) -> dict[str, str]:
+    """The hidden fields naming the consent texts and privacy notices a page showed,
+    as a browser sends them back with the form."""
+    return dict(
+        re.findall(
+            r'name="(shown_consent|shown_privacy)" type="hidden" value="([^"]*)"', html
+        )
+    )
+
+
 def submit(
     client: FlaskClient,
     page: str,
@@ -30,10 +40,9 @@ def submit(
     `action` (the page itself unless given)."""
     shown = client.get(page)
     assert shown.status_code == 200, (page, shown.status_code)
-    token = csrf_token(shown.get_data(as_text=True))
-    return client.post(
-        action or page, data={"csrf_token": token, **(data or {})}, **kwargs
-    )
+    html = shown.get_data(as_text=True)
+    form = {"csrf_token": csrf_token(html), **shown_texts(html), **(data or {})}
+    return client.post(action or page, data=form, **kwargs)
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD, **kwargs: Any):

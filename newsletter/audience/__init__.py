@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from core.scheduler import Job, add_job
     from newsletter.audience import (  # noqa: F401 - registers the tables and routes
         data_views,
+        export_views,
         import_views,
         link_views,
         list_views,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     )
     from newsletter.audience.consent import ensure_first_texts
     from newsletter.audience.demo import seed_demo_subscribers
+    from newsletter.audience.export_jobs import run_queued_exports
     from newsletter.audience.home import subscriber_panel
     from newsletter.audience.import_jobs import run_queued_imports
     from newsletter.audience.jobs import (
@@ -78,4 +80,5 @@ def init_app(app: Flask) -> None:
     add_job(app, Job("newsletter.delete_stale_pending", delete_stale_pending, 3600))
     add_job(app, Job("newsletter.purge_request_metadata", purge_request_metadata, 3600))
     add_job(app, Job("newsletter.run_imports", run_queued_imports, 5))
+    add_job(app, Job("newsletter.run_exports", run_queued_exports, 5))
     add_job(app, Job("newsletter.send_system_mails", send_system_mails, 30))

@@ -11,20 +11,22 @@ from core.audit import record
 from core.db import db
 from core.policy import public, requires
 from newsletter.audience.link_views import (
-    preferences_link_error,
+    LinkKind,
+    link_error,
     subscriber_from_preferences_token,
 )
 from newsletter.audience.models import Subscriber
 from newsletter.audience.personal_data import personal_data_sources
-from newsletter.audience.personal_export import personal_data
+from newsletter.audience.personal_export import EVERYTHING, personal_data
+from newsletter.audience.scope import Scope, current_scope
 from newsletter.audience.tokens import LinkError
 from newsletter.audience.views import get_subscriber
 from newsletter.blueprint import bp
 
 
-def _download(subscriber: Subscriber) -> Response:
+def _download(subscriber: Subscriber, scope: Scope = EVERYTHING) -> Response:
     body = json.dumps(
-        personal_data(db.session, subscriber), ensure_ascii=False, indent=2
+        personal_data(db.session, subscriber, scope), ensure_ascii=False, indent=2
     )
     return Response(
         body,
@@ -33,8 +35,10 @@ def _download(subscriber: Subscriber) -> Response:
     )
 
 
-def _page(subscriber: Subscriber, json_url: str, layout: str) -> str:
-    data = personal_data(db.session, subscriber)
+def _page(
+    subscriber: Subscriber, json_url: str, layout: str, scope: Scope = EVERYTHING
+) -> str:
+    data = personal_data(db.session, subscriber, scope)
     return render_template(
         "newsletter/my_data.html",
         layout=layout,
@@ -52,7 +56,7 @@ def my_data(token: str) -> BaseResponse | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     return _download(subscriber)
 
 
@@ -62,7 +66,7 @@ def my_data_page(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     json_url = url_for("newsletter.my_data", token=token)
     return _page(subscriber, json_url, "newsletter/_public.html")
 
@@ -73,7 +77,7 @@ def subscriber_data(subscriber_id: int) -> BaseResponse:
     subscriber = get_subscriber(subscriber_id)
     record(db.session, current_user.id, "export_person", "subscriber", subscriber.id)
     db.session.commit()
-    return _download(subscriber)
+    return _download(subscriber, current_scope())
 
 
 @bp.route("/subscribers/<int:subscriber_id>/data")
@@ -81,4 +85,4 @@ def subscriber_data(subscriber_id: int) -> BaseResponse:
 def subscriber_data_page(subscriber_id: int) -> str:
     subscriber = get_subscriber(subscriber_id)
     json_url = url_for("newsletter.subscriber_data", subscriber_id=subscriber.id)
-    return _page(subscriber, json_url, "base.html")
+    return _page(subscriber, json_url, "base.html", current_scope())

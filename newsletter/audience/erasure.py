@@ -19,6 +19,7 @@ from newsletter.audience.models import (
     Subscriber,
     SubscriberStatus,
     Subscription,
+    SubscriptionStatus,
     SystemMail,
 )
 from newsletter.audience.personal_data import personal_data_sources
@@ -68,6 +69,7 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
     subscriber.org_type = None
     subscriber.district_id = None
     subscriber.interests = []
+    subscriber.extra_fields = {}
     subscriber.language = "de"
     # When she signed up is hers too: the empty row only says when it was emptied.
     subscriber.created_at = utcnow()
@@ -76,6 +78,27 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
     subscriber.status = SubscriberStatus.ERASED
     # Her links die with her data, even if the row should ever be used again.
     subscriber.rotate_link_key()
+    session.flush()
+
+
+def erase_from_lists(
+    session: SessionLike, subscriber: Subscriber, list_ids: list[int]
+) -> None:
+    """Erase what one controller holds about a person who is on other
+    controllers' lists too: her subscriptions to its lists and their consent log.
+    The rest is the other controllers' to keep or erase."""
+    for model in (ConsentEvent, Subscription):
+        session.execute(
+            delete(model).where(
+                model.subscriber_id == subscriber.id, model.list_id.in_(list_ids)
+            )
+        )
+    session.expire(subscriber, ["subscriptions"])
+    remaining = {sub.status for sub in subscriber.subscriptions}
+    if SubscriptionStatus.ACTIVE not in remaining and subscriber.status == (
+        SubscriberStatus.ACTIVE
+    ):
+        subscriber.status = SubscriberStatus.UNSUBSCRIBED
     session.flush()
 
 

@@ -4,7 +4,7 @@ share one definition, so a segment means exactly what the list showed."""
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from core.db import AnySelect, SessionLike
 from core.ids import MAX_ID
@@ -15,6 +15,7 @@ from newsletter.audience.models import (
     Subscription,
     subscriber_topics,
 )
+from newsletter.audience.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -92,25 +93,27 @@ class SubscriberFilter:
         return query
 
 
-def subscribers_query(
-    criteria: SubscriberFilter, regions: set[int] | None
-) -> AnySelect:
-    """Subscribers matching the criteria within the regions a user may see."""
-    query = criteria.apply(select(Subscriber))
-    if regions is not None:
-        query = query.where(Subscriber.region_id.in_(regions))
-    return query
+def subscribers_query(criteria: SubscriberFilter, scope: Scope) -> AnySelect:
+    """Subscribers matching the criteria on the lists a user acts for; a list
+    outside them matches nobody."""
+    if criteria.list_id is not None and not scope.covers(criteria.list_id):
+        return select(Subscriber).where(false())
+    return scope.subscribers(criteria.apply(select(Subscriber)))
 
 
-def within_region(session: SessionLike, criteria: SubscriberFilter) -> SubscriberFilter:
-    """The criteria without a list or district of another region (a segment is
-    bound to its region; another region's ids have no place in it)."""
+def within_region(
+    session: SessionLike, criteria: SubscriberFilter, scope: Scope
+) -> SubscriberFilter:
+    """The criteria without a list or district of another region or a list the
+    user does not act for (a segment is bound to its region; other ids have no
+    place in it)."""
     values = criteria.as_dict()
     if criteria.list_id is not None:
         mailing_list = session.get(MailingList, criteria.list_id)
-        if mailing_list is None or mailing_list.region_id not in (
-            None,
-            criteria.region_id,
+        if (
+            mailing_list is None
+            or mailing_list.region_id not in (None, criteria.region_id)
+            or not scope.covers(mailing_list.id)
         ):
             values.pop("list_id")
     if criteria.district_id is not None:

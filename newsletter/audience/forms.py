@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -58,7 +59,15 @@ class ProfileFields(Form):
     topics = MultiCheckboxField(_l("Topics that interest me"), coerce=int)
 
 
-class SignupForm(ProfileFields):
+class ShowsTexts:
+    """The ids of the consent texts and privacy notices the page showed (see
+    newsletter.audience.shown_texts)."""
+
+    shown_consent = HiddenField()
+    shown_privacy = HiddenField()
+
+
+class SignupForm(ShowsTexts, ProfileFields):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Please enter your email address."))],
@@ -87,7 +96,7 @@ class SignupForm(ProfileFields):
         return valid
 
 
-class PreferencesForm(ProfileFields):
+class PreferencesForm(ShowsTexts, ProfileFields):
     pass
 
 

@@ -5,15 +5,16 @@ from sqlalchemy import func, select
 from core.db import db
 from core.home import Panel
 from core.models import Region, User
-from core.policy import allowed, visible_region_ids
+from core.policy import allowed
 from newsletter.audience.models import MailingList, Subscriber, Subscription
+from newsletter.audience.scope import Scope
 
 
 def subscriber_panel(user: User) -> Panel | None:
-    """Counts for the regions the user may see; nothing for analysts."""
+    """Counts for the lists the user acts for; nothing for analysts."""
     if not allowed(user, "subscribers"):
         return None
-    regions = visible_region_ids(user)
+    scope = Scope.of(db.session, user)
     status_query = select(Region.name, Subscriber.status, func.count()).join(
         Subscriber.region
     )
@@ -22,9 +23,9 @@ def subscriber_panel(user: User) -> Panel | None:
         .join(Subscription.mailing_list)
         .join(Subscription.subscriber)
     )
-    if regions is not None:
-        status_query = status_query.where(Subscriber.region_id.in_(regions))
-        list_query = list_query.where(Subscriber.region_id.in_(regions))
+    status_query = scope.subscribers(status_query)
+    if scope.list_ids is not None:
+        list_query = list_query.where(Subscription.list_id.in_(scope.list_ids))
     by_status: dict[str, dict[str, int]] = {}
     for region, status, count in db.session.execute(
         status_query.group_by(Region.name, Subscriber.status)

@@ -12,7 +12,9 @@ from core.audit import record
 from core.db import db
 from core.models import Region
 from newsletter.audience.erasure import erasure_key
-from newsletter.audience.importing import ImportFileError, apply_import, check_rows
+from newsletter.audience.import_files import ImportFileError
+from newsletter.audience.import_writing import apply_import
+from newsletter.audience.importing import check_rows
 from newsletter.audience.mail_queue import deliver, queue_confirmation
 from newsletter.audience.models import (
     ImportBatch,
@@ -63,6 +65,7 @@ def _write_rows(batch: ImportBatch) -> None:
             batch.data["rows"],
             batch.data.get("mapping", {}),
             erasure_key(),
+            batch.list_ids,
         )
     except ImportFileError as error:
         batch.result = {"error": str(error), "imported": 0, "mail_ids": []}
@@ -74,7 +77,11 @@ def _write_rows(batch: ImportBatch) -> None:
         queue_confirmation(
             db.session,
             subscriber,
-            [s.list_id for s in subscriber.subscriptions],
+            [
+                s.list_id
+                for s in subscriber.subscriptions
+                if s.list_id in batch.list_ids
+            ],
             "import",
         )
         for subscriber in pending

@@ -1,6 +1,15 @@
 """The import wizard: upload, check (mapping, preview, report per row), confirm."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,16 +22,19 @@ from core.models import Region
 from core.policy import check_region, requires, visible_regions
 from newsletter.audience.erasure import erasure_key
 from newsletter.audience.forms import ImportOptionsForm, ImportUploadForm
-from newsletter.audience.import_jobs import progress, queue_import
-from newsletter.audience.importing import (
+from newsletter.audience.import_columns import (
+    EXPORT_ONLY,
     FIELDS,
-    ImportFileError,
-    check_rows,
+    OWN_FIELD,
     guess_mapping,
-    read_table,
 )
+from newsletter.audience.import_files import ImportFileError, read_table
+from newsletter.audience.import_jobs import progress, queue_import
+from newsletter.audience.import_sample import sample_csv
+from newsletter.audience.importing import check_rows
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import ImportBatch, ImportStatus
+from newsletter.audience.scope import current_scope
 from newsletter.blueprint import bp
 
 
@@ -31,6 +43,9 @@ def _batch(batch_id: int) -> ImportBatch:
     if batch is None:
         abort(404)
     check_region(current_user, batch.region_id)
+    scope = current_scope()
+    if not all(scope.covers(list_id) for list_id in batch.list_ids):
+        abort(404)
     return batch
 
 
@@ -69,7 +84,11 @@ def import_upload() -> str | BaseResponse:
                     data={
                         "headers": headers,
                         "rows": rows,
-                        "mapping": guess_mapping(headers),
+                        "mapping": {
+                            index: name
+                            for index, name in guess_mapping(headers).items()
+                            if name != EXPORT_ONLY
+                        },
                     },
                     list_ids=list(options.lists.data),
                 )
@@ -85,6 +104,22 @@ def import_upload() -> str | BaseResponse:
     )
 
 
+@bp.route("/subscribers/import/beispiel.csv")
+@requires("subscribers")
+def import_sample() -> BaseResponse:
+    """A file to start from, for the region chosen (or the first one shown)."""
+    regions = visible_regions()
+    region_id = request.args.get("region_id", regions[0].id, type=int)
+    region = next((r for r in regions if r.id == region_id), None)
+    if region is None:
+        abort(404)
+    return Response(
+        "\ufeff" + sample_csv(region),  # the BOM: Excel then reads the umlauts
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=beispiel-import.csv"},
+    )
+
+
 @bp.route("/subscribers/import/<int:batch_id>", methods=["GET", "POST"])
 @requires("subscribers")
 def import_review(batch_id: int) -> str | BaseResponse:
@@ -97,16 +132,20 @@ def import_review(batch_id: int) -> str | BaseResponse:
         )
     headers, rows = batch.data["headers"], batch.data["rows"]
     if request.method == "POST" and ConfirmForm().validate_on_submit():
+        choices = {*FIELDS, OWN_FIELD}
         mapping = {
-            str(index): request.form.get(f"column-{index}", "")
+            str(index): chosen
             for index in range(len(headers))
+            if (chosen := request.form.get(f"column-{index}", "")) in choices
         }
-        batch.data = {**batch.data, "mapping": {k: v for k, v in mapping.items() if v}}
+        batch.data = {**batch.data, "mapping": mapping}
         db.session.commit()
         return redirect(url_for("newsletter.import_review", batch_id=batch.id))
     mapping = batch.data.get("mapping", {})
     try:
-        reports = check_rows(db.session, region, headers, rows, mapping, erasure_key())
+        reports = check_rows(
+            db.session, region, headers, rows, mapping, erasure_key(), batch.list_ids
+        )
         problem = None
     except ImportFileError as error:
         reports, problem = [], str(error)
@@ -116,6 +155,8 @@ def import_review(batch_id: int) -> str | BaseResponse:
         headers=headers,
         mapping=mapping,
         fields=FIELDS,
+        recognised=guess_mapping(headers),
+        own_field=OWN_FIELD,
         reports=reports,
         problem=problem,
         form=ConfirmForm(),

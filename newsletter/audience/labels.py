@@ -41,6 +41,7 @@ SOURCE_LABELS = {
     "import": _l("import"),
     "manager": _l("manager"),
     "complaint": _l("spam complaint"),
+    "one_click": _l("one-click unsubscribe in the mail program"),
 }
 
 

@@ -13,7 +13,8 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.links import external_url
-from core.policy import check_region, requires, visible_region_ids, visible_regions
+from core.models import Role
+from core.policy import acting_for, requires, visible_regions
 from newsletter.audience.filters import (
     SubscriberFilter,
     subscribers_query,
@@ -22,6 +23,7 @@ from newsletter.audience.filters import (
 from newsletter.audience.forms import ListForm, SegmentForm
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import MailingList, Segment, Subscription
+from newsletter.audience.scope import current_scope
 from newsletter.blueprint import bp
 
 
@@ -29,9 +31,9 @@ from newsletter.blueprint import bp
 @requires("subscribers")
 def lists() -> str | BaseResponse:
     form = ListForm()
-    regions = visible_regions()
+    regions = [r for r in visible_regions() if acting_for(current_user, r.id)]
     choices = [SelectChoice(r.id, r.name) for r in regions]
-    if visible_region_ids(current_user) is None:
+    if acting_for(current_user, None):
         choices.append(SelectChoice(0, _("Both regions (joint list)")))
     form.region_id.choices = choices
     if form.validate_on_submit():
@@ -70,16 +72,18 @@ def lists() -> str | BaseResponse:
 @bp.route("/segments", methods=["GET"])
 @requires("subscribers")
 def segments() -> str:
-    regions = visible_region_ids(current_user)
     query = select(Segment).order_by(Segment.name)
-    if regions is not None:
-        query = query.where(Segment.region_id.in_(regions))
-    found = list(db.session.scalars(query))
+    found = [
+        segment
+        for segment in db.session.scalars(query)
+        if acting_for(current_user, segment.region_id)
+    ]
+    scope = current_scope()
     counts = {
         segment.id: db.session.scalar(
             select(func.count()).select_from(
                 subscribers_query(
-                    SubscriberFilter.from_mapping(segment.filters), regions
+                    SubscriberFilter.from_mapping(segment.filters), scope
                 ).subquery()
             )
         )
@@ -95,17 +99,17 @@ def segments() -> str:
 def segment_create() -> BaseResponse:
     form = SegmentForm()
     criteria = SubscriberFilter.from_mapping(request.form)
-    regions = visible_region_ids(current_user)
-    if regions is not None and criteria.region_id not in regions:
-        # A regional manager's segment is always bound to her region.
+    if current_user.role != Role.ADMIN:
+        # A manager's segment is bound to the controller she acts for: her region,
+        # or none for an interregional manager.
         criteria = SubscriberFilter.from_mapping(
-            {**criteria.as_dict(), "region_id": next(iter(regions))}
+            {**criteria.as_dict(), "region_id": current_user.region_id}
         )
     if not form.validate_on_submit():
         for error in form.name.errors:
             flash(str(error), "error")
         return redirect(url_for("newsletter.subscribers", **criteria.as_dict()))
-    criteria = within_region(db.session, criteria)
+    criteria = within_region(db.session, criteria, current_scope())
     segment = Segment(
         name=form.name.data, region_id=criteria.region_id, filters=criteria.as_dict()
     )
@@ -136,9 +140,7 @@ def segment_delete(segment_id: int) -> BaseResponse:
     segment = db.session.get(Segment, segment_id)
     if segment is None:
         abort(404)
-    if segment.region_id is not None:
-        check_region(current_user, segment.region_id)
-    elif visible_region_ids(current_user) is not None:
+    if not acting_for(current_user, segment.region_id):
         abort(404)
     if ConfirmForm().validate_on_submit():
         record(db.session, current_user.id, "delete", "segment", segment.id)

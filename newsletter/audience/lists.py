@@ -1,19 +1,9 @@
-"""Which mailing lists a manager may use: her region's and the joint ones."""
+"""Which mailing lists a manager may use: those of the controller she acts for."""
 
-from flask_login import current_user
-from sqlalchemy import select
-
-from core.db import db
-from core.policy import visible_region_ids
 from newsletter.audience.models import MailingList
+from newsletter.audience.scope import current_scope, scoped_lists
 
 
 def visible_lists() -> list[MailingList]:
-    """The lists the logged-in user may see, by name."""
-    regions = visible_region_ids(current_user)
-    query = select(MailingList).order_by(MailingList.name)
-    if regions is not None:
-        query = query.where(
-            MailingList.region_id.in_(regions) | MailingList.region_id.is_(None)
-        )
-    return list(db.session.scalars(query))
+    """The lists the logged-in user acts for, by name."""
+    return scoped_lists(current_scope())

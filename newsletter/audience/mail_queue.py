@@ -16,9 +16,11 @@ from email.utils import parseaddr
 from flask import current_app
 from sqlalchemy import select
 
-from core.db import SessionLike, utcnow
+from core.counters import take
+from core.db import SessionLike, db, utcnow
 from core.dkim import Signer
 from core.mail import MailSettings, SMTPConnection
+from core.throttle import hashed, parse_limit
 from newsletter.audience.models import (
     MailingList,
     Subscriber,
@@ -31,10 +33,16 @@ from newsletter.audience.subscriptions import record_confirmation_sent
 from newsletter.audience.system_mails import (
     confirmation_message,
     preferences_link_message,
+    signed_up_again_message,
 )
 
 CONFIRMATION = "confirmation"
 PREFERENCES_LINK = "preferences_link"
+# A sign-up with an address that already receives what it asked for: a note with a
+# link to the settings, so that a sign-up queues one mail whoever signs up.
+SIGNED_UP_AGAIN = "signed_up_again"
+# Mails with a settings link sent to one address at most this often, whoever asks.
+PER_ADDRESS = "3 per day"
 # The request that queued a mail sends it at once; the job leaves it alone meanwhile.
 LEASE = timedelta(seconds=60)
 BATCH = 50
@@ -82,11 +90,43 @@ def queue_preferences_link(session: SessionLike, subscriber: Subscriber) -> Syst
     return mail
 
 
+def queue_signed_up_again(session: SessionLike, subscriber: Subscriber) -> SystemMail:
+    """Queue the note for a sign-up that asks for nothing new; whether it goes
+    (someone who still has to confirm, or whose address bounced, gets nothing) is
+    decided when it goes. The caller commits, then delivers."""
+    mail = SystemMail(
+        kind=SIGNED_UP_AGAIN,
+        subscriber_id=subscriber.id,
+        list_ids=[],
+        source="form",
+        next_attempt_at=utcnow() + LEASE,
+    )
+    session.add(mail)
+    session.flush()
+    return mail
+
+
+def within_address_limit(email: str) -> bool:
+    """Count a mail with a settings link to this address, if PER_ADDRESS allows."""
+    amount, window = parse_limit(PER_ADDRESS)
+    key = f"preferences_link_to:{hashed(email)}"
+    return take(key, amount, int(window.total_seconds())).allowed
+
+
 def _reachable(subscriber: Subscriber | None) -> bool:
     return (
         subscriber is not None
         and bool(subscriber.email)
         and subscriber.status not in (SubscriberStatus.ERASED, SubscriberStatus.BOUNCED)
+    )
+
+
+def _may_note(subscriber: Subscriber | None) -> bool:
+    return (
+        _reachable(subscriber)
+        and subscriber is not None
+        and subscriber.status == SubscriberStatus.ACTIVE
+        and within_address_limit(subscriber.email or "")
     )
 
 
@@ -109,6 +149,13 @@ def deliver(session: SessionLike, mail: SystemMail) -> bool:
     """Try to send one queued mail now and record the outcome (the caller commits).
     True when the relay took it."""
     subscriber = session.get(Subscriber, mail.subscriber_id)
+    if mail.kind == SIGNED_UP_AGAIN:
+        if not _may_note(subscriber):
+            mail.status = SystemMailStatus.FAILED
+            mail.last_error = "nothing to send"
+            return False
+        assert subscriber is not None  # noqa: S101 - _may_note says so
+        return _send(mail, signed_up_again_message(subscriber))
     if mail.kind == PREFERENCES_LINK:
         if subscriber is None or not _reachable(subscriber):
             mail.status = SystemMailStatus.FAILED
@@ -180,6 +227,15 @@ def send_signed(message: EmailMessage) -> None:
         raw = signer.sign(raw)
     with SMTPConnection(MailSettings.from_url(current_app.config["MAIL_URL"])) as smtp:
         smtp.send_bytes(sender, recipient, raw, international=international)
+
+
+def deliver_queued(mail_id: int) -> None:
+    """Send one queued mail now, if it still waits (a relay that says "later"
+    leaves it queued: the job retries)."""
+    mail = db.session.get(SystemMail, mail_id)
+    if mail is not None and mail.status == SystemMailStatus.QUEUED:
+        deliver(db.session, mail)
+        db.session.commit()
 
 
 def deliver_due(session: SessionLike, limit: int = BATCH) -> int:

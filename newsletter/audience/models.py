@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -48,6 +49,8 @@ class ConsentSource(enum.StrEnum):
     IMPORT = "import"
     MANAGER = "manager"
     COMPLAINT = "complaint"  # a spam complaint from the person's mailbox provider
+    # The mail program's unsubscribe button (RFC 8058 POST), not our page's.
+    ONE_CLICK = "one_click"
 
 
 class MailingList(Model):
@@ -125,6 +128,9 @@ class Subscriber(Model):
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Signed into every preference link; replacing it revokes all links sent so far.
     link_key: Mapped[str] = mapped_column(String(32), default=new_link_key)
+    # Columns of an imported file that have no field of ours ("Mitgliedsnummer"):
+    # the person's own, in her export, gone with her erasure.
+    extra_fields: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
 
     def rotate_link_key(self) -> None:
         """Make every preference link sent so far useless."""
@@ -202,6 +208,10 @@ class ConsentEvent(Model):
     privacy_text_id: Mapped[int | None] = mapped_column(ForeignKey("consent_texts.id"))
     # Where consent documented outside the form came from (an import's column).
     note: Mapped[str] = mapped_column(String(300), default="")
+    # The issue whose unsubscribe link withdrew this consent (its results count it).
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="SET NULL")
+    )
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(Text)
 
@@ -303,3 +313,30 @@ class SystemMail(Model):
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ExportStatus(enum.StrEnum):
+    QUEUED = "queued"  # ordered; the worker writes it
+    READY = "ready"
+
+
+class SubscriberExport(Model):
+    """A subscriber export too large to write during a request: ordered on the page,
+    written by the worker, downloaded by the person who ordered it, deleted after a
+    day. Kept in the database, so web and worker need no shared folder."""
+
+    __tablename__ = "subscriber_exports"
+    __table_args__ = (one_of("status", ExportStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # The regions the orderer could see when ordering; None: every region.
+    region_ids: Mapped[list | None] = mapped_column(JSON)
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=ExportStatus.QUEUED)
+    rows: Mapped[int] = mapped_column(default=0)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,10 @@ from sqlalchemy.orm import object_session
 from core.db import SessionLike, utcnow
 from newsletter.audience.models import ConsentEvent, ConsentText, Subscriber
 from newsletter.audience.personal_data import personal_data_sources
+from newsletter.audience.scope import Scope
+
+# The person's own view: everything, whoever holds it.
+EVERYTHING = Scope(None)
 
 
 def _iso(value: Any) -> str | None:
@@ -32,10 +36,13 @@ def profile(subscriber: Subscriber) -> dict[str, Any]:
         "signed_up_at": _iso(subscriber.created_at),
         "confirmed_at": _iso(subscriber.confirmed_at),
         "interests": [topic.name for topic in subscriber.interests],
+        "own_fields": dict(subscriber.extra_fields or {}),
     }
 
 
-def subscriptions(subscriber: Subscriber) -> list[dict[str, Any]]:
+def subscriptions(
+    subscriber: Subscriber, scope: Scope = EVERYTHING
+) -> list[dict[str, Any]]:
     return [
         {
             "list": sub.mailing_list.name,
@@ -43,7 +50,7 @@ def subscriptions(subscriber: Subscriber) -> list[dict[str, Any]]:
             "confirmed_at": _iso(sub.confirmed_at),
             "unsubscribed_at": _iso(sub.unsubscribed_at),
         }
-        for sub in subscriber.subscriptions
+        for sub in scope.subscriptions(subscriber)
     ]
 
 
@@ -58,8 +65,11 @@ def _text(text: ConsentText | None) -> dict[str, Any] | None:
     }
 
 
-def consent_events(subscriber: Subscriber) -> list[dict[str, Any]]:
-    """Each event with the consent text and privacy notice shown, word for word."""
+def consent_events(
+    subscriber: Subscriber, scope: Scope = EVERYTHING
+) -> list[dict[str, Any]]:
+    """Each event (of the scope's lists) with the consent text and privacy notice
+    shown, word for word."""
     return [
         {
             "at": event.at.isoformat(),
@@ -72,17 +82,20 @@ def consent_events(subscriber: Subscriber) -> list[dict[str, Any]]:
             "ip_address": event.ip_address,
             "user_agent": event.user_agent,
         }
-        for event in consent_log(subscriber)
+        for event in scope.events(subscriber, consent_log(subscriber))
     ]
 
 
-def personal_data(session: SessionLike, subscriber: Subscriber) -> dict[str, Any]:
-    """Everything we hold about the person, as plain JSON-ready data."""
+def personal_data(
+    session: SessionLike, subscriber: Subscriber, scope: Scope = EVERYTHING
+) -> dict[str, Any]:
+    """Everything we hold about the person, as plain JSON-ready data; for a
+    manager, what the controller she acts for holds (`scope`)."""
     data: dict[str, Any] = {
         "exported_at": utcnow().isoformat(),
         "profile": profile(subscriber),
-        "subscriptions": subscriptions(subscriber),
-        "consent_log": consent_events(subscriber),
+        "subscriptions": subscriptions(subscriber, scope),
+        "consent_log": consent_events(subscriber, scope),
     }
     for source in personal_data_sources():
         data[source.key] = source.export(session, subscriber)

@@ -25,15 +25,18 @@ def _list_label(mailing_list: MailingList, language: str) -> str:
     return mailing_list.name
 
 
-def fill_choices(form: ProfileFields, region: Region) -> None:
-    """Set the region's lists, districts and the topics as the form's choices."""
+def fill_choices(
+    form: ProfileFields, region: Region, lists: list[MailingList] | None = None
+) -> None:
+    """Set the region's lists (or those given), districts and the topics as the
+    form's choices."""
     language = str(get_locale() or "de")[:2]
     form.org_type.choices = org_type_choices()
     form.size.choices = size_choices()
     form.district_id.choices = [SelectChoice("", _l("– please choose –"))] + [
         SelectChoice(str(district.id), district.name) for district in region.districts
     ]
-    offered = allowed_lists(db.session, region)
+    offered = lists if lists is not None else allowed_lists(db.session, region)
     form.lists.choices = [
         SelectChoice(ml.id, _list_label(ml, language)) for ml in offered
     ]

@@ -2,6 +2,7 @@
 the preference centre. A GET never changes anything: mail scanners open every link."""
 
 from datetime import timedelta
+from functools import partial
 
 from flask import (
     abort,
@@ -12,9 +13,11 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.after_response import after_response
 from core.db import db
 from core.extensions import csrf
 from core.forms import ConfirmForm
@@ -30,14 +33,21 @@ from newsletter.audience.consent import (
 from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.forms import PreferencesForm, SignupForm
 from newsletter.audience.link_views import (
-    preferences_link_error,
+    LinkKind,
+    link_error,
     subscriber_from_preferences_token,
 )
-from newsletter.audience.mail_queue import deliver, queue_confirmation
+from newsletter.audience.mail_queue import (
+    deliver_queued,
+    queue_confirmation,
+    queue_signed_up_again,
+)
 from newsletter.audience.models import (
+    ConsentSource,
     MailingList,
     Subscriber,
     SubscriberStatus,
+    SubscriptionStatus,
     TextKind,
 )
 from newsletter.audience.profile_form import (
@@ -46,11 +56,13 @@ from newsletter.audience.profile_form import (
     profile_from_form,
     selected_lists,
 )
+from newsletter.audience.sections import preference_sections
+from newsletter.audience.shown_texts import ShownTexts, texts_for
 from newsletter.audience.subscriptions import (
     RequestMeta,
     SubscriptionError,
-    allowed_lists,
     confirm,
+    preference_lists,
     sign_up,
     unsubscribe,
     update_preferences,
@@ -76,16 +88,19 @@ def _language() -> str:
     return str(get_locale() or "de")[:2]
 
 
-def _meta() -> RequestMeta:
+def _meta(shown: ShownTexts | None = None) -> RequestMeta:
     if not current_app.config["CONSENT_STORE_REQUEST_METADATA"]:
-        return RequestMeta(language=_language())
+        return RequestMeta(language=_language(), shown=shown)
     return RequestMeta(
-        request.remote_addr, request.user_agent.string[:500], _language()
+        request.remote_addr, request.user_agent.string[:500], _language(), shown
     )
 
 
-def link_error(error: LinkError) -> tuple[str, int]:
-    return render_template("newsletter/link_error.html", expired=error.expired), 400
+def texts_changed_meanwhile() -> str:
+    return _(
+        "The consent text has been changed in the meantime. Please read the "
+        "current text below and agree again; your entries are kept."
+    )
 
 
 @bp.route("/anmelden/<region_slug>", methods=["GET", "POST"])
@@ -95,8 +110,12 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     region = _region(region_slug)
     form = SignupForm()
     fill_choices(form, region)
+    language = _language()
+    controllers = [region.id, *([None] if form.joint_list_ids else [])]
+    shown = texts_for(db.session, controllers, language)
+    message = None
     if request.method == "GET":
-        form.language.data = _language()
+        form.language.data = language
         # The snippet on the agencies' sites hands over the address with a GET.
         form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
@@ -104,40 +123,54 @@ def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
             return redirect(
                 url_for("newsletter.signup_thanks", region_slug=region.slug)
             )
-        try:
-            subscriber, to_confirm = sign_up(
-                db.session,
-                region,
-                profile_from_form(form),
-                form.lists.data or [],
-                meta=_meta(),
-            )
-            mail = (
-                queue_confirmation(db.session, subscriber, to_confirm, "form")
-                if to_confirm
-                else None
-            )
-            db.session.commit()
-        except SubscriptionError as error:
-            db.session.rollback()
-            form.email.errors = [*form.email.errors, str(error)]
+        if shown.were_shown_by(form):
+            done = _sign_up_from(form, region, shown)
+            if done is not None:
+                return done
         else:
-            if mail is not None:
-                # A relay that says "later" leaves it queued: the job retries.
-                deliver(db.session, mail)
-                db.session.commit()
-            return redirect(
-                url_for("newsletter.signup_thanks", region_slug=region.slug)
-            )
-    language = _language()
+            # Agreeing counts only for a text the person saw: she agrees anew.
+            message = texts_changed_meanwhile()
+            form.consent.data = form.consent_joint.data = False
+    shown.put_into(form)
     return render_template(
         "newsletter/signup.html",
         form=form,
         region=region,
-        consent=current_text(db.session, TextKind.CONSENT, region.id, language),
-        joint_consent=current_text(db.session, TextKind.CONSENT, None, language),
+        consent=shown.find(TextKind.CONSENT, region.id),
+        joint_consent=shown.find(TextKind.CONSENT, None),
         has_joint=bool(form.joint_list_ids),
+        message=message,
     )
+
+
+def _sign_up_from(
+    form: SignupForm, region: Region, shown: ShownTexts
+) -> BaseResponse | None:
+    """Record the sign-up and send the opt-in mail; None (and the error on the
+    form) when the person has something to fix."""
+    try:
+        subscriber, to_confirm = sign_up(
+            db.session,
+            region,
+            profile_from_form(form),
+            form.lists.data or [],
+            meta=_meta(shown),
+        )
+        # One mail queued whoever signs up (a new address its confirmation, a
+        # known one a note), and sent after the answer: neither the work nor the
+        # relay's round trip tells whether the address is known.
+        mail = (
+            queue_confirmation(db.session, subscriber, to_confirm, "form")
+            if to_confirm
+            else queue_signed_up_again(db.session, subscriber)
+        )
+        db.session.commit()
+    except SubscriptionError as error:
+        db.session.rollback()
+        form.email.errors = [*form.email.errors, str(error)]
+        return None
+    after_response(partial(deliver_queued, mail.id))
+    return redirect(url_for("newsletter.signup_thanks", region_slug=region.slug))
 
 
 @bp.route("/anmelden/<region_slug>/danke")
@@ -152,10 +185,14 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
     except LinkError as error:
-        return link_error(error)
+        return link_error(error, LinkKind.CONFIRM)
     subscriber = db.session.get(Subscriber, payload["s"])
-    if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
-        return link_error(LinkError(expired=False))
+    if (
+        subscriber is None
+        or subscriber.status == SubscriberStatus.ERASED
+        or not _still_to_confirm(subscriber, payload["l"])
+    ):
+        return link_error(LinkError(expired=False), LinkKind.CONFIRM)
     form = ConfirmForm()
     if form.validate_on_submit():
         confirm(db.session, subscriber.id, payload["l"], _meta())
@@ -165,6 +202,17 @@ def confirm_page(token: str) -> str | tuple[str, int]:
     texts = [(ml, list_consent(db.session, ml, _language())) for ml in lists]
     return render_template(
         "newsletter/confirm.html", form=form, subscriber=subscriber, texts=texts
+    )
+
+
+def _still_to_confirm(subscriber: Subscriber, list_ids: list[int]) -> bool:
+    """Whether the link still means something: a list of it waits for confirmation
+    or is confirmed (pressing again is harmless); False once the person ended the
+    sign-up or left every one of them."""
+    return any(
+        sub.list_id in list_ids
+        and sub.status in (SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE)
+        for sub in subscriber.subscriptions
     )
 
 
@@ -182,7 +230,7 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
             raise LinkError(expired=False)
     except LinkError as error:
         if request.method != "POST":
-            return link_error(error)
+            return link_error(error, LinkKind.SETTINGS)
         note(FORGED_UNSUBSCRIBE)
         current_app.logger.warning(
             "unsubscribe: a forged or broken link was posted (%d in the last hour)",
@@ -190,10 +238,48 @@ def unsubscribe_page(token: str) -> str | tuple[str, int]:
         )
         return unsubscribe_received()
     if request.method == "POST":
-        unsubscribe(db.session, payload["s"], mailing_list.id)
+        campaign_id = payload.get("c")
+        unsubscribe(
+            db.session,
+            payload["s"],
+            mailing_list.id,
+            _unsubscribe_source(),
+            campaign_id=campaign_id if isinstance(campaign_id, int) else None,
+        )
         db.session.commit()
         return unsubscribe_received()
     return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)
+
+
+def _unsubscribe_source() -> str:
+    """RFC 8058: the mail program's button posts exactly this; our page does not."""
+    if request.form.get("List-Unsubscribe") == "One-Click":
+        return ConsentSource.ONE_CLICK
+    return ConsentSource.FORM
+
+
+@bp.route("/anmeldung-beenden/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def end_signup_page(token: str) -> str | tuple[str, int]:
+    """The opt-in mail's List-Unsubscribe: a POST (the mail program's one-click, or
+    the button of the page a GET shows) withdraws the sign-up for its lists, so
+    the confirmation link confirms nothing any more. Forged POSTs get the same
+    answer and change nothing."""
+    try:
+        payload = read_token("end_signup", token)
+        subscriber_id, list_ids = int(payload["s"]), list(payload["l"])
+    except (LinkError, KeyError, TypeError, ValueError):
+        if request.method != "POST":
+            return link_error(LinkError(expired=False), LinkKind.END_SIGNUP)
+        return render_template("newsletter/signup_ended.html")
+    if request.method == "POST":
+        source = _unsubscribe_source()
+        for list_id in list_ids:
+            unsubscribe(db.session, subscriber_id, list_id, source)
+        db.session.commit()
+        return render_template("newsletter/signup_ended.html")
+    return render_template("newsletter/end_signup.html")
 
 
 def unsubscribe_received() -> str:
@@ -202,12 +288,12 @@ def unsubscribe_received() -> str:
     return render_template("newsletter/unsubscribed.html")
 
 
-def _list_texts(subscriber: Subscriber) -> dict[int, str]:
+def _list_texts(lists: list[MailingList], shown: ShownTexts) -> dict[int, str]:
     """Each list's consent text, as the consent log will name it for a list the
     person adds here (in her language)."""
     texts = {}
-    for mailing_list in allowed_lists(db.session, subscriber.region):
-        text = list_consent(db.session, mailing_list, subscriber.language)
+    for mailing_list in lists:
+        text = shown.find(TextKind.CONSENT, mailing_list.region_id)
         if text is not None:
             texts[mailing_list.id] = text.text
     return texts
@@ -219,31 +305,41 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     form = PreferencesForm(obj=None)
-    fill_choices(form, subscriber.region)
+    offered = preference_lists(db.session, subscriber)
+    fill_choices(form, subscriber.region, offered)
+    controllers = [ml.region_id for ml in offered]
+    shown = texts_for(db.session, controllers, subscriber.language)
+    saved, message = False, None
     if request.method == "GET":
         form.process(data=profile_form_data(subscriber))
     elif form.validate_on_submit():
-        profile = profile_from_form(form, email=subscriber.email or "")
-        update_preferences(db.session, subscriber, profile, form.lists.data or [])
-        db.session.commit()
-        return render_template(
-            "newsletter/preferences.html",
-            form=form,
-            subscriber=subscriber,
-            token=token,
-            saved=True,
-            list_texts=_list_texts(subscriber),
-            link_days=current_app.config["PREFERENCES_LINK_DAYS"],
-        )
+        if shown.were_shown_by(form):
+            profile = profile_from_form(form, email=subscriber.email or "")
+            chosen = form.lists.data or []
+            update_preferences(db.session, subscriber, profile, chosen, shown)
+            db.session.commit()
+            saved = True
+        else:
+            # Adding a list agrees to its text: only to one she has seen.
+            message = texts_changed_meanwhile()
+            hers = {
+                sub.list_id
+                for sub in subscriber.subscriptions
+                if sub.status == SubscriptionStatus.ACTIVE
+            }
+            form.lists.data = [i for i in form.lists.data or [] if i in hers]
+    shown.put_into(form)
     return render_template(
         "newsletter/preferences.html",
         form=form,
         subscriber=subscriber,
         token=token,
-        saved=False,
-        list_texts=_list_texts(subscriber),
+        saved=saved,
+        message=message,
+        sections=preference_sections(subscriber, token),
+        list_texts=_list_texts(offered, shown),
         link_days=current_app.config["PREFERENCES_LINK_DAYS"],
     )
 
@@ -254,7 +350,7 @@ def erase_me(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
-        return preferences_link_error(error)
+        return link_error(error, LinkKind.SETTINGS)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)

@@ -1,5 +1,7 @@
 """Sections that higher rooms add to a subscriber's page (sending: the issues the
-person received), so that the audience never imports what is built on it."""
+person received) and to the person's own preference centre (the
+Kompetenzlandschaft: her profile and its consent), so that the audience never
+imports what is built on it."""
 
 from collections.abc import Callable
 
@@ -20,4 +22,19 @@ def add_subscriber_section(app: Flask, section: SectionFunction) -> None:
 def subscriber_sections(subscriber: Subscriber) -> list[Panel]:
     """The sections for this subscriber's page, in order."""
     found = [p for f in registry().subscriber_sections if (p := f(subscriber))]
+    return sorted(found, key=lambda panel: panel.order)
+
+
+PreferenceSection = Callable[[Subscriber, str], Panel | None]
+
+
+def add_preference_section(app: Flask, section: PreferenceSection) -> None:
+    """Show a section on every preference centre page; it gets the person and the
+    token of the link she came by (for its own forms)."""
+    registry(app).preference_sections.append(section)
+
+
+def preference_sections(subscriber: Subscriber, token: str) -> list[Panel]:
+    """The sections for this person's preference centre, in order."""
+    found = [p for f in registry().preference_sections if (p := f(subscriber, token))]
     return sorted(found, key=lambda panel: panel.order)

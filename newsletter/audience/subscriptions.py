@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
 from core.models import Region
-from newsletter.audience.consent import ConsentKind, current_text
+from newsletter.audience.consent import ConsentKind
 from newsletter.audience.models import (
     ConsentEvent,
     ConsentSource,
@@ -25,6 +25,7 @@ from newsletter.audience.models import (
     TextKind,
     Topic,
 )
+from newsletter.audience.shown_texts import ShownTexts, texts_for
 
 RESEND_INTERVAL = timedelta(minutes=10)
 
@@ -56,6 +57,8 @@ class RequestMeta:
     ip_address: str | None = None
     user_agent: str | None = None
     language: str | None = None
+    # The texts the form showed (its hidden fields); None where no form did.
+    shown: ShownTexts | None = None
 
 
 def normalise_address(email: str) -> str:
@@ -87,6 +90,17 @@ def allowed_lists(session: SessionLike, region: Region) -> list[MailingList]:
     )
 
 
+def preference_lists(session: SessionLike, subscriber: Subscriber) -> list[MailingList]:
+    """The lists her settings offer: her region's page's, and every list she is on
+    whoever controls it (she joined another region's list on its page)."""
+    offered = allowed_lists(session, subscriber.region)
+    known = {mailing_list.id for mailing_list in offered}
+    hers = [
+        sub.mailing_list for sub in subscriber.subscriptions if sub.list_id not in known
+    ]
+    return offered + sorted(hers, key=lambda mailing_list: mailing_list.name)
+
+
 def _log(
     session: SessionLike,
     subscriber: Subscriber,
@@ -94,32 +108,34 @@ def _log(
     source: str,
     list_id: int | None = None,
     meta: RequestMeta | None = None,
-) -> None:
-    """Append a consent event pointing at the texts of the list's controller in the
-    language shown (the page's, else the subscriber's: mails and the confirmation
-    page show them in hers)."""
+) -> ConsentEvent:
+    """Append a consent event pointing at the texts of the list's controller: those
+    the form showed, else the current ones in the language shown (the page's, else
+    the subscriber's: mails and the confirmation page show them in hers)."""
     meta = meta or RequestMeta()
     language = meta.language or subscriber.language
     mailing_list = session.get(MailingList, list_id) if list_id else None
     scope = mailing_list.region_id if mailing_list else subscriber.region_id
-    consent = (
-        current_text(session, TextKind.CONSENT, scope, language)
-        if mailing_list is not None
-        else None
+    if meta.shown is not None:
+        shown = meta.shown
+    else:
+        shown = texts_for(session, [scope], language)
+    # A change of details agrees to nothing: no consent text.
+    agreed = mailing_list is not None and kind != ConsentKind.CHANGED
+    consent = shown.find(TextKind.CONSENT, scope) if agreed else None
+    privacy = shown.find(TextKind.PRIVACY, scope)
+    event = ConsentEvent(
+        subscriber_id=subscriber.id,
+        list_id=list_id,
+        kind=kind,
+        source=source,
+        consent_text_id=consent.id if consent else None,
+        privacy_text_id=privacy.id if privacy else None,
+        ip_address=meta.ip_address,
+        user_agent=meta.user_agent,
     )
-    privacy = current_text(session, TextKind.PRIVACY, scope, language)
-    session.add(
-        ConsentEvent(
-            subscriber_id=subscriber.id,
-            list_id=list_id,
-            kind=kind,
-            source=source,
-            consent_text_id=consent.id if consent else None,
-            privacy_text_id=privacy.id if privacy else None,
-            ip_address=meta.ip_address,
-            user_agent=meta.user_agent,
-        )
-    )
+    session.add(event)
+    return event
 
 
 def _apply_profile(
@@ -220,6 +236,22 @@ def _lists_to_confirm(
     ]
 
 
+def _log_change(
+    session: SessionLike, subscriber: Subscriber, meta: RequestMeta
+) -> None:
+    """A change of details is logged for each list she is on, so that every
+    controller's log holds it."""
+    lists = [
+        sub.list_id
+        for sub in subscriber.subscriptions
+        if sub.status != SubscriptionStatus.UNSUBSCRIBED
+    ]
+    for list_id in lists if lists else [None]:
+        _log(
+            session, subscriber, ConsentKind.CHANGED, ConsentSource.FORM, list_id, meta
+        )
+
+
 def _has_active(subscriber: Subscriber) -> bool:
     return any(
         sub.status == SubscriptionStatus.ACTIVE for sub in subscriber.subscriptions
@@ -275,8 +307,10 @@ def unsubscribe(
     subscriber_id: int,
     list_id: int,
     source: str = ConsentSource.FORM,
+    campaign_id: int | None = None,
 ) -> Subscriber | None:
-    """Withdraw consent for one list at once; harmless when repeated."""
+    """Withdraw consent for one list at once; harmless when repeated. `campaign_id`:
+    the issue whose link it came through."""
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None or subscriber.status == SubscriberStatus.ERASED:
         return None
@@ -286,7 +320,8 @@ def unsubscribe(
         ):
             subscription.status = SubscriptionStatus.UNSUBSCRIBED
             subscription.unsubscribed_at = utcnow()
-            _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event = _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event.campaign_id = campaign_id
     if not _has_active(subscriber) and subscriber.status == SubscriberStatus.ACTIVE:
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
     session.flush()
@@ -298,14 +333,16 @@ def update_preferences(
     subscriber: Subscriber,
     profile: Profile,
     list_ids: list[int],
+    texts: ShownTexts | None = None,
 ) -> None:
     """Save what the person changed in the preference centre.
 
     The link came from their own mailbox, so a list they add is confirmed at once,
-    with the consent text the page showed (in her language before this change)."""
-    shown = RequestMeta(language=subscriber.language)
+    with the consent text the page showed (`texts`; else the current one in her
+    language before this change)."""
+    shown = RequestMeta(language=subscriber.language, shown=texts)
     _apply_profile(session, subscriber, profile)
-    offered = {ml.id for ml in allowed_lists(session, subscriber.region)}
+    offered = {ml.id for ml in preference_lists(session, subscriber)}
     current = {sub.list_id: sub for sub in subscriber.subscriptions}
     for list_id in offered:
         subscription = current.get(list_id)
@@ -329,7 +366,7 @@ def update_preferences(
             )
         elif list_id not in list_ids and active:
             unsubscribe(session, subscriber.id, list_id)
-    _log(session, subscriber, ConsentKind.CHANGED, ConsentSource.FORM)
+    _log_change(session, subscriber, shown)
     if _has_active(subscriber) and subscriber.status in (
         SubscriberStatus.UNSUBSCRIBED,
         SubscriberStatus.PENDING,

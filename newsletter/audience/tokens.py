@@ -60,9 +60,20 @@ def confirm_token(subscriber_id: int, list_ids: list[int]) -> str:
     return make_token("confirm", {"s": subscriber_id, "l": sorted(list_ids)})
 
 
-def unsubscribe_token(subscriber_id: int, list_id: int) -> str:
-    """No expiry and no link key, on purpose: see the module's docstring."""
-    return make_token("unsubscribe", {"s": subscriber_id, "l": list_id})
+def end_signup_token(subscriber_id: int, list_ids: list[int]) -> str:
+    """The opt-in mail's List-Unsubscribe link: no expiry, like unsubscribe links."""
+    return make_token("end_signup", {"s": subscriber_id, "l": sorted(list_ids)})
+
+
+def unsubscribe_token(
+    subscriber_id: int, list_id: int, campaign_id: int | None = None
+) -> str:
+    """No expiry and no link key, on purpose: see the module's docstring. With the
+    issue it came in, so that the issue's results count it."""
+    payload = {"s": subscriber_id, "l": list_id}
+    if campaign_id is not None:
+        payload["c"] = campaign_id
+    return make_token("unsubscribe", payload)
 
 
 def preferences_token(subscriber_id: int, link_key: str) -> str:

@@ -4,6 +4,7 @@ add, edit, erase, export. Every view is scoped to the regions the user may see."
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -19,14 +20,15 @@ from wtforms import SelectChoice
 
 from core.audit import record
 from core.db import db
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, refuse_unoffered
 from core.ids import page_number
-from core.policy import check_region, requires, visible_region_ids, visible_regions
-from core.spreadsheet import csv_lines, xlsx_bytes
+from core.policy import requires, visible_regions
+from core.spreadsheet import chunks_of, csv_lines, xlsx_file
 from newsletter.audience import exports
-from newsletter.audience.erasure import erase, erasure_key
+from newsletter.audience.erasure import erase, erase_from_lists, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
 from newsletter.audience.forms import ManagerAddForm, ManagerEditForm, SegmentForm
+from newsletter.audience.import_columns import export_header
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.mail_queue import deliver, queue_confirmation
@@ -37,6 +39,7 @@ from newsletter.audience.profile_form import (
     profile_form_data,
     profile_from_form,
 )
+from newsletter.audience.scope import current_scope, require_list
 from newsletter.audience.sections import subscriber_sections
 from newsletter.audience.subscriptions import (
     SubscriptionError,
@@ -50,11 +53,13 @@ PAGE_SIZE = 50
 
 
 def get_subscriber(subscriber_id: int) -> Subscriber:
-    """The subscriber, or 404 when missing, erased or of another region."""
+    """The subscriber, or 404 when missing, erased or on none of the lists the
+    user acts for."""
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None or subscriber.email is None:
         abort(404)
-    check_region(current_user, subscriber.region_id)
+    if not current_scope().includes(subscriber):
+        abort(404)
     return subscriber
 
 
@@ -74,7 +79,7 @@ def filter_choices() -> dict:
 @requires("subscribers")
 def subscribers() -> str:
     criteria = SubscriberFilter.from_mapping(request.args)
-    query = subscribers_query(criteria, visible_region_ids(current_user))
+    query = subscribers_query(criteria, current_scope())
     page = page_number()
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
@@ -96,9 +101,18 @@ def subscribers() -> str:
 
 @bp.route("/subscribers/export.<fmt>")
 @requires("subscribers")
-def export_subscribers(fmt: str) -> Response:
+def export_subscribers(fmt: str) -> Response | str:
     criteria = SubscriberFilter.from_mapping(request.args)
-    query = subscribers_query(criteria, visible_region_ids(current_user))
+    query = subscribers_query(criteria, current_scope())
+    if fmt == "xlsx":
+        rows = exports.count(db.session, query)
+        if rows > current_app.config["EXPORT_ROWS_IN_REQUEST"]:
+            return render_template(
+                "newsletter/export_offer.html",
+                rows=rows,
+                criteria=criteria,
+                form=ConfirmForm(),
+            )
     record(
         db.session,
         current_user.id,
@@ -110,18 +124,18 @@ def export_subscribers(fmt: str) -> Response:
     )
     db.session.commit()
     if fmt == "xlsx":
-        body = xlsx_bytes(
-            [(_("Subscribers"), exports.header(), exports.rows(db.session, query))]
+        workbook = xlsx_file(
+            [(_("Subscribers"), export_header(), exports.rows(db.session, query))]
         )
         return Response(
-            body,
+            chunks_of(workbook),
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": 'attachment; filename="abonnenten.xlsx"'},
         )
     if fmt != "csv":
         abort(404)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
-    lines = csv_lines(exports.header(), exports.rows(db.session, query), delimiter)
+    lines = csv_lines(export_header(), exports.rows(db.session, query), delimiter)
     return Response(
         stream_with_context(lines),
         mimetype="text/csv; charset=utf-8",
@@ -133,11 +147,14 @@ def export_subscribers(fmt: str) -> Response:
 @requires("subscribers")
 def subscriber_detail(subscriber_id: int) -> str:
     subscriber = get_subscriber(subscriber_id)
+    scope = current_scope()
     return render_template(
         "newsletter/subscriber_detail.html",
         subscriber=subscriber,
+        subscriptions=scope.subscriptions(subscriber),
+        held_by_others=not scope.holds_all_of(subscriber),
         sections=subscriber_sections(subscriber),
-        events=consent_events(subscriber),
+        events=consent_events(subscriber, scope),
         action_form=ConfirmForm(),
     )
 
@@ -150,6 +167,10 @@ def subscriber_add() -> str | BaseResponse:
     form.region_id.choices = [SelectChoice(r.id, r.name) for r in regions]
     region = next((r for r in regions if r.id == form.region_id.data), regions[0])
     fill_choices(form, region)
+    scope = current_scope()
+    form.lists.choices = [c for c in form.lists.choices if scope.covers(c.value)]  # type: ignore[union-attr]
+    if request.method == "POST":
+        refuse_unoffered(form.lists)
     if form.validate_on_submit():
         try:
             subscriber, to_confirm = sign_up(
@@ -225,6 +246,7 @@ def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
 @requires("subscribers")
 def subscriber_unsubscribe(subscriber_id: int, list_id: int) -> BaseResponse:
     subscriber = get_subscriber(subscriber_id)
+    require_list(current_scope(), list_id)
     if ConfirmForm().validate_on_submit():
         unsubscribe(db.session, subscriber.id, list_id, source="manager")
         record(
@@ -248,8 +270,21 @@ def subscriber_erase(subscriber_id: int) -> BaseResponse:
     subscriber = get_subscriber(subscriber_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    erase(db.session, subscriber, erasure_key())
+    scope = current_scope()
+    if scope.holds_all_of(subscriber):
+        erase(db.session, subscriber, erasure_key())
+        flash(_("All personal data of this person has been erased."), "info")
+    else:
+        # Another controller holds the rest; erasing it is theirs to decide.
+        mine = [sub.list_id for sub in scope.subscriptions(subscriber)]
+        erase_from_lists(db.session, subscriber, mine)
+        flash(
+            _(
+                "The person's data on your lists has been erased; what another "
+                "controller holds about her stays with them."
+            ),
+            "info",
+        )
     record(db.session, current_user.id, "erase", "subscriber", subscriber.id)
     db.session.commit()
-    flash(_("All personal data of this person has been erased."), "info")
     return redirect(url_for("newsletter.subscribers"))

@@ -11,12 +11,14 @@ def init_app(app: Flask) -> None:
     from core.registry import NavEntry, add_nav_entry
     from newsletter.campaigns import (  # noqa: F401 - registers the tables and routes
         archive_views,
+        click_views,
         editor_views,
         layout_views,
         models,
         views,
     )
-    from newsletter.campaigns.blocks import register_built_in_blocks
+    from newsletter.campaigns.built_in_blocks import register_built_in_blocks
+    from newsletter.campaigns.event_dates import picker_value, shown_event_date
     from newsletter.campaigns.home import campaign_panel, next_steps_panel
     from newsletter.campaigns.labels import (
         campaign_name,
@@ -40,3 +42,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["campaign_status_label"] = campaign_status_label
     app.jinja_env.globals["campaign_name"] = campaign_name
     app.jinja_env.globals["shown_status"] = shown_status
+    app.jinja_env.globals["picker_value"] = picker_value
+    app.jinja_env.globals["shown_event_date"] = shown_event_date

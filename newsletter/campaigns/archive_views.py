@@ -1,9 +1,13 @@
 """Public pages of sent issues: the web version, each region's archive, the pictures
 mails show, and the page that test links lead to."""
 
+import re
+
 from flask import abort, current_app, render_template, send_from_directory
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -12,9 +16,11 @@ from core.extensions import csrf
 from core.links import external_url
 from core.models import Region
 from core.policy import allowed, public, visible_region_ids
+from newsletter.audience.forms import FreshLinkForm
+from newsletter.audience.tokens import LinkError
 from newsletter.blueprint import bp
 from newsletter.campaigns.editing import LANGUAGES
-from newsletter.campaigns.models import Campaign, CampaignStatus, Image
+from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus, Image
 from newsletter.campaigns.rendering import (
     compile_campaign,
     extra_values,
@@ -46,6 +52,32 @@ def public_html(
     return personalise(compile_campaign(campaign, language), values)[1]
 
 
+BODY_START = re.compile(r"<body[^>]*>", re.IGNORECASE)
+NOTICE_STYLE = (
+    "margin:0;padding:12px 16px;background:#fff4d6;color:#3d2f00;"
+    "font:15px/1.4 Arial,Helvetica,sans-serif;text-align:center"
+)
+
+
+def with_expiry_notice(html: str, campaign: Campaign, language: str) -> str:
+    """The issue with a line on top: its personal links have expired, and where
+    a fresh one is to be had."""
+    how_to = external_url("newsletter.web_version_links", campaign_id=campaign.id)
+    with force_locale(language):
+        text = _(
+            "The personal links of this web version have expired. You can request "
+            "a new link to your settings by mail."
+        )
+        action = _("Request a new link")
+    notice = (
+        f'<p style="{NOTICE_STYLE}">{escape(text)} '
+        f'<a href="{escape(how_to)}">{escape(action)}</a></p>'
+    )
+    match = BODY_START.search(html)
+    position = match.end() if match else 0
+    return html[:position] + notice + html[position:]
+
+
 def _may_preview(campaign: Campaign) -> bool:
     if not (current_user.is_authenticated and allowed(current_user, "campaigns")):
         return False
@@ -69,15 +101,22 @@ def web_version(campaign_id: int, lang: str = "de", token: str = "") -> BaseResp
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or lang not in LANGUAGES:
         abort(404)
-    own_links = own_links_of(campaign, token) if token else None
+    expired = False
+    try:
+        own_links = own_links_of(campaign, token) if token else None
+    except LinkError:
+        own_links, expired = None, True
     if not (
-        campaign.status == CampaignStatus.SENT or own_links or _may_preview(campaign)
+        (campaign.status == CampaignStatus.SENT and campaign.kind == ISSUE)
+        or own_links
+        or _may_preview(campaign)
     ):
         abort(404)
     language = lang if campaign.blocks_for(lang) else "de"
-    response = BaseResponse(
-        public_html(campaign, language, own_links), mimetype="text/html"
-    )
+    html = public_html(campaign, language, own_links)
+    if expired:
+        html = with_expiry_notice(html, campaign, language)
+    response = BaseResponse(html, mimetype="text/html")
     # The mail's own styles are inline; nothing in it may run, submit or re-base.
     response.headers["Content-Security-Policy"] = WEB_VERSION_POLICY
     return response
@@ -93,7 +132,10 @@ def web_version_links(campaign_id: int) -> str:
         abort(404)
     region = campaign.region or db.session.scalar(select(Region).order_by(Region.id))
     return render_template(
-        "newsletter/web_version_links.html", campaign=campaign, region=region
+        "newsletter/web_version_links.html",
+        campaign=campaign,
+        region=region,
+        fresh_link_form=FreshLinkForm(),
     )
 
 
@@ -106,7 +148,7 @@ def archive(region_slug: str) -> str:
     issues = list(
         db.session.scalars(
             select(Campaign)
-            .where(Campaign.status == CampaignStatus.SENT)
+            .where(Campaign.status == CampaignStatus.SENT, Campaign.kind == ISSUE)
             .where((Campaign.region_id == region.id) | Campaign.region_id.is_(None))
             .order_by(Campaign.sent_at.desc())
         )

@@ -13,7 +13,8 @@ from wtforms import SelectChoice
 from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm, refuse_unoffered
-from core.policy import requires
+from core.input_guard import ONE_LINE, has_line_break
+from core.policy import acting_for, requires
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
 from newsletter.blueprint import bp
@@ -33,6 +34,8 @@ from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.views import get_campaign
 
 MAX_FIELD_LENGTH = 20000
+# Block fields shown as one-line inputs (headings, button labels, addresses).
+ONE_LINE_KINDS = ("text", "url", "date")
 
 
 def _language() -> str:
@@ -44,7 +47,6 @@ def settings_form(campaign: Campaign) -> CampaignSettingsForm:
     """The settings part of the editor, offering the lists and segments of the
     issue's region only."""
     form = CampaignSettingsForm()
-    regions = [campaign.region_id] if campaign.region_id else None
     # Only lists whose consent names the sender: the region's own, or for an
     # interregional issue the joint list (its consent names both agencies).
     form.lists.choices = [
@@ -52,11 +54,14 @@ def settings_form(campaign: Campaign) -> CampaignSettingsForm:
         for ml in visible_lists()
         if ml.region_id == campaign.region_id
     ]
+    # Segments of the controllers the user acts for: never another's audience.
     segments = select(Segment).order_by(Segment.name)
-    if regions is not None:
-        segments = segments.where(Segment.region_id.in_(regions))
+    if campaign.region_id is not None:
+        segments = segments.where(Segment.region_id == campaign.region_id)
     form.segments.choices = [
-        SelectChoice(s.id, s.name) for s in db.session.scalars(segments)
+        SelectChoice(s.id, s.name)
+        for s in db.session.scalars(segments)
+        if acting_for(current_user, s.region_id)
     ]
     if request.method == "GET":
         form.process(
@@ -91,6 +96,8 @@ def _field_value(block: Block, campaign: Campaign, spec_field: FieldSpec) -> str
     survey) is 404, unless the block has it already (a survey closed since: the
     checklist says so, saving the rest must still work)."""
     value = request.form.get(f"b-{block['id']}-{spec_field.name}", "")
+    if spec_field.kind in ONE_LINE_KINDS and has_line_break(value):
+        raise CampaignError(f"{spec_field.label}: {ONE_LINE}")
     if spec_field.choices is not None and value and value != block.get(spec_field.name):
         offered = {choice for choice, _label in spec_field.choices(campaign.region_id)}
         if value not in offered:

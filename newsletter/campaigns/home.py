@@ -6,7 +6,7 @@ from core.db import db, utcnow
 from core.home import Panel
 from core.models import User
 from core.policy import allowed, visible_region_ids
-from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus
 
 
 def campaign_panel(user: User) -> Panel | None:
@@ -14,7 +14,7 @@ def campaign_panel(user: User) -> Panel | None:
     if not allowed(user, "campaigns"):
         return None
     regions = visible_region_ids(user)
-    query = select(Campaign)
+    query = select(Campaign).where(Campaign.kind == ISSUE)
     if regions is not None:
         query = query.where(Campaign.region_id.in_(regions))
     scheduled = Campaign.status == CampaignStatus.SCHEDULED
@@ -47,7 +47,9 @@ def next_steps_panel(user: User) -> Panel | None:
     if not allowed(user, "campaigns"):
         return None
     regions = visible_region_ids(user)
-    drafts = select(Campaign).where(Campaign.status == CampaignStatus.DRAFT)
+    drafts = select(Campaign).where(
+        Campaign.status == CampaignStatus.DRAFT, Campaign.kind == ISSUE
+    )
     if regions is not None:
         drafts = drafts.where(Campaign.region_id.in_(regions))
     return Panel(

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from core.db import utcnow
-from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
 
 CAMPAIGN_STATUS_LABELS = {
     "draft": _l("draft"),
@@ -12,6 +12,8 @@ CAMPAIGN_STATUS_LABELS = {
     "paused": _l("paused"),
     "sent": _l("sent"),
     "cancelled": _l("cancelled"),
+    # Not a status of its own: a cancelled issue that nobody was left to get.
+    "nobody_left": _l("not sent: nobody left"),
 }
 
 
@@ -34,4 +36,6 @@ def shown_status(campaign: Campaign) -> str:
     due = campaign.scheduled_at is not None and campaign.scheduled_at <= utcnow()
     if campaign.status == CampaignStatus.SCHEDULED and due:
         return CampaignStatus.SENDING
+    if campaign.stop_reason == StopReason.NOBODY_LEFT:
+        return StopReason.NOBODY_LEFT
     return campaign.status

@@ -9,12 +9,17 @@ import xml.etree.ElementTree as ET  # noqa: S405 - our own managers' text, parse
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from jinja2 import TemplateSyntaxError
+from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from core.mjml import mjml_to_html
+from newsletter.campaigns.layout_limits import (
+    MAX_SOURCE,
+    BoundedSandbox,
+    bounded_output,
+    structure_problem,
+)
 from newsletter.campaigns.layout_safety import (
     REGION_FIELDS,
     LayoutError,
@@ -22,7 +27,7 @@ from newsletter.campaigns.layout_safety import (
     check_names,
 )
 
-_sandbox = ImmutableSandboxedEnvironment(autoescape=True)
+_sandbox = BoundedSandbox(autoescape=True)
 # What a layout may name: these values, and these fields of the region.
 PLAIN_TYPES = (str, int, float, bool, type(None))
 # Every mail links to unsubscribe and settings and names its sender (§ 5 DDG) with
@@ -73,15 +78,32 @@ def check_layout(source: str) -> None:
             )
 
 
-def _render_sample(source: str) -> str:
+def _parsed(source: str) -> tuple[nodes.Template, Template]:
+    """The layout's tree and template, if it is of a size and shape the sandbox
+    can bound; LayoutError otherwise."""
+    if len(source) > MAX_SOURCE:
+        raise LayoutError(
+            str(_l("The layout is too long (at most %(n)s characters).", n=MAX_SOURCE)),
+            None,
+        )
     try:
         tree = _sandbox.parse(source)
         template = _sandbox.from_string(source)
     except TemplateSyntaxError as error:
         raise LayoutError(error.message or "syntax error", error.lineno) from None
+    problem = structure_problem(tree)
+    if problem is not None:
+        raise LayoutError(*problem)
+    return tree, template
+
+
+def _render_sample(source: str) -> str:
+    tree, template = _parsed(source)
     check_names(tree, set(SAMPLE_CONTEXT) | set(PASS_THROUGH))
     try:
-        return template.render(**{**SAMPLE_CONTEXT, **PASS_THROUGH})
+        return bounded_output(template.generate(**{**SAMPLE_CONTEXT, **PASS_THROUGH}))
+    except SecurityError as error:
+        raise LayoutError(str(error), None) from None
     except Exception as error:  # the sandbox and filters raise many kinds
         raise LayoutError(
             str(_l("The layout cannot be rendered (%(error)s).", error=error)), None
@@ -155,8 +177,9 @@ def render_custom(source: str, context: dict[str, Any]) -> str:
     """Render a custom layout in the immutable sandbox, with plain values only."""
     values = {**context, **PASS_THROUGH}
     ensure_plain(values)
+    _tree, template = _parsed(source)
     try:
-        return _sandbox.from_string(source).render(**values)
+        return bounded_output(template.generate(**values))
     except SecurityError as error:
         raise LayoutError(str(error), None) from None
 

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, select
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from core.db import Model, SessionLike, UTCDateTime, db, one_of, utcnow
@@ -19,6 +19,14 @@ class CampaignStatus(enum.StrEnum):
     PAUSED = "paused"
     SENT = "sent"
     CANCELLED = "cancelled"
+
+
+class StopReason(enum.StrEnum):
+    """Why a campaign paused, or ended without being sent."""
+
+    RELAY_OUTAGE = "relay_outage"  # paused itself after errors in a row
+    BY_PERSON = "by_person"  # a manager pressed "Pause"
+    NOBODY_LEFT = "nobody_left"  # every recipient left before it went out
 
 
 campaign_lists = Table(
@@ -53,8 +61,14 @@ campaign_segments = Table(
 )
 
 
+# A campaign of any other kind is an automation: its audience is registered by the
+# package that owns the kind (newsletter.campaigns.audiences) and computed at send time.
+ISSUE = "issue"
+
+
 class Campaign(Model):
-    """One issue: subject, preheader and blocks per language, and its target."""
+    """One issue (or an automated mail such as a survey reminder): subject,
+    preheader and blocks per language, and its target."""
 
     __tablename__ = "campaigns"
     __table_args__ = (one_of("status", CampaignStatus),)
@@ -62,6 +76,7 @@ class Campaign(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The sending agency's region; None for an interregional issue.
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=ISSUE, server_default=ISSUE)
     title: Mapped[str] = mapped_column(String(200), default="")
     subject: Mapped[dict] = mapped_column(JSON, default=dict)  # {"de": …, "en": …}
     preheader: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -72,7 +87,10 @@ class Campaign(Model):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    paused_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Why it paused or ended unsent: a code of `sending.reasons.StopReason`, with
+    # what its explanation needs (errors in a row, the last reason, who paused).
+    stop_reason: Mapped[str] = mapped_column(String(40), default="")
+    stop_details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -140,3 +158,36 @@ class Image(Model):
     height: Mapped[int]
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CampaignLink(Model):
+    """A link that was in a sent issue: the only places its click links lead to."""
+
+    __tablename__ = "campaign_links"
+    __table_args__ = (UniqueConstraint("campaign_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+
+
+class LinkClick(Model):
+    """Clicks of one reader on one link, kept under a keyed hash of the reader (and
+    their link key, so that erasure makes it nobody's) instead of their id."""
+
+    __tablename__ = "link_clicks"
+    __table_args__ = (UniqueConstraint("link_id", "reader"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign_links.id", ondelete="CASCADE")
+    )
+    reader: Mapped[str] = mapped_column(String(32))
+    # The reader's region when the issue went out, for the regions' comparison.
+    region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="SET NULL")
+    )
+    clicks: Mapped[int] = mapped_column(default=1)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

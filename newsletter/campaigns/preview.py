@@ -6,6 +6,7 @@ from email.message import EmailMessage
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from core.input_guard import ONE_LINE, has_line_break
 from core.links import external_url
 from core.mail import MailSettings, SMTPConnection, build_message
 from newsletter.audience.subscriptions import SubscriptionError, normalise_address
@@ -70,6 +71,8 @@ def sample_rendering(campaign: Campaign, language: str) -> tuple[str, str, str]:
 def test_message(campaign: Campaign, language: str, to: str) -> EmailMessage:
     """Exactly what a subscriber gets, with personal links pointing at a test page."""
     subject, html, text = sample_rendering(campaign, language)
+    if has_line_break(subject):
+        raise CampaignError(f"{_l('Subject')}: {ONE_LINE}")
     test_link = external_url("newsletter.test_link")
     return build_message(
         sender=sender_for(campaign),
@@ -87,7 +90,8 @@ def test_message(campaign: Campaign, language: str, to: str) -> EmailMessage:
 
 def send_test(campaign: Campaign, addresses: list[str], language: str) -> None:
     """Send the test mails over one SMTP connection."""
+    messages = [test_message(campaign, language, address) for address in addresses]
     settings = MailSettings.from_url(current_app.config["MAIL_URL"])
     with SMTPConnection(settings) as connection:
-        for address in addresses:
-            connection.send(test_message(campaign, language, address))
+        for message in messages:
+            connection.send(message)

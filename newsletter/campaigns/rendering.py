@@ -16,14 +16,19 @@ from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
 from core.db import db, utcnow
-from core.links import absolute_url, external_url
+from core.input_guard import ONE_LINE, has_line_break
+from core.links import external_url
 from core.mjml import mjml_to_html
 from core.models import Region
-from core.regions import all_regions
 from core.registry import registry
-from newsletter.audience.consent import JOINT_SLUG
+from newsletter.audience.controllers import controller_of
 from newsletter.campaigns.blocks import RenderContext, block_problems, block_types
-from newsletter.campaigns.layouts import REGION_FIELDS, render_custom
+from newsletter.campaigns.layouts import (
+    REGION_FIELDS,
+    LayoutError,
+    check_layout,
+    render_custom,
+)
 from newsletter.campaigns.models import Campaign
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
@@ -100,6 +105,23 @@ def _standard_layout(region: Region | None, context: dict[str, Any]) -> str:
         return render_template("emails/layout_base.mjml.html", **context)
 
 
+def custom_layout_problem(region: Region | None) -> str | None:
+    """Why the region's own layout is not used (the standard one is), if so."""
+    if region is None or not region.custom_layout:
+        return None
+    try:
+        check_layout(region.custom_layout)
+    except LayoutError as error:
+        return str(
+            _l(
+                "The region's own layout cannot be used (%(error)s); the standard "
+                "layout is used instead.",
+                error=str(error),
+            )
+        )
+    return None
+
+
 def _custom_html(region: Region | None, context: dict[str, Any]) -> str | None:
     """The region's own layout, or None: a stored layout that no longer renders
     (saved before today's checks) falls back to the standard one, so that no
@@ -137,16 +159,8 @@ def layout_context(
 def controller_values(region: Region | None) -> dict[str, Any]:
     """Whose issue it is: the region's imprint and privacy notice, or for an
     interregional issue both agencies' imprints and the joint privacy notice."""
-    if region is not None:
-        return {
-            "imprints": [region.imprint],
-            "privacy_url": absolute_url(region.privacy_url)
-            or external_url("newsletter.privacy", region_slug=region.slug),
-        }
-    return {
-        "imprints": [r.imprint for r in all_regions(db.session)],
-        "privacy_url": external_url("newsletter.privacy", region_slug=JOINT_SLUG),
-    }
+    controller = controller_of(db.session, region.id if region else None)
+    return {"imprints": controller.imprints, "privacy_url": controller.privacy_url}
 
 
 # Invisible filler after the preheader, so that mail programs show no text of the
@@ -182,7 +196,17 @@ class Template:
         return "".join(parts)
 
 
-PersonaliserFactory = Callable[[Campaign], Callable[[int | None], dict[str, str]]]
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a personaliser signs links for: the person and their current link key
+    (which "invalidate all my links" replaces)."""
+
+    subscriber_id: int
+    link_key: str
+
+
+Personaliser = Callable[[Recipient | None], dict[str, str]]
+PersonaliserFactory = Callable[[Campaign], Personaliser]
 
 
 def add_personaliser(app: Flask, factory: PersonaliserFactory) -> None:
@@ -192,14 +216,14 @@ def add_personaliser(app: Flask, factory: PersonaliserFactory) -> None:
     registry(app).personalisers.append(factory)
 
 
-def personalisers(campaign: Campaign) -> list[Callable[[int | None], dict[str, str]]]:
+def personalisers(campaign: Campaign) -> list[Personaliser]:
     return [factory(campaign) for factory in registry().personalisers]
 
 
-def extra_values(campaign: Campaign, subscriber_id: int | None) -> dict[str, str]:
+def extra_values(campaign: Campaign, recipient: Recipient | None) -> dict[str, str]:
     values: dict[str, str] = {}
     for personaliser in personalisers(campaign):
-        values.update(personaliser(subscriber_id))
+        values.update(personaliser(recipient))
     return values
 
 
@@ -233,7 +257,10 @@ def personal_values(
     greeting_texts: tuple[str, str] | None = None,
 ) -> dict[str, str]:
     """Safe fallbacks: an unknown name greets with 'Guten Tag' / 'Hello'."""
-    first = name.split()[0] if name.strip() else ""
+    # One line each: they go into the subject, a header (names typed before line
+    # breaks were refused, or imported, must not start another header).
+    name, organisation = " ".join(name.split()), " ".join(organisation.split())
+    first = name.split()[0] if name else ""
     with_name, without = greeting_texts or greetings(language)
     greeting = with_name.replace("%(name)s", name.strip()) if first else without
     return {
@@ -273,15 +300,25 @@ def placeholders_in(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text or ""))
 
 
+def _subject_and_layout_findings(campaign: Campaign) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if not campaign.subject.get("de"):
+        found.append(("error", str(_l("The German subject is empty."))))
+    if any(has_line_break(text) for text in campaign.subject.values()):
+        found.append(("error", f"{_l('Subject')}: {ONE_LINE}"))
+    layout_problem = custom_layout_problem(campaign.region)
+    if layout_problem is not None:
+        found.append(("warning", layout_problem))
+    return found
+
+
 def checklist(
     campaign: Campaign, when: datetime | None = None
 ) -> list[tuple[str, str]]:
     """(severity, message) pairs to fix or note before sending at `when` (default:
     now); 'error' blocks it."""
     when = when or campaign.scheduled_at or utcnow()
-    found: list[tuple[str, str]] = []
-    if not campaign.subject.get("de"):
-        found.append(("error", str(_l("The German subject is empty."))))
+    found = _subject_and_layout_findings(campaign)
     if not campaign.blocks_for("de"):
         found.append(("error", str(_l("The German version has no content."))))
     if not campaign.blocks_for("en"):
@@ -362,7 +399,4 @@ def list_headers(campaign: Campaign) -> dict[str, str]:
 
 
 def sender_for(campaign: Campaign) -> str:
-    region = campaign.region
-    if region and region.sender_email:
-        return f"{region.sender_name} <{region.sender_email}>"
-    return str(current_app.config["MAIL_FROM"])
+    return controller_of(db.session, campaign.region_id).sender

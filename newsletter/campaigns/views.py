@@ -19,6 +19,7 @@ from core.policy import (
     visible_regions,
 )
 from newsletter.blueprint import bp
+from newsletter.campaigns.audiences import standing_kinds
 from newsletter.campaigns.editing import (
     LANGUAGES,
     CampaignError,
@@ -27,7 +28,7 @@ from newsletter.campaigns.editing import (
     save_template,
 )
 from newsletter.campaigns.forms import TemplateForm, TestSendForm
-from newsletter.campaigns.models import BlockTemplate, Campaign
+from newsletter.campaigns.models import ISSUE, BlockTemplate, Campaign
 from newsletter.campaigns.preview import (
     parse_test_addresses,
     sample_rendering,
@@ -51,7 +52,9 @@ def _language() -> str:
 
 def _campaign_query():
     regions = visible_region_ids(current_user)
-    query = select(Campaign).order_by(Campaign.created_at.desc())
+    # A standing campaign (a welcome mail) has a page of its own.
+    query = select(Campaign).where(Campaign.kind.not_in(standing_kinds()))
+    query = query.order_by(Campaign.created_at.desc())
     if regions is not None:
         query = query.where(Campaign.region_id.in_(regions))
     return query
@@ -69,7 +72,7 @@ def campaigns() -> str:
         "newsletter/campaigns.html",
         campaigns=campaigns,
         templates=list(db.session.scalars(templates)),
-        previous=[c for c in campaigns if c.blocks_for("de")][:10],
+        previous=[c for c in campaigns if c.kind == ISSUE and c.blocks_for("de")][:10],
         regions=visible_regions(),
         interregional=regions is None,
         form=ConfirmForm(),

@@ -8,6 +8,7 @@ from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import (
     LinkError,
     make_token,
+    preferences_max_age,
     preferences_token,
     read_token,
     unsubscribe_token,
@@ -27,10 +28,14 @@ def web_token(
 
 
 def own_links_of(campaign: Campaign, token: str) -> dict[str, str] | None:
-    """The recipient's own links, if the token is theirs for this issue."""
+    """The recipient's own links, if the token is theirs for this issue. A token
+    older than a preference link may be raises LinkError(expired=True): the page
+    it opens hands out no fresher links than the mail itself holds."""
     try:
-        payload = read_token("web", token)
-    except LinkError:
+        payload = read_token("web", token, max_age=preferences_max_age())
+    except LinkError as error:
+        if error.expired:
+            raise
         return None
     subscriber_id, list_id = payload.get("s"), payload.get("l")
     if payload.get("c") != campaign.id or not isinstance(subscriber_id, int):
@@ -43,7 +48,7 @@ def own_links_of(campaign: Campaign, token: str) -> dict[str, str] | None:
     return {
         "unsubscribe_url": external_url(
             "newsletter.unsubscribe_page",
-            token=unsubscribe_token(subscriber_id, list_id),
+            token=unsubscribe_token(subscriber_id, list_id, campaign.id),
         ),
         "preferences_url": external_url(
             "newsletter.preferences",

@@ -23,6 +23,7 @@ from newsletter.audience.models import (
 )
 from newsletter.audience.subscriptions import unsubscribe
 from newsletter.sending.models import Delivery, DeliveryStatus
+from newsletter.sending.reasons import reason_of_status
 from newsletter.sending.reports import Bounce, Complaint, Report, reports_in
 
 
@@ -73,6 +74,7 @@ def apply_bounce(session: SessionLike, bounce: Bounce) -> str:
     delivery = _delivery(session, bounce)
     assert delivery is not None  # noqa: S101 - _recipient found it
     delivery.last_error = f"{bounce.status} ({bounce.action})"
+    delivery.reason = reason_of_status(bounce.status)
     if bounce.hard:
         delivery.status = DeliveryStatus.BOUNCED
         found.status = SubscriberStatus.BOUNCED

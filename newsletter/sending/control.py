@@ -8,9 +8,10 @@ from sqlalchemy import update
 
 from core.db import SessionLike
 from newsletter.campaigns.editing import CampaignError
-from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
 from newsletter.campaigns.rendering import checklist
 from newsletter.sending.models import Delivery, DeliveryStatus
+from newsletter.sending.reasons import Reason
 
 
 def schedule(campaign: Campaign, when: datetime) -> None:
@@ -48,18 +49,21 @@ def unschedule(campaign: Campaign) -> None:
     campaign.scheduled_at = None
 
 
-def pause(campaign: Campaign, reason: str = "") -> None:
+def pause(campaign: Campaign, by: str = "") -> None:
+    """Pause by a person (`by`: her name, shown on the page if given)."""
     if campaign.status != CampaignStatus.SENDING:
         raise CampaignError(str(_l("Only an issue that is being sent can be paused.")))
     campaign.status = CampaignStatus.PAUSED
-    campaign.paused_reason = reason
+    campaign.stop_reason = StopReason.BY_PERSON
+    campaign.stop_details = {"by": by}
 
 
 def resume(campaign: Campaign) -> None:
     if campaign.status != CampaignStatus.PAUSED:
         raise CampaignError(str(_l("Only a paused issue can be resumed.")))
     campaign.status = CampaignStatus.SENDING
-    campaign.paused_reason = ""
+    campaign.stop_reason = ""
+    campaign.stop_details = {}
 
 
 def cancel(session: SessionLike, campaign: Campaign) -> None:
@@ -83,6 +87,6 @@ def cancel(session: SessionLike, campaign: Campaign) -> None:
             status=DeliveryStatus.SKIPPED,
             claimed_by=None,
             lease=None,
-            last_error="cancelled",
+            reason=Reason.CANCELLED,
         )
     )

@@ -12,6 +12,7 @@ from newsletter.sending.bounce_mailbox import InboxError, InboxSettings, poll_bo
 from newsletter.sending.bounces import summary
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
+from newsletter.sending.welcome import enqueue_welcome_mails
 
 # One sender per app in this process: it keeps its SMTP connection between runs.
 _senders: WeakKeyDictionary[Flask, Sender] = WeakKeyDictionary()
@@ -20,6 +21,11 @@ _senders: WeakKeyDictionary[Flask, Sender] = WeakKeyDictionary()
 def dispatch_campaigns() -> list[int]:
     """Start due campaigns (idempotent: a campaign starts once, whoever runs this)."""
     return dispatch_due(db.session)
+
+
+def enqueue_welcome() -> int:
+    """Queue the welcome mails of whoever confirmed since the last run."""
+    return enqueue_welcome_mails(db.session)
 
 
 def send_queued() -> int:

@@ -2,7 +2,6 @@
 names and signed links are filled in, then the bytes are DKIM-signed if set up."""
 
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import make_msgid, parseaddr
 from typing import Any
@@ -16,6 +15,8 @@ from newsletter.audience.tokens import preferences_token, unsubscribe_token
 from newsletter.campaigns.editing import LANGUAGES
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import (
+    Personaliser,
+    Recipient,
     compile_campaign,
     language_for,
     list_headers,
@@ -23,6 +24,7 @@ from newsletter.campaigns.rendering import (
     personalisers,
     sender_for,
 )
+from newsletter.campaigns.tracking import click_token, recorded_links, tracked
 from newsletter.campaigns.web_links import web_token
 from newsletter.sending.mime import PreparedMessage, dated_now, encode_header, render
 from newsletter.sending.verp import verp_address
@@ -33,7 +35,7 @@ RECIPIENT_LINK_MARK = "RECIPIENT-TOKEN"
 
 @dataclass(frozen=True)
 class CampaignInfo:
-    personalisers: list[Callable[[int | None], dict[str, str]]]
+    personalisers: list[Personaliser]
     web_urls: dict[str, str]  # per language, with a mark for the recipient's token
     region_name: str
     envelope_sender: str
@@ -52,13 +54,20 @@ class MessageBuilder:
         self._prepared: dict[tuple[int, str], PreparedMessage] = {}
         self._campaigns: dict[int, CampaignInfo] = {}
 
+    def forget(self) -> None:
+        """Read campaigns afresh (once per run): a standing campaign's text may have
+        been edited since."""
+        self._prepared.clear()
+        self._campaigns.clear()
+
     def build(self, row: Any, links: dict[str, str]) -> tuple[str, bytes]:
         """Message-ID and bytes for one recipient (a retry keeps its Message-ID)."""
         info = self.campaign(row.campaign_id)
         prepared = self.prepared(row.campaign_id, row.language)
         message_id = row.message_id or make_msgid(domain=info.domain)
         unsubscribe = links["unsubscribe"].replace(
-            RECIPIENT_LINK_MARK, unsubscribe_token(row.subscriber_id, row.list_id)
+            RECIPIENT_LINK_MARK,
+            unsubscribe_token(row.subscriber_id, row.list_id, row.campaign_id),
         )
         values = {
             **personal_values(
@@ -79,8 +88,12 @@ class MessageBuilder:
                 ),
             ),
         }
+        if prepared.tracks_clicks:
+            values["click_token"] = click_token(
+                row.campaign_id, row.subscriber_id, row.link_key, row.region_id
+            )
         for personaliser in info.personalisers:
-            values.update(personaliser(row.subscriber_id))
+            values.update(personaliser(Recipient(row.subscriber_id, row.link_key)))
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>" + links["mailto"],
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -113,8 +126,11 @@ class MessageBuilder:
             campaign = db.session.get(Campaign, campaign_id)
             assert campaign is not None  # noqa: S101 - foreign key
             language = language_for(campaign, language or "de")
+            links = recorded_links(db.session, campaign_id)
             self._prepared[key] = PreparedMessage.build(
-                compile_campaign(campaign, language), sender_for(campaign)
+                tracked(compile_campaign(campaign, language), links),
+                sender_for(campaign),
+                tracks_clicks=bool(links),
             )
         return self._prepared[key]
 

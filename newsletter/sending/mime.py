@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from email.header import Header
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 
 from newsletter.campaigns.rendering import PLACEHOLDER, Compiled, Template, greetings
 
@@ -46,9 +46,12 @@ class PreparedMessage:
     html: EncodedTemplate
     text: EncodedTemplate
     greetings: tuple[str, str]
+    tracks_clicks: bool = False  # its links carry a {{ click_token }}
 
     @classmethod
-    def build(cls, compiled: Compiled, sender: str) -> "PreparedMessage":
+    def build(
+        cls, compiled: Compiled, sender: str, tracks_clicks: bool = False
+    ) -> "PreparedMessage":
         return cls(
             compiled,
             encode_header(sender),
@@ -56,6 +59,7 @@ class PreparedMessage:
             EncodedTemplate(compiled.html, escape=True),
             EncodedTemplate(compiled.text, escape=False),
             greetings(compiled.language),
+            tracks_clicks,
         )
 
 
@@ -68,8 +72,8 @@ def encode_header(value: str) -> str:
     if value.isascii():
         return value
     if "<" in value and value.rstrip().endswith(">"):
-        name, address = value.rsplit("<", 1)
-        return f"{Header(name.strip(), 'utf-8').encode(linesep=CRLF)} <{address}"
+        name, address = parseaddr(value)  # unquotes a name with commas or quotes
+        return f"{Header(name, 'utf-8').encode(linesep=CRLF)} <{address}>"
     return Header(value, "utf-8").encode(linesep=CRLF)
 
 

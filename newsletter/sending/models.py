@@ -28,6 +28,15 @@ OPEN_DELIVERY_STATES = (
 )
 
 
+# A message in one of these states was handed to the relay (or may have been).
+REACHED_RELAY_STATES = (
+    DeliveryStatus.SENT,
+    DeliveryStatus.FAILED,
+    DeliveryStatus.BOUNCED,
+    DeliveryStatus.UNCERTAIN,
+)
+
+
 class Delivery(Model):
     """The outbox: one row per campaign and recipient; the database is the truth."""
 
@@ -57,6 +66,9 @@ class Delivery(Model):
     # The claiming sender's lease when it claimed the row: every write of a sender
     # checks it, so a sender whose rows were taken over can change none of them.
     lease: Mapped[str | None] = mapped_column(String(32))
+    # Why it failed, was skipped or is uncertain: a code of `reasons.Reason`, which
+    # managers read as a German explanation; `last_error` keeps the relay's answer.
+    reason: Mapped[str] = mapped_column(String(40), default="")
     last_error: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -87,3 +99,20 @@ class BounceMailbox(Model):
     uid_validity: Mapped[int] = mapped_column(BigInteger, default=0)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WelcomeMail(Model):
+    """A region's welcome mail after a confirmed sign-up (step 1), or the second one
+    `delay_days` later (step 2). Its content and state are a standing campaign of
+    kind `welcome`: sending while switched on, to whoever confirms from then on."""
+
+    __tablename__ = "welcome_mails"
+    __table_args__ = (UniqueConstraint("region_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    step: Mapped[int]
+    delay_days: Mapped[int] = mapped_column(default=0)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True
+    )

@@ -20,8 +20,15 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
-from newsletter.campaigns.models import Campaign, CampaignStatus
-from newsletter.sending.models import OPEN_DELIVERY_STATES, Delivery
+from newsletter.campaigns.audiences import audiences, standing_kinds
+from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus, StopReason
+from newsletter.campaigns.tracking import record_links
+from newsletter.sending.models import (
+    OPEN_DELIVERY_STATES,
+    REACHED_RELAY_STATES,
+    Delivery,
+)
+from newsletter.sending.reasons import Reason
 
 
 def eligible(query: AnySelect) -> AnySelect:
@@ -45,7 +52,25 @@ def same_controller(campaign: Campaign) -> AnySelect:
 
 def recipient_queries(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
     """SELECTs of (subscriber id, list id): each confirmed recipient with the list
-    through which they get the issue (its unsubscribe link)."""
+    through which they get the issue (its unsubscribe link). An automated campaign
+    asks its registered audience; the sender's own lists still bound it."""
+    if campaign.kind != ISSUE:
+        audience = audiences().get(campaign.kind)
+        if audience is None:
+            return []
+        return [
+            _within(query, same_controller(campaign))
+            for query in audience.recipients(session, campaign)
+        ]
+    return _issue_recipients(session, campaign)
+
+
+def _within(query: AnySelect, allowed_lists: AnySelect) -> AnySelect:
+    picked = query.subquery()
+    return select(picked.c[0], picked.c[1]).where(picked.c[1].in_(allowed_lists))
+
+
+def _issue_recipients(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
     queries: list[AnySelect] = []
     allowed_lists = same_controller(campaign)
     if campaign.list_ids:
@@ -142,27 +167,47 @@ def dispatch_due(session: SessionLike, now: datetime | None = None) -> list[int]
         campaign = session.get(Campaign, campaign_id)
         assert campaign is not None  # noqa: S101 - just updated
         enqueue(session, campaign)
+        record_links(session, campaign)
         session.commit()
         started.append(campaign_id)
     return started
 
 
 def finish_completed(session: SessionLike) -> list[int]:
-    """Mark sending campaigns sent once no delivery row is open: the rows decide."""
+    """Mark sending campaigns sent once no delivery row is open: the rows decide.
+    One of which not a single message reached the relay (everybody left before it
+    went out) is not sent: it ends cancelled, and says why. A standing campaign (a
+    welcome mail) is never done."""
     open_rows = select(Delivery.id).where(
         Delivery.campaign_id == Campaign.id, Delivery.status.in_(OPEN_DELIVERY_STATES)
+    )
+    tried_rows = select(Delivery.id).where(
+        Delivery.campaign_id == Campaign.id,
+        Delivery.status.in_(REACHED_RELAY_STATES),
     )
     done = list(
         session.scalars(
             select(Campaign.id).where(
-                Campaign.status == CampaignStatus.SENDING, ~open_rows.exists()
+                Campaign.status == CampaignStatus.SENDING,
+                Campaign.kind.not_in(standing_kinds()),
+                ~open_rows.exists(),
             )
         )
     )
     if done:
+        finished = Campaign.id.in_(done), Campaign.status == CampaignStatus.SENDING
         session.execute(
             update(Campaign)
-            .where(Campaign.id.in_(done), Campaign.status == CampaignStatus.SENDING)
+            .where(*finished, ~tried_rows.exists())
+            .values(
+                status=CampaignStatus.CANCELLED,
+                stop_reason=StopReason.NOBODY_LEFT,
+                stop_details={},
+            )
+        )
+        session.execute(
+            update(Campaign)
+            .where(*finished)
             .values(status=CampaignStatus.SENT, sent_at=utcnow())
         )
         session.commit()
@@ -198,7 +243,7 @@ def recover(session: SessionLike, workers: Iterable[str]) -> tuple[int, int]:
             status="uncertain",
             claimed_by=None,
             lease=None,
-            last_error="interrupted between the server's reply and our record",
+            reason=Reason.INTERRUPTED,
         )
     )
     return (

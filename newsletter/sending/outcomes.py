@@ -4,12 +4,14 @@ import smtplib
 from dataclasses import dataclass
 
 from newsletter.sending.models import DeliveryStatus
+from newsletter.sending.reasons import Reason, reason_of_status
 
 
 @dataclass
 class Outcome:
     status: str
-    error: str = ""
+    error: str = ""  # the relay's answer, as a technical detail
+    reason: str = ""  # a `Reason` code: what managers read
     retry: bool = False
     hard_bounce: bool = False
     connection_lost: bool = False
@@ -27,7 +29,8 @@ def classify(error: Exception) -> Outcome:
     else:  # the connection broke: we do not know; send again, same Message-ID
         return Outcome(
             DeliveryStatus.QUEUED,
-            str(error)[:300] or "connection lost",
+            str(error)[:300],
+            Reason.CONNECTION_LOST,
             retry=True,
             connection_lost=True,
         )
@@ -37,9 +40,14 @@ def classify(error: Exception) -> Outcome:
     reason = f"{code} {text}"[:300]
     if 400 <= code < 500:
         return Outcome(
-            DeliveryStatus.QUEUED, reason, retry=True, connection_lost=code == 421
+            DeliveryStatus.QUEUED,
+            reason,
+            Reason.DEFERRED,
+            retry=True,
+            connection_lost=code == 421,
         )
     enhanced = text.split()[0] if text.split() else ""
-    if enhanced.startswith("5.1."):
-        return Outcome(DeliveryStatus.BOUNCED, reason, hard_bounce=True)
-    return Outcome(DeliveryStatus.FAILED, reason)
+    why = reason_of_status(enhanced)
+    if why is Reason.MAILBOX_UNKNOWN:
+        return Outcome(DeliveryStatus.BOUNCED, reason, why, hard_bounce=True)
+    return Outcome(DeliveryStatus.FAILED, reason, why)

@@ -14,6 +14,7 @@ from newsletter.audience.personal_data import PersonalDataSource, Rows
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import Template, personal_values
 from newsletter.sending.models import Delivery, DeliveryStatus
+from newsletter.sending.reasons import explanation
 
 BOUNCE_STATES = (DeliveryStatus.BOUNCED, DeliveryStatus.FAILED)
 
@@ -63,7 +64,8 @@ def export_bounces(session: SessionLike, subscriber: Subscriber) -> Rows:
             "issue": _subject(campaign, subscriber),
             "issue_id": campaign.id,
             "result": delivery.status,
-            "reason": delivery.last_error,
+            "reason": str(explanation(delivery.reason) or delivery.last_error),
+            "server_answer": delivery.last_error,
             "at": (delivery.sent_at or delivery.created_at).isoformat(),
         }
         for delivery, campaign, _list in _deliveries(session, subscriber)

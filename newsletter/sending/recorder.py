@@ -14,13 +14,12 @@ from core.db import utcnow
 from core.direct_sql import Direct
 from newsletter.sending.lease import Lease
 from newsletter.sending.records import (
-    MARK_SENDING,
-    RECORD_AND_MARK,
     RECORD_RESULT,
     RELEASE,
     RENEW,
     SKIP_WITHDRAWN,
     SUPPRESS,
+    GateStatements,
 )
 
 # A message's result as parameters of RECORD_RESULT (plus bounce_subscriber).
@@ -37,7 +36,14 @@ class Recorder:
     """Used by one thread at a time: the sender hands it from its main thread to its
     record thread and waits for each record before the next. A context manager."""
 
-    def __init__(self, engine: Engine, lease: Lease, renew_every: float) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        lease: Lease,
+        renew_every: float,
+        gate: GateStatements,
+    ) -> None:
+        self.gate = gate
         self.dialect = engine.dialect
         self.connection = engine.raw_connection()
         self.direct = Direct(self.connection, engine.dialect)
@@ -61,7 +67,12 @@ class Recorder:
         if gate is Gate.OPEN:
             values["n_id"] = current
             values["n_message_id"] = message_id
-            statement = MARK_SENDING if previous is None else RECORD_AND_MARK
+            values["g_now"] = utcnow()
+            statement = (
+                self.gate.mark_sending
+                if previous is None
+                else self.gate.record_and_mark
+            )
             marked = self.direct.rows(statement, values)
             gate = Gate.OPEN if [current] in marked else Gate.REFUSED
         elif previous is not None:

@@ -42,13 +42,16 @@ from newsletter.audience.models import (
     Subscription,
     SubscriptionStatus,
 )
-from newsletter.campaigns.models import Campaign, CampaignStatus
+from newsletter.campaigns.audiences import audiences
+from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
 from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.outbox import finish_completed
 from newsletter.sending.outcomes import Outcome, classify
+from newsletter.sending.reasons import Reason
 from newsletter.sending.recorder import Gate, Recorder, Result
+from newsletter.sending.records import gate_statements
 from newsletter.sending.settings import SendSettings
 
 
@@ -71,6 +74,7 @@ class Sender:
         self.last_send = 0.0
         self.lease: Lease | None = None
         self.lease_lost = False
+        self.gate = gate_statements(audiences(app))
 
     # --- lifecycle --------------------------------------------------------------
 
@@ -96,6 +100,7 @@ class Sender:
         sent = 0
         try:
             self.start()
+            self.messages.forget()
             while not self.stopping.is_set() and time.monotonic() < deadline:
                 take_over_silent(
                     db.session, self.name, self.settings.stale_after_seconds
@@ -189,6 +194,7 @@ class Sender:
                     Subscriber.organisation,
                     Subscriber.language,
                     Subscriber.link_key,
+                    Subscriber.region_id,
                     Subscriber.status.label("subscriber_status"),
                     Subscription.status.label("subscription_status"),
                 )
@@ -224,6 +230,7 @@ class Sender:
             db.engine,
             self._current_lease(),
             renew_every=self.settings.stale_after_seconds / 4,
+            gate=self.gate,
         ) as recorder:
             for delivery_id in gone:  # known before we start: no need for the gate
                 recorder.skip_withdrawn(delivery_id)
@@ -305,9 +312,10 @@ class Sender:
         except (smtplib.SMTPException, OSError) as error:
             # The relay was not reached: retried later, no attempt used up.
             self.connection = None
-            return self._failed(
-                row, gate, dataclasses.replace(classify(error), reached=False)
+            unreached = dataclasses.replace(
+                classify(error), reason=Reason.RELAY_UNREACHABLE, reached=False
             )
+            return self._failed(row, gate, unreached)
         try:
             send_when_ready(
                 smtp,
@@ -342,6 +350,7 @@ class Sender:
             "b_status": outcome.status,
             "b_attempts": attempts,
             "b_error": outcome.error,
+            "b_reason": outcome.reason,
             "b_sent_at": utcnow() if outcome.status == DeliveryStatus.SENT else None,
             "b_next": None,
             "bounce_subscriber": row.subscriber_id if outcome.hard_bounce else None,
@@ -368,8 +377,12 @@ class Sender:
                 )
                 .values(
                     status=CampaignStatus.PAUSED,
-                    paused_reason=f"{self.consecutive_errors} errors in a row; "
-                    f"last: {outcome.error}"[:300],
+                    stop_reason=StopReason.RELAY_OUTAGE,
+                    stop_details={
+                        "errors": self.consecutive_errors,
+                        "reason": outcome.reason,
+                        "answer": outcome.error,
+                    },
                 )
             )
             db.session.commit()

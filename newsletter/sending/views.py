@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from babel.dates import format_timedelta
 from flask import (
     current_app,
     flash,
@@ -11,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -25,7 +27,7 @@ from newsletter.audience.models import Subscriber
 from newsletter.blueprint import bp
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.labels import campaign_status_label, shown_status
-from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.campaigns.rendering import checklist
 from newsletter.campaigns.views import get_campaign
 from newsletter.sending.control import (
@@ -60,6 +62,8 @@ def live_numbers(campaign: Campaign) -> dict:
     )
     waiting = sum(counts.get(s, 0) for s in ("queued", "claimed", "sending"))
     rate = last_minute / 60
+    running = campaign.status == CampaignStatus.SENDING
+    seconds_left = round(waiting / rate) if running and rate and waiting else None
     shown = shown_status(campaign)
     return {
         "status": campaign.status,
@@ -72,9 +76,18 @@ def live_numbers(campaign: Campaign) -> dict:
         "uncertain": counts.get("uncertain", 0),
         "skipped": counts.get("skipped", 0),
         "rate_per_minute": last_minute,
-        "seconds_left": round(waiting / rate) if rate and waiting else None,
-        "paused_reason": campaign.paused_reason,
+        "seconds_left": seconds_left,
+        "time_left": time_left(seconds_left),
+        "stop_reason": campaign.stop_reason,
     }
+
+
+def time_left(seconds: int | None) -> str:
+    """An estimate as people say it: "ca. 3 Min."; a dash without one."""
+    if seconds is None:
+        return "–"
+    estimate = format_timedelta(seconds, format="short", locale=get_locale())
+    return _("about %(time)s", time=estimate)
 
 
 @bp.route("/campaigns/<int:campaign_id>/send")
@@ -83,7 +96,9 @@ def campaign_sending(campaign_id: int) -> str:
     campaign = get_campaign(campaign_id)
     problems = list(
         db.session.execute(
-            select(Delivery.status, Delivery.last_error, Subscriber.email)
+            select(
+                Delivery.status, Delivery.reason, Delivery.last_error, Subscriber.email
+            )
             .outerjoin(Subscriber, Subscriber.id == Delivery.subscriber_id)
             .where(
                 Delivery.campaign_id == campaign.id,
@@ -198,10 +213,7 @@ def campaign_send_action(campaign_id: int) -> str | BaseResponse:
             unschedule(campaign)
             message = _("The issue is a draft again.")
         elif action == "pause":
-            pause(
-                campaign,
-                _("paused by %(name)s", name=current_user.name or current_user.email),
-            )
+            pause(campaign, by=current_user.name or current_user.email)
             message = _("Sending is paused.")
         elif action == "resume":
             resume(campaign)

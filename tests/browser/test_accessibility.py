@@ -17,6 +17,7 @@ from newsletter.audience.tokens import (
     unsubscribe_token,
 )
 from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.rendering import Recipient
 from newsletter.campaigns.web_links import web_token
 from surveys.answering import answer_token
 from surveys.models import Survey
@@ -119,7 +120,8 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
 
 def test_public_pages_have_no_violations(app, live_server, axe_page, demo):
     with app.app_context():
-        answer = answer_token(demo.subscriber, demo.survey, demo.sent)
+        person = Recipient(demo.subscriber, demo.link_key)
+        answer = answer_token(person, demo.survey, demo.sent)
         web = web_token(demo.subscriber, demo.list_id, demo.sent, demo.link_key)
         paths = [
             "/login",
@@ -168,6 +170,7 @@ def test_a_managers_pages_have_no_violations(app, live_server, axe_page, demo):
         f"{draft}/preview.html",
         f"{draft}/send",
         f"/campaigns/{demo.sent}/send",
+        f"/campaigns/{demo.sent}/results",
         "/layouts",
         "/layouts/suedwestfalen",
         "/surveys",

@@ -4,6 +4,7 @@ is preselected, one press saves it, the remaining questions follow, then thanks.
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.db import db
@@ -40,7 +41,7 @@ def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
     page.get_by_label("Ja, die regionalen Agenturen dürfen").check()
     screenshot(page, "survey-rest")
     page.get_by_role("button", name="Senden").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Danke für Ihre Antwort"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Danke für Ihre Antwort")
     with app.app_context():
         response = db.session.scalar(select(SurveyResponse))
         assert len(response.answers) == 3

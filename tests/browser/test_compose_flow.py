@@ -2,6 +2,7 @@
 at a real SMTP server."""
 
 import pytest
+from playwright.sync_api import expect
 
 from core.models import Role
 from tests import factories
@@ -24,8 +25,7 @@ def test_compose_preview_and_test_send(live_server, page, make_user, smtp_server
     page.get_by_label("Betreff (Deutsch)").fill("Dortmund im April")
     page.get_by_label("Newsletter Dortmund").check()
     page.get_by_role("button", name="Speichern", exact=True).click()
-    assert page.get_by_text("Gespeichert.", exact=True).is_visible()
-
+    expect(page.get_by_text("Gespeichert.", exact=True)).to_be_visible()
     page.get_by_label("Baustein hinzufügen:").select_option(label="Text")
     page.get_by_role("button", name="Hinzufügen").click()
     page.locator("li.block textarea").fill(
@@ -42,13 +42,13 @@ def test_compose_preview_and_test_send(live_server, page, make_user, smtp_server
 
     page.get_by_role("link", name="Vorschau und Test").click()
     preview = page.frame_locator("iframe.preview-desktop")
-    assert preview.get_by_text("Termin buchen").is_visible()
-    assert page.get_by_text("Es gibt keine englische Fassung").is_visible()
+    expect(preview.get_by_text("Termin buchen")).to_be_visible()
+    expect(page.get_by_text("Es gibt keine englische Fassung")).to_be_visible()
     screenshot(page, "compose-preview")
 
     page.get_by_label("Test senden an").fill("chefin@example.org")
     page.get_by_role("button", name="Test senden").click()
-    assert page.get_by_text("Test gesendet an chefin@example.org.").is_visible()
+    expect(page.get_by_text("Test gesendet an chefin@example.org.")).to_be_visible()
     [mail] = smtp_server.to("chefin@example.org")
     assert mail["Subject"] == "[Test] Dortmund im April"
     assert "Hallo Erika Mustermann" in text_of(mail)
@@ -69,19 +69,21 @@ def test_send_now_and_watch_progress(app, live_server, page, make_user, smtp_ser
     page.get_by_label("Passwort").fill(PASSWORD)
     page.get_by_role("button", name="Anmelden").click()
     page.goto(f"{live_server}/campaigns/{campaign_id}/send")
-    assert page.get_by_role("cell", name="Newsletter Dortmund").is_visible()
+    expect(page.get_by_role("cell", name="Newsletter Dortmund")).to_be_visible()
     page.get_by_role("button", name="Jetzt senden …").click()
     # One click sends nothing: the exact recipients first, then a confirmation.
-    assert page.get_by_role("heading", name="Jetzt an 3 Empfänger senden?").is_visible()
+    expect(
+        page.get_by_role("heading", name="Jetzt an 3 Empfänger senden?")
+    ).to_be_visible()
     screenshot(page, "campaign-confirm-send")
     page.get_by_role("button", name="Ja, jetzt an 3 Empfänger senden").click()
-    assert page.get_by_text("Der Versand beginnt in wenigen Sekunden.").is_visible()
-    assert page.locator("#campaign-status").inner_text() == "wird versendet"
+    expect(page.get_by_text("Der Versand beginnt in wenigen Sekunden.")).to_be_visible()
+    expect(page.locator("#campaign-status")).to_have_text("wird versendet")
     with app.app_context():  # what the worker's jobs do
         dispatch_due(db.session)
         Sender(app, "browser-test").run(budget_seconds=30)
     page.reload()
-    assert page.locator('[data-key="sent"]').inner_text() == "3"
-    assert page.locator("#campaign-status").inner_text() == "versendet"
+    expect(page.locator('[data-key="sent"]')).to_have_text("3")
+    expect(page.locator("#campaign-status")).to_have_text("versendet")
     screenshot(page, "campaign-sent")
     assert len(smtp_server.messages) == 3

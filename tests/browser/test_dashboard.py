@@ -1,6 +1,7 @@
 """An analyst opens the demo survey's dashboard in Chromium; a screenshot is kept."""
 
 import pytest
+from playwright.sync_api import expect
 
 from core.models import Role
 from tests.browser.conftest import screenshot
@@ -20,9 +21,9 @@ def test_analyst_sees_the_regions_side_by_side(
     page.get_by_role("button", name="Anmelden").click()
     page.get_by_role("link", name="Auswertung").click()
     page.get_by_role("link", name="Bedarfe und Angebote 2026").click()
-    assert page.get_by_role(
-        "heading", name="Die Brücke: Bedarfe und Angebote je Thema"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Die Brücke: Bedarfe und Angebote je Thema")
+    ).to_be_visible()
     assert page.locator("svg.chart").count() >= 3
     assert (
         page.get_by_role("link", name="Freitext-Antworten").count() == 0

@@ -3,6 +3,7 @@ is left (autosave, and a warning while something is unsaved); blocks move by
 keyboard and by dragging."""
 
 import pytest
+from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Role
@@ -119,7 +120,7 @@ def test_blocks_move_by_drag_and_drop(app, live_server, page, make_user):
     )
     page.locator("#autosave-status").get_by_text("Gespeichert um").wait_for()
     assert [b["id"] for b in blocks_of(app, campaign_id)] == ["b3", "b1", "b2"]
-    assert page.locator("li.block .block-number").first.inner_text() == "1"
+    expect(page.locator("li.block .block-number").first).to_have_text("1")
     screenshot(page, "editor-dragged")
 
 
@@ -139,5 +140,5 @@ def test_a_typed_question_survives_antwort_hinzufuegen(
     assert page.get_by_label("Frage (Deutsch) *").input_value() == (
         "Suchen Sie Fachkräfte?"
     )
-    assert page.get_by_role("cell", name="Ja, dringend", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Ja, dringend", exact=True)).to_be_visible()
     screenshot(page, "survey-builder-after-add-answer")

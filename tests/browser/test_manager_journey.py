@@ -3,6 +3,7 @@ new issue, composed in the one-form editor beside its live preview, checked,
 confirmed with the exact recipients, sent, and shown as sent."""
 
 import pytest
+from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Role
@@ -51,21 +52,23 @@ def test_a_manager_composes_checks_confirms_and_sends(
     screenshot(page, "journey-manager-2-editor")
 
     page.get_by_role("link", name="Vorschau und Test").click()
-    assert page.get_by_role("heading", name="Dezember 2026").is_visible()
+    expect(page.get_by_role("heading", name="Dezember 2026")).to_be_visible()
     screenshot(page, "journey-manager-3-preview")
 
     page.get_by_role("link", name="Versand").click()
-    assert page.get_by_role("cell", name="Newsletter Südwestfalen").is_visible()
+    expect(page.get_by_role("cell", name="Newsletter Südwestfalen")).to_be_visible()
     page.get_by_role("button", name="Jetzt senden …").click()
-    assert page.get_by_role("heading", name="Jetzt an 4 Empfänger senden?").is_visible()
+    expect(
+        page.get_by_role("heading", name="Jetzt an 4 Empfänger senden?")
+    ).to_be_visible()
     screenshot(page, "journey-manager-4-confirm")
     page.get_by_role("button", name="Ja, jetzt an 4 Empfänger senden").click()
-    assert page.locator("#campaign-status").inner_text() == "wird versendet"
+    expect(page.locator("#campaign-status")).to_have_text("wird versendet")
     with app.app_context():  # what the worker does
         dispatch_due(db.session)
         Sender(app, "journey").run(budget_seconds=30)
     page.locator("#campaign-status").get_by_text("versendet", exact=True).wait_for()
-    assert page.locator('[data-key="sent"]').inner_text() == "4"
+    expect(page.locator('[data-key="sent"]')).to_have_text("4")
     screenshot(page, "journey-manager-5-sent")
     assert len(smtp_server.messages) == 4
     assert smtp_server.to("person0@example.org")[0]["Subject"] == (
@@ -73,6 +76,6 @@ def test_a_manager_composes_checks_confirms_and_sends(
     )
 
     page.goto(f"{live_server}/archiv/suedwestfalen")
-    assert page.get_by_role(
-        "link", name="Guten Tag, Neues aus Südwestfalen"
-    ).is_visible()
+    expect(
+        page.get_by_role("link", name="Guten Tag, Neues aus Südwestfalen")
+    ).to_be_visible()

@@ -1,6 +1,7 @@
 """A person signs up in Chromium, gets the mail at a real SMTP server, and confirms."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.db import db
@@ -21,16 +22,15 @@ def test_sign_up_and_confirm_in_the_browser(app, live_server, page, smtp_server)
     page.get_by_label("Kreis").select_option(label="Märkischer Kreis")
     page.get_by_label("Ja, ich möchte den Newsletter").check()
     page.get_by_role("button", name="Abonnieren").click()
-    assert (
-        page.get_by_role("heading", level=1).inner_text()
-        == "Bitte prüfen Sie Ihr Postfach"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Bitte prüfen Sie Ihr Postfach"
     )
 
-    [mail] = smtp_server.to("greta.vogel@example.org")
+    [mail] = smtp_server.arrived("greta.vogel@example.org")
     page.goto(live_server + link_in(mail, "/bestaetigen/"))
     screenshot(page, "signup-confirm")
     page.get_by_role("button", name="Bestätigen").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Vielen Dank!"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vielen Dank!")
     with app.app_context():
         person = db.session.scalar(
             select(Subscriber).where(Subscriber.email == "greta.vogel@example.org")

@@ -5,6 +5,7 @@ question of how many it is, that the preselected answer is saved only with
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from core.db import db
@@ -48,19 +49,21 @@ def test_answering_explains_itself_on_a_phone(app, live_server, phone, smtp_serv
     html = html_of(smtp_server.messages[0])
     link = re.findall(r'href="https?://[^/"]+(/umfrage/[^"]+)"', html)[1]
     phone.goto(live_server + link.replace("&amp;", "&"))
-    assert phone.get_by_text("Frage 1 von 3").is_visible()
-    assert phone.get_by_text(
-        "Ihre Antwort aus der Mail ist unten gewählt. Gespeichert wird sie erst, "
-        "wenn Sie auf „Senden“ drücken"
-    ).is_visible()
+    expect(phone.get_by_text("Frage 1 von 3")).to_be_visible()
+    expect(
+        phone.get_by_text(
+            "Ihre Antwort aus der Mail ist unten gewählt. Gespeichert wird sie erst, "
+            "wenn Sie auf „Senden“ drücken"
+        )
+    ).to_be_visible()
     assert phone.get_by_label("KI und Daten").is_checked()
     screenshot(phone, "phone-survey-first-question")
     with app.app_context():
         assert db.session.scalar(select(SurveyResponse)) is None
     phone.get_by_role("button", name="Senden").click()
 
-    assert phone.get_by_text("Frage 2 von 3").is_visible()
-    assert phone.get_by_text("Frage 3 von 3").is_visible()
+    expect(phone.get_by_text("Frage 2 von 3")).to_be_visible()
+    expect(phone.get_by_text("Frage 3 von 3")).to_be_visible()
     one = phone.locator(".scale-point").first.bounding_box()
     five = phone.locator(".scale-point").last.bounding_box()
     assert one["y"] == five["y"]  # the scale fits on one line
@@ -72,7 +75,5 @@ def test_answering_explains_itself_on_a_phone(app, live_server, phone, smtp_serv
     contact.check()
     screenshot(phone, "phone-survey-rest")
     phone.get_by_role("button", name="Senden").click()
-    assert (
-        phone.get_by_role("heading", level=1).inner_text() == "Danke für Ihre Antwort"
-    )
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Danke für Ihre Antwort")
     screenshot(phone, "phone-survey-thanks")

@@ -50,9 +50,10 @@ def test_windows_1252_semicolon_file_is_checked_then_imported(
     assert "jürgen.schäfer@example.org" in review  # umlauts survived Windows-1252
     assert "ungültige E-Mail-Adresse" in review
     assert "doppelt in dieser Datei" in review
-    assert "unbekannter Kreis „Kreis Atlantis“" in review
+    # An unknown district is a warning: the row goes in without one.
+    assert "unbekannter Kreis „Kreis Atlantis“ (bleibt leer)" in review
     assert "keine dokumentierte Einwilligung: erhält die Opt-in-E-Mail" in review
-    assert "3 von 6 Zeilen können importiert werden" in review
+    assert "4 von 6 Zeilen können importiert werden" in review
 
     apply_url = re.search(r'action="([^"]+/apply)"', review).group(1)
     done = client.post(apply_url, data={"csrf_token": csrf_token(review)})
@@ -68,14 +69,16 @@ def test_windows_1252_semicolon_file_is_checked_then_imported(
     batch_id = int(done.headers["Location"].rstrip("/").rsplit("/", 1)[1])
     numbers = client.get(f"/subscribers/import/{batch_id}/progress.json").get_json()
     assert numbers["status"] == "done"
-    assert (numbers["done"], numbers["total"], numbers["imported"]) == (1, 1, 3)
+    assert (numbers["done"], numbers["total"], numbers["imported"]) == (1, 1, 4)
     with app.app_context():
         found = {s.email: s for s in db.session.scalars(select(Subscriber))}
         assert set(found) == {
             "jürgen.schäfer@example.org",
             "petra.koenig@example.org",
+            "ole.unbekannt@example.org",
             "formel@example.org",
         }
+        assert found["ole.unbekannt@example.org"].district is None
         assert found["jürgen.schäfer@example.org"].status == "active"
         assert found["jürgen.schäfer@example.org"].district.name == "Kreis Olpe"
         assert found["petra.koenig@example.org"].status == "pending"

@@ -185,7 +185,8 @@ def test_a_relay_outage_pauses_and_hands_the_rest_back_without_using_attempts(ap
     with app.app_context():
         campaign = db.session.get(Campaign, campaign_id)
         assert campaign.status == "paused"
-        assert "5 errors in a row" in campaign.paused_reason
+        assert campaign.stop_reason == "relay_outage"
+        assert campaign.stop_details["errors"] == 5
         rows = list(db.session.scalars(select(Delivery)))
     assert {d.status for d in rows} == {"queued"}
     assert {d.attempts for d in rows} == {0}  # the relay was never reached

@@ -192,7 +192,7 @@ def test_a_sending_issue_is_paused_with_the_managers_name(app, client, manager):
     assert "Der Versand ist pausiert." in page
     paused = campaign(app, campaign_id)
     assert paused.status == "paused"
-    assert paused.paused_reason == "pausiert von Manager"
+    assert (paused.stop_reason, paused.stop_details) == ("by_person", {"by": "Manager"})
     assert the_worker_runs(app) == 0
     assert delivery_statuses(app, campaign_id) == ["queued"] * 3
 
@@ -204,7 +204,7 @@ def test_a_paused_issue_can_be_resumed_from_its_page(app, client, manager, smtp_
     press(client, campaign_id, "pause")
     page = press(client, campaign_id, "resume")
     assert "Der Versand geht weiter." in page
-    assert campaign(app, campaign_id).paused_reason == ""
+    assert campaign(app, campaign_id).stop_reason == ""
     assert the_worker_runs(app) == 3
     assert delivery_statuses(app, campaign_id) == ["sent"] * 3
 

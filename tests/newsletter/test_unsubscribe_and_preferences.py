@@ -9,7 +9,7 @@ from newsletter.audience.erasure import address_hash
 from newsletter.audience.models import ConsentEvent, ErasedAddress, Subscriber
 from newsletter.audience.tokens import preferences_token, unsubscribe_token
 from tests import factories
-from tests.http import csrf_token
+from tests.http import csrf_token, shown_texts
 
 
 def active_subscriber(app, email="fatma@example.org", lists=("newsletter-dortmund",)):
@@ -127,6 +127,7 @@ def test_preference_centre_changes_language_and_lists(app, list_ids, client):
         f"/einstellungen/{token}",
         data={
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "lists": [str(joint)],
             "language": "en",
             "name": "Fatma Kaya",

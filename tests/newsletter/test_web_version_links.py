@@ -3,6 +3,9 @@ person's own unsubscribe and settings links; opened from the archive, they lead 
 page that says how to find them (never to the sign-up form)."""
 
 import re
+import time
+
+from itsdangerous import TimestampSigner
 
 from core.db import db
 from newsletter.campaigns.models import Campaign
@@ -33,6 +36,12 @@ def footer_links(html: str) -> dict[str, str]:
     }
 
 
+def unsigned(link: str) -> str:
+    """A signed link without its timestamp and signature: what it names, the same
+    whether it was signed in this second or the next."""
+    return link.rsplit(".", 2)[0]
+
+
 def test_the_web_version_from_a_mail_has_the_readers_own_links(
     app, client, smtp_server
 ):
@@ -42,8 +51,8 @@ def test_the_web_version_from_a_mail_has_the_readers_own_links(
     page = client.get(web_url.split("localhost", 1)[-1]).get_data(as_text=True)
     links = footer_links(page)
     mail_links = footer_links(html_of(mail))
-    assert links["Abmelden"] == mail_links["Abmelden"]
-    assert links["Einstellungen ändern"] == mail_links["Einstellungen ändern"]
+    for label in ("Abmelden", "Einstellungen ändern"):
+        assert unsigned(links[label]) == unsigned(mail_links[label])
     assert "/abmelden/" in links["Abmelden"]
     assert "Person 0" not in page  # nothing personal on a page that may be forwarded
 
@@ -102,3 +111,38 @@ def test_invalidating_ones_links_empties_the_web_version_of_an_old_mail(
     web = client.get(web_path).get_data(as_text=True)
     assert "/einstellungen/" not in web
     assert "/eigene-links" in web
+
+
+def web_path_signed_days_ago(app, mail, days, monkeypatch) -> str:
+    """The web version link of this mail, as if the mail had gone out days ago."""
+    from newsletter.audience.tokens import read_token
+    from newsletter.campaigns.web_links import web_token
+
+    token = re.search(r"/ausgabe/\d+/de/(\S+)", text_of(mail)).group(1)
+    with app.app_context():
+        payload = read_token("web", token)
+    then = int(time.time()) - days * 86400
+    with monkeypatch.context() as patched:
+        patched.setattr(TimestampSigner, "get_timestamp", lambda self: then)
+        with app.app_context():
+            old = web_token(payload["s"], payload["l"], payload["c"], payload["k"])
+    return f"/ausgabe/{payload['c']}/de/{old}"
+
+
+def test_the_web_version_of_an_old_mail_shows_no_personal_links(
+    app, client, smtp_server, monkeypatch
+):
+    _campaign_id, mail = sent_mail(app, smtp_server)
+    days = app.config["PREFERENCES_LINK_DAYS"]
+    recent = client.get(web_path_signed_days_ago(app, mail, days - 1, monkeypatch))
+    assert "/einstellungen/" in recent.get_data(as_text=True)
+    old = client.get(web_path_signed_days_ago(app, mail, days + 1, monkeypatch))
+    page = old.get_data(as_text=True)
+    assert old.status_code == 200
+    assert "Neues aus Dortmund" in page  # the content
+    assert "/einstellungen/" not in page
+    assert "/abmelden/" not in page
+    assert "Die persönlichen Links dieser Webversion sind abgelaufen" in page
+    help_path = footer_links(page)["Einstellungen ändern"].split("localhost", 1)[-1]
+    help_page = client.get(help_path).get_data(as_text=True)
+    assert 'action="/einstellungen/neuer-link"' in help_page  # a fresh link by mail

@@ -54,7 +54,8 @@ def test_the_json_export_holds_everything_we_know(app, client, smtp_server):
     assert deliveries[1]["sent_at"]
     [bounce] = data["bounces"]
     assert bounce["issue"] == "Neues für Fatma"
-    assert "rejected by local policy" in bounce["reason"]
+    assert bounce["reason"].startswith("Der Empfangsserver hat die Nachricht")
+    assert "rejected by local policy" in bounce["server_answer"]
 
     [response] = data["survey_responses"]
     assert response["survey"] == "Was brauchen Sie?"

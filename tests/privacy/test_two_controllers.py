@@ -16,7 +16,7 @@ from surveys.models import Survey
 from tests import factories
 from tests.factories import every_block
 from tests.fixtures.smtp import html_of, link_in, text_of
-from tests.http import csrf_token, login
+from tests.http import csrf_token, login, shown_texts
 from tests.privacy.person import send_due
 
 SWF_BRANDS = ("Südwestfalen Agentur", "Brückenschlag Südwestfalen", "57462 Olpe")
@@ -36,6 +36,7 @@ def subscribe(app, client, smtp_server, region: str, email: str, slugs, **consen
         f"/anmelden/{region}",
         data={
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "email": email,
             "lists": [str(i) for i in ids],
             "language": "de",
@@ -146,6 +147,7 @@ def test_a_regional_manager_cannot_choose_the_interregional_list(
         path,
         data={
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "subject_de": "Südwestfalen für alle",
             "lists": [str(joint)],
         },
@@ -285,6 +287,7 @@ def test_joining_the_interregional_list_is_its_own_consent_naming_both_agencies(
         "/anmelden/dortmund",
         data={
             "csrf_token": csrf_token(page),
+            **shown_texts(page),
             "email": "kim@example.org",
             "lists": [str(dortmund), str(joint)],
             "consent": "y",  # Dortmund's consent does not cover the joint list
@@ -339,3 +342,57 @@ def person_events(person):
             .order_by(ConsentEvent.id)
         )
     )
+
+
+def test_a_suedwestfalen_segment_reaches_only_consents_to_suedwestfalen(
+    app, client, smtp_server
+):
+    """Dortmund records whose Südwestfalen consent is missing, pending or
+    withdrawn get nothing from Südwestfalen, whatever the segment selects."""
+    from newsletter.audience.subscriptions import unsubscribe
+
+    with app.app_context():
+        for email in ("mia@example.org", "max@example.org", "ute@example.org"):
+            factories.subscriber(db.session, email=email, region="dortmund")
+        factories.subscriber(
+            db.session,
+            email="mia@example.org",
+            region="suedwestfalen",
+            lists=["newsletter-suedwestfalen"],
+        )
+        factories.subscriber(
+            db.session,
+            email="max@example.org",
+            region="suedwestfalen",
+            lists=["newsletter-suedwestfalen"],
+            confirmed=False,
+        )
+        ute = factories.subscriber(
+            db.session,
+            email="ute@example.org",
+            region="suedwestfalen",
+            lists=["newsletter-suedwestfalen"],
+        )
+        unsubscribe(db.session, ute.id, list_id(app, "newsletter-suedwestfalen"))
+        # A segment of everybody anywhere, and one of Dortmund's records.
+        anywhere = Segment(name="Alle überall", region_id=None, filters={})
+        dortmund_id = db.session.scalar(
+            select(Region.id).where(Region.slug == "dortmund")
+        )
+        records = Segment(
+            name="Dortmunder Datensätze",
+            region_id=None,
+            filters={"region_id": dortmund_id},
+        )
+        db.session.add_all([anywhere, records])
+        db.session.commit()
+        segments = [anywhere.id, records.id]
+    issue = campaign(app, "suedwestfalen", segments=segments)
+    send_due(app)
+    assert recipients(app, issue) == {"mia@example.org"}
+    got = {
+        address
+        for address in ("mia@example.org", "max@example.org", "ute@example.org")
+        if any(m["Subject"] == "Ausgabe suedwestfalen" for m in smtp_server.to(address))
+    }
+    assert got == {"mia@example.org"}

@@ -1,14 +1,16 @@
 """Login throttling holds per account and per address, across workers and machines
 (#14.3): the count lives in the database every process shares."""
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
 from core.app import create_app
 from core.config import TestConfig
+from core.counters import ThrottleCounter
 from core.db import db
 from core.models import Role
-from core.throttle import ThrottleEvent
 from tests.fixtures.smtp import SMTPServer
 from tests.http import PASSWORD, csrf_token
 
@@ -70,8 +72,8 @@ def test_two_workers_share_the_count(app, client, make_user, second_worker):
     assert refused(post_login(other, user.email, WRONG, "10.0.0.9"))
     # the count is in the database, not in this process's memory
     with app.app_context():
-        keys = db.session.scalars(select(ThrottleEvent.key)).all()
-    assert sum(key.startswith("login-account:") for key in keys) == 5
+        counters = db.session.scalars(select(ThrottleCounter)).all()
+    assert [c.tries for c in counters if c.key.startswith("login-account:")] == [5]
 
 
 def test_an_unknown_account_is_throttled_the_same_way(app, client):
@@ -130,3 +132,42 @@ def test_old_events_are_purged(app):
         db.session.add(ThrottleEvent(key="y", at=utcnow()))
         db.session.commit()
         assert purge_throttle_events() == 1
+
+
+def test_a_burst_of_wrong_passwords_at_once_gets_no_more_tries_than_allowed(
+    app, make_user
+):
+    """Twelve clients press "Anmelden" with a wrong password at the same moment
+    (each from its own address): the check and the count are one step, so no more
+    than the allowed number reach the password, and the right one waits after."""
+    user = make_user(Role.MANAGER, "dortmund")
+    allowed = int(app.config["LOGIN_MAX_FAILURES"])
+    clients, pages = [], []
+    for n in range(12):
+        tester = app.test_client()
+        address = f"10.0.6.{n}"
+        page = tester.get("/login", environ_base={"REMOTE_ADDR": address})
+        clients.append((tester, address))
+        pages.append(csrf_token(page.get_data(as_text=True)))
+    start = threading.Barrier(len(clients))
+    codes: list[int] = []
+
+    def press(index: int) -> None:
+        tester, address = clients[index]
+        start.wait()
+        response = tester.post(
+            "/login",
+            data={"email": user.email, "password": WRONG, "csrf_token": pages[index]},
+            environ_base={"REMOTE_ADDR": address},
+        )
+        codes.append(response.status_code)
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(codes) == len(clients)
+    assert sum(code != 429 for code in codes) <= allowed
+    with app.test_client() as late:
+        assert refused(post_login(late, user.email, PASSWORD, "10.0.6.99"))

@@ -39,3 +39,22 @@ def test_the_list_is_at_least_as_large_as_djangos():
     from core.passwords import common_passwords
 
     assert len(common_passwords()) >= 19_000
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password123 ",
+        "  123456789012",
+        "abcabcabcabc ",
+        " 000000000000",
+        "passwordpassword ",
+        "\tpasswordpassword",
+        " AnnaBecker2026! ",
+    ],
+)
+def test_spaces_around_a_guessable_password_do_not_hide_it(password):
+    with pytest.raises(AccountError):
+        check_password_strength(
+            password, email="anna.becker@agentur.example", name="Anna Becker"
+        )

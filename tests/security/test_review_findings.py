@@ -164,7 +164,7 @@ def test_a_very_flat_picture_is_taken(app, size):
 
 
 def test_a_csv_with_a_giant_field_gets_a_message(app):
-    from newsletter.audience.importing import ImportFileError, read_table
+    from newsletter.audience.import_files import ImportFileError, read_table
 
     content = ("email,notes\r\na@example.org," + "x" * 200_000 + "\r\n").encode()
     with pytest.raises(ImportFileError):

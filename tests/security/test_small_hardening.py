@@ -114,12 +114,17 @@ def test_the_production_command_masks_tokens_in_its_access_log(tmp_path):
     try:
         token = "eyJzIjo0Mn0.Zx9_AbCdEfGhIjKlMnOp"
         status = get_when_up(f"http://127.0.0.1:{port}/einstellungen/{token}")
+        web = "eyJzIjo0M30.Wv8_QrStUvWxYzAbCdEf"
+        web_status = get_when_up(f"http://127.0.0.1:{port}/ausgabe/1/de/{web}")
     finally:
         server.terminate()
         log = server.communicate(timeout=30)[0]
     assert status == 400  # a forged settings link, answered by the app
+    assert web_status == 404  # a web version of an issue that does not exist
     assert "/einstellungen/…" in log
+    assert "/ausgabe/1/de/…" in log
     assert "Zx9_AbCdEfGhIjKlMnOp" not in log
+    assert "Wv8_QrStUvWxYzAbCdEf" not in log
 
 
 def get_when_up(url: str) -> int:

@@ -159,7 +159,7 @@ def test_tampered_and_foreign_links_get_a_clear_page(app, client, smtp_server):
     link = button_links(mails["person0@example.org"])[0].split("?")[0]
     tampered = client.get(link[:-4] + "AAAA")
     assert tampered.status_code == 400
-    assert "Dieser Link funktioniert nicht" in tampered.get_data(as_text=True)
+    assert "Dieser Link ist nicht mehr gültig" in tampered.get_data(as_text=True)
     with app.app_context():
         other_survey = factories.survey(db.session).id
     foreign = client.get(
@@ -314,8 +314,8 @@ def test_a_second_first_answer_at_once_cannot_make_a_second_response(app, transa
         factories.audience(db.session, 1)
         survey_id = factories.survey(db.session).id
     with app.app_context():
-        person = db.session.scalar(select(Subscriber.id))
-        invitation = Invitation(person, survey_id, None)
+        person = db.session.scalar(select(Subscriber))
+        invitation = Invitation(person.id, survey_id, None, person.link_key)
         before = read(invitation, transaction)
         first = before.questions[0]
         choice = {first.id: sorted(first.options)[0]}
@@ -410,3 +410,45 @@ def test_every_change_to_a_survey_raises_its_version(app):
         db.session.commit()
         seen.append(version())
     assert seen == sorted(set(seen))  # rose with each change
+
+
+def test_invalidating_ones_links_empties_old_answer_links(app, client, smtp_server):
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    mail = mails["person0@example.org"]
+    link = button_links(mail)[0].split("?")[0]
+    answer_first(client, link, options[0])
+    with app.app_context():
+        questions = db.session.get(Survey, survey_id).questions
+    rest = client.get(f"{link}?step=rest").get_data(as_text=True)
+    client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(rest),
+            "step": "rest",
+            f"q{questions[2].id}": "Vertraulicher Freitext",
+            "contact": "yes",
+        },
+    )
+    settings = re.search(r'href="https?://[^/"]+(/einstellungen/[^"]+)"', html_of(mail))
+    page = client.get(settings.group(1)).get_data(as_text=True)
+    client.post(
+        f"{settings.group(1)}/abmelden-ueberall", data={"csrf_token": csrf_token(page)}
+    )
+
+    shown = client.get(f"{link}?step=rest")
+    assert shown.status_code == 400
+    assert "Vertraulicher Freitext" not in shown.get_data(as_text=True)
+    changed = client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(rest),
+            "step": "rest",
+            f"q{questions[2].id}": "Überschrieben",
+            "contact": "no",
+        },
+    )
+    assert changed.status_code == 400
+    with app.app_context():
+        response = db.session.scalar(select(SurveyResponse))
+        assert response.contact_consent is True
+        assert "Vertraulicher Freitext" in {a.text for a in response.answers}

@@ -3,11 +3,6 @@
   const box = document.getElementById("progress");
   if (!box) return;
   const bar = document.getElementById("progress-bar");
-  const duration = (seconds) => {
-    if (!seconds) return "–";
-    const m = Math.floor(seconds / 60), s = seconds % 60;
-    return m ? `${m} min ${s} s` : `${s} s`;
-  };
   const refresh = async () => {
     try {
       const response = await fetch(box.dataset.url, { credentials: "same-origin" });
@@ -15,7 +10,7 @@
       const numbers = await response.json();
       box.querySelectorAll("[data-key]").forEach((cell) => {
         const value = numbers[cell.dataset.key];
-        cell.textContent = cell.dataset.format === "duration" ? duration(value) : value;
+        cell.textContent = value;  // texts come in the page's language
       });
       const badge = document.getElementById("campaign-status");
       if (badge && numbers.status_label) {
@@ -24,9 +19,9 @@
       }
       bar.max = numbers.total || 1;
       bar.value = numbers.sent;
-      if (["sending", "scheduled"].includes(numbers.status)) setTimeout(refresh, 2000);
-      else if (numbers.status !== box.dataset.status && box.dataset.status) location.reload();
-      box.dataset.status = numbers.status;
+      // A new state brings other buttons and notes (pause, resume, why it paused).
+      if (numbers.status !== box.dataset.status) location.reload();
+      else if (["sending", "scheduled"].includes(numbers.status)) setTimeout(refresh, 2000);
     } catch (error) {
       setTimeout(refresh, 5000);
     }

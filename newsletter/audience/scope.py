@@ -1,0 +1,102 @@
+"""The one query scope of managers' audience pages: the lists a user acts for.
+
+Each list has its controller (a region's agency, or both jointly for the
+interregional list); a person is visible to a manager through a subscription to one
+of her lists, and only that part of the person (subscriptions, consent log) is hers
+to see, export, change or erase. Whom a user acts for is core.policy's question."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.db import AnySelect, SessionLike, db
+from core.models import Role, User
+from core.policy import acting_for
+from newsletter.audience.models import (
+    ConsentEvent,
+    MailingList,
+    Subscriber,
+    Subscription,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The ids of the lists a user acts for; None: every list (administrators)."""
+
+    list_ids: frozenset[int] | None
+
+    @classmethod
+    def of(cls, session: SessionLike, user: User) -> "Scope":
+        """The scope of this user."""
+        if user.role == Role.ADMIN:
+            return cls(None)
+        lists = session.execute(select(MailingList.id, MailingList.region_id))
+        return cls(frozenset(i for i, rid in lists if acting_for(user, rid)))
+
+    def covers(self, list_id: int | None) -> bool:
+        """True if the user acts for this list."""
+        return self.list_ids is None or list_id in self.list_ids
+
+    def lists(self, query: AnySelect) -> AnySelect:
+        """Narrow a query over MailingList to the user's lists."""
+        if self.list_ids is None:
+            return query
+        return query.where(MailingList.id.in_(self.list_ids))
+
+    def subscribers(self, query: AnySelect) -> AnySelect:
+        """Narrow a query over Subscriber to people on one of the user's lists."""
+        if self.list_ids is None:
+            return query
+        return query.where(
+            Subscriber.id.in_(
+                select(Subscription.subscriber_id).where(
+                    Subscription.list_id.in_(self.list_ids)
+                )
+            )
+        )
+
+    def includes(self, subscriber: Subscriber) -> bool:
+        """True if the person is on one of the user's lists."""
+        return self.list_ids is None or any(
+            sub.list_id in self.list_ids for sub in subscriber.subscriptions
+        )
+
+    def holds_all_of(self, subscriber: Subscriber) -> bool:
+        """True if no other controller holds anything of the person."""
+        return all(self.covers(sub.list_id) for sub in subscriber.subscriptions)
+
+    def subscriptions(self, subscriber: Subscriber) -> list[Subscription]:
+        """The person's subscriptions to the user's lists."""
+        return [sub for sub in subscriber.subscriptions if self.covers(sub.list_id)]
+
+    def events(
+        self, subscriber: Subscriber, events: Iterable[ConsentEvent]
+    ) -> list[ConsentEvent]:
+        """The person's consent events of the user's lists; those naming no list
+        (about the person as a whole) only when no other controller holds her."""
+        whole = self.holds_all_of(subscriber)
+        return [e for e in events if self._shows(e, whole)]
+
+    def _shows(self, event: ConsentEvent, whole: bool) -> bool:
+        return whole if event.list_id is None else self.covers(event.list_id)
+
+
+def current_scope() -> Scope:
+    """The scope of the logged-in user."""
+    return Scope.of(db.session, current_user)
+
+
+def scoped_lists(scope: Scope) -> list[MailingList]:
+    """The lists of the scope, by name."""
+    query = scope.lists(select(MailingList).order_by(MailingList.name))
+    return list(db.session.scalars(query))
+
+
+def require_list(scope: Scope, list_id: int) -> None:
+    """404 for a list the user does not act for."""
+    if not scope.covers(list_id):
+        abort(404)

@@ -1,0 +1,43 @@
+"""Audiences of automated campaigns (a survey reminder, a welcome mail): computed
+when the campaign starts, and re-checked by the gate before each message.
+
+A package that owns a kind of campaign registers its audience here, so the outbox and
+the gate handle every kind the same way and `newsletter` never imports the package."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+from sqlalchemy import ColumnElement, Table
+
+from core.db import AnySelect, SessionLike
+from core.registry import registry
+from newsletter.campaigns.models import Campaign
+
+# SELECTs of (subscriber id, list id) for a campaign of the audience's kind.
+Recipients = Callable[[SessionLike, Campaign], list[AnySelect]]
+# A condition on the deliveries and campaigns tables (correlated, as in the gate):
+# does this person still belong to the audience now? Its bind `g_now` is the moment.
+StillInAudience = Callable[[Table, Table], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Audience:
+    kind: str  # Campaign.kind
+    recipients: Recipients
+    still_in_audience: StillInAudience | None = None
+    # Keeps sending to whoever joins the audience (a welcome mail): never finished.
+    standing: bool = False
+
+
+def add_audience(app: Flask, audience: Audience) -> None:
+    """Let campaigns of `audience.kind` go to the people it computes."""
+    registry(app).audiences[audience.kind] = audience
+
+
+def audiences(app: Flask | None = None) -> dict[str, Audience]:
+    return registry(app).audiences
+
+
+def standing_kinds() -> list[str]:
+    return [kind for kind, audience in audiences().items() if audience.standing]

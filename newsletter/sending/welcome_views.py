@@ -1,0 +1,117 @@
+"""The "Willkommensmails" page: each region's welcome mail and the optional second
+one, edited by the region's managers, with a preview and how many got each."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from core.audit import record
+from core.db import db
+from core.models import Region
+from core.policy import check_region, requires, visible_regions
+from newsletter.blueprint import bp
+from newsletter.campaigns.models import Campaign
+from newsletter.sending.welcome import (
+    STEPS,
+    WelcomeInput,
+    save_welcome,
+    welcome_mail,
+    welcomed,
+)
+from newsletter.sending.welcome_forms import WelcomeForm
+
+
+def _region(slug: str) -> Region:
+    region = db.session.scalar(select(Region).where(Region.slug == slug))
+    if region is None:
+        abort(404)
+    check_region(current_user, region.id)
+    return region
+
+
+def _form(region: Region, step: int, posted: bool) -> WelcomeForm:
+    """The step's form: as posted, or filled from what is saved."""
+    prefix = f"w{step}"
+    if posted:
+        return WelcomeForm(prefix=prefix)
+    mail = welcome_mail(db.session, region, step)
+    campaign = db.session.get(Campaign, mail.campaign_id) if mail else None
+    if campaign is None:
+        return WelcomeForm(formdata=None, prefix=prefix)
+    return WelcomeForm(
+        formdata=None,
+        prefix=prefix,
+        enabled=campaign.status == "sending",
+        delay_days=mail.delay_days if mail and step > 1 else 7,
+        subject_de=campaign.subject.get("de", ""),
+        subject_en=campaign.subject.get("en", ""),
+        body_de=_body(campaign, "de"),
+        body_en=_body(campaign, "en"),
+    )
+
+
+def _body(campaign: Campaign, language: str) -> str:
+    blocks = campaign.blocks_for(language)
+    return str(blocks[0].get("body", "")) if blocks else ""
+
+
+@bp.route("/welcome")
+@requires("campaigns")
+def welcome_mails_index() -> BaseResponse:
+    regions = visible_regions()
+    if not regions:
+        abort(404)
+    return redirect(url_for("newsletter.welcome_mails", region_slug=regions[0].slug))
+
+
+@bp.route("/welcome/<region_slug>", methods=["GET", "POST"])
+@requires("campaigns")
+def welcome_mails(region_slug: str) -> str | BaseResponse:
+    region = _region(region_slug)
+    posted_step = (
+        request.form.get("step", type=int) if request.method == "POST" else None
+    )
+    if request.method == "POST" and posted_step not in STEPS:
+        abort(400)
+    forms = {step: _form(region, step, step == posted_step) for step in STEPS}
+    if posted_step is not None:
+        form = forms[posted_step]
+        if form.validate_on_submit():
+            mail = save_welcome(
+                db.session,
+                region,
+                posted_step,
+                WelcomeInput(
+                    bool(form.enabled.data),
+                    form.delay_days.data or 7,
+                    {
+                        "de": form.subject_de.data or "",
+                        "en": form.subject_en.data or "",
+                    },
+                    {"de": form.body_de.data or "", "en": form.body_en.data or ""},
+                ),
+            )
+            record(db.session, current_user.id, "edit", "welcome_mail", mail.id)
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(
+                url_for("newsletter.welcome_mails", region_slug=region.slug)
+            )
+    mails = {step: welcome_mail(db.session, region, step) for step in STEPS}
+    return render_template(
+        "newsletter/welcome_mails.html",
+        region=region,
+        regions=visible_regions(),
+        forms=forms,
+        mails=mails,
+        campaigns={
+            step: db.session.get(Campaign, mail.campaign_id)
+            for step, mail in mails.items()
+            if mail
+        },
+        counts={
+            step: welcomed(db.session, mail) for step, mail in mails.items() if mail
+        },
+    )

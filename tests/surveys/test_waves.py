@@ -1,0 +1,111 @@
+"""Survey waves: a manager asks a survey again as its next wave (same questions and
+options, no dates, linked to the earlier one); analysts see the first question
+across the waves, never a share that a wave's own analysis hides."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from core.db import db
+from core.models import Role
+from surveys.models import Question, Survey
+from surveys.waves import new_wave
+from tests import factories
+from tests.http import submit
+
+
+def wave_of(app, survey_id):
+    with app.app_context():
+        return db.session.scalar(
+            select(Survey.id).where(Survey.previous_wave_id == survey_id)
+        )
+
+
+def test_a_manager_starts_the_next_wave_with_the_same_questions(app, client, login_as):
+    survey_id = factories.made_in(app, factories.survey, region="dortmund")
+    login_as(Role.MANAGER, "dortmund")
+    response = submit(client, f"/surveys/{survey_id}", f"/surveys/{survey_id}/new-wave")
+    wave_id = wave_of(app, survey_id)
+    assert response.headers["Location"].endswith(f"/surveys/{wave_id}")
+    page = client.get(f"/surveys/{wave_id}").get_data(as_text=True)
+    assert "Die nächste Welle ist bereit" in page
+    with app.app_context():
+        earlier, wave = (
+            db.session.get(Survey, survey_id),
+            db.session.get(Survey, wave_id),
+        )
+        assert (wave.opens_at, wave.closes_at) == (None, None)
+        assert wave.public_key != earlier.public_key
+        assert [q.text for q in wave.questions] == [q.text for q in earlier.questions]
+        assert [o.origin_id for o in wave.questions[0].options] == [
+            o.id for o in earlier.questions[0].options
+        ]
+        third = new_wave(db.session, wave)  # origins point at the first wave
+        assert [o.origin_id for o in third.questions[0].options] == [
+            o.id for o in earlier.questions[0].options
+        ]
+
+
+@pytest.mark.parametrize(
+    ("role", "region", "status"),
+    [(Role.MANAGER, "suedwestfalen", 404), (Role.ANALYST, None, 403)],
+)
+def test_only_the_regions_managers_start_a_wave(
+    app, client, login_as, role, region, status
+):
+    survey_id = factories.made_in(app, factories.survey, region="dortmund")
+    login_as(role, region)
+    response = submit(client, "/", f"/surveys/{survey_id}/new-wave")
+    assert response.status_code == status
+    assert wave_of(app, survey_id) is None
+
+
+def two_waves(app):
+    """Wave 1: Dortmund 6× A, 4× B (B too few to show, so A too); wave 2:
+    7× A, 5× B."""
+    with app.app_context():
+        first = factories.one_question_survey(db.session, labels=("A", "B"))
+        a, b = first.options
+        factories.answer(db.session, first, [a], times=6)
+        factories.answer(db.session, first, [b], times=4)
+        wave = new_wave(db.session, first.survey)
+        db.session.commit()
+        second = db.session.get(Question, wave.questions[0].id)
+        a2, b2 = second.options
+        factories.answer(db.session, second, [a2], times=7)
+        factories.answer(db.session, second, [b2], times=5)
+        return first.survey_id, wave.id
+
+
+def trend_table(html):
+    section = html.split('id="waves-title"')[1].split("</section>")[0]
+    return [
+        re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row)
+        for row in re.findall(r"<tr>(.*?)</tr>", section)
+    ]
+
+
+def test_analysts_see_the_first_question_across_waves_suppressed_as_published(
+    app, client, login_as
+):
+    first_id, wave_id = two_waves(app)
+    login_as(Role.ANALYST)
+    html = client.get(f"/analysis/{wave_id}").get_data(as_text=True)
+    rows = trend_table(html)
+    assert rows[0][:4] == ["Antworten", "Region", "Welle 1", "Welle 2"]
+    assert ["A", "Dortmund", "–", "58 %"] in rows
+    assert ["B", "Dortmund", "–", "42 %"] in rows
+    assert "60 %" not in html
+    assert "40 %" not in html
+    # The earlier wave's own page shows the same series.
+    assert (
+        trend_table(client.get(f"/analysis/{first_id}").get_data(as_text=True)) == rows
+    )
+
+
+def test_a_survey_without_waves_shows_no_trend(app, client, login_as):
+    survey_id = factories.made_in(app, factories.survey, region="dortmund")
+    login_as(Role.ANALYST)
+    html = client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+    assert 'id="waves-title"' not in html
