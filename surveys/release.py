@@ -30,6 +30,7 @@ from surveys.release_cells import (
     OTHER,
     Key,
     Layout,
+    QuestionShape,
     View,
     build_sheet,
 )
@@ -160,16 +161,16 @@ def _recode(
 def _layout(
     survey: Survey, people: pd.DataFrame, min_cell: int, filters: dict[str, list[str]]
 ) -> Layout:
-    questions = [q for q in survey.questions if q.kind != "text"]
+    asked = [q for q in survey.questions if q.kind != "text"]
     topics: dict[tuple[int, str], list[int]] = {}
-    for question in questions:
+    for question in asked:
         for option in question.options:
             if option.topic_id and option.kind in ("need", "offer"):
                 topics.setdefault((option.topic_id, option.kind), []).append(option.id)
     return Layout(
         groups=sorted(set(people["group"])),
         filters=filters,
-        questions=questions,
+        questions=[QuestionShape.of(q) for q in asked],
         topics=topics,
         days=sorted(set(people["day"])),
     )

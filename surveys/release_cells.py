@@ -55,12 +55,37 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class OptionShape:
+    id: int
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """What the release needs of a question, as plain data: a cached release
+    outlives the database session it was built in."""
+
+    id: int
+    kind: str
+    required: bool
+    options: tuple[OptionShape, ...]
+
+    @classmethod
+    def of(cls, question: Question) -> "QuestionShape":
+        return cls(
+            question.id,
+            question.kind,
+            question.required,
+            tuple(OptionShape(o.id) for o in question.options),
+        )
+
+
+@dataclass(frozen=True)
 class Layout:
     """What the release describes: groups, filter values, questions, topics, days."""
 
     groups: list[str]
     filters: dict[str, list[str]]
-    questions: list[Question]
+    questions: list[QuestionShape]
     topics: dict[tuple[int, str], list[int]]  # (topic, need/offer) → option ids
     days: list[str]
 
