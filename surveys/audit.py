@@ -57,12 +57,15 @@ class Auditor:
     def run(self) -> Suppression:
         for _ in range(MAX_ROUNDS):
             self._no_lonely_cells()
-            exposed = self._first_exposed()
-            if exposed is None:
+            exposed = self._exposed()
+            if not exposed:
                 return Suppression(
                     frozenset(self.hidden), frozenset(self.sensitive), self.solved
                 )
-            self._hide_a_partner(exposed)
+            # A partner for every exposed cell at once: a round costs LPs.
+            for key in exposed:
+                if key not in self.protected:
+                    self._hide_a_partner(key)
         raise AuditFailed(exposed)
 
     def _partners(self, key: Key, equal_only: bool = True) -> list[Key]:
@@ -84,15 +87,27 @@ class Auditor:
         self.hidden.add(min(partners, key=lambda k: _cost(k, values[k])))
 
     def _no_lonely_cells(self) -> None:
-        """A hidden cell alone in an equation is published by the others: cheap
-        to see without LP, so fixed first."""
+        """Equations that give a hidden cell away are cheap to see without LP, so
+        fixed first: a hidden cell alone in one, or hidden cells all on one side of
+        one (the parts of a shown whole) adding up to fewer than min_cell people,
+        since each lies between 0 and their sum."""
+        values = self.sheet.values
         changed = True
         while changed:
             changed = False
             for relation in self.sheet.equal:
                 inside = [k for k in relation if k in self.hidden]
-                if len(inside) == 1 and len(relation) > 1:
-                    self._hide_a_partner(inside[0])
+                if not inside or len(inside) == len(relation):
+                    continue
+                lonely = len(inside) == 1
+                narrow = (
+                    len({relation[k] > 0 for k in inside}) == 1
+                    and sum(values[k] for k in inside) < self.min_cell
+                    and not self.sensitive.isdisjoint(inside)
+                )
+                if lonely or narrow:
+                    outside = [k for k in relation if k not in self.hidden]
+                    self.hidden.add(min(outside, key=lambda k: _cost(k, values[k])))
                     changed = True
 
     def _block(self, key: Key) -> set[Key]:
@@ -107,62 +122,103 @@ class Auditor:
                         todo.append(other)
         return seen
 
-    def _first_exposed(self) -> Key | None:
+    def _exposed(self) -> list[Key]:
+        """Every sensitive cell left narrower than min_cell, block by block."""
         done: set[Key] = set()
+        found: list[Key] = []
         for key in sorted(self.sensitive - self.protected, key=repr):
             if key in done:
                 continue
             block = self._block(key)
             done |= block
-            exposed = self._audit_block(block)
-            if exposed is not None:
-                return exposed
-        return None
+            found += self._audit_block(block)
+        return found
 
-    def _audit_block(self, block: set[Key]) -> Key | None:
-        """The first sensitive cell of the block narrower than min_cell, if any."""
+    def _audit_block(self, block: set[Key]) -> list[Key]:
+        """The sensitive cells of the block narrower than min_cell."""
         cells = sorted(block, key=repr)
+        program = _Program(self, cells)
+        todo = [
+            i
+            for i, key in enumerate(cells)
+            if key in self.sensitive and key not in self.protected
+        ]
+        # Two pushes of every open cell at once settle most of them: any two
+        # consistent tables whose values of a cell lie min_cell apart prove it.
+        for sign in (-1.0, 1.0):
+            open_cells = [i for i in todo if not program.wide(i)]
+            if open_cells:
+                program.push(open_cells, sign)
+        exposed = []
+        for i in todo:
+            if program.wide(i):
+                continue
+            program.push([i], -1.0)
+            if not program.wide(i):
+                program.push([i], 1.0)
+            if not program.wide(i):  # its exact interval: the two ends were solved
+                exposed.append(cells[i])
+        self.protected |= {cells[i] for i in todo if program.wide(i)}
+        self.solved += program.solved
+        return exposed
+
+
+class _Program:
+    """The hidden cells of one block as an LP: the relations with the visible cells
+    moved to the right-hand side, every count between 0 and the release's total.
+    It remembers, per cell, the lowest and highest value seen in a solution."""
+
+    def __init__(self, auditor: Auditor, cells: list[Key]) -> None:
+        self.min_cell = auditor.min_cell
+        values = auditor.sheet.values
         column = {k: i for i, k in enumerate(cells)}
-        rows = sorted({i for k in cells for i in self.of.get(k, ())})
-        eq_rows, ub_rows, eq_rhs, ub_rhs = [], [], [], []
+        rows = sorted({i for k in cells for i in auditor.of.get(k, ())})
+        parts: dict[bool, tuple[list, list, list, list]] = {
+            True: ([], [], [], []),
+            False: ([], [], [], []),
+        }
         for index in rows:
-            relation = self.relations[index]
-            coefficients = np.zeros(len(cells))
-            constant = 0.0
-            for key, weight in relation.items():
+            data, row_of, col_of, rhs = parts[index < auditor.equalities]
+            row = len(rhs)
+            constant = 0
+            for key, weight in auditor.relations[index].items():
                 if key in column:
-                    coefficients[column[key]] += weight
+                    data.append(weight)
+                    row_of.append(row)
+                    col_of.append(column[key])
                 else:
-                    constant += weight * self.sheet.values[key]
-            if index < self.equalities:
-                eq_rows.append(coefficients)
-                eq_rhs.append(-constant)
-            else:
-                ub_rows.append(coefficients)
-                ub_rhs.append(-constant)
-        problem = {
-            "A_eq": csr_matrix(np.array(eq_rows)) if eq_rows else None,
-            "b_eq": eq_rhs or None,
-            "A_ub": csr_matrix(np.array(ub_rows)) if ub_rows else None,
-            "b_ub": ub_rhs or None,
-            "bounds": (0, None),
+                    constant += weight * values[key]
+            rhs.append(-constant)
+        self.problem: dict = {
+            "bounds": (0, max(values.values(), default=0)),
             "method": "highs",
         }
-        for key in cells:
-            if key not in self.sensitive or key in self.protected:
-                continue
-            objective = np.zeros(len(cells))
-            objective[column[key]] = 1
-            low = linprog(objective, **problem)
-            high = linprog(-objective, **problem)
-            self.solved += 2
-            if low.status not in (0, 3) or high.status not in (0, 3):
-                raise AuditFailed(key)
-            top = np.inf if high.status == 3 else -high.fun
-            if top - low.fun < self.min_cell - SLACK:
-                return key
-            self.protected.add(key)
-        return None
+        for equal, (a, b) in ((True, ("A_eq", "b_eq")), (False, ("A_ub", "b_ub"))):
+            data, row_of, col_of, rhs = parts[equal]
+            if rhs:
+                self.problem[a] = csr_matrix(
+                    (data, (row_of, col_of)), shape=(len(rhs), len(cells))
+                )
+                self.problem[b] = rhs
+        # The true table is one consistent table.
+        self.low = np.array([values[k] for k in cells], dtype=float)
+        self.high = self.low.copy()
+        self.size = len(cells)
+        self.solved = 0
+
+    def wide(self, i: int) -> bool:
+        return bool(self.high[i] - self.low[i] >= self.min_cell - SLACK)
+
+    def push(self, cells: list[int], sign: float) -> None:
+        """Solve for the cells' sum as high (sign -1) or as low (+1) as it goes."""
+        objective = np.zeros(self.size)
+        objective[cells] = sign
+        found = linprog(objective, **self.problem)
+        self.solved += 1
+        if found.status != 0:
+            raise AuditFailed(found.message)
+        np.minimum(self.low, found.x, out=self.low)
+        np.maximum(self.high, found.x, out=self.high)
 
 
 def suppress(sheet: Sheet, min_cell: int) -> Suppression:
