@@ -234,6 +234,11 @@ def json_error(error: HTTPException, code: int) -> Response:
         message = _(
             "The request could not be processed. Please reload the page and try again."
         )
+    elif code == 404:
+        message = _(
+            "Something chosen in the form is no longer available (perhaps deleted "
+            "meanwhile). Please choose again; what you typed stays in the form."
+        )
     else:
         message = _(
             "An unexpected error occurred. Nothing you saved before is lost; "

@@ -3,6 +3,7 @@
 import mailbox
 import socket
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,20 @@ def clear(directory: Path) -> None:
         box = mailbox.Maildir(directory, create=False)
         for key in box.keys():  # noqa: SIM118 - Maildir iterates messages
             box.remove(key)
+
+
+def headers_as_read(message: EmailMessage) -> list[tuple[str, str]]:
+    """Header values decoded as RFC 2047 says (whitespace between encoded words
+    dropped): Python's address parser reads a stray space into a long display
+    name that was folded inside a word ("Wirtschaftsf örderung")."""
+    return [
+        (name, str(make_header(decode_header(value))))
+        for name, value in message.raw_items()
+    ]
+
+
+def header_as_read(message: EmailMessage, name: str) -> str:
+    return dict(headers_as_read(message)).get(name, "")
 
 
 def _parse(raw: bytes) -> EmailMessage:

@@ -29,7 +29,9 @@ def _directory() -> Path:
 @requires("campaigns")
 def index() -> str:
     return render_template(
-        "core/devmail_index.html", messages=devmail.list_messages(_directory())
+        "core/devmail_index.html",
+        messages=devmail.list_messages(_directory()),
+        header_as_read=devmail.header_as_read,
     )
 
 
@@ -45,6 +47,7 @@ def show(key: str) -> str:
         "core/devmail_show.html",
         key=key,
         message=message,
+        headers=devmail.headers_as_read(message),
         text=text.get_content() if text else "",
         has_html=html is not None,
     )
@@ -61,8 +64,11 @@ def html(key: str) -> Response:
     # The mail's HTML is shown as a subscriber's client would: no scripts, no forms.
     response.headers["Content-Security-Policy"] = (
         "sandbox; default-src 'self' data:; style-src 'unsafe-inline'; "
-        "img-src * data:; base-uri 'none'; form-action 'none'"
+        "img-src * data:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'self'"
     )
+    # Framed by the mailbox page itself (the default for every other page is DENY).
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

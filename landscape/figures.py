@@ -44,8 +44,9 @@ def _primary(row: Row, min_cell: int) -> None:
         or _small(proposed - fruitful, min_cell)
     ):
         row.hidden.add("fruitful")
-    # A hidden "accepted" lies between "fruitful" and "proposed": keep that wide.
-    if "accepted" in row.hidden and _small(proposed - fruitful, min_cell):
+    # "fruitful" counts within "accepted": beside a hidden "accepted" it would tell
+    # what came of the small group behind it (even a 0 does).
+    if "accepted" in row.hidden:
         row.hidden.add("fruitful")
 
 
@@ -72,6 +73,17 @@ def _secondary(rows: list[Row], min_cell: int) -> None:
                     changed = True
 
 
+@dataclass
+class Table:
+    rows: list[Row]  # only rows whose "proposed" is shown
+    withheld: bool  # a row of dashes would still say a small group exists
+
+
+def _published(rows: list[Row]) -> Table:
+    shown = [row for row in rows if "proposed" not in row.hidden]
+    return Table(shown, withheld=len(shown) < len(rows))
+
+
 def _table(facts: list[tuple[str, tuple[int, int], Introduction]]) -> list[Row]:
     counts: dict[tuple[str, tuple[int, int]], Counter[str]] = {}
     for key, direction, intro in facts:
@@ -92,8 +104,8 @@ def quarter(intro: Introduction) -> str:
 
 def introduction_figures(
     session: SessionLike, min_cell: int, language: str = "de"
-) -> dict[str, list[Row]]:
-    """Both tables, suppressed together."""
+) -> dict[str, Table]:
+    """Both tables, suppressed together; rows of small groups left out."""
     intros = list(session.scalars(select(Introduction)))
     by_topic = _table(
         [
@@ -108,4 +120,4 @@ def introduction_figures(
         for row in rows:
             _primary(row, min_cell)
         _secondary(rows, min_cell)
-    return {"by_topic": by_topic, "by_quarter": by_quarter}
+    return {"by_topic": _published(by_topic), "by_quarter": _published(by_quarter)}

@@ -1,5 +1,6 @@
 """The profile form a subscriber fills in and confirms, and the managers' forms."""
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,22 @@ def _web_address(form: Form, field: Any) -> None:
         )
 
 
+# What identifies a person beyond her organisation: the page is public, and
+# contact comes about through an introduction by the agencies.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w])(\+|0)\d[\d /().-]{5,}\d")
+
+
+def _no_contact_details(form: Form, field: Any) -> None:
+    if field.data and (_EMAIL.search(field.data) or _PHONE.search(field.data)):
+        raise ValidationError(
+            _l(
+                "Please put no email addresses or phone numbers in the description: "
+                "the page is public, and contact comes about through the agencies."
+            )
+        )
+
+
 class ProfileForm(Form):
     organisation = StringField(
         _l("Organisation"),
@@ -48,7 +65,9 @@ class ProfileForm(Form):
     website = StringField(
         _l("Website"), validators=[Optional(), Length(max=300), _web_address]
     )
-    description = TextAreaField(_l("Short description"), validators=[Length(max=600)])
+    description = TextAreaField(
+        _l("Short description"), validators=[Length(max=600), _no_contact_details]
+    )
     offers = MultiCheckboxField(_l("Topics we offer"), coerce=int)
     needs = MultiCheckboxField(_l("Topics we are looking for"), coerce=int)
     consent = BooleanField()

@@ -102,11 +102,18 @@ def propose_introduction() -> BaseResponse:
     return redirect(url_for("landscape.suggestions"))
 
 
+class IntroductionGone(Exception):
+    """A genuine link to an introduction that no longer exists (the counterpart
+    erased her data): the page says so without saying why, as the mail does."""
+
+
 def _from_token(token: str, max_days: int) -> tuple[Introduction, int]:
     payload = read_token("introduction", token, max_age=max_days * 24 * 3600)
     introduction = db.session.get(Introduction, payload.get("i"))
     subscriber_id = payload.get("s")
-    if introduction is None or subscriber_id not in (
+    if introduction is None:
+        raise IntroductionGone
+    if subscriber_id not in (
         introduction.seeker_id,
         introduction.provider_id,
     ):
@@ -114,7 +121,9 @@ def _from_token(token: str, max_days: int) -> tuple[Introduction, int]:
     return introduction, subscriber_id
 
 
-def _link_error(error: LinkError) -> tuple[str, int]:
+def _link_error(error: LinkError | IntroductionGone) -> tuple[str, int]:
+    if isinstance(error, IntroductionGone):
+        return render_template("landscape/link_error.html", gone=True), 410
     return render_template("landscape/link_error.html", expired=error.expired), 400
 
 
@@ -123,7 +132,7 @@ def _link_error(error: LinkError) -> tuple[str, int]:
 def introduction(token: str) -> str | tuple[str, int]:
     try:
         intro, subscriber_id = _from_token(token, ANSWER_DAYS)
-    except LinkError as error:
+    except (LinkError, IntroductionGone) as error:
         return _link_error(error)
     other = counterpart(intro, subscriber_id)
     me = intro.seeker if other is intro.provider else intro.provider
@@ -153,7 +162,7 @@ def introduction(token: str) -> str | tuple[str, int]:
 def outcome(token: str) -> str | tuple[str, int]:
     try:
         intro, subscriber_id = _from_token(token, OUTCOME_DAYS)
-    except LinkError as error:
+    except (LinkError, IntroductionGone) as error:
         return _link_error(error)
     if intro.exchanged_at is None:
         abort(404)

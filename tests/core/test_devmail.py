@@ -15,7 +15,10 @@ def test_a_sent_message_appears_in_the_dev_mailbox(app, client, login_as, tmp_pa
     try:
         port = sink.port
         message = build_message(
-            sender="Brückenschlag <newsletter@brueckenschlag.example>",
+            sender=(
+                "Brückenschlag Südwestfalen – Wirtschaftsförderung für Märkte "
+                "<newsletter@brueckenschlag.example>"
+            ),
             to="anna@example.org",
             subject="Grüße aus Olpe",
             text="Hallo Anna, schöne Grüße.",
@@ -26,6 +29,8 @@ def test_a_sent_message_appears_in_the_dev_mailbox(app, client, login_as, tmp_pa
         sink.stop()
     index = client.get("/dev/mailbox/").get_data(as_text=True)
     assert "Grüße aus Olpe" in index
+    # Folded inside a word, the name still reads as written.
+    assert "Brückenschlag Südwestfalen – Wirtschaftsförderung für Märkte" in index
     key = re.search(r'href="/dev/mailbox/([^"/]+)"', index).group(1)
     page = client.get(f"/dev/mailbox/{key}").get_data(as_text=True)
     assert "Hallo Anna, schöne Grüße." in page
@@ -33,3 +38,6 @@ def test_a_sent_message_appears_in_the_dev_mailbox(app, client, login_as, tmp_pa
     html = client.get(f"/dev/mailbox/{key}/html")
     assert "<b>Anna</b>" in html.get_data(as_text=True)
     assert "sandbox" in html.headers["Content-Security-Policy"]
+    # The mailbox page frames it, so its own origin may.
+    assert html.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in html.headers["Content-Security-Policy"]

@@ -134,3 +134,27 @@ def test_a_pipelining_relay_gets_no_message_when_the_caller_is_not_ready(pipelin
     with pytest.raises(RuntimeError):
         send_when_ready(client, "a@example.org", "b@example.org", TRICKY, not_ready)
     assert handler.received == []
+
+
+def test_a_long_sender_name_with_umlauts_decodes_as_written(smtp_server):
+    from core.devmail import header_as_read
+    from core.mail import build_message, mailbox, send_one
+
+    # Folding splits a long encoded name wherever the line ends: try every end.
+    full = "Brückenschlag Südwestfalen – Wirtschaftsförderung für Märkte und Städte"
+    names = sorted({full[:length].strip() for length in range(30, len(full) + 1)})
+    for number, name in enumerate(names):
+        send_one(
+            smtp_server.url,
+            build_message(
+                sender=mailbox(name, "noreply@bruecke.example"),
+                to=f"greta{number}@example.org",
+                subject=f"{name}: Bestätigen Sie Ihre Anmeldung",
+                text="Hallo",
+            ),
+        )
+
+    for number, name in enumerate(names):
+        [arrived] = smtp_server.arrived(f"greta{number}@example.org")
+        assert header_as_read(arrived, "From") == f"{name} <noreply@bruecke.example>"
+        assert str(arrived["Subject"]) == f"{name}: Bestätigen Sie Ihre Anmeldung"

@@ -50,7 +50,7 @@ def introductions(
 
 def cells(app, table: str) -> dict:
     with app.app_context():
-        rows = introduction_figures(db.session, 5)[table]
+        rows = introduction_figures(db.session, 5)[table].rows
         return {
             (row.key, row.direction): tuple(row.shown(m) for m in MEASURES)
             for row in rows
@@ -71,10 +71,11 @@ def test_small_groups_and_small_differences_are_hidden(app):
 
     shown = cells(app, "by_topic")
     ai = next(v for (k, _), v in shown.items() if k == "KI und Daten")
-    skilled = next(v for (k, _), v in shown.items() if k == "Fachkräfte")
-    # 10 of 12 accepted would tell that 2 declined.
-    assert ai == (12, None, 0)
-    assert skilled == (None, None, None)
+    # 10 of 12 accepted would tell that 2 declined; and a 0 beside the hidden
+    # accepted would tell what came of the small group behind it.
+    assert ai == (12, None, None)
+    # A row of dashes would still say that a small group exists: not even named.
+    assert not any(k == "Fachkräfte" for (k, _) in shown)
 
 
 def test_a_hidden_cell_cannot_be_worked_back_from_the_other_table(app):
@@ -83,8 +84,7 @@ def test_a_hidden_cell_cannot_be_worked_back_from_the_other_table(app):
     introductions(app, "suedwestfalen", "dortmund", "ki-daten", 12, 0, 0)
     introductions(app, "suedwestfalen", "dortmund", "fachkraefte", 2, 0, 0)
 
-    by_topic = cells(app, "by_topic")
-    assert all(v[0] is None for v in by_topic.values())
+    assert cells(app, "by_topic") == {}
     [quarter] = cells(app, "by_quarter").values()
     assert quarter[0] == 14
 
@@ -100,3 +100,14 @@ def test_analysts_see_figures_and_no_names(app, client, login_as):
     assert "@example.org" not in page
     assert "Person" not in page
     assert client.get("/kompetenzlandschaft/profile").status_code == 403
+
+
+def test_the_page_says_that_small_groups_are_left_out(app, client, login_as):
+    introductions(app, "suedwestfalen", "dortmund", "ki-daten", 12, 0, 0)
+    introductions(app, "suedwestfalen", "dortmund", "fachkraefte", 2, 0, 0)
+    login_as(Role.ANALYST)
+
+    page = client.get("/analysis/kompetenzlandschaft").get_data(as_text=True)
+
+    assert "Fachkräfte" not in page
+    assert "Weitere Gruppen mit wenigen Vorstellungen sind nicht aufgeführt" in page

@@ -120,12 +120,15 @@ def test_a_declined_introduction_is_not_reported_to_anybody(app, client, smtp_se
 
 def test_after_erasure_no_table_names_her_even_with_a_profile(app, client, smtp_server):
     from tests.privacy.dump import search_dump
-    from tests.privacy.person import NEEDLES, ORGANISATION, PHONE, live_a_life
+    from tests.privacy.person import NAME, NEEDLES, ORGANISATION, live_a_life
 
     life = live_a_life(app, client, smtp_server)
     token = life.preferences_path.rsplit("/", 1)[-1]
     data = profile_form(
-        app, ORGANISATION, offers=["fachkraefte"], description=f"Telefon {PHONE}"
+        app,
+        ORGANISATION,
+        offers=["fachkraefte"],
+        description=f"Ansprechpartnerin {NAME}",
     )
     submit(
         client,
@@ -139,3 +142,25 @@ def test_after_erasure_no_table_names_her_even_with_a_profile(app, client, smtp_
     after = search_dump(app, NEEDLES)
     assert after.hits == [], after.report()
     assert count(app, Profile) == 0
+
+
+def test_after_erasure_the_counterparts_link_says_the_contact_is_gone(
+    app, client, smtp_server
+):
+    anna, sven = introduced(app)
+    with app.app_context():
+        from landscape.mails import introduction_token
+
+        intro_id = db.session.scalar(select(Introduction.id))
+        link = (
+            f"/kompetenzlandschaft/vorstellung/{introduction_token(intro_id, sven.id)}"
+        )
+    submit(client, anna.preferences, f"{anna.preferences}/loeschen")
+
+    response = client.get(link)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert "Diese Vorstellung ist nicht mehr verfügbar" in page
+    assert "nicht gültig" not in page  # her link is as good as ever
+    assert "gelöscht" not in page  # says no more than the mail does

@@ -83,6 +83,29 @@ def test_bad_input_gets_a_german_message_and_keeps_what_was_typed(app, client):
     assert 'value="Werkzeug AG"' in page
 
 
+def test_a_description_with_a_persons_address_or_phone_is_refused(app, client):
+    anna = person(app, "anna@example.org", "dortmund")
+    for personal in (
+        "Fragen Sie Anna Schmidt: anna.schmidt@werkzeug.de",
+        "Rufen Sie an: +49 231 123 45 67",
+        "Tel. 0231/1234567",
+    ):
+        data = profile_form(
+            app, "Werkzeug AG", needs=["fachkraefte"], description=personal
+        )
+        page = submit(
+            client, anna.profile_page, data={**data, "step": "confirm", "consent": "y"}
+        ).get_data(as_text=True)
+        assert "keine E-Mail-Adressen oder Telefonnummern" in page, personal
+        assert "Werkzeug AG" in page  # what she typed is kept
+        assert profiles(app) == []
+    fine = profile_form(
+        app, "Werkzeug AG", needs=["fachkraefte"], description="Seit 1995, 40 Leute."
+    )
+    submit(client, anna.profile_page, data={**fine, "step": "confirm", "consent": "y"})
+    assert len(profiles(app)) == 1
+
+
 def test_consent_is_logged_word_for_word_and_the_profile_waits_for_review(app, client):
     anna = person(app, "anna@example.org", "dortmund")
     confirm_profile(client, app, anna, "Werkzeug AG", needs=["fachkraefte"])

@@ -88,5 +88,7 @@ def test_the_erasure_page_says_what_is_deleted_and_what_stays(app, client, smtp_
         "Ihre Einwilligungsnachweise",
         "Prüfsumme Ihrer Adresse",
         "ohne Verbindung zu Ihnen",
+        "Ihr Profil in der Kompetenzlandschaft",
+        "nur, dass der Kontakt nicht mehr verfügbar ist",
     ):
         assert promise in page

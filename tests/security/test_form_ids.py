@@ -148,8 +148,13 @@ def test_another_regions_survey_cannot_be_embedded(app, client, login_as):
                     "block": block_id,
                     f"b-{block_id}-survey": str(swf_survey),
                 },
+                headers={"Accept": "application/json"},  # as the editor's script
             )
             assert response.status_code == 404, (kind, target)
+        # The autosave says what happened (a list or survey may have been deleted
+        # meanwhile), not "an unexpected error".
+        assert "nicht mehr verfügbar" in response.get_json()["message"]
+        assert "bleibt im Formular" in response.get_json()["message"]
         with app.app_context():
             saved = db.session.get(Campaign, campaign_id).blocks["de"][0]
         assert saved["survey"] == "", kind
