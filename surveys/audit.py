@@ -20,6 +20,7 @@ from surveys.release_cells import TOTAL, Key, Relation, Sheet, primary, relation
 
 MAX_ROUNDS = 500
 SLACK = 1e-6
+CEILING = 1000
 
 
 class AuditFailed(Exception):
@@ -165,7 +166,7 @@ class Auditor:
 
 class _Program:
     """The hidden cells of one block as an LP: the relations with the visible cells
-    moved to the right-hand side, every count between 0 and the release's total.
+    moved to the right-hand side, every count non-negative.
     It remembers, per cell, the lowest and highest value seen in a solution."""
 
     def __init__(self, auditor: Auditor, cells: list[Key]) -> None:
@@ -189,8 +190,11 @@ class _Program:
                 else:
                     constant += weight * values[key]
             rhs.append(-constant)
+        # A ceiling far above any count keeps every LP bounded; it never narrows
+        # an interval that matters (the release's total is the largest count).
+        ceiling = CEILING * (max(values.values(), default=0) + auditor.min_cell)
         self.problem: dict = {
-            "bounds": (0, max(values.values(), default=0)),
+            "bounds": (0, ceiling),
             "method": "highs",
         }
         for equal, (a, b) in ((True, ("A_eq", "b_eq")), (False, ("A_ub", "b_ub"))):
