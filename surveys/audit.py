@@ -12,8 +12,8 @@ small LP, solved on its own."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 from surveys.release_cells import TOTAL, Key, Relation, Sheet, primary, relations_of
@@ -50,9 +50,17 @@ class Auditor:
         self.equalities = len(sheet.equal)
         self.of = relations_of(self.relations)
         self.sensitive = primary(sheet, min_cell)
-        self.hidden: set[Key] = set(self.sensitive)
+        self.hidden: set[Key] = set()
+        self.hidden_in = [0] * len(self.relations)  # hidden cells per relation
+        self.first_hidden: list[Key | None] = [None] * len(self.relations)
+        self.parent: dict[Key, Key] = {}  # hidden cells linked into blocks
+        self.touched: set[int] = set()  # relations whose hidden cells changed
+        for key in sorted(self.sensitive, key=repr):
+            self._hide(key)
         # Hiding more only widens intervals: a cell once protected stays so.
         self.protected: set[Key] = set()
+        # The relations that held an exposed cell at its ends in the last audit.
+        self.pinned_by: dict[Key, set[int]] = {}
         self.solved = 0
 
     def run(self) -> Suppression:
@@ -69,6 +77,27 @@ class Auditor:
                     self._hide_a_partner(key)
         raise AuditFailed(exposed)
 
+    def _hide(self, key: Key) -> None:
+        self.hidden.add(key)
+        self.parent[key] = key
+        for index in self.of.get(key, ()):
+            self.hidden_in[index] += 1
+            self.touched.add(index)
+            first = self.first_hidden[index]
+            if first is None:
+                self.first_hidden[index] = key
+            else:
+                self._link(key, first)
+
+    def _root(self, key: Key) -> Key:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def _link(self, a: Key, b: Key) -> None:
+        self.parent[self._root(a)] = self._root(b)
+
     def _partners(self, key: Key, equal_only: bool = True) -> list[Key]:
         found = []
         for index in self.of.get(key, ()):
@@ -78,14 +107,39 @@ class Auditor:
         return found
 
     def _hide_a_partner(self, key: Key) -> None:
-        partners = self._partners(key) or self._partners(key, equal_only=False)
+        """Hide a visible cell of a relation that holds `key` at an end of its
+        interval: hiding anything else may widen nothing."""
+        partners = [
+            k
+            for index in sorted(self.pinned_by.pop(key, ()))
+            for k in self.relations[index]
+            if k not in self.hidden
+        ]
+        partners = (
+            partners or self._partners(key) or self._partners(key, equal_only=False)
+        )
         if not partners:
-            for other in self._block(key):
-                partners += self._partners(other)
+            root = self._root(key)
+            for other in self.hidden:
+                if self._root(other) == root:
+                    partners += self._partners(other)
         if not partners:
             raise AuditFailed(key)
+        self._hide(self._cheapest(partners))
+
+    def _loose_ends(self, key: Key) -> int:
+        """How many equations would hold `key` as their only hidden cell: each
+        would need yet another partner. Preferring partners without loose ends
+        closes the cycles that protect a cell in one round instead of many."""
+        return sum(
+            1
+            for index in self.of.get(key, ())
+            if index < self.equalities and self.hidden_in[index] == 0
+        )
+
+    def _cheapest(self, candidates: list[Key]) -> Key:
         values = self.sheet.values
-        self.hidden.add(min(partners, key=lambda k: _cost(k, values[k])))
+        return min(candidates, key=lambda k: (self._loose_ends(k), _cost(k, values[k])))
 
     def _no_lonely_cells(self) -> None:
         """Equations that give a hidden cell away are cheap to see without LP, so
@@ -93,46 +147,34 @@ class Auditor:
         one (the parts of a shown whole) adding up to fewer than min_cell people,
         since each lies between 0 and their sum."""
         values = self.sheet.values
-        changed = True
-        while changed:
-            changed = False
-            for relation in self.sheet.equal:
+        while self.touched:
+            index = self.touched.pop()
+            if index >= self.equalities:
+                continue
+            relation = self.relations[index]
+            if self.hidden_in[index] == len(relation):
+                continue
+            lonely = self.hidden_in[index] == 1
+            if not lonely:
                 inside = [k for k in relation if k in self.hidden]
-                if not inside or len(inside) == len(relation):
-                    continue
-                lonely = len(inside) == 1
-                narrow = (
+                lonely = (
                     len({relation[k] > 0 for k in inside}) == 1
                     and sum(values[k] for k in inside) < self.min_cell
                     and not self.sensitive.isdisjoint(inside)
                 )
-                if lonely or narrow:
-                    outside = [k for k in relation if k not in self.hidden]
-                    self.hidden.add(min(outside, key=lambda k: _cost(k, values[k])))
-                    changed = True
-
-    def _block(self, key: Key) -> set[Key]:
-        """The hidden cells linked to `key` through relations."""
-        seen, todo = {key}, [key]
-        while todo:
-            current = todo.pop()
-            for index in self.of.get(current, ()):
-                for other in self.relations[index]:
-                    if other in self.hidden and other not in seen:
-                        seen.add(other)
-                        todo.append(other)
-        return seen
+            if lonely:
+                outside = [k for k in relation if k not in self.hidden]
+                self._hide(self._cheapest(outside))
 
     def _exposed(self) -> list[Key]:
         """Every sensitive cell left narrower than min_cell, block by block."""
-        done: set[Key] = set()
+        blocks: dict[Key, set[Key]] = defaultdict(set)
+        for key in self.hidden:
+            blocks[self._root(key)].add(key)
         found: list[Key] = []
-        for key in sorted(self.sensitive - self.protected, key=repr):
-            if key in done:
-                continue
-            block = self._block(key)
-            done |= block
-            found += self._audit_block(block)
+        for block in sorted(blocks.values(), key=lambda b: repr(min(b, key=repr))):
+            if block & self.sensitive - self.protected:
+                found += self._audit_block(block)
         return found
 
     def _audit_block(self, block: set[Key]) -> list[Key]:
@@ -155,10 +197,13 @@ class Auditor:
             if program.wide(i):
                 continue
             program.push([i], -1.0)
+            binding = program.binding()
             if not program.wide(i):
                 program.push([i], 1.0)
+                binding |= program.binding()
             if not program.wide(i):  # its exact interval: the two ends were solved
                 exposed.append(cells[i])
+                self.pinned_by[cells[i]] = binding
         self.protected |= {cells[i] for i in todo if program.wide(i)}
         self.solved += program.solved
         return exposed
@@ -178,6 +223,9 @@ class _Program:
             True: ([], [], [], []),
             False: ([], [], [], []),
         }
+        self.relation_of_row = [i for i in rows if i < auditor.equalities] + [
+            i for i in rows if i >= auditor.equalities
+        ]
         for index in rows:
             data, row_of, col_of, rhs = parts[index < auditor.equalities]
             row = len(rhs)
@@ -193,22 +241,43 @@ class _Program:
         # A ceiling far above any count keeps every LP bounded; it never narrows
         # an interval that matters (the release's total is the largest count).
         ceiling = CEILING * (max(values.values(), default=0) + auditor.min_cell)
-        self.problem: dict = {
-            "bounds": (0, ceiling),
-            "method": "highs",
-        }
-        for equal, (a, b) in ((True, ("A_eq", "b_eq")), (False, ("A_ub", "b_ub"))):
+        self.size = len(cells)
+        # One model per block; a push changes only the objective, so HiGHS starts
+        # each solve from the previous basis.
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.addVars(
+            self.size, np.zeros(self.size), np.full(self.size, float(ceiling))
+        )
+        for equal in (True, False):
             data, row_of, col_of, rhs = parts[equal]
-            if rhs:
-                self.problem[a] = csr_matrix(
-                    (data, (row_of, col_of)), shape=(len(rhs), len(cells))
-                )
-                self.problem[b] = rhs
+            if not rhs:
+                continue
+            matrix = csr_matrix(
+                (data, (row_of, col_of)), shape=(len(rhs), self.size), dtype=float
+            )
+            upper = np.array(rhs, dtype=float)
+            lower = upper if equal else np.full(len(rhs), -highspy.kHighsInf)
+            self.highs.addRows(
+                len(rhs),
+                lower,
+                upper,
+                matrix.nnz,
+                matrix.indptr[:-1].astype(np.int32),
+                matrix.indices.astype(np.int32),
+                matrix.data,
+            )
+        self.columns = np.arange(self.size, dtype=np.int32)
         # The true table is one consistent table.
         self.low = np.array([values[k] for k in cells], dtype=float)
         self.high = self.low.copy()
-        self.size = len(cells)
         self.solved = 0
+
+    def binding(self) -> set[int]:
+        """The relations that held the last solution where it is."""
+        return {
+            self.relation_of_row[r] for r in np.flatnonzero(np.abs(self.duals) > SLACK)
+        }
 
     def wide(self, i: int) -> bool:
         return bool(self.high[i] - self.low[i] >= self.min_cell - SLACK)
@@ -217,12 +286,17 @@ class _Program:
         """Solve for the cells' sum as high (sign -1) or as low (+1) as it goes."""
         objective = np.zeros(self.size)
         objective[cells] = sign
-        found = linprog(objective, **self.problem)
+        self.highs.changeColsCost(self.size, self.columns, objective)
+        self.highs.run()
         self.solved += 1
-        if found.status != 0:
-            raise AuditFailed(found.message)
-        np.minimum(self.low, found.x, out=self.low)
-        np.maximum(self.high, found.x, out=self.high)
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise AuditFailed(self.highs.modelStatusToString(status))
+        solution = self.highs.getSolution()
+        self.duals = np.array(solution.row_dual)
+        found = np.array(solution.col_value)
+        np.minimum(self.low, found, out=self.low)
+        np.maximum(self.high, found, out=self.high)
 
 
 def suppress(sheet: Sheet, min_cell: int) -> Suppression:
