@@ -27,6 +27,7 @@ extract-messages: $(STAMP)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 run: install
+	-@bash .ci/system-deps pango  # the PDF report; the print view works without
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
 	$(FLASK) dev
@@ -45,7 +46,7 @@ format: install
 # core partly idle: Chromium, worker processes and the database server wait on each
 # other); its output follows SQLite's, and either failing fails the target.
 test: install lint
-	bash .ci/system-deps chromium
+	bash .ci/system-deps chromium pango
 	@if [ -z "$$TEST_POSTGRES_URL" ]; then exec $(BIN)/python -m pytest; fi; \
 	log=$$(mktemp); \
 	TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -p no:cacheprovider >"$$log" 2>&1 & \
@@ -60,7 +61,7 @@ test: install lint
 # The suite under coverage.py, then the files of core, newsletter and surveys that
 # are not fully covered, with the lines no test reaches; fails below 90 % in all.
 coverage: install
-	bash .ci/system-deps chromium
+	bash .ci/system-deps chromium pango
 	$(BIN)/coverage erase
 	$(BIN)/coverage run -m pytest
 	$(BIN)/coverage report

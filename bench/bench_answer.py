@@ -171,6 +171,22 @@ def hello(connection: http.client.HTTPConnection, _job: dict) -> bool:
     return response.status == 200
 
 
+def wait_until_serving(seconds: float = 180) -> None:
+    """Until a worker answers: gunicorn's master accepts connections before its
+    workers have booted, which on a busy machine takes longer than a request's
+    timeout (every load thread then died at its first request)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+
+
 def main() -> None:
     global PORT, QUESTION, OPTION
     from core.devmail import free_port
@@ -210,14 +226,7 @@ def main() -> None:
         env=env,
     )
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
-                    "GET", "/healthz"
-                )
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_serving()
         jobs = [{"path": path} for path in paths]
         _seconds, form_errors = run_threads(jobs, fetch_form)
         hello_seconds, hello_errors, answer_seconds, answer_errors = interleaved(jobs)

@@ -6,7 +6,6 @@ Prints `NAME: ours <value> <unit>, baseline <value> <unit>, ratio <ours/baseline
 
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.fixtures import in_fresh_process  # noqa: E402
 
 PEOPLE = 100_000
 
@@ -127,22 +128,11 @@ def baseline(folder: str) -> dict:
     return {"seconds": seconds, "bytes": size}
 
 
-def in_fresh_process(step: str, folder: str) -> dict:
-    output = subprocess.run(
-        [sys.executable, str(Path(__file__)), step, folder],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(output.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     folder = tempfile.mkdtemp()
-    in_fresh_process("--prepare", folder)
-    base = in_fresh_process("--baseline", folder)
-    mine = in_fresh_process("--ours", folder)
+    in_fresh_process(__file__, "--prepare", folder)
+    base = in_fresh_process(__file__, "--baseline", folder)
+    mine = in_fresh_process(__file__, "--ours", folder)
     print(
         f"export_xlsx_100k: ours {mine['seconds']:.1f} s, baseline "
         f"{base['seconds']:.1f} s (the same rows written directly with openpyxl "

@@ -24,10 +24,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from core import config as settings
+from core import cookieless
 from core.auth import load_user_by_session
 from core.cli import register_commands
 from core.db import db
-from core.extensions import babel, csrf, login_manager, migrate
+from core.extensions import babel, csrf, login_manager
 from core.i18n import select_locale, select_timezone
 from core.ids import IdConverter
 from core.imprint import imprint_lines
@@ -94,9 +95,6 @@ def register_extensions(app: Flask) -> None:
     ensure_sqlite_directory(app.config["SQLALCHEMY_DATABASE_URI"])
     ping_server_databases(app.config)
     db.init_app(app)
-    migrate.init_app(
-        app, db, render_as_batch=True, directory=str(settings.ROOT / "migrations")
-    )
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -141,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
+    cookieless.init_app(app)
     app.before_request(refuse_control_characters)
     app.before_request(lambda: require_login(app.view_functions))
     app.after_request(security_headers)
@@ -221,6 +220,7 @@ def register_errorhandlers(app: Flask) -> None:
             "nav_entries": nav_entries(),
             "admin_pages": admin_pages(),
             "current_locale": str(get_locale()),
+            "cookieless": cookieless.on_cookieless_page(),
             "language_form": LocalProxy(language_form),
             "request_path": request.full_path.rstrip("?"),
         }

@@ -19,6 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email
 
+from core.cookieless import on_cookieless_page
+from core.form_tokens import FormTokenCSRF
 from core.input_guard import SingleLine
 
 # WTForms' German catalogue leaves these fuzzy, so they would show in English; our
@@ -57,8 +59,16 @@ class Form(FlaskForm):
     English whatever WTForms' catalogue lacks."""
 
     class Meta(FlaskForm.Meta):
+        csrf_context = None  # a string binds a form's token (core.form_tokens)
+
         def get_translations(self, form: Any) -> FormTranslations:
             return FORM_TRANSLATIONS
+
+        def build_csrf(self, form: Any) -> Any:
+            """On a cookieless page a form token instead of the session's."""
+            if on_cookieless_page():
+                return FormTokenCSRF()
+            return super().build_csrf(form)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Every field shown as a one-line input refuses line breaks."""

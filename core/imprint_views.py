@@ -1,5 +1,6 @@
 """Administrators keep each region's imprint (§ 5 DDG) and privacy link up to date;
-every mail and public page of the region shows them."""
+every mail and public page of the region shows them. The joint list's sender (both
+agencies) is kept here too."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,9 +15,9 @@ from core.audit import record
 from core.db import db
 from core.forms import Form
 from core.imprint import IMPRINT_FIELDS, REQUIRED, imprint_lines, missing_fields
-from core.models import Region
+from core.models import JointSender, Region
 from core.policy import requires
-from core.regions import all_regions
+from core.regions import all_regions, joint_sender
 
 NEEDED = _l("Please fill in this part of the imprint.")
 
@@ -60,6 +61,20 @@ class ImprintForm(Form):
     )
 
 
+class JointSenderForm(Form):
+    sender_name = StringField(
+        _l("Sender name"), validators=[DataRequired(NEEDED), Length(max=120)]
+    )
+    sender_email = EmailField(
+        _l("Sender address"),
+        validators=[
+            DataRequired(NEEDED),
+            Length(max=254),
+            Email(_l("Please enter a valid email address, like name@example.org.")),
+        ],
+    )
+
+
 @bp.route("/regions")
 @requires("users")
 def regions() -> str:
@@ -67,7 +82,27 @@ def regions() -> str:
     return render_template(
         "core/regions.html",
         regions=[(r, imprint_lines(r), missing_fields(r)) for r in found],
+        joint=joint_sender(db.session),
     )
+
+
+@bp.route("/regions/joint", methods=["GET", "POST"])
+@requires("users")
+def joint_sender_edit() -> str | Response:
+    sender = joint_sender(db.session)
+    form = JointSenderForm(obj=sender if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if sender is None:
+            sender = JointSender()
+            db.session.add(sender)
+        sender.sender_name = (form.sender_name.data or "").strip()
+        sender.sender_email = (form.sender_email.data or "").strip()
+        db.session.flush()
+        record(db.session, current_user.id, "edit_sender", "joint_sender", sender.id)
+        db.session.commit()
+        flash(_("The sender of the interregional list is saved."), "info")
+        return redirect(url_for("admin.regions"))
+    return render_template("core/joint_sender_edit.html", form=form)
 
 
 @bp.route("/regions/<int:region_id>", methods=["GET", "POST"])

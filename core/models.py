@@ -62,6 +62,17 @@ class Region(Model):
         return " · ".join(imprint_lines(self))
 
 
+class JointSender(Model):
+    """Whom the joint list's mails come from (all agencies jointly, Art. 26 GDPR):
+    one row, edited by administrators with the regions' imprints."""
+
+    __tablename__ = "joint_senders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_name: Mapped[str] = mapped_column(String(120))
+    sender_email: Mapped[str] = mapped_column(String(254))
+
+
 class District(Model):
     __tablename__ = "districts"
 

@@ -4,7 +4,7 @@ creates these if missing and never touches rows that exist."""
 from sqlalchemy import select
 
 from core.db import SessionLike
-from core.models import District, Region
+from core.models import District, JointSender, Region
 
 # Plausible demo values: an administrator replaces them in the browser
 # (Administration → Regionen und Impressum) before going live.
@@ -60,8 +60,20 @@ DEFAULT_REGIONS: list[dict] = [
 ]
 
 
+# The joint list's sender names both agencies, the joint controllers.
+DEFAULT_JOINT_SENDER = {
+    "sender_name": "Brückenschlag: Südwestfalen Agentur GmbH und "
+    "Wirtschaftsförderung Dortmund",
+    "sender_email": "newsletter-interregional@brueckenschlag.example",
+}
+
+
 def ensure_regions(session: SessionLike) -> list[Region]:
-    """Create the default regions and districts that are missing; idempotent."""
+    """Create the default regions and districts that are missing; idempotent. A
+    fresh installation gets the joint list's demo sender too (an existing one
+    keeps sending from MAIL_FROM until an administrator sets it)."""
+    if not all_regions(session):
+        session.add(JointSender(**DEFAULT_JOINT_SENDER))
     regions = []
     for spec in DEFAULT_REGIONS:
         region = session.scalar(select(Region).where(Region.slug == spec["slug"]))
@@ -82,3 +94,8 @@ def ensure_regions(session: SessionLike) -> list[Region]:
 def all_regions(session: SessionLike) -> list[Region]:
     """Every region, by name."""
     return list(session.scalars(select(Region).order_by(Region.name)))
+
+
+def joint_sender(session: SessionLike) -> JointSender | None:
+    """The joint list's sender, if one is set."""
+    return session.scalar(select(JointSender).order_by(JointSender.id).limit(1))

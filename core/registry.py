@@ -63,6 +63,9 @@ class Registry:
     personal_data: list[Any] = field(default_factory=list)
     # Owned by newsletter.sending: sections of an issue's results page (surveys).
     results_sections: list[Callable[..., Any]] = field(default_factory=list)
+    # Owned by surveys: sections of the needs report from higher rooms (the
+    # Kompetenzlandschaft's introductions in figures).
+    report_sections: list[Callable[..., Any]] = field(default_factory=list)
 
 
 _KEY = "brueckenschlag"

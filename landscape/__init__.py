@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     from landscape.block import NEW_PROFILES_BLOCK
     from landscape.blueprint import bp
     from landscape.demo import seed_demo_landscape
+    from landscape.figures_views import report_section
     from landscape.home import review_panel
     from landscape.jobs import send_contact_gone, send_follow_ups
     from landscape.labels import (
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
     from newsletter.audience.personal_data import add_personal_data_source
     from newsletter.audience.sections import add_preference_section
     from newsletter.campaigns.blocks import register_block
+    from surveys.report_sections import add_report_section
 
     app.register_blueprint(bp)
     add_nav_entry(
@@ -58,6 +60,7 @@ def init_app(app: Flask) -> None:
     )
     add_home_panel(app, review_panel)
     add_preference_section(app, preference_section)
+    add_report_section(app, report_section)
     register_block(app, NEW_PROFILES_BLOCK)
     add_personal_data_source(app, LANDSCAPE)
     add_demo_seeder(app, seed_demo_landscape)

@@ -4,7 +4,8 @@ from flask import current_app, render_template
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from core.db import db
+from core.db import SessionLike, db
+from core.home import Panel
 from core.models import Region
 from core.policy import requires
 from landscape.blueprint import bp
@@ -24,4 +25,21 @@ def figures() -> str:
         measures=MEASURES,
         regions=regions,
         min_cell=min_cell,
+    )
+
+
+def report_section(session: SessionLike, language: str, min_cell: int) -> Panel | None:
+    """The same tables in every needs report, once there are introductions."""
+    tables = introduction_figures(session, min_cell, language)
+    if not any(t.rows or t.withheld for t in tables.values()):
+        return None
+    return Panel(
+        "landscape/_report_figures.html",
+        {
+            "tables": tables,
+            "measures": MEASURES,
+            "regions": {r.id: r.name for r in session.scalars(select(Region))},
+            "min_cell": min_cell,
+        },
+        order=50,
     )

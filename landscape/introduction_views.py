@@ -7,10 +7,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.audit import record
+from core.cookieless import cookieless
 from core.db import db
 from core.forms import ConfirmForm
 from core.ids import form_id
-from core.policy import check_manages, managed_region_ids, public, requires
+from core.policy import check_manages, managed_region_ids, requires
 from landscape import mails
 from landscape.blueprint import bp
 from landscape.introductions import (
@@ -128,7 +129,7 @@ def _link_error(error: LinkError | IntroductionGone) -> tuple[str, int]:
 
 
 @bp.route("/kompetenzlandschaft/vorstellung/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def introduction(token: str) -> str | tuple[str, int]:
     try:
         intro, subscriber_id = _from_token(token, ANSWER_DAYS)
@@ -158,7 +159,7 @@ def introduction(token: str) -> str | tuple[str, int]:
 
 
 @bp.route("/kompetenzlandschaft/vorstellung/<token>/ergebnis", methods=["GET", "POST"])
-@public
+@cookieless
 def outcome(token: str) -> str | tuple[str, int]:
     try:
         intro, subscriber_id = _from_token(token, OUTCOME_DAYS)

@@ -10,6 +10,7 @@ from landscape.consent import consent_events
 from landscape.models import ContactGone, Introduction, Profile, ProfileConsent
 from newsletter.audience.models import Subscriber
 from newsletter.audience.personal_data import PersonalDataSource, Rows
+from newsletter.audience.scope import Scope
 
 
 def _iso(value):  # type: ignore[no-untyped-def]
@@ -31,9 +32,14 @@ def _introductions(session: SessionLike, subscriber_id: int) -> list[Introductio
     )
 
 
-def export_landscape(session: SessionLike, subscriber: Subscriber) -> Rows:
+def export_landscape(
+    session: SessionLike, subscriber: Subscriber, scope: Scope
+) -> Rows:
     """Her profile, her consent events word for word, and her introductions (the
-    counterpart named only where both agreed and she received the contact)."""
+    counterpart named only where both agreed and she received the contact); they
+    are her region's agency's, which moderates them."""
+    if not scope.acts_for(subscriber.region_id):
+        return []
     profile = session.scalar(
         select(Profile).where(Profile.subscriber_id == subscriber.id)
     )
@@ -83,9 +89,11 @@ def export_landscape(session: SessionLike, subscriber: Subscriber) -> Rows:
     return rows
 
 
-def erase_landscape(session: SessionLike, subscriber: Subscriber) -> None:
+def erase_landscape(session: SessionLike, subscriber: Subscriber, scope: Scope) -> None:
     """Delete profile, consent log and introductions; queue the counterparts'
     notices for those still open or completed."""
+    if not scope.acts_for(subscriber.region_id):
+        return
     for intro in _introductions(session, subscriber.id):
         other_id = (
             intro.provider_id if intro.seeker_id == subscriber.id else intro.seeker_id

@@ -5,10 +5,10 @@ profiles only, and of them only what the person agreed to show."""
 from flask import abort, render_template, request
 from sqlalchemy import select
 
+from core.cookieless import cookieless
 from core.db import db
 from core.ids import page_number
 from core.models import Region
-from core.policy import public
 from landscape.blueprint import bp
 from landscape.directory import PAGE_SIZE, Filters, find, topic_counts, values
 from landscape.models import Profile, ProfileStatus
@@ -52,13 +52,13 @@ def _directory(region: Region | None) -> str:
 
 
 @bp.route("/kompetenzlandschaft")
-@public
+@cookieless
 def public_all() -> str:
     return _directory(None)
 
 
 @bp.route("/kompetenzlandschaft/<region_slug>")
-@public
+@cookieless
 def public_region(region_slug: str) -> str:
     region = db.session.scalar(select(Region).where(Region.slug == region_slug))
     if region is None:
@@ -67,7 +67,7 @@ def public_region(region_slug: str) -> str:
 
 
 @bp.route("/kompetenzlandschaft/organisation/<int:profile_id>")
-@public
+@cookieless
 def organisation(profile_id: int) -> str:
     profile = db.session.get(Profile, profile_id)
     if profile is None or profile.status != ProfileStatus.APPROVED:

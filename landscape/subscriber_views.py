@@ -4,10 +4,10 @@ link: fill in, see the preview, confirm with consent (POST); withdraw (POST)."""
 from flask import abort, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.cookieless import cookieless
 from core.db import db
 from core.forms import ConfirmForm
 from core.home import Panel
-from core.policy import public
 from landscape.blueprint import bp
 from landscape.consent import consent_events, consent_sentence
 from landscape.forms import ProfileForm
@@ -31,7 +31,7 @@ Page = str | tuple[str, int] | BaseResponse
 
 
 @bp.route("/kompetenzlandschaft/mein-profil/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def my_profile(token: str) -> Page:
     try:
         subscriber = subscriber_from_preferences_token(token)
@@ -70,7 +70,7 @@ def my_profile(token: str) -> Page:
 
 
 @bp.route("/kompetenzlandschaft/mein-profil/<token>/widerrufen", methods=["POST"])
-@public
+@cookieless
 def withdraw_profile(token: str) -> Page:
     try:
         subscriber = subscriber_from_preferences_token(token)

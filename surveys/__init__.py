@@ -1,5 +1,7 @@
 """Surveys on needs and offers, answered from inside the newsletter; analyses."""
 
+from dataclasses import replace
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -18,6 +20,7 @@ def init_app(app: Flask) -> None:
         analysis_views,
         builder_views,
         models,
+        needs_report_views,
         reminder_views,
         views,
         wave_views,
@@ -29,6 +32,7 @@ def init_app(app: Flask) -> None:
     from surveys.home import survey_panel
     from surveys.jobs import start_reminders
     from surveys.privacy import RESPONSES
+    from surveys.reminder_facts import explain_reminder
     from surveys.reminders import REMINDER_AUDIENCE
     from surveys.results_block import RESULTS_BLOCK
 
@@ -56,7 +60,8 @@ def init_app(app: Flask) -> None:
     register_block(app, SURVEY_BLOCK)
     register_block(app, RESULTS_BLOCK)
     add_personaliser(app, survey_links)
-    add_audience(app, REMINDER_AUDIENCE)
+    # The facts read the reminders module, so they join its audience here.
+    add_audience(app, replace(REMINDER_AUDIENCE, explain=explain_reminder))
     add_job(app, Job("surveys.start_reminders", start_reminders, 30))
     add_home_panel(app, survey_panel)
     add_results_section(app, survey_results_section)

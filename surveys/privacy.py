@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, update
 from core.db import SessionLike
 from newsletter.audience.models import Subscriber
 from newsletter.audience.personal_data import PersonalDataSource, Rows
+from newsletter.audience.scope import Scope
 from surveys.models import Answer, Option, Question, Survey, SurveyResponse
 
 
@@ -21,15 +22,19 @@ def _answer_value(answer: Answer, option: Option | None, language: str) -> Any:
     return answer.text if answer.text is not None else answer.value
 
 
-def export_responses(session: SessionLike, subscriber: Subscriber) -> Rows:
-    """Every response with every answer (as the person saw the question), the
-    contact wish and the attributes kept with it."""
+def export_responses(
+    session: SessionLike, subscriber: Subscriber, scope: Scope
+) -> Rows:
+    """Every response (to the scope's controllers' surveys) with every answer (as
+    the person saw the question), the contact wish and the attributes kept with it."""
     language = subscriber.language
     rows = []
     responses = session.execute(
         select(SurveyResponse, Survey)
         .join(Survey, Survey.id == SurveyResponse.survey_id)
-        .where(SurveyResponse.subscriber_id == subscriber.id)
+        .where(
+            SurveyResponse.subscriber_id == subscriber.id, scope.held(Survey.region_id)
+        )
         .order_by(SurveyResponse.id)
     )
     for response, survey in responses:
@@ -63,17 +68,25 @@ def export_responses(session: SessionLike, subscriber: Subscriber) -> Rows:
     return rows
 
 
-def erase_responses(session: SessionLike, subscriber: Subscriber) -> None:
-    """Delete free text and the contact wish; unlink the rest from the person."""
-    mine = select(SurveyResponse.id).where(
-        SurveyResponse.subscriber_id == subscriber.id
+def erase_responses(session: SessionLike, subscriber: Subscriber, scope: Scope) -> None:
+    """Delete free text and the contact wish; unlink the rest from the person (of
+    the scope's controllers' surveys)."""
+    mine = list(
+        session.scalars(
+            select(SurveyResponse.id)
+            .join(Survey, Survey.id == SurveyResponse.survey_id)
+            .where(
+                SurveyResponse.subscriber_id == subscriber.id,
+                scope.held(Survey.region_id),
+            )
+        )
     )
     session.execute(
         delete(Answer).where(Answer.response_id.in_(mine), Answer.text.is_not(None))
     )
     session.execute(
         update(SurveyResponse)
-        .where(SurveyResponse.subscriber_id == subscriber.id)
+        .where(SurveyResponse.id.in_(mine))
         .values(subscriber_id=None, contact_consent=False)
     )
 

@@ -9,11 +9,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.cookieless import cookieless
 from core.db import db
+from core.form_tokens import posted_token_valid
 from core.forms import ConfirmForm
 from core.ids import form_id
 from core.models import Region
-from core.policy import public
 from core.throttle import throttled
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.link_views import LinkKind, link_error
@@ -92,13 +93,15 @@ def _preselection(survey: Survey) -> dict[int, object]:
 
 
 @bp.route("/umfrage/<int:survey_id>/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         invitation = read_answer_token(token, survey_id)
         step = request.values.get("step", "first")
         problems: dict[int, str] = {}
-        if request.method == "POST":  # CSRFProtect has checked the form's token
+        if request.method == "POST":
+            if not posted_token_valid():  # a form token of this very link
+                return _answer_page(invitation, step, {}, refused=True)
             try:
                 saved = _save_posted(invitation, step)
             except AnswerError as error:
@@ -123,7 +126,14 @@ def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
     if questions is None:
         return None
     if step == "first" and questions > 1:
-        return redirect(f"{request.path}?step=rest")  # the rest on the same page
+        return redirect(  # the rest on the same page
+            url_for(
+                "surveys.answer",
+                survey_id=invitation.survey_id,
+                token=request.view_args["token"],  # type: ignore[index]
+                step="rest",
+            )
+        )
     return redirect(
         url_for(
             "surveys.thanks",
@@ -150,10 +160,14 @@ def _save_once(invitation: Invitation, step: str) -> int | None:
 
 
 def _answer_page(
-    invitation: Invitation, step: str, problems: dict[int, str]
+    invitation: Invitation,
+    step: str,
+    problems: dict[int, str],
+    refused: bool = False,
 ) -> str | tuple[str, int]:
     """The survey page: the person's answers so far, what was typed next to any
-    problems (nothing is lost), and on a click from the mail its answer preselected."""
+    problems or on a refused form (nothing is lost), and on a click from the mail
+    its answer preselected."""
     survey = _survey(invitation.survey_id)
     brand = _brand(survey, invitation.campaign_id)
     if survey.links_expired(current_app.config["SURVEY_LINK_DAYS_AFTER_CLOSE"]):
@@ -181,7 +195,7 @@ def _answer_page(
         )
     questions = survey.questions[:1] if step == "first" else survey.questions[1:]
     values = current_values(response)
-    if problems:
+    if problems or refused:
         values |= typed_form_values(questions)
     preselected: dict[int, object] = {}
     if request.method == "GET" and step == "first":
@@ -202,6 +216,7 @@ def _answer_page(
         questions=questions,
         values=values,
         problems=problems,
+        refused=refused,
         form=ConfirmForm(),
         step=step,
         language=_language(),
@@ -210,7 +225,7 @@ def _answer_page(
         first_number=1 if step == "first" else 2,
         total=len(survey.questions),
         chosen_topics=_topics_chosen(survey, values, _language()),
-    )
+    ), (400 if refused else 200)
 
 
 def _topics_chosen(
@@ -236,7 +251,7 @@ def _topics_chosen(
 
 
 @bp.route("/umfrage/<int:survey_id>/danke")
-@public
+@cookieless
 def thanks(survey_id: int) -> str:
     survey = _survey(survey_id)
     return render_template(
@@ -248,7 +263,7 @@ def thanks(survey_id: int) -> str:
 
 
 @bp.route("/umfrage/<int:survey_id>/offen/<key>", methods=["GET", "POST"])
-@public
+@cookieless
 @throttled("public-survey", "PUBLIC_SURVEY_RATE_LIMIT")
 def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseResponse:
     """For people who are not subscribed: anonymous, asks region and organisation."""
@@ -263,7 +278,10 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
     form = ConfirmForm()
     problems: dict[int, str] = {}
     values: dict = {}
-    if request.method == "POST" and form.validate_on_submit():
+    refused = request.method == "POST" and not form.validate()
+    if refused:  # a form token of another page, or too old: show it again
+        values = typed_form_values(survey.questions)
+    elif request.method == "POST":
         if request.form.get("website"):  # honeypot: bots fill every field
             return redirect(url_for("surveys.thanks", survey_id=survey.id))
         shapes = [QuestionShape.of(q) for q in survey.questions]
@@ -292,7 +310,8 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         questions=survey.questions,
         values=values,
         problems=problems,
-        form=form,
+        refused=refused,
+        form=ConfirmForm(),
         step="public",
         language=_language(),
         regions=regions,
@@ -302,4 +321,4 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         first_number=1,
         total=len(survey.questions),
         chosen_topics=[],
-    )
+    ), (400 if refused else 200)

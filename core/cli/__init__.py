@@ -5,6 +5,7 @@ from flask import Flask
 from core.cli.backup import backup_command
 from core.cli.demo import demo_cli
 from core.cli.dev import dev_command
+from core.cli.migrations import migrations_cli
 from core.cli.regions import regions_cli
 from core.cli.users import users_cli
 from core.cli.worker import worker_command
@@ -19,5 +20,6 @@ def register_commands(app: Flask) -> None:
         dev_command,
         worker_command,
         backup_command,
+        migrations_cli,
     ):
         app.cli.add_command(command)

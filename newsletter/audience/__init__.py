@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         models,
         public_views,
         text_views,
+        unsubscribe_views,
         views,
     )
     from newsletter.audience.consent import ensure_first_texts

@@ -95,6 +95,8 @@ class ConsentKind:
     CONFIRMED = "confirmed"
     CHANGED = "changed"
     WITHDRAWN = "withdrawn"
+    # "Rückgängig machen" on the unsubscribe page: a consent of its own, with its text.
+    RESUBSCRIBED = "resubscribed"
 
 
 def _series(kind: str, region_id: int | None, language: str):  # type: ignore[no-untyped-def]

@@ -12,8 +12,8 @@ from flask import current_app
 from core.db import SessionLike
 from core.links import absolute_url, external_url
 from core.mail import mailbox
-from core.models import Region
-from core.regions import all_regions
+from core.models import JointSender, Region
+from core.regions import all_regions, joint_sender
 from newsletter.audience.consent import JOINT_SLUG, joint_agencies
 from newsletter.audience.models import MailingList
 
@@ -26,6 +26,8 @@ class Controller:
 
     region: Region | None
     agencies: tuple[Region, ...]
+    # The joint list's own sender (None for a region's agency, or when unset).
+    joint_sender: JointSender | None = None
 
     @property
     def joint(self) -> bool:
@@ -65,9 +67,11 @@ class Controller:
     @property
     def sender(self) -> str:
         """The From header of its mails."""
-        region = self.region
+        region, joint = self.region, self.joint_sender
         if region is not None and region.sender_email:
             return mailbox(region.sender_name, region.sender_email)
+        if region is None and joint is not None:
+            return mailbox(joint.sender_name, joint.sender_email)
         configured = str(current_app.config["MAIL_FROM"])
         if region is None and "<" in configured:
             return mailbox(self.name, configured.split("<", 1)[1].rstrip(">").strip())
@@ -81,7 +85,7 @@ def controller_of(session: SessionLike, region_id: int | None) -> Controller:
         if region is not None:
             return Controller(region, (region,))
     agencies = tuple(all_regions(session))
-    return Controller(None, agencies)
+    return Controller(None, agencies, joint_sender(session))
 
 
 def controllers_of(

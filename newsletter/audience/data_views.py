@@ -8,8 +8,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.audit import record
+from core.cookieless import cookieless
 from core.db import db
-from core.policy import public, requires
+from core.policy import requires
 from newsletter.audience.link_views import (
     LinkKind,
     link_error,
@@ -51,7 +52,7 @@ def _page(
 
 
 @bp.route("/einstellungen/<token>/meine-daten.json")
-@public
+@cookieless
 def my_data(token: str) -> BaseResponse | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)
@@ -61,7 +62,7 @@ def my_data(token: str) -> BaseResponse | tuple[str, int]:
 
 
 @bp.route("/einstellungen/<token>/meine-daten")
-@public
+@cookieless
 def my_data_page(token: str) -> str | tuple[str, int]:
     try:
         subscriber = subscriber_from_preferences_token(token)

@@ -23,6 +23,7 @@ from newsletter.audience.models import (
     SystemMail,
 )
 from newsletter.audience.personal_data import personal_data_sources
+from newsletter.audience.scope import Scope
 
 
 def address_hash(email: str, key: str) -> str:
@@ -49,8 +50,9 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
 
     An empty row stays under her number, so that the number is never given to
     somebody else: old links in mails carry it."""
+    everything = Scope(None, None)
     for source in personal_data_sources():
-        source.erase(session, subscriber)
+        source.erase(session, subscriber, everything)
     if subscriber.email:
         if not was_erased(session, subscriber.email, key):
             session.add(ErasedAddress(address_hash=address_hash(subscriber.email, key)))
@@ -81,12 +83,14 @@ def erase(session: SessionLike, subscriber: Subscriber, key: str) -> None:
     session.flush()
 
 
-def erase_from_lists(
-    session: SessionLike, subscriber: Subscriber, list_ids: list[int]
-) -> None:
-    """Erase what one controller holds about a person who is on other
-    controllers' lists too: her subscriptions to its lists and their consent log.
+def erase_held_by(session: SessionLike, subscriber: Subscriber, scope: Scope) -> None:
+    """Erase what the scope's controller holds about a person who is on other
+    controllers' lists too: her subscriptions to its lists, their consent log, and
+    (through every room) its issues sent to her and her answers to its surveys.
     The rest is the other controllers' to keep or erase."""
+    for source in personal_data_sources():
+        source.erase(session, subscriber, scope)
+    list_ids = [sub.list_id for sub in scope.subscriptions(subscriber)]
     for model in (ConsentEvent, Subscription):
         session.execute(
             delete(model).where(

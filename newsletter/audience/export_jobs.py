@@ -75,10 +75,18 @@ def write_export(session: SessionLike, export: SubscriberExport) -> None:
     """The workbook, in the orderer's language, into the export's row."""
     user = session.get(User, export.user_id)
     # The orderer's scope as it is now: a list taken from her meanwhile is left out.
-    scope = Scope.of(session, user) if user is not None else Scope(frozenset())
+    scope = (
+        Scope.of(session, user) if user is not None else Scope(frozenset(), frozenset())
+    )
     query = subscribers_query(SubscriberFilter.from_mapping(export.filters), scope)
     with force_locale((user.language if user else None) or "de"):
-        sheets = [(_("Subscribers"), export_header(), exports.rows(session, query))]
+        sheets = [
+            (
+                _("Subscribers"),
+                export_header(),
+                exports.rows(session, query, scope.list_ids),
+            )
+        ]
         with xlsx_file(sheets) as workbook:
             export.content = workbook.read()
     export.rows = exports.count(session, query)

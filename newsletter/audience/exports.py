@@ -36,9 +36,14 @@ def count(session: SessionLike, query: AnySelect) -> int:
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
+def rows(
+    session: SessionLike, query: AnySelect, list_ids: frozenset[int] | None = None
+) -> Iterator[Sequence[Any]]:
     """One row per subscriber of the query, read as plain tuples in chunks (a region
-    has 100,000 people: ORM objects for each cost most of an export's time)."""
+    has 100,000 people: ORM objects for each cost most of an export's time).
+
+    With `list_ids` (a manager's lists), lists, status and dates are what her
+    controller holds: another agency's lists and sign-up times stay out."""
     people = (
         query.with_only_columns(*COLUMNS)
         .outerjoin_from(Subscriber, District, District.id == Subscriber.district_id)
@@ -47,7 +52,9 @@ def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
         .execution_options(yield_per=CHUNK)
     )
     for chunk in session.execute(people).partitions():
-        lists = active_list_names(session, [row[0] for row in chunk])
+        ids = [row[0] for row in chunk]
+        lists = active_list_names(session, ids, list_ids)
+        held = {} if list_ids is None else _held(session, ids, list_ids)
         for (
             subscriber_id,
             email,
@@ -64,6 +71,8 @@ def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
             confirmed_at,
             extra_fields,
         ) in chunk:
+            if subscriber_id in held:
+                status, created_at, confirmed_at = held[subscriber_id]
             yield [
                 email,
                 name,
@@ -83,12 +92,14 @@ def rows(session: SessionLike, query: AnySelect) -> Iterator[Sequence[Any]]:
 
 
 def active_list_names(
-    session: SessionLike, subscriber_ids: list[int]
+    session: SessionLike,
+    subscriber_ids: list[int],
+    list_ids: frozenset[int] | None = None,
 ) -> dict[int, list[str]]:
-    """The names of the lists each of these people still receives, in the order
-    they joined them."""
+    """The names of the lists (of `list_ids`, if given) each of these people still
+    receives, in the order they joined them."""
     names: dict[int, list[str]] = defaultdict(list)
-    found = session.execute(
+    query = (
         select(Subscription.subscriber_id, MailingList.name)
         .join(MailingList, MailingList.id == Subscription.list_id)
         .where(
@@ -97,9 +108,42 @@ def active_list_names(
         )
         .order_by(Subscription.id)
     )
+    if list_ids is not None:
+        query = query.where(Subscription.list_id.in_(list_ids))
+    found = session.execute(query)
     for subscriber_id, name in found:
         names[subscriber_id].append(name)
     return names
+
+
+def _held(
+    session: SessionLike, subscriber_ids: list[int], list_ids: frozenset[int]
+) -> dict[int, tuple[str, datetime | None, datetime | None]]:
+    """Per person, from her subscriptions to these lists only: a status (active if
+    one is, else pending if one is, else unsubscribed), the first sign-up and the
+    first confirmation."""
+    found: dict[int, list[Subscription]] = defaultdict(list)
+    for subscription in session.scalars(
+        select(Subscription).where(
+            Subscription.subscriber_id.in_(subscriber_ids),
+            Subscription.list_id.in_(list_ids),
+        )
+    ):
+        found[subscription.subscriber_id].append(subscription)
+    return {person: _summary(subs) for person, subs in found.items()}
+
+
+def _summary(
+    subscriptions: list[Subscription],
+) -> tuple[str, datetime | None, datetime | None]:
+    statuses = {sub.status for sub in subscriptions}
+    status = next((s for s in ("active", "pending") if s in statuses), "unsubscribed")
+    confirmed = [sub.confirmed_at for sub in subscriptions if sub.confirmed_at]
+    return (
+        status,
+        min(sub.created_at for sub in subscriptions),
+        min(confirmed) if confirmed else None,
+    )
 
 
 def _minutes(moment: datetime | None) -> str:

@@ -100,6 +100,21 @@ class PreferencesForm(ShowsTexts, ProfileFields):
     pass
 
 
+class EraseForm(Form):
+    """ "Meine Daten löschen" only with the box ticked: nothing can bring them back."""
+
+    confirm_erase = BooleanField(
+        _l("Yes, delete all my data for good"),
+        validators=[
+            DataRequired(_l("Please confirm that your data should be deleted."))
+        ],
+    )
+
+
+class UndoUnsubscribeForm(ShowsTexts, Form):
+    """ "Rückgängig machen" on the unsubscribe page: a consent to the text shown."""
+
+
 class ImportUploadForm(Form):
     file = FileField(
         _l("File (CSV or Excel)"),
@@ -151,6 +166,10 @@ class ImportOptionsForm(Form):
 
 class FreshLinkForm(Form):
     """Ask for a fresh preference link by mail."""
+
+    class Meta:
+        # Shown on the page of every refused link, posted to one address.
+        csrf_context = "fresh-link"
 
     email = EmailField(
         _l("Email address"), validators=[DataRequired(), Length(max=254)]

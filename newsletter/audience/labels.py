@@ -34,6 +34,7 @@ CONSENT_LABELS = {
     "confirmed": _l("confirmed"),
     "changed": _l("details changed"),
     "withdrawn": _l("withdrawn"),
+    "resubscribed": _l("unsubscription undone"),
 }
 
 SOURCE_LABELS = {
@@ -42,6 +43,7 @@ SOURCE_LABELS = {
     "manager": _l("manager"),
     "complaint": _l("spam complaint"),
     "one_click": _l("one-click unsubscribe in the mail program"),
+    "unsubscribe_page": _l("unsubscribe page of a mail"),
 }
 
 

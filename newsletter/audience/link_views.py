@@ -8,9 +8,9 @@ from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from core.after_response import after_response
+from core.cookieless import cookieless
 from core.db import db
 from core.forms import ConfirmForm
-from core.policy import public
 from core.regions import all_regions
 from core.throttle import throttled
 from newsletter.audience.forms import FreshLinkForm
@@ -86,7 +86,7 @@ def mail_fresh_link(email: str) -> None:
 
 
 @bp.route("/einstellungen/neuer-link", methods=["POST"])
-@public
+@cookieless
 @throttled("preferences_link", "PREFERENCES_LINK_RATE_LIMIT")
 def fresh_link() -> str | tuple[str, int]:
     """Mail a fresh preference link; the answer is the same whether or not the
@@ -102,7 +102,7 @@ def fresh_link() -> str | tuple[str, int]:
 
 
 @bp.route("/einstellungen/<token>/abmelden-ueberall", methods=["POST"])
-@public
+@cookieless
 def revoke_links(token: str) -> str | tuple[str, int]:
     """Log out everywhere: a new link key, so every link sent so far is refused."""
     try:

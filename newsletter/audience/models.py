@@ -51,6 +51,9 @@ class ConsentSource(enum.StrEnum):
     COMPLAINT = "complaint"  # a spam complaint from the person's mailbox provider
     # The mail program's unsubscribe button (RFC 8058 POST), not our page's.
     ONE_CLICK = "one_click"
+    # The button of the page behind a mail's unsubscribe link: only this step can
+    # be taken back there ("Rückgängig machen").
+    UNSUBSCRIBE_PAGE = "unsubscribe_page"
 
 
 class MailingList(Model):

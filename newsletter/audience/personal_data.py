@@ -11,6 +11,7 @@ from flask import Flask
 from core.db import SessionLike
 from core.registry import registry
 from newsletter.audience.models import Subscriber
+from newsletter.audience.scope import Scope
 
 Rows = list[dict[str, Any]]
 
@@ -21,10 +22,12 @@ class PersonalDataSource:
 
     key: str  # its name in the JSON export
     title: Any  # a lazy string: the heading on the printable page
-    # The person's records as JSON-ready rows (times as ISO strings).
-    export: Callable[[SessionLike, Subscriber], Rows]
-    # Delete or unlink them; runs before the person's own data goes. Flushes only.
-    erase: Callable[[SessionLike, Subscriber], None]
+    # The person's records held by the scope's controllers, as JSON-ready rows
+    # (times as ISO strings).
+    export: Callable[[SessionLike, Subscriber, Scope], Rows]
+    # Delete or unlink those the scope's controllers hold; runs before the
+    # person's own data goes. Flushes only.
+    erase: Callable[[SessionLike, Subscriber, Scope], None]
     # Renders `rows` (and `title`) on the printable page.
     template: str
     order: int = 100

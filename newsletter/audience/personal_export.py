@@ -14,7 +14,7 @@ from newsletter.audience.personal_data import personal_data_sources
 from newsletter.audience.scope import Scope
 
 # The person's own view: everything, whoever holds it.
-EVERYTHING = Scope(None)
+EVERYTHING = Scope(None, None)
 
 
 def _iso(value: Any) -> str | None:
@@ -98,7 +98,7 @@ def personal_data(
         "consent_log": consent_events(subscriber, scope),
     }
     for source in personal_data_sources():
-        data[source.key] = source.export(session, subscriber)
+        data[source.key] = source.export(session, subscriber, scope)
     return data
 
 

@@ -19,7 +19,7 @@ from newsletter.audience.models import MailingList, Subscriber, Topic
 from newsletter.audience.subscriptions import Profile, allowed_lists
 
 
-def _list_label(mailing_list: MailingList, language: str) -> str:
+def list_label(mailing_list: MailingList, language: str) -> str:
     if language == "en" and mailing_list.name_en:
         return mailing_list.name_en
     return mailing_list.name
@@ -38,7 +38,7 @@ def fill_choices(
     ]
     offered = lists if lists is not None else allowed_lists(db.session, region)
     form.lists.choices = [
-        SelectChoice(ml.id, _list_label(ml, language)) for ml in offered
+        SelectChoice(ml.id, list_label(ml, language)) for ml in offered
     ]
     if isinstance(form, SignupForm):
         form.joint_list_ids = frozenset(ml.id for ml in offered if ml.region_id is None)

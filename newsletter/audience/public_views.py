@@ -1,7 +1,6 @@
 """Pages for subscribers, who have no account: sign-up, confirmation, unsubscribe and
 the preference centre. A GET never changes anything: mail scanners open every link."""
 
-from datetime import timedelta
 from functools import partial
 
 from flask import (
@@ -18,20 +17,19 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.after_response import after_response
+from core.cookieless import cookieless
 from core.db import db
-from core.extensions import csrf
 from core.forms import ConfirmForm
 from core.models import Region
-from core.policy import public
 from core.regions import all_regions
-from core.throttle import count, note, throttled
+from core.throttle import throttled
 from newsletter.audience.consent import (
     JOINT_SLUG,
     current_text,
     list_consent,
 )
 from newsletter.audience.erasure import erase, erasure_key
-from newsletter.audience.forms import PreferencesForm, SignupForm
+from newsletter.audience.forms import EraseForm, PreferencesForm, SignupForm
 from newsletter.audience.link_views import (
     LinkKind,
     link_error,
@@ -74,8 +72,6 @@ from newsletter.audience.tokens import (
 )
 from newsletter.blueprint import bp
 
-FORGED_UNSUBSCRIBE = "unsubscribe:forged"
-
 
 def _region(slug: str) -> Region:
     region = db.session.scalar(select(Region).where(Region.slug == slug))
@@ -84,15 +80,15 @@ def _region(slug: str) -> Region:
     return region
 
 
-def _language() -> str:
+def page_language() -> str:
     return str(get_locale() or "de")[:2]
 
 
-def _meta(shown: ShownTexts | None = None) -> RequestMeta:
+def request_meta(shown: ShownTexts | None = None) -> RequestMeta:
     if not current_app.config["CONSENT_STORE_REQUEST_METADATA"]:
-        return RequestMeta(language=_language(), shown=shown)
+        return RequestMeta(language=page_language(), shown=shown)
     return RequestMeta(
-        request.remote_addr, request.user_agent.string[:500], _language(), shown
+        request.remote_addr, request.user_agent.string[:500], page_language(), shown
     )
 
 
@@ -104,13 +100,13 @@ def texts_changed_meanwhile() -> str:
 
 
 @bp.route("/anmelden/<region_slug>", methods=["GET", "POST"])
-@public
+@cookieless
 @throttled("signup", "SIGNUP_RATE_LIMIT")
 def signup(region_slug: str) -> str | BaseResponse | tuple[str, int]:
     region = _region(region_slug)
     form = SignupForm()
     fill_choices(form, region)
-    language = _language()
+    language = page_language()
     controllers = [region.id, *([None] if form.joint_list_ids else [])]
     shown = texts_for(db.session, controllers, language)
     message = None
@@ -154,7 +150,7 @@ def _sign_up_from(
             region,
             profile_from_form(form),
             form.lists.data or [],
-            meta=_meta(shown),
+            meta=request_meta(shown),
         )
         # One mail queued whoever signs up (a new address its confirmation, a
         # known one a note), and sent after the answer: neither the work nor the
@@ -174,13 +170,13 @@ def _sign_up_from(
 
 
 @bp.route("/anmelden/<region_slug>/danke")
-@public
+@cookieless
 def signup_thanks(region_slug: str) -> str:
     return render_template("newsletter/signup_thanks.html", region=_region(region_slug))
 
 
 @bp.route("/bestaetigen/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def confirm_page(token: str) -> str | tuple[str, int]:
     try:
         payload = read_token("confirm", token, max_age=CONFIRM_MAX_AGE)
@@ -195,11 +191,11 @@ def confirm_page(token: str) -> str | tuple[str, int]:
         return link_error(LinkError(expired=False), LinkKind.CONFIRM)
     form = ConfirmForm()
     if form.validate_on_submit():
-        confirm(db.session, subscriber.id, payload["l"], _meta())
+        confirm(db.session, subscriber.id, payload["l"], request_meta())
         db.session.commit()
         return render_template("newsletter/confirmed.html", subscriber=subscriber)
     lists = selected_lists(db.session, payload["l"])
-    texts = [(ml, list_consent(db.session, ml, _language())) for ml in lists]
+    texts = [(ml, list_consent(db.session, ml, page_language())) for ml in lists]
     return render_template(
         "newsletter/confirm.html", form=form, subscriber=subscriber, texts=texts
     )
@@ -216,42 +212,7 @@ def _still_to_confirm(subscriber: Subscriber, list_ids: list[int]) -> bool:
     )
 
 
-@bp.route("/abmelden/<token>", methods=["GET", "POST"])
-@public
-@csrf.exempt
-def unsubscribe_page(token: str) -> str | tuple[str, int]:
-    """RFC 8058: a POST (no cookie, no CSRF token) unsubscribes at once with 200.
-    A forged or broken link gets the same 200 and the same bytes on POST (no oracle
-    for guessing tokens), changes nothing and is counted."""
-    try:
-        payload = read_token("unsubscribe", token)
-        mailing_list = db.session.get(MailingList, payload["l"])
-        if mailing_list is None:
-            raise LinkError(expired=False)
-    except LinkError as error:
-        if request.method != "POST":
-            return link_error(error, LinkKind.SETTINGS)
-        note(FORGED_UNSUBSCRIBE)
-        current_app.logger.warning(
-            "unsubscribe: a forged or broken link was posted (%d in the last hour)",
-            count(FORGED_UNSUBSCRIBE, timedelta(hours=1)),
-        )
-        return unsubscribe_received()
-    if request.method == "POST":
-        campaign_id = payload.get("c")
-        unsubscribe(
-            db.session,
-            payload["s"],
-            mailing_list.id,
-            _unsubscribe_source(),
-            campaign_id=campaign_id if isinstance(campaign_id, int) else None,
-        )
-        db.session.commit()
-        return unsubscribe_received()
-    return render_template("newsletter/unsubscribe.html", mailing_list=mailing_list)
-
-
-def _unsubscribe_source() -> str:
+def unsubscribe_source() -> str:
     """RFC 8058: the mail program's button posts exactly this; our page does not."""
     if request.form.get("List-Unsubscribe") == "One-Click":
         return ConsentSource.ONE_CLICK
@@ -259,8 +220,7 @@ def _unsubscribe_source() -> str:
 
 
 @bp.route("/anmeldung-beenden/<token>", methods=["GET", "POST"])
-@public
-@csrf.exempt
+@cookieless
 def end_signup_page(token: str) -> str | tuple[str, int]:
     """The opt-in mail's List-Unsubscribe: a POST (the mail program's one-click, or
     the button of the page a GET shows) withdraws the sign-up for its lists, so
@@ -274,18 +234,12 @@ def end_signup_page(token: str) -> str | tuple[str, int]:
             return link_error(LinkError(expired=False), LinkKind.END_SIGNUP)
         return render_template("newsletter/signup_ended.html")
     if request.method == "POST":
-        source = _unsubscribe_source()
+        source = unsubscribe_source()
         for list_id in list_ids:
             unsubscribe(db.session, subscriber_id, list_id, source)
         db.session.commit()
         return render_template("newsletter/signup_ended.html")
     return render_template("newsletter/end_signup.html")
-
-
-def unsubscribe_received() -> str:
-    """The answer to every one-click POST, valid or not: it names no list, no
-    region and sets no cookie, so its bytes tell nothing about the token."""
-    return render_template("newsletter/unsubscribed.html")
 
 
 def _list_texts(lists: list[MailingList], shown: ShownTexts) -> dict[int, str]:
@@ -300,7 +254,7 @@ def _list_texts(lists: list[MailingList], shown: ShownTexts) -> dict[int, str]:
 
 
 @bp.route("/einstellungen/<token>", methods=["GET", "POST"])
-@public
+@cookieless
 def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
@@ -331,9 +285,22 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
             }
             form.lists.data = [i for i in form.lists.data or [] if i in hers]
     shown.put_into(form)
+    erase_form = EraseForm()
+    if request.args.get("erase") == "unconfirmed":
+        erase_form.confirm_erase.errors = [
+            _("Please confirm that your data should be deleted.")
+        ]
+    elif request.args.get("erase") == "stale":
+        erase_form.confirm_erase.errors = [
+            _(
+                "This form is too old or does not belong to this page. "
+                "Please check your entries and send it again."
+            )
+        ]
     return render_template(
         "newsletter/preferences.html",
         form=form,
+        erase_form=erase_form,
         subscriber=subscriber,
         token=token,
         saved=saved,
@@ -345,15 +312,20 @@ def preferences(token: str) -> str | tuple[str, int] | BaseResponse:
 
 
 @bp.route("/einstellungen/<token>/loeschen", methods=["POST"])
-@public
-def erase_me(token: str) -> str | tuple[str, int]:
+@cookieless
+def erase_me(token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         subscriber = subscriber_from_preferences_token(token)
     except LinkError as error:
         return link_error(error, LinkKind.SETTINGS)
-    form = ConfirmForm()
+    form = EraseForm()
     if not form.validate_on_submit():
-        abort(400)
+        # No flash: this page has no session (core.cookieless); the address says
+        # why (a form left open too long, or the box not ticked).
+        why = "stale" if form.csrf_token.errors else "unconfirmed"
+        return redirect(
+            url_for("newsletter.preferences", token=token, erase=why, _anchor="erase")
+        )
     region = subscriber.region
     erase(db.session, subscriber, erasure_key())
     db.session.commit()
@@ -361,7 +333,7 @@ def erase_me(token: str) -> str | tuple[str, int]:
 
 
 @bp.route("/datenschutz/<region_slug>")
-@public
+@cookieless
 def privacy(region_slug: str) -> str:
     """A controller's privacy notice and imprint; "interregional": the joint one."""
     if region_slug == JOINT_SLUG:
@@ -370,7 +342,7 @@ def privacy(region_slug: str) -> str:
         region = _region(region_slug)
         controllers = [region]
     notice = current_text(
-        db.session, TextKind.PRIVACY, region.id if region else None, _language()
+        db.session, TextKind.PRIVACY, region.id if region else None, page_language()
     )
     return render_template(
         "newsletter/privacy.html",

@@ -2,18 +2,19 @@
 
 Each list has its controller (a region's agency, or both jointly for the
 interregional list); a person is visible to a manager through a subscription to one
-of her lists, and only that part of the person (subscriptions, consent log) is hers
-to see, export, change or erase. Whom a user acts for is core.policy's question."""
+of her lists, and only that part of the person (subscriptions, consent log, the
+issues of her controller sent to the person and answers to its surveys) is hers to
+see, export, change or erase. Whom a user acts for is core.policy's question."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select, true
 
 from core.db import AnySelect, SessionLike, db
-from core.models import Role, User
+from core.models import Region, Role, User
 from core.policy import acting_for
 from newsletter.audience.models import (
     ConsentEvent,
@@ -25,17 +26,41 @@ from newsletter.audience.models import (
 
 @dataclass(frozen=True)
 class Scope:
-    """The ids of the lists a user acts for; None: every list (administrators)."""
+    """The ids of the lists a user acts for, and the controllers (region ids, None
+    for the joint one) whose issues and surveys are hers; None: every one
+    (administrators, and the person herself)."""
 
     list_ids: frozenset[int] | None
+    controllers: frozenset[int | None] | None
 
     @classmethod
     def of(cls, session: SessionLike, user: User) -> "Scope":
         """The scope of this user."""
         if user.role == Role.ADMIN:
-            return cls(None)
+            return cls(None, None)
         lists = session.execute(select(MailingList.id, MailingList.region_id))
-        return cls(frozenset(i for i, rid in lists if acting_for(user, rid)))
+        regions: list[int | None] = [*session.scalars(select(Region.id)), None]
+        return cls(
+            frozenset(i for i, rid in lists if acting_for(user, rid)),
+            frozenset(rid for rid in regions if acting_for(user, rid)),
+        )
+
+    def acts_for(self, region_id: int | None) -> bool:
+        """True if the user acts for this region's controller (None: the joint)."""
+        return self.controllers is None or region_id in self.controllers
+
+    def held(
+        self, region_column: SQLColumnExpression[int | None]
+    ) -> ColumnElement[bool]:
+        """A condition on the region of an issue or survey (NULL: interregional):
+        true where its controller is one the user acts for."""
+        if self.controllers is None:
+            return true()
+        regions = [rid for rid in self.controllers if rid is not None]
+        condition = region_column.in_(regions)
+        if None in self.controllers:
+            return or_(condition, region_column.is_(None))
+        return condition
 
     def covers(self, list_id: int | None) -> bool:
         """True if the user acts for this list."""

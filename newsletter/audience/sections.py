@@ -10,8 +10,10 @@ from flask import Flask
 from core.home import Panel
 from core.registry import registry
 from newsletter.audience.models import Subscriber
+from newsletter.audience.scope import Scope
 
-SectionFunction = Callable[[Subscriber], Panel | None]
+# Gets the person and the scope of the manager looking (what her controller holds).
+SectionFunction = Callable[[Subscriber, Scope], Panel | None]
 
 
 def add_subscriber_section(app: Flask, section: SectionFunction) -> None:
@@ -19,9 +21,9 @@ def add_subscriber_section(app: Flask, section: SectionFunction) -> None:
     registry(app).subscriber_sections.append(section)
 
 
-def subscriber_sections(subscriber: Subscriber) -> list[Panel]:
-    """The sections for this subscriber's page, in order."""
-    found = [p for f in registry().subscriber_sections if (p := f(subscriber))]
+def subscriber_sections(subscriber: Subscriber, scope: Scope) -> list[Panel]:
+    """The sections for this subscriber's page as the scope's manager sees it."""
+    found = [p for f in registry().subscriber_sections if (p := f(subscriber, scope))]
     return sorted(found, key=lambda panel: panel.order)
 
 

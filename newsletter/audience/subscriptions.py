@@ -101,7 +101,7 @@ def preference_lists(session: SessionLike, subscriber: Subscriber) -> list[Maili
     return offered + sorted(hers, key=lambda mailing_list: mailing_list.name)
 
 
-def _log(
+def log_consent(
     session: SessionLike,
     subscriber: Subscriber,
     kind: str,
@@ -181,7 +181,13 @@ def sign_up(
         _apply_profile(session, subscriber, profile)
         session.add(subscriber)
         session.flush()
+    asked_before = {
+        sub.list_id
+        for sub in subscriber.subscriptions
+        if sub.status == SubscriptionStatus.PENDING
+    }
     pending = _ask_for_lists(session, subscriber, wanted, source, meta)
+    first_asked = [list_id for list_id in pending if list_id not in asked_before]
     if subscriber.status in (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.PENDING):
         subscriber.status = (
             SubscriberStatus.ACTIVE
@@ -189,7 +195,7 @@ def sign_up(
             else SubscriberStatus.PENDING
         )
     session.flush()
-    return subscriber, _lists_to_confirm(subscriber, pending, now)
+    return subscriber, _lists_to_confirm(subscriber, pending, first_asked, now)
 
 
 def _ask_for_lists(
@@ -215,19 +221,25 @@ def _ask_for_lists(
             subscriber.subscriptions.append(subscription)
         subscription.status = SubscriptionStatus.PENDING
         pending.append(list_id)
-        _log(session, subscriber, ConsentKind.SIGNUP, source, list_id, meta)
+        log_consent(session, subscriber, ConsentKind.SIGNUP, source, list_id, meta)
     return pending
 
 
 def _lists_to_confirm(
-    subscriber: Subscriber, pending: list[int], now: datetime
+    subscriber: Subscriber, pending: list[int], first_asked: list[int], now: datetime
 ) -> list[int]:
     """What a confirmation mail should ask for now: nothing when no list is new,
-    a mail went out recently, or the address bounced."""
+    a mail went out recently and asked for every list (the throttle against mail
+    bombing; a list asked for the first time, say in the other region, is not
+    held back by it), or the address bounced."""
     recently = subscriber.confirmation_sent_at and (
         now - subscriber.confirmation_sent_at < RESEND_INTERVAL
     )
-    if not pending or recently or subscriber.status == SubscriberStatus.BOUNCED:
+    if (
+        not pending
+        or (recently and not first_asked)
+        or subscriber.status == SubscriberStatus.BOUNCED
+    ):
         return []
     return [
         sub.list_id
@@ -247,7 +259,7 @@ def _log_change(
         if sub.status != SubscriptionStatus.UNSUBSCRIBED
     ]
     for list_id in lists if lists else [None]:
-        _log(
+        log_consent(
             session, subscriber, ConsentKind.CHANGED, ConsentSource.FORM, list_id, meta
         )
 
@@ -264,7 +276,7 @@ def record_confirmation_sent(
     """Note that the opt-in mail went out (after the SMTP server accepted it)."""
     subscriber.confirmation_sent_at = utcnow()
     for list_id in list_ids:
-        _log(session, subscriber, ConsentKind.CONFIRMATION_SENT, source, list_id)
+        log_consent(session, subscriber, ConsentKind.CONFIRMATION_SENT, source, list_id)
     session.flush()
 
 
@@ -287,7 +299,7 @@ def confirm(
             subscription.status = SubscriptionStatus.ACTIVE
             subscription.confirmed_at = now
             subscription.unsubscribed_at = None
-            _log(
+            log_consent(
                 session,
                 subscriber,
                 ConsentKind.CONFIRMED,
@@ -320,7 +332,9 @@ def unsubscribe(
         ):
             subscription.status = SubscriptionStatus.UNSUBSCRIBED
             subscription.unsubscribed_at = utcnow()
-            event = _log(session, subscriber, ConsentKind.WITHDRAWN, source, list_id)
+            event = log_consent(
+                session, subscriber, ConsentKind.WITHDRAWN, source, list_id
+            )
             event.campaign_id = campaign_id
     if not _has_active(subscriber) and subscriber.status == SubscriberStatus.ACTIVE:
         subscriber.status = SubscriberStatus.UNSUBSCRIBED
@@ -356,7 +370,7 @@ def update_preferences(
             subscription.status = SubscriptionStatus.ACTIVE
             subscription.confirmed_at = utcnow()
             session.flush()
-            _log(
+            log_consent(
                 session,
                 subscriber,
                 ConsentKind.CONFIRMED,

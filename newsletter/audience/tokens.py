@@ -7,7 +7,9 @@ expire after PREFERENCES_LINK_DAYS and carry the person's `link_key`, which eras
 and "log out everywhere" replace. Unsubscribe links deliberately do neither: RFC 8058
 one-click must work from any mail the person still has, however old (mail clients
 show the button as long as the mail exists), and the most such a link can do is stop
-one list's mail, which is what whoever holds the mail may ask for anyway.
+the person's mail (its list, and on its page the other lists she is on), which is
+what whoever holds the mail may ask for anyway. Its page's "Rückgängig machen" only
+restores a list just left (see newsletter.audience.unsubscribe_undo).
 """
 
 import hmac

@@ -25,7 +25,7 @@ from core.ids import page_number
 from core.policy import requires, visible_regions
 from core.spreadsheet import chunks_of, csv_lines, xlsx_file
 from newsletter.audience import exports
-from newsletter.audience.erasure import erase, erase_from_lists, erasure_key
+from newsletter.audience.erasure import erase, erase_held_by, erasure_key
 from newsletter.audience.filters import SubscriberFilter, subscribers_query
 from newsletter.audience.forms import ManagerAddForm, ManagerEditForm, SegmentForm
 from newsletter.audience.import_columns import export_header
@@ -125,7 +125,13 @@ def export_subscribers(fmt: str) -> Response | str:
     db.session.commit()
     if fmt == "xlsx":
         workbook = xlsx_file(
-            [(_("Subscribers"), export_header(), exports.rows(db.session, query))]
+            [
+                (
+                    _("Subscribers"),
+                    export_header(),
+                    exports.rows(db.session, query, current_scope().list_ids),
+                )
+            ]
         )
         return Response(
             chunks_of(workbook),
@@ -135,7 +141,11 @@ def export_subscribers(fmt: str) -> Response | str:
     if fmt != "csv":
         abort(404)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
-    lines = csv_lines(export_header(), exports.rows(db.session, query), delimiter)
+    lines = csv_lines(
+        export_header(),
+        exports.rows(db.session, query, current_scope().list_ids),
+        delimiter,
+    )
     return Response(
         stream_with_context(lines),
         mimetype="text/csv; charset=utf-8",
@@ -153,7 +163,7 @@ def subscriber_detail(subscriber_id: int) -> str:
         subscriber=subscriber,
         subscriptions=scope.subscriptions(subscriber),
         held_by_others=not scope.holds_all_of(subscriber),
-        sections=subscriber_sections(subscriber),
+        sections=subscriber_sections(subscriber, scope),
         events=consent_events(subscriber, scope),
         action_form=ConfirmForm(),
     )
@@ -220,6 +230,14 @@ def subscriber_add() -> str | BaseResponse:
 @requires("subscribers")
 def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
     subscriber = get_subscriber(subscriber_id)
+    if not current_scope().holds_all_of(subscriber):
+        # One record per address: her details are every controller's that holds
+        # her, so only she changes them (in her settings), never one of them.
+        if request.method == "POST":
+            abort(403)
+        return render_template(
+            "newsletter/subscriber_shared_details.html", subscriber=subscriber
+        )
     form = ManagerEditForm()
     fill_choices(form, subscriber.region)
     active_lists = [s.list_id for s in subscriber.subscriptions if s.status == "active"]
@@ -276,8 +294,7 @@ def subscriber_erase(subscriber_id: int) -> BaseResponse:
         flash(_("All personal data of this person has been erased."), "info")
     else:
         # Another controller holds the rest; erasing it is theirs to decide.
-        mine = [sub.list_id for sub in scope.subscriptions(subscriber)]
-        erase_from_lists(db.session, subscriber, mine)
+        erase_held_by(db.session, subscriber, scope)
         flash(
             _(
                 "The person's data on your lists has been erased; what another "

@@ -11,11 +11,11 @@ from markupsafe import escape
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.cookieless import cookieless
 from core.db import db
-from core.extensions import csrf
 from core.links import external_url
 from core.models import Region
-from core.policy import allowed, public, visible_region_ids
+from core.policy import allowed, visible_region_ids
 from newsletter.audience.forms import FreshLinkForm
 from newsletter.audience.tokens import LinkError
 from newsletter.blueprint import bp
@@ -96,7 +96,7 @@ WEB_VERSION_POLICY = (
 @bp.route("/ausgabe/<int:campaign_id>")
 @bp.route("/ausgabe/<int:campaign_id>/<lang>")
 @bp.route("/ausgabe/<int:campaign_id>/<lang>/<token>")
-@public
+@cookieless
 def web_version(campaign_id: int, lang: str = "de", token: str = "") -> BaseResponse:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or lang not in LANGUAGES:
@@ -123,7 +123,7 @@ def web_version(campaign_id: int, lang: str = "de", token: str = "") -> BaseResp
 
 
 @bp.route("/ausgabe/<int:campaign_id>/eigene-links")
-@public
+@cookieless
 def web_version_links(campaign_id: int) -> str:
     """Where the unsubscribe and settings links of a web version opened without a
     personal link lead: how to reach one's own."""
@@ -140,7 +140,7 @@ def web_version_links(campaign_id: int) -> str:
 
 
 @bp.route("/archiv/<region_slug>")
-@public
+@cookieless
 def archive(region_slug: str) -> str:
     region = db.session.scalar(select(Region).where(Region.slug == region_slug))
     if region is None:
@@ -162,7 +162,7 @@ def archive(region_slug: str) -> str:
 
 
 @bp.route("/media/<filename>")
-@public
+@cookieless
 def media(filename: str) -> BaseResponse:
     image = db.session.scalar(select(Image).where(Image.filename == filename))
     if image is None:
@@ -174,8 +174,7 @@ def media(filename: str) -> BaseResponse:
 
 
 @bp.route("/testlink", methods=["GET", "POST"])
-@public
-@csrf.exempt
+@cookieless
 def test_link() -> str:
     """Where personal links of a test send lead: nothing happens here."""
     return render_template("newsletter/test_link.html")

@@ -16,9 +16,21 @@ from newsletter.campaigns.models import Campaign
 
 # SELECTs of (subscriber id, list id) for a campaign of the audience's kind.
 Recipients = Callable[[SessionLike, Campaign], list[AnySelect]]
+# What a manager is told about an automated mail instead of lists to choose.
+Explain = Callable[[SessionLike, Campaign], "AutomationFacts"]
 # A condition on the deliveries and campaigns tables (correlated, as in the gate):
 # does this person still belong to the audience now? Its bind `g_now` is the moment.
 StillInAudience = Callable[[Table, Table], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class AutomationFacts:
+    """Whom an automated mail reaches, what starts it and when it goes, in the
+    reader's language; and where it is changed."""
+
+    lines: list[str]
+    edit_url: str
+    edit_label: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,7 @@ class Audience:
     still_in_audience: StillInAudience | None = None
     # Keeps sending to whoever joins the audience (a welcome mail): never finished.
     standing: bool = False
+    explain: Explain | None = None
 
 
 def add_audience(app: Flask, audience: Audience) -> None:
@@ -37,6 +50,16 @@ def add_audience(app: Flask, audience: Audience) -> None:
 
 def audiences(app: Flask | None = None) -> dict[str, Audience]:
     return registry(app).audiences
+
+
+def automation_facts(
+    session: SessionLike, campaign: Campaign
+) -> AutomationFacts | None:
+    """What the campaign's kind tells about it; None for an issue (its lists say)."""
+    audience = audiences().get(campaign.kind)
+    if audience is None or audience.explain is None:
+        return None
+    return audience.explain(session, campaign)
 
 
 def standing_kinds() -> list[str]:

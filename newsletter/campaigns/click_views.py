@@ -3,15 +3,15 @@
 from flask import abort, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from core.cookieless import cookieless
 from core.db import db
-from core.policy import public
 from newsletter.audience.tokens import LinkError
 from newsletter.blueprint import bp
 from newsletter.campaigns.tracking import count_click, link_for
 
 
 @bp.route("/link/<int:link_id>/<token>")
-@public
+@cookieless
 def follow_link(link_id: int, token: str) -> BaseResponse:
     """Only to a link recorded for the token's issue; a HEAD (a gateway checking
     the link) is answered alike but never counted."""

@@ -18,6 +18,7 @@ from core.policy import acting_for, requires
 from newsletter.audience.lists import visible_lists
 from newsletter.audience.models import Segment
 from newsletter.blueprint import bp
+from newsletter.campaigns.audiences import automation_facts
 from newsletter.campaigns.blocks import Block, FieldSpec, block_types
 from newsletter.campaigns.drafts import Draft, Settings, apply_draft
 from newsletter.campaigns.editing import (
@@ -198,6 +199,7 @@ def campaign_edit(campaign_id: int) -> str | BaseResponse:
         types=block_types(),
         action_form=ConfirmForm(),
         editable=campaign.status == "draft",
+        automation=automation_facts(db.session, campaign),
     )
 
 

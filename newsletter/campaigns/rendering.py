@@ -5,7 +5,6 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
@@ -15,14 +14,13 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateNotFound
 from markupsafe import Markup, escape
 
-from core.db import db, utcnow
-from core.input_guard import ONE_LINE, has_line_break
+from core.db import db
 from core.links import external_url
 from core.mjml import mjml_to_html
 from core.models import Region
 from core.registry import registry
 from newsletter.audience.controllers import controller_of
-from newsletter.campaigns.blocks import RenderContext, block_problems, block_types
+from newsletter.campaigns.blocks import RenderContext, block_types
 from newsletter.campaigns.layouts import (
     REGION_FIELDS,
     LayoutError,
@@ -298,90 +296,6 @@ def neutral_subject(campaign: Campaign, language: str) -> str:
 
 def placeholders_in(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text or ""))
-
-
-def _subject_and_layout_findings(campaign: Campaign) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    if not campaign.subject.get("de"):
-        found.append(("error", str(_l("The German subject is empty."))))
-    if any(has_line_break(text) for text in campaign.subject.values()):
-        found.append(("error", f"{_l('Subject')}: {ONE_LINE}"))
-    layout_problem = custom_layout_problem(campaign.region)
-    if layout_problem is not None:
-        found.append(("warning", layout_problem))
-    return found
-
-
-def checklist(
-    campaign: Campaign, when: datetime | None = None
-) -> list[tuple[str, str]]:
-    """(severity, message) pairs to fix or note before sending at `when` (default:
-    now); 'error' blocks it."""
-    when = when or campaign.scheduled_at or utcnow()
-    found = _subject_and_layout_findings(campaign)
-    if not campaign.blocks_for("de"):
-        found.append(("error", str(_l("The German version has no content."))))
-    if not campaign.blocks_for("en"):
-        found.append(
-            (
-                "warning",
-                str(
-                    _l(
-                        "There is no English version; English readers "
-                        "get the German one."
-                    )
-                ),
-            )
-        )
-    if not (campaign.list_ids or campaign.segment_ids):
-        found.append(("error", str(_l("No list or segment is chosen as target."))))
-    for language in ("de", "en"):
-        blocks = campaign.blocks_for(language)
-        texts = [
-            campaign.subject.get(language, ""),
-            campaign.preheader.get(language, ""),
-        ]
-        for block in blocks:
-            for problem in block_problems(block, when):
-                found.append(("error", f"{language.upper()}: {problem}"))
-            texts.extend(str(v) for k, v in block.items() if k not in ("id", "type"))
-        unknown = {
-            name
-            for name in set().union(*(placeholders_in(t) for t in texts))
-            if name not in PERSONAL | LINKS
-        }
-        for name in sorted(unknown):
-            found.append(
-                (
-                    "error",
-                    str(
-                        _l(
-                            "%(lang)s: the placeholder {{ %(name)s }} is unknown; "
-                            "use one of %(known)s.",
-                            lang=language.upper(),
-                            name=name,
-                            known=", ".join(sorted(PERSONAL)),
-                        )
-                    ),
-                )
-            )
-        if blocks:
-            size = len(compile_campaign(campaign, language).html.encode())
-            if size > GMAIL_CLIP_BYTES:
-                found.append(
-                    (
-                        "warning",
-                        str(
-                            _l(
-                                "%(lang)s: the mail is %(size)s KB; "
-                                "Gmail cuts mails above 100 KB.",
-                                lang=language.upper(),
-                                size=size // 1024,
-                            )
-                        ),
-                    )
-                )
-    return found
 
 
 def list_headers(campaign: Campaign) -> dict[str, str]:

@@ -19,7 +19,8 @@ from core.policy import (
     visible_regions,
 )
 from newsletter.blueprint import bp
-from newsletter.campaigns.audiences import standing_kinds
+from newsletter.campaigns.audiences import automation_facts, standing_kinds
+from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.editing import (
     LANGUAGES,
     CampaignError,
@@ -34,7 +35,6 @@ from newsletter.campaigns.preview import (
     sample_rendering,
     send_test,
 )
-from newsletter.campaigns.rendering import checklist
 
 
 def get_campaign(campaign_id: int) -> Campaign:
@@ -128,6 +128,7 @@ def campaign_preview(campaign_id: int) -> str:
         text=text,
         size=len(html.encode()),
         findings=checklist(campaign),
+        automation=automation_facts(db.session, campaign),
         test_form=TestSendForm(language=language),
         template_form=TemplateForm(),
         action_form=ConfirmForm(),

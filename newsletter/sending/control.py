@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from core.db import SessionLike
+from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
-from newsletter.campaigns.rendering import checklist
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.reasons import Reason
 

@@ -6,11 +6,12 @@ relay reply (which often quotes the address) says nothing about anybody. Message
 yet handed to the relay are skipped."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from core.db import SessionLike
 from newsletter.audience.models import MailingList, Subscriber
 from newsletter.audience.personal_data import PersonalDataSource, Rows
+from newsletter.audience.scope import Scope
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import Template, personal_values
 from newsletter.sending.models import Delivery, DeliveryStatus
@@ -19,13 +20,15 @@ from newsletter.sending.reasons import explanation
 BOUNCE_STATES = (DeliveryStatus.BOUNCED, DeliveryStatus.FAILED)
 
 
-def _deliveries(session: SessionLike, subscriber: Subscriber) -> list:
+def _deliveries(session: SessionLike, subscriber: Subscriber, scope: Scope) -> list:
     return list(
         session.execute(
             select(Delivery, Campaign, MailingList)
             .join(Campaign, Campaign.id == Delivery.campaign_id)
             .outerjoin(MailingList, MailingList.id == Delivery.list_id)
-            .where(Delivery.subscriber_id == subscriber.id)
+            .where(
+                Delivery.subscriber_id == subscriber.id, scope.held(Campaign.region_id)
+            )
             .order_by(Delivery.id)
         )
     )
@@ -40,8 +43,11 @@ def _subject(campaign: Campaign, subscriber: Subscriber) -> str:
     return Template(campaign.subject_for(subscriber.language)).fill(values)
 
 
-def export_deliveries(session: SessionLike, subscriber: Subscriber) -> Rows:
-    """Every issue meant for the person: which, through which list, when, result."""
+def export_deliveries(
+    session: SessionLike, subscriber: Subscriber, scope: Scope
+) -> Rows:
+    """Every issue (of the scope's controllers) meant for the person: which,
+    through which list, when, result."""
     return [
         {
             "issue": _subject(campaign, subscriber),
@@ -53,11 +59,11 @@ def export_deliveries(session: SessionLike, subscriber: Subscriber) -> Rows:
             "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
             "message_id": delivery.message_id,
         }
-        for delivery, campaign, mailing_list in _deliveries(session, subscriber)
+        for delivery, campaign, mailing_list in _deliveries(session, subscriber, scope)
     ]
 
 
-def export_bounces(session: SessionLike, subscriber: Subscriber) -> Rows:
+def export_bounces(session: SessionLike, subscriber: Subscriber, scope: Scope) -> Rows:
     """The issues that did not reach the person, with the mail server's reason."""
     return [
         {
@@ -68,14 +74,22 @@ def export_bounces(session: SessionLike, subscriber: Subscriber) -> Rows:
             "server_answer": delivery.last_error,
             "at": (delivery.sent_at or delivery.created_at).isoformat(),
         }
-        for delivery, campaign, _list in _deliveries(session, subscriber)
+        for delivery, campaign, _list in _deliveries(session, subscriber, scope)
         if delivery.status in BOUNCE_STATES
     ]
 
 
-def erase_deliveries(session: SessionLike, subscriber: Subscriber) -> None:
-    """Skip what is still waiting, then unlink every row from the person."""
-    mine = Delivery.subscriber_id == subscriber.id
+def erase_deliveries(
+    session: SessionLike, subscriber: Subscriber, scope: Scope
+) -> None:
+    """Skip what is still waiting, then unlink every row (of the scope's
+    controllers' issues) from the person."""
+    mine = and_(
+        Delivery.subscriber_id == subscriber.id,
+        Delivery.campaign_id.in_(
+            select(Campaign.id).where(scope.held(Campaign.region_id))
+        ),
+    )
     session.execute(
         update(Delivery)
         .where(
@@ -91,7 +105,7 @@ def erase_deliveries(session: SessionLike, subscriber: Subscriber) -> None:
     )
 
 
-def nothing_more(session: SessionLike, subscriber: Subscriber) -> None:
+def nothing_more(session: SessionLike, subscriber: Subscriber, scope: Scope) -> None:
     """Bounces are results of deliveries: erased with them."""
 
 

@@ -25,10 +25,11 @@ from core.policy import requires
 from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
 from newsletter.audience.models import Subscriber
 from newsletter.blueprint import bp
+from newsletter.campaigns.audiences import automation_facts
+from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.labels import campaign_status_label, shown_status
 from newsletter.campaigns.models import Campaign, CampaignStatus
-from newsletter.campaigns.rendering import checklist
 from newsletter.campaigns.views import get_campaign
 from newsletter.sending.control import (
     cancel,
@@ -111,6 +112,7 @@ def campaign_sending(campaign_id: int) -> str:
     return render_template(
         "newsletter/campaign_sending.html",
         campaign=campaign,
+        automation=automation_facts(db.session, campaign),
         language="de",
         numbers=live_numbers(campaign),
         problems=problems,

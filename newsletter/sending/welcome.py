@@ -25,6 +25,7 @@ from newsletter.campaigns.audiences import Audience
 from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.sending.models import Delivery, DeliveryStatus, WelcomeMail
 from newsletter.sending.outbox import eligible, enqueue, same_controller
+from newsletter.sending.welcome_facts import explain_welcome
 
 WELCOME = "welcome"
 STEPS = (1, 2)
@@ -144,4 +145,6 @@ def welcomed(session: SessionLike, mail: WelcomeMail) -> int:
     )
 
 
-WELCOME_AUDIENCE = Audience(WELCOME, newly_confirmed, standing=True)
+WELCOME_AUDIENCE = Audience(
+    WELCOME, newly_confirmed, standing=True, explain=explain_welcome
+)

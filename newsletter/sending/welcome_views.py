@@ -1,6 +1,8 @@
 """The "Willkommensmails" page: each region's welcome mail and the optional second
 one, edited by the region's managers, with a preview and how many got each."""
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +14,7 @@ from core.db import db
 from core.models import Region
 from core.policy import check_region, requires, visible_regions
 from newsletter.blueprint import bp
+from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.welcome import (
     STEPS,
@@ -66,6 +69,37 @@ def welcome_mails_index() -> BaseResponse:
     return redirect(url_for("newsletter.welcome_mails", region_slug=regions[0].slug))
 
 
+def _must_fix(campaign_id: int) -> list[str]:
+    """The checklist's errors of a welcome mail as saved (they block sending)."""
+    campaign = db.session.get(Campaign, campaign_id)
+    assert campaign is not None  # noqa: S101 - foreign key
+    return [message for severity, message in checklist(campaign) if severity == "error"]
+
+
+def _save(region: Region, step: int, form: WelcomeForm) -> None:
+    """Save what the manager typed; switch it on only when its checklist has no
+    error (the text is kept either way, and the page says why it stays off)."""
+    given = WelcomeInput(
+        bool(form.enabled.data),
+        form.delay_days.data or 7,
+        {"de": form.subject_de.data or "", "en": form.subject_en.data or ""},
+        {"de": form.body_de.data or "", "en": form.body_en.data or ""},
+    )
+    mail = save_welcome(db.session, region, step, given)
+    problems = _must_fix(mail.campaign_id)
+    if given.enabled and problems:
+        save_welcome(db.session, region, step, replace(given, enabled=False))
+    record(db.session, current_user.id, "edit", "welcome_mail", mail.id)
+    db.session.commit()
+    if given.enabled and problems:
+        flash(
+            _("Saved, but not switched on: %(problems)s", problems=" ".join(problems)),
+            "error",
+        )
+    else:
+        flash(_("Saved."), "info")
+
+
 @bp.route("/welcome/<region_slug>", methods=["GET", "POST"])
 @requires("campaigns")
 def welcome_mails(region_slug: str) -> str | BaseResponse:
@@ -79,23 +113,7 @@ def welcome_mails(region_slug: str) -> str | BaseResponse:
     if posted_step is not None:
         form = forms[posted_step]
         if form.validate_on_submit():
-            mail = save_welcome(
-                db.session,
-                region,
-                posted_step,
-                WelcomeInput(
-                    bool(form.enabled.data),
-                    form.delay_days.data or 7,
-                    {
-                        "de": form.subject_de.data or "",
-                        "en": form.subject_en.data or "",
-                    },
-                    {"de": form.body_de.data or "", "en": form.body_en.data or ""},
-                ),
-            )
-            record(db.session, current_user.id, "edit", "welcome_mail", mail.id)
-            db.session.commit()
-            flash(_("Saved."), "info")
+            _save(region, posted_step, form)
             return redirect(
                 url_for("newsletter.welcome_mails", region_slug=region.slug)
             )

@@ -1,5 +1,6 @@
 """A subscriber answers a survey from the newsletter in Chromium: the clicked answer
-is preselected, one press saves it, the remaining questions follow, then thanks."""
+is preselected, one press saves it, the remaining questions follow, then thanks;
+and the browser keeps no cookie of ours (she has no account, nothing to consent to)."""
 
 import re
 
@@ -46,3 +47,4 @@ def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
         response = db.session.scalar(select(SurveyResponse))
         assert len(response.answers) == 3
         assert response.contact_consent
+    assert page.context.cookies() == []

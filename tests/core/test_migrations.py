@@ -15,19 +15,14 @@ from sqlalchemy import (
     text,
 )
 
-from core.app import create_app
 from core.db import db, utcnow
-from tests.conftest import app_settings
 
 
-def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url):
-    app = create_app(app_settings(empty_database_url))
-    with app.app_context():
-        upgrade()
-        check()  # raises if the models and the migrated schema differ
-        downgrade(revision="base")
-        upgrade()
-        db.engine.dispose()
+def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_app):
+    upgrade()
+    check()  # raises if the models and the migrated schema differ
+    downgrade(revision="base")
+    upgrade()
 
 
 def fresh_database_at(revision: str) -> None:

@@ -111,3 +111,16 @@ def test_the_page_says_that_small_groups_are_left_out(app, client, login_as):
 
     assert "Fachkräfte" not in page
     assert "Weitere Gruppen mit wenigen Vorstellungen sind nicht aufgeführt" in page
+
+
+def test_the_needs_report_carries_the_figures(app, client, login_as):
+    introductions(app, "suedwestfalen", "dortmund", "ki-daten", 12, 6, 5)
+    with app.app_context():
+        survey_id = factories.one_question_survey(db.session).survey_id
+    login_as(Role.ANALYST)
+
+    page = client.get(f"/analysis/{survey_id}/bericht").get_data(as_text=True)
+
+    assert "Vorstellungen in Zahlen" in page
+    assert "Südwestfalen → Dortmund" in page
+    assert "KI und Daten" in page

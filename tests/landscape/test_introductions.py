@@ -112,9 +112,23 @@ def answer_link(smtp_server, address: str) -> str:
     return link_in(mail, "/kompetenzlandschaft/vorstellung/")
 
 
-def press(client, link: str, value: str, name: str = "answer"):
+# The form token each link's page showed last (it is bound to that link).
+SHOWN_TOKENS: dict[str, str] = {}
+
+
+def look(client, link: str) -> str:
+    """Open the link's page, as its person does when the mail arrives."""
     page = client.get(link).get_data(as_text=True)
-    return client.post(link, data={"csrf_token": csrf_token(page), name: value})
+    if 'name="csrf_token"' in page:
+        SHOWN_TOKENS[link] = csrf_token(page)
+    return page
+
+
+def press(client, link: str, value: str, name: str = "answer"):
+    """Press a button of the link's page; where it shows none any more, the one of
+    the page still open from before (the back button)."""
+    look(client, link)
+    return client.post(link, data={"csrf_token": SHOWN_TOKENS[link], name: value})
 
 
 def test_contacts_are_exchanged_only_after_both_said_yes(app, make_user, smtp_server):
@@ -186,6 +200,7 @@ def test_a_decline_shares_nothing_and_the_pair_is_not_suggested_again(
     sven, anna = pair(app)
     swf = manager(app, make_user, "suedwestfalen")
     propose(swf, sven, anna, topic_id_of(app, "ki-daten"))
+    look(app.test_client(), answer_link(smtp_server, "sven@example.org"))
     press(app.test_client(), answer_link(smtp_server, "anna@example.org"), "no")
     press(app.test_client(), answer_link(smtp_server, "sven@example.org"), "yes")
 
@@ -225,6 +240,7 @@ def test_withdrawing_the_consent_declines_her_open_introductions(
     )
     sven_link = answer_link(smtp_server, "sven@example.org")
     anna_link = answer_link(smtp_server, "anna@example.org")
+    look(app.test_client(), anna_link)
     press(app.test_client(), sven_link, "yes")
 
     client = app.test_client()
@@ -293,6 +309,7 @@ def test_a_yes_can_be_taken_back_until_both_agreed(app, make_user, smtp_server):
     )
     sven_link = answer_link(smtp_server, "sven@example.org")
     anna_link = answer_link(smtp_server, "anna@example.org")
+    look(app.test_client(), anna_link)
     sven_browser = app.test_client()
     press(sven_browser, sven_link, "yes")
 

@@ -76,7 +76,12 @@ def test_erasure_removes_everything_and_tells_the_counterpart_only_that(
 ):
     anna, sven = introduced(app)
 
-    submit(client, anna.preferences, f"{anna.preferences}/loeschen")
+    submit(
+        client,
+        anna.preferences,
+        f"{anna.preferences}/loeschen",
+        data={"confirm_erase": "y"},
+    )
 
     with app.app_context():
         assert (
@@ -112,7 +117,12 @@ def test_erasure_removes_everything_and_tells_the_counterpart_only_that(
 
 def test_a_declined_introduction_is_not_reported_to_anybody(app, client, smtp_server):
     anna, sven = introduced(app, accepted=False)
-    submit(client, anna.preferences, f"{anna.preferences}/loeschen")
+    submit(
+        client,
+        anna.preferences,
+        f"{anna.preferences}/loeschen",
+        data={"confirm_erase": "y"},
+    )
     with app.app_context():
         assert send_contact_gone() == 0
     assert smtp_server.to("sven@example.org") == []
@@ -137,7 +147,12 @@ def test_after_erasure_no_table_names_her_even_with_a_profile(app, client, smtp_
     )
     assert count(app, Profile) == 1
 
-    submit(client, life.preferences_path, f"{life.preferences_path}/loeschen")
+    submit(
+        client,
+        life.preferences_path,
+        f"{life.preferences_path}/loeschen",
+        data={"confirm_erase": "y"},
+    )
 
     after = search_dump(app, NEEDLES)
     assert after.hits == [], after.report()
@@ -155,7 +170,12 @@ def test_after_erasure_the_counterparts_link_says_the_contact_is_gone(
         link = (
             f"/kompetenzlandschaft/vorstellung/{introduction_token(intro_id, sven.id)}"
         )
-    submit(client, anna.preferences, f"{anna.preferences}/loeschen")
+    submit(
+        client,
+        anna.preferences,
+        f"{anna.preferences}/loeschen",
+        data={"confirm_erase": "y"},
+    )
 
     response = client.get(link)
 

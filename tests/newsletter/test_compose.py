@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Role
+from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.models import Campaign, Image
 from newsletter.campaigns.rendering import (
-    checklist,
     compile_campaign,
     personal_values,
     personalise,

@@ -90,6 +90,30 @@ def test_signing_up_again_while_pending_resends_but_is_throttled(
     assert len(smtp_server.to("ben@example.org")) == 1
 
 
+def test_a_subscriber_of_one_region_can_sign_up_in_the_other_at_once(
+    app, list_ids, client, smtp_server
+):
+    """The resend throttle is for lists already asked for: a list she has not
+    been asked about yet gets its confirmation mail, from its own agency."""
+    swf, do = list_ids["newsletter-suedwestfalen"], list_ids["newsletter-dortmund"]
+    sign_up(client, "suedwestfalen", "dora@example.org", [swf])
+    [first] = smtp_server.to("dora@example.org")
+    link = link_in(first, "/bestaetigen/")
+    client.post(link, data={"csrf_token": csrf_token(client.get(link).text)})
+
+    sign_up(client, "dortmund", "dora@example.org", [do])
+
+    [_first, second] = smtp_server.to("dora@example.org")
+    assert "bestätigen" in second["Subject"].lower()
+    assert "Dortmund" in str(second["From"])
+    link = link_in(second, "/bestaetigen/")
+    client.post(link, data={"csrf_token": csrf_token(client.get(link).text)})
+    assert subscriber(app, "dora@example.org")["lists"] == {
+        "newsletter-suedwestfalen": "active",
+        "newsletter-dortmund": "active",
+    }
+
+
 def test_an_active_address_reveals_nothing_and_gets_only_a_note(
     app, list_ids, client, smtp_server
 ):

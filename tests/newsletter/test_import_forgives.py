@@ -161,3 +161,30 @@ def test_the_import_page_offers_a_sample_file_that_imports_as_it_is(
     rows = len(text.strip().splitlines()) - 1
     assert f"{rows} von {rows} Zeilen können importiert werden" in review
     assert "unbekannt" not in review
+
+
+MARKUP = """E-Mail;Name;Mitgliedsnummer;Bemerkung <intern>;Einwilligung
+ole@example.org;Ole Voss;M-0815;<script>alert(1)</script> & mehr;Messe 2025
+"""
+
+
+def test_her_page_shows_her_own_fields_as_imported_and_escaped(
+    app, client, login_as, list_ids
+):
+    login_as(Role.MANAGER, "suedwestfalen")
+    import_confirmed(
+        app, client, upload_text(client, MARKUP, list_ids["newsletter-suedwestfalen"])
+    )
+    ole = people(app)["ole@example.org"].id
+    page = client.get(f"/subscribers/{ole}").get_data(as_text=True)
+    own = page[page.index("Eigene Felder") :]
+    assert "<dt>Mitgliedsnummer</dt><dd>M-0815</dd>" in own
+    assert (
+        "<dt>Bemerkung &lt;intern&gt;</dt>"
+        "<dd>&lt;script&gt;alert(1)&lt;/script&gt; &amp; mehr</dd>"
+    ) in own
+    assert "<script>alert(1)" not in page
+    export = client.get(f"/subscribers/{ole}/data.json").get_json()
+    assert export["profile"]["own_fields"]["Bemerkung <intern>"] == (
+        "<script>alert(1)</script> & mehr"
+    )

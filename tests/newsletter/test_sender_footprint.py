@@ -1,6 +1,7 @@
 """A sender loads only what it sends with: neither pandas, pyarrow, openpyxl nor the
-survey analysis (together some 170 MiB before the first mail), whether it is started
-as `flask worker --sender-only` or is the sending part of the one `flask worker`."""
+survey analysis (together some 170 MiB before the first mail), nor Alembic (the
+`flask db` commands: 11 MiB with Mako and Pygments), whether it is started as
+`flask worker --sender-only` or is the sending part of the one `flask worker`."""
 
 import json
 import os
@@ -26,6 +27,9 @@ HEAVY = (
     "openpyxl",
     "numpy",
     "scipy",
+    "highspy",
+    "weasyprint",
+    "alembic",
     "surveys.release",
     "surveys.audit",
 )

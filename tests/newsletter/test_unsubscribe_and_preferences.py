@@ -167,7 +167,8 @@ def test_download_my_data_and_delete_me(app, client):
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
     assert client.get(f"/einstellungen/{token}/loeschen").status_code == 405
     erased = client.post(
-        f"/einstellungen/{token}/loeschen", data={"csrf_token": csrf_token(page)}
+        f"/einstellungen/{token}/loeschen",
+        data={"csrf_token": csrf_token(page), "confirm_erase": "y"},
     )
     assert "Ihre Daten sind gelöscht" in erased.get_data(as_text=True)
     with app.app_context():
@@ -189,3 +190,32 @@ def test_download_my_data_and_delete_me(app, client):
             select(ErasedAddress).where(ErasedAddress.address_hash == digest)
         )
     assert client.get(f"/einstellungen/{token}").status_code == 400
+
+
+def test_deleting_my_data_asks_for_confirmation_first(app, client):
+    subscriber_id, _ = active_subscriber(app)
+    token = preferences_link(app, subscriber_id)
+    page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
+    assert "Ja, alle meine Daten endgültig löschen" in page
+    unconfirmed = client.post(
+        f"/einstellungen/{token}/loeschen",
+        data={"csrf_token": csrf_token(page)},
+        follow_redirects=True,
+    )
+    assert "Bitte bestätigen Sie, dass Ihre Daten gelöscht werden sollen." in (
+        unconfirmed.get_data(as_text=True)
+    )
+    assert state(app, subscriber_id)[0] == "active"
+    stale = client.post(
+        f"/einstellungen/{token}/loeschen",
+        data={"csrf_token": "left-open-overnight", "confirm_erase": "y"},
+        follow_redirects=True,
+    )
+    assert "zu alt" in stale.get_data(as_text=True)  # asked again, not a 400
+    assert state(app, subscriber_id)[0] == "active"
+    erased = client.post(
+        f"/einstellungen/{token}/loeschen",
+        data={"csrf_token": csrf_token(page), "confirm_erase": "y"},
+    )
+    assert "Ihre Daten sind gelöscht" in erased.get_data(as_text=True)
+    assert state(app, subscriber_id)[0] == "erased"

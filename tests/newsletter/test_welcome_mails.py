@@ -221,7 +221,24 @@ def test_a_manager_edits_and_previews_her_regions_welcome_mail(
 
     sign_up(app, "bea@example.org")
     run_worker(app)
-    assert "An 1 Personen verschickt." in client.get(page).get_data(as_text=True)
+    assert "An 1 Person verschickt." in client.get(page).get_data(as_text=True)
+
+
+def test_a_welcome_mail_with_a_checklist_error_is_saved_but_not_switched_on(
+    app, client, login_as, smtp_server
+):
+    login_as(Role.MANAGER, "dortmund")
+    page = "/welcome/dortmund"
+
+    post_form(client, page, 1, body_de="{{ greeting }}, willkommen {{ vorname }}!")
+
+    html = client.get(page).get_data(as_text=True)
+    assert "Gespeichert, aber nicht eingeschaltet" in html
+    assert "vorname" in html  # the problem named, the text kept
+    assert "Eingeschaltet." not in html
+    sign_up(app, "bea@example.org")
+    run_worker(app)
+    assert smtp_server.to("bea@example.org")[1:] == []  # her opt-in mail only
 
 
 def test_bad_input_gets_a_german_message_and_keeps_what_was_typed(

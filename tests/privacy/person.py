@@ -129,7 +129,7 @@ def live_a_life(app, client, smtp_server) -> Life:
         return Life(subscriber.id, preferences_path, survey_id, campaign_id, option_id)
 
 
-def answer_survey(app, client, mail, survey_id: int) -> int:
+def answer_survey(app, client, mail, survey_id: int, free_text: str = FREE_TEXT) -> int:
     """Answer every question from the mail's first button: a choice, a scale, free
     text and the contact wish. Returns the chosen option."""
     [first, *_] = re.findall(r'href="https?://[^/"]+(/umfrage/[^"]+)"', html_of(mail))
@@ -153,7 +153,7 @@ def answer_survey(app, client, mail, survey_id: int) -> int:
             "csrf_token": csrf_token(rest),
             "step": "rest",
             f"q{ids[1]}": "4",
-            f"q{ids[2]}": FREE_TEXT,
+            f"q{ids[2]}": free_text,
             "contact": "yes",
         },
     )

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.db import db, utcnow
 from newsletter.audience.models import Subscriber
 from tests.fixtures.smtp import html_of, link_in, text_of
-from tests.http import sign_up, submit
+from tests.http import csrf_token, sign_up, submit
 
 SWF = ("Südwestfalen Agentur GmbH", "Amtsgericht Siegen", "/datenschutz/suedwestfalen")
 DORTMUND = (
@@ -81,11 +81,10 @@ def test_a_fresh_preference_link_names_the_controllers_of_the_persons_lists(
     email = "sven@example.org"
     a_dortmund_subscriber(app, client, smtp_server, list_ids, email)
     sign_up(client, "suedwestfalen", email, [list_ids["newsletter-suedwestfalen"]])
-    submit(
-        client,
-        "/anmelden/suedwestfalen",  # any page gives the session's CSRF token
-        action="/einstellungen/neuer-link",
-        data={"email": email},
+    refused = client.get("/einstellungen/kaputt").text  # offers a fresh link
+    client.post(
+        "/einstellungen/neuer-link",
+        data={"csrf_token": csrf_token(refused), "email": email},
     )
     mail = smtp_server.to(email)[-1]
     assert "Einstellungen" in mail["Subject"]

@@ -19,7 +19,8 @@ from tests.privacy.person import EMAIL, NEEDLES, live_a_life
 def erase_myself(app, client, life) -> None:
     page = client.get(life.preferences_path).get_data(as_text=True)
     done = client.post(
-        f"{life.preferences_path}/loeschen", data={"csrf_token": csrf_token(page)}
+        f"{life.preferences_path}/loeschen",
+        data={"csrf_token": csrf_token(page), "confirm_erase": "y"},
     )
     assert done.status_code == 200, done.get_data(as_text=True)
 

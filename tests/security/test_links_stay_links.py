@@ -7,9 +7,9 @@ import pytest
 
 from core.db import db
 from core.models import Role
+from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.campaigns.rendering import (
-    checklist,
     compile_campaign,
     personal_values,
     personalise,

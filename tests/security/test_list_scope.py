@@ -187,3 +187,55 @@ def test_an_interregional_manager_erases_only_the_joint_part(
     )
     with app.app_context():
         assert db.session.get(Subscriber, people["jo"]).email is None
+
+
+def test_details_another_controller_also_holds_are_shown_read_only(
+    app, make_user, people
+):
+    """Mia's name and organisation are one record that Dortmund and Südwestfalen
+    both hold: neither manager changes them for the other; Mia does, herself."""
+    dortmund = manager(app, make_user, "dortmund")
+    detail = dortmund.get(f"/subscribers/{people['mia']}").get_data(as_text=True)
+    assert f"/subscribers/{people['mia']}/edit" not in detail
+    page = dortmund.get(f"/subscribers/{people['mia']}/edit").get_data(as_text=True)
+    assert "auch in Listen eines anderen Verantwortlichen eingetragen" in page
+    assert "in ihren Einstellungen" in page
+    assert 'name="name"' not in page
+    forged = dortmund.post(
+        f"/subscribers/{people['mia']}/edit",
+        data={
+            "csrf_token": csrf_token(page),
+            "name": "Überschrieben",
+            "organisation": "Fremde GmbH",
+            "language": "en",
+        },
+    )
+    assert forged.status_code == 403
+    with app.app_context():
+        mia = db.session.get(Subscriber, people["mia"])
+        assert (mia.name, mia.organisation, mia.language) == ("", "", "de")
+        assert {s.status for s in mia.subscriptions} == {"active"}
+
+
+def test_a_manager_edits_the_details_of_a_person_only_her_controller_holds(
+    app, make_user, people
+):
+    dortmund = manager(app, make_user, "dortmund")
+    page = dortmund.get(f"/subscribers/{people['dora']}/edit").get_data(as_text=True)
+    assert "anderen Verantwortlichen" not in page
+    saved = dortmund.post(
+        f"/subscribers/{people['dora']}/edit",
+        data={"csrf_token": csrf_token(page), "name": "Dora Wiese", "language": "de"},
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Subscriber, people["dora"]).name == "Dora Wiese"
+    # Jan is on the joint list too: the interregional manager only reads him.
+    joint = manager(app, make_user, None)
+    page = joint.get(f"/subscribers/{people['jan']}/edit").get_data(as_text=True)
+    assert 'name="name"' not in page
+    forged = joint.post(
+        f"/subscribers/{people['jan']}/edit",
+        data={"csrf_token": csrf_token(page), "name": "X", "language": "de"},
+    )
+    assert forged.status_code == 403

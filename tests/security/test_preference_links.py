@@ -45,7 +45,8 @@ def test_a_preference_link_is_refused_after_erasure(app, client):
     token = link_for(app, subscriber_id)
     page = client.get(f"/einstellungen/{token}").get_data(as_text=True)
     client.post(
-        f"/einstellungen/{token}/loeschen", data={"csrf_token": csrf_token(page)}
+        f"/einstellungen/{token}/loeschen",
+        data={"csrf_token": csrf_token(page), "confirm_erase": "y"},
     )
     with app.app_context():
         assert db.session.get(Subscriber, subscriber_id).status == "erased"
@@ -68,7 +69,8 @@ def test_log_out_everywhere_makes_every_old_link_useless(app, client):
         assert refused(client.get(f"/einstellungen/{token}{path}")), path
     # Erasure by the old link is refused too, and the person is still there.
     client.post(
-        f"/einstellungen/{token}/loeschen", data={"csrf_token": csrf_token(page)}
+        f"/einstellungen/{token}/loeschen",
+        data={"csrf_token": csrf_token(page), "confirm_erase": "y"},
     )
     with app.app_context():
         assert db.session.get(Subscriber, subscriber_id).status == "active"

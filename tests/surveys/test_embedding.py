@@ -7,9 +7,9 @@ import pytest
 
 from core.db import db, utcnow
 from core.models import Role
+from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.models import Campaign
-from newsletter.campaigns.rendering import checklist
 from newsletter.sending.control import schedule
 from surveys.builder import create_survey
 from surveys.models import Survey
