@@ -184,7 +184,7 @@ def register_errorhandlers(app: Flask) -> None:
         )
         return render_template(template, error=error, code=code), code
 
-    for code in (400, 403, 404, 405, 500):
+    for code in (400, 403, 404, 405, 500, 503):
         app.register_error_handler(code, render_error)
     app.register_error_handler(429, too_many_requests_page)
     app.jinja_env.add_extension("jinja2.ext.do")

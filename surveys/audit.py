@@ -9,12 +9,15 @@ interval is at least MIN_CELL wide (the way τ-ARGUS audits tables). The hidden 
 fall apart into independent blocks (cells linked by relations); each block is one
 small LP, solved on its own."""
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from scipy.sparse import csr_matrix
+from werkzeug.exceptions import ServiceUnavailable
 
 from surveys.release_cells import TOTAL, Key, Relation, Sheet, primary, relations_of
 
@@ -23,8 +26,27 @@ SLACK = 1e-6
 CEILING = 1000
 
 
-class AuditFailed(Exception):
-    """No suppression pattern could be proven safe: nothing may be shown."""
+class AuditFailed(ServiceUnavailable):
+    """No suppression pattern could be proven safe: nothing may be shown (fail
+    closed). Pages answer 503 with a message; a mail's results block is left out."""
+
+    for_people = True
+
+    def __init__(self, detail: object = None) -> None:
+        super().__init__()
+        self.detail = detail
+        logging.getLogger(__name__).error("release audit failed closed: %r", detail)
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return str(
+            _l(
+                "The figures of this survey cannot be shown right now without "
+                "giving small groups away, so nothing is shown. Nothing is lost; "
+                "please tell the administrators, who will find the reason in the "
+                "log."
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,7 @@ class Auditor:
         self.solved = 0
 
     def run(self) -> Suppression:
+        exposed: list[Key] = []
         for _ in range(MAX_ROUNDS):
             self._no_lonely_cells()
             exposed = self._exposed()

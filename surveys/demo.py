@@ -4,7 +4,6 @@ dashboards show something on the first `make run`."""
 import random
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
@@ -166,9 +165,3 @@ def seed_demo_survey(session: SessionLike) -> None:
             )
         session.add(response)
     session.flush()
-    # The audit takes a while on a busy machine: built now, the first visit of the
-    # dashboard reads it from the cache (new answers build it again). Imported here:
-    # every process loads this module, and a sender must not carry pandas.
-    from surveys.release import release_of
-
-    release_of(session, survey, int(current_app.config["MIN_CELL"]))

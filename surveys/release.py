@@ -159,7 +159,10 @@ def _recode(
 
 
 def _layout(
-    survey: Survey, people: pd.DataFrame, min_cell: int, filters: dict[str, list[str]]
+    survey: Survey,
+    people: pd.DataFrame,
+    filters: dict[str, list[str]],
+    region_order: list[str],
 ) -> Layout:
     asked = [q for q in survey.questions if q.kind != "text"]
     topics: dict[tuple[int, str], list[int]] = {}
@@ -168,7 +171,15 @@ def _layout(
             if option.topic_id and option.kind in ("need", "offer"):
                 topics.setdefault((option.topic_id, option.kind), []).append(option.id)
     return Layout(
-        groups=sorted(set(people["group"])),
+        # Regions in their usual order (as everywhere else), answers without last.
+        groups=sorted(
+            set(people["group"]),
+            key=lambda g: (
+                g == NO_REGION,
+                region_order.index(g) if g in region_order else 0,
+                g,
+            ),
+        ),
         filters=filters,
         questions=[QuestionShape.of(q) for q in asked],
         topics=topics,
@@ -222,7 +233,8 @@ def build_release(session: SessionLike, survey: Survey, min_cell: int) -> Releas
     answers = answers.merge(
         people.drop(columns=["answered_at", "day"]), on="response_id"
     )
-    layout = _layout(survey, people, min_cell, filters)
+    region_order = list(session.scalars(select(Region.name).order_by(Region.id)))
+    layout = _layout(survey, people, filters, region_order)
     sheet = build_sheet(people, answers, layout)
     audit_start = time.perf_counter()
     suppression = suppress(sheet, min_cell)
