@@ -17,15 +17,22 @@ COLUMNS: dict[str, LazyString] = {
     "ci_high": _l("Upper end of the 95-percent interval"),
     "suppressed": _l("Suppressed (fewer than the minimum, or would reveal one)"),
     "difference": _l("Difference of the shares, first region minus second"),
-    "p": _l("p-value of the difference"),
+    "p": _l(
+        "p-value of the difference (below 0.05 exactly when the interval leaves out "
+        "0; Fisher's exact test where fewer than 5 people are expected in a cell)"
+    ),
     "p_holm": _l("p-value adjusted with Holm per question"),
     "kind": _l("Kind of question"),
     "mean": _l("Mean"),
+    "mean_ci_low": _l("Lower end of the mean's 95-percent interval (t)"),
+    "mean_ci_high": _l("Upper end of the mean's 95-percent interval (t)"),
     "median": _l("Median"),
     "detractors": _l("Share of detractors (0–6)"),
     "passives": _l("Share of passives (7–8)"),
     "promoters": _l("Share of promoters (9–10)"),
     "nps": _l("Net Promoter Score"),
+    "nps_ci_low": _l("Lower end of the NPS's 95-percent interval"),
+    "nps_ci_high": _l("Upper end of the NPS's 95-percent interval"),
     "topic_id": _l("Topic number"),
     "topic": _l("Topic"),
     "need_count": _l("Respondents who need the topic"),

@@ -92,42 +92,45 @@ class Release:
         return len(self.hidden) / max(1, len(self.values))
 
 
+def _table(session: SessionLike, statement: Any, columns: list[str]) -> pd.DataFrame:
+    # Plain tuples: pandas inspects each Row as a named tuple, which costs seconds
+    # at 100,000 respondents.
+    rows = [tuple(row) for row in session.execute(statement)]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _frames(session: SessionLike, survey_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per respondent (attributes, day) and one per non-text answer."""
-    answers = pd.DataFrame(
-        session.execute(
-            select(
-                Answer.response_id, Answer.question_id, Answer.option_id, Answer.value
-            )
-            .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
-            .where(SurveyResponse.survey_id == survey_id, Answer.text.is_(None))
-        ).all(),
-        columns=["response_id", "question_id", "option_id", "value"],
+    answers = _table(
+        session,
+        select(Answer.response_id, Answer.question_id, Answer.option_id, Answer.value)
+        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
+        .where(SurveyResponse.survey_id == survey_id, Answer.text.is_(None)),
+        ["response_id", "question_id", "option_id", "value"],
     )
-    people = pd.DataFrame(
-        session.execute(
-            select(
-                SurveyResponse.id,
-                Region.name,
-                SurveyResponse.org_type,
-                District.name,
-                SurveyResponse.sector,
-                SurveyResponse.size,
-                SurveyResponse.campaign_id,
-                SurveyResponse.updated_at,
-            )
-            .outerjoin(Region, Region.id == SurveyResponse.region_id)
-            .outerjoin(District, District.id == SurveyResponse.district_id)
-            .where(SurveyResponse.survey_id == survey_id)
-        ).all(),
-        columns=["response_id", "group", *FILTERS, "answered_at"],
+    people = _table(
+        session,
+        select(
+            SurveyResponse.id,
+            Region.name,
+            SurveyResponse.org_type,
+            District.name,
+            SurveyResponse.sector,
+            SurveyResponse.size,
+            SurveyResponse.campaign_id,
+            SurveyResponse.updated_at,
+        )
+        .outerjoin(Region, Region.id == SurveyResponse.region_id)
+        .outerjoin(District, District.id == SurveyResponse.district_id)
+        .where(SurveyResponse.survey_id == survey_id),
+        ["response_id", "group", *FILTERS, "answered_at"],
     )
     people = people[people["response_id"].isin(answers["response_id"])].copy()
     people["group"] = people["group"].fillna(NO_REGION)
     # Ids as text: a float id ("1.0") never equals the "1" of a filter.
-    people["campaign_id"] = [
-        None if pd.isna(c) else str(int(c)) for c in people["campaign_id"]
-    ]
+    people["campaign_id"] = people["campaign_id"].map(
+        lambda c: str(int(c)), na_action="ignore"
+    )
     people["day"] = (
         pd.to_datetime(people["answered_at"], utc=True)
         .dt.tz_convert("Europe/Berlin")
@@ -144,12 +147,10 @@ def _recode(
     people = people.copy()
     offered = {}
     for attribute in FILTERS:
-        column = people[attribute].replace("", None)
+        column = people[attribute].replace("", None).map(str, na_action="ignore")
         sizes = column.value_counts()
         named = sorted(str(v) for v, n in sizes.items() if n >= min_cell)
-        people[attribute] = [
-            v if v is not None and str(v) in named else OTHER for v in column
-        ]
+        people[attribute] = column.where(column.isin(named), OTHER)
         values = named + ([OTHER] if (people[attribute] == OTHER).any() else [])
         if len(values) >= 2:
             offered[attribute] = values

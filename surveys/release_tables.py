@@ -10,7 +10,14 @@ import pandas as pd
 from surveys.models import QuestionKind
 from surveys.release import Release
 from surveys.release_cells import ALL, NPS_CLASSES, SCALE_POINTS, TOTAL, View
-from surveys.statistics import holm, newcombe, two_proportion_p, wilson
+from surveys.statistics import (
+    difference_p,
+    holm,
+    mean_interval,
+    newcombe,
+    nps_interval,
+    wilson,
+)
 
 COUNT = "Int64"  # whole numbers, missing when suppressed
 
@@ -103,7 +110,7 @@ def differences(release: Release, view: View, table: pd.DataFrame) -> pd.DataFra
             continue
         counts = (int(a["count"]), int(a["n"]), int(b["count"]), int(b["n"]))
         difference, low, high = newcombe(*counts)
-        p = two_proportion_p(*counts)
+        p = difference_p(*counts)
         rows.append([question_id, option_id, difference, low, high, p, False])
     result = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS[:-1])
     result["p_holm"] = np.nan
@@ -123,7 +130,9 @@ def scales(release: Release, view: View) -> pd.DataFrame:
             continue
         for group in _groups(release):
             rows.append(_scale_row(release, view, question, group, points))
-    table = pd.DataFrame(rows, columns=rows[0].keys() if rows else ["group"])
+    # Every row's columns (Likert rows have points 1–5, NPS rows 0–10 and the NPS).
+    columns = list(dict.fromkeys(k for row in rows for k in row)) or ["group"]
+    table = pd.DataFrame(rows, columns=columns)
     counts = [c for c in table.columns if c == "n" or c.startswith("count_")]
     return _typed(table, counts)
 
@@ -144,18 +153,20 @@ def _scale_row(
     for point, count in counts.items():
         row[f"count_{point}"] = count
         row[f"share_{point}"] = _ratio(count, n)
-    row["mean"] = row["median"] = None
+    row["mean"] = row["mean_ci_low"] = row["mean_ci_high"] = row["median"] = None
     if complete:
-        values = np.repeat(np.array(points), [counts[p] or 0 for p in points])
-        row["mean"] = float(values.mean())
+        given = {p: counts[p] or 0 for p in points}
+        values = np.repeat(np.array(points), list(given.values()))
+        row["mean"], row["mean_ci_low"], row["mean_ci_high"] = mean_interval(given)
         row["median"] = float(np.median(values))
     if question.kind == QuestionKind.NPS:
         for name, members in NPS_CLASSES.items():
             shown = [counts[p] for p in members]
             row[name] = None if not complete else sum(c or 0 for c in shown) / (n or 1)
-        row["nps"] = (
-            None if not complete else 100 * (row["promoters"] - row["detractors"])
-        )
+        row["nps"] = row["nps_ci_low"] = row["nps_ci_high"] = None
+        if complete:
+            interval = nps_interval({p: counts[p] or 0 for p in points})
+            row["nps"], row["nps_ci_low"], row["nps_ci_high"] = interval
     return row
 
 

@@ -218,3 +218,32 @@ def test_the_campaign_filter_works_when_some_answers_came_without_one(
     api = client.get(f"/api/surveys/{survey_id}/tables?campaign_id={campaign_id}")
     shares = api.get_json()["tables"]["shares"]
     assert {r["n"] for r in shares if r["group"] == "Gesamt"} == {8}
+
+
+def test_scales_show_mean_and_nps_with_intervals_and_every_point(
+    db, app, client, login_as
+):
+    from surveys.builder import add_question, update_question
+
+    likert = factories.one_question_survey(db, kind="likert")
+    survey = db.get(Survey, likert.survey_id)
+    nps = add_question(db, survey, "nps")
+    update_question(nps, {"de": "Empfehlen?"}, False, None)
+    db.commit()
+    for value, times in ((2, 5), (4, 6)):
+        factories.answer(db, likert, value=value, times=times)
+    for value, times in ((10, 6), (8, 5), (3, 5)):
+        factories.answer(db, nps, value=value, times=times)
+
+    scales = report(db, likert.survey_id).scales.set_index(["question_id", "group"])
+    row = scales.loc[(nps.id, "Dortmund")]
+    assert (row["count_10"], row["count_3"], row["count_0"]) == (6, 5, 0)
+    assert row["nps"] == pytest.approx(100 * (6 - 5) / 16)
+    assert row["nps_ci_low"] < row["nps"] < row["nps_ci_high"]
+    mean = scales.loc[(likert.id, "Dortmund")]
+    assert mean["mean_ci_low"] < mean["mean"] < mean["mean_ci_high"]
+
+    login_as(Role.ANALYST)
+    page = client.get(f"/analysis/{likert.survey_id}").get_data(as_text=True)
+    assert "Wie sich die Antworten verteilen" in page
+    assert '3,09 <span class="hint">(' in page  # German decimals, with interval
