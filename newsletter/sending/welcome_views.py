@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core.audit import record
 from core.db import db
 from core.models import Region
-from core.policy import check_region, requires, visible_regions
+from core.policy import acted_for_regions, check_acting_for, requires
 from newsletter.blueprint import bp
 from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.models import Campaign
@@ -30,7 +30,7 @@ def _region(slug: str) -> Region:
     region = db.session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
         abort(404)
-    check_region(current_user, region.id)
+    check_acting_for(current_user, region.id)
     return region
 
 
@@ -63,7 +63,7 @@ def _body(campaign: Campaign, language: str) -> str:
 @bp.route("/welcome")
 @requires("campaigns")
 def welcome_mails_index() -> BaseResponse:
-    regions = visible_regions()
+    regions = acted_for_regions()
     if not regions:
         abort(404)
     return redirect(url_for("newsletter.welcome_mails", region_slug=regions[0].slug))
@@ -121,7 +121,7 @@ def welcome_mails(region_slug: str) -> str | BaseResponse:
     return render_template(
         "newsletter/welcome_mails.html",
         region=region,
-        regions=visible_regions(),
+        regions=acted_for_regions(),
         forms=forms,
         mails=mails,
         campaigns={
