@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.db import AnySelect, SessionLike
 from core.models import District, Region
 from newsletter.audience.models import MailingList, Subscriber, Subscription
+from newsletter.audience.scope import Standing, standing
 
 COLUMNS = (
     Subscriber.id,
@@ -72,7 +73,9 @@ def rows(
             extra_fields,
         ) in chunk:
             if subscriber_id in held:
-                status, created_at, confirmed_at = held[subscriber_id]
+                mine = held[subscriber_id]
+                status = mine.status
+                created_at, confirmed_at = mine.signed_up_at, mine.confirmed_at
             yield [
                 email,
                 name,
@@ -118,10 +121,8 @@ def active_list_names(
 
 def _held(
     session: SessionLike, subscriber_ids: list[int], list_ids: frozenset[int]
-) -> dict[int, tuple[str, datetime | None, datetime | None]]:
-    """Per person, from her subscriptions to these lists only: a status (active if
-    one is, else pending if one is, else unsubscribed), the first sign-up and the
-    first confirmation."""
+) -> dict[int, Standing]:
+    """Per person, her standing on these lists only."""
     found: dict[int, list[Subscription]] = defaultdict(list)
     for subscription in session.scalars(
         select(Subscription).where(
@@ -130,20 +131,7 @@ def _held(
         )
     ):
         found[subscription.subscriber_id].append(subscription)
-    return {person: _summary(subs) for person, subs in found.items()}
-
-
-def _summary(
-    subscriptions: list[Subscription],
-) -> tuple[str, datetime | None, datetime | None]:
-    statuses = {sub.status for sub in subscriptions}
-    status = next((s for s in ("active", "pending") if s in statuses), "unsubscribed")
-    confirmed = [sub.confirmed_at for sub in subscriptions if sub.confirmed_at]
-    return (
-        status,
-        min(sub.created_at for sub in subscriptions),
-        min(confirmed) if confirmed else None,
-    )
+    return {person: standing(subs) for person, subs in found.items()}
 
 
 def _minutes(moment: datetime | None) -> str:
