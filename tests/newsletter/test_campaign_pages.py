@@ -304,9 +304,12 @@ def test_an_issue_that_does_not_exist_is_404(app, client, manager):
     assert client.get("/campaigns/999/preview").status_code == 404
 
 
-def test_a_manager_of_the_other_region_gets_404(app, client, login_as):
+@pytest.mark.parametrize(
+    "other", ["suedwestfalen", None], ids=["other-region", "interregional"]
+)
+def test_a_manager_of_the_other_region_gets_404(app, client, login_as, other):
     campaign_id = issue(app)
-    login_as(Role.MANAGER, "suedwestfalen")
+    login_as(Role.MANAGER, other)
     for path in ("", "/preview", "/preview.html"):
         assert client.get(f"/campaigns/{campaign_id}{path}").status_code == 404, path
     for path in ("", "/draft", "/duplicate", "/copy-to-english", "/template"):
