@@ -23,10 +23,10 @@ def _iso(value: Any) -> str | None:
 
 def profile(subscriber: Subscriber, scope: Scope = EVERYTHING) -> dict[str, Any]:
     """The person's details; her status and dates as the scope's controller holds
-    them, and the region the record began in only if no other controller holds
-    her."""
+    them, and the region the record began in only if it is hers to know."""
     mine = scope.standing_of(subscriber)
-    where = {"region": subscriber.region.name} if scope.holds_all_of(subscriber) else {}
+    shown = scope.shows_home_region(subscriber)
+    where = {"region": subscriber.region.name} if shown else {}
     return {
         "email": subscriber.email,
         "name": subscriber.name,

@@ -122,6 +122,12 @@ class Scope:
         """The person's subscriptions to the user's lists."""
         return [sub for sub in subscriber.subscriptions if self.covers(sub.list_id)]
 
+    def shows_home_region(self, subscriber: Subscriber) -> bool:
+        """True if the region the person's record began in (where she first
+        signed up) is the user's to know: no other controller holds her, or it
+        is the region of an agency the user acts for."""
+        return self.holds_all_of(subscriber) or self.acts_for(subscriber.region_id)
+
     def standing_of(self, subscriber: Subscriber) -> Standing:
         """The person's status and dates: the record's when no other controller
         holds her, else those of the user's lists (the record began with

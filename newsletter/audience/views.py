@@ -164,6 +164,7 @@ def subscriber_detail(subscriber_id: int) -> str:
         subscriptions=scope.subscriptions(subscriber),
         held_by_others=not scope.holds_all_of(subscriber),
         standing=scope.standing_of(subscriber),
+        shows_home_region=scope.shows_home_region(subscriber),
         sections=subscriber_sections(subscriber, scope),
         events=consent_events(subscriber, scope),
         action_form=ConfirmForm(),
@@ -240,8 +241,8 @@ def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
         return render_template(
             "newsletter/subscriber_shared_details.html",
             subscriber=subscriber,
-            held_by_others=True,
             standing=scope.standing_of(subscriber),
+            shows_home_region=scope.shows_home_region(subscriber),
         )
     form = ManagerEditForm()
     fill_choices(form, subscriber.region)

@@ -105,3 +105,14 @@ def test_a_controller_holding_all_of_her_sees_the_whole_record(app, client, logi
     assert data["profile"]["region"] == "Dortmund"
     assert data["profile"]["signed_up_at"].startswith(long_ago()[0])
     assert long_ago()[1] in page
+
+
+def test_the_agency_she_began_with_still_sees_where_she_signed_up(
+    app, client, login_as, lea
+):
+    login_as(Role.MANAGER, "suedwestfalen")
+
+    data = json.loads(client.get(f"/subscribers/{lea}/data.json").get_data())
+
+    assert data["profile"]["region"] == "Südwestfalen"
+    assert data["profile"]["signed_up_at"].startswith(long_ago()[0])
