@@ -23,7 +23,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
-from core.policy import requires, visible_region_ids
+from core.policy import reads_answers_of, requires, visible_region_ids
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
 from surveys.blueprint import bp
@@ -42,6 +42,15 @@ def visible_survey(survey_id: int) -> Survey:
         and survey.region_id is not None
         and survey.region_id not in regions
     ):
+        abort(404)
+    return survey
+
+
+def answered_survey(survey_id: int) -> Survey:
+    """A survey whose answers the user reads person by person; 404 for another
+    controller's (a region's own survey, for the interregional manager)."""
+    survey = visible_survey(survey_id)
+    if not reads_answers_of(current_user, survey.region_id):
         abort(404)
     return survey
 
@@ -235,7 +244,7 @@ def api_tables(survey_id: int) -> BaseResponse:
 @requires("surveys")
 def free_text(survey_id: int) -> str:
     """Free-text answers: managers only (they may name people or firms)."""
-    survey = visible_survey(survey_id)
+    survey = answered_survey(survey_id)
     rows = db.session.execute(
         select(Answer.question_id, Answer.text)
         .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
@@ -249,7 +258,7 @@ def free_text(survey_id: int) -> str:
 @requires("surveys")
 def introductions(survey_id: int) -> str:
     """Respondents who asked to be put in touch, by topic of their needs and offers."""
-    survey = visible_survey(survey_id)
+    survey = answered_survey(survey_id)
     regions = visible_region_ids(current_user)
     query = (
         select(
