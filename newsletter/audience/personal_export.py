@@ -11,7 +11,7 @@ from sqlalchemy.orm import object_session
 from core.db import SessionLike, utcnow
 from newsletter.audience.models import ConsentEvent, ConsentText, Subscriber
 from newsletter.audience.personal_data import personal_data_sources
-from newsletter.audience.scope import Scope
+from newsletter.audience.scope import Scope, Standing
 
 # The person's own view: everything, whoever holds it.
 EVERYTHING = Scope(None, None)
@@ -22,10 +22,15 @@ def _iso(value: Any) -> str | None:
 
 
 def profile(subscriber: Subscriber, scope: Scope = EVERYTHING) -> dict[str, Any]:
-    """The person's details, or for a manager who may not see them (`Scope.
-    sees_details`) the address and what her lists hold."""
+    """The person's details; her status and dates as the scope's controller holds
+    them, and the region the record began in only if it is hers to know. For a
+    manager who may not see her details (`Scope.sees_details`): the address and
+    her standing on the manager's lists."""
+    mine = scope.standing_of(subscriber)
     if not scope.sees_details(subscriber):
-        return _address_only(subscriber, scope)
+        return _address_only(subscriber, mine)
+    shown = scope.shows_home_region(subscriber)
+    where = {"region": subscriber.region.name} if shown else {}
     return {
         "email": subscriber.email,
         "name": subscriber.name,
@@ -35,19 +40,16 @@ def profile(subscriber: Subscriber, scope: Scope = EVERYTHING) -> dict[str, Any]
         "sector": subscriber.sector,
         "size": subscriber.size,
         "language": subscriber.language,
-        "region": subscriber.region.name,
-        "status": subscriber.status,
-        "signed_up_at": _iso(subscriber.created_at),
-        "confirmed_at": _iso(subscriber.confirmed_at),
+        **where,
+        "status": mine.status,
+        "signed_up_at": _iso(mine.signed_up_at),
+        "confirmed_at": _iso(mine.confirmed_at),
         "interests": [topic.name for topic in subscriber.interests],
         "own_fields": dict(subscriber.extra_fields or {}),
     }
 
 
-def _address_only(subscriber: Subscriber, scope: Scope) -> dict[str, Any]:
-    held = scope.subscriptions(subscriber)
-    statuses = {sub.status for sub in held}
-    confirmed = [sub.confirmed_at for sub in held if sub.confirmed_at]
+def _address_only(subscriber: Subscriber, mine: Standing) -> dict[str, Any]:
     return {
         "email": subscriber.email,
         "name": "",
@@ -57,11 +59,9 @@ def _address_only(subscriber: Subscriber, scope: Scope) -> dict[str, Any]:
         "sector": "",
         "size": "",
         "language": None,
-        "region": None,
-        "status": next((s for s in ("active", "pending") if s in statuses), None)
-        or "unsubscribed",
-        "signed_up_at": _iso(min((sub.created_at for sub in held), default=None)),
-        "confirmed_at": _iso(min(confirmed, default=None)),
+        "status": mine.status,
+        "signed_up_at": _iso(mine.signed_up_at),
+        "confirmed_at": _iso(mine.confirmed_at),
         "interests": [],
         "own_fields": {},
     }

@@ -167,6 +167,8 @@ def subscriber_detail(subscriber_id: int) -> str:
         subscriptions=scope.subscriptions(subscriber),
         sees_details=scope.sees_details(subscriber),
         held_by_others=not scope.holds_all_of(subscriber),
+        standing=scope.standing_of(subscriber),
+        shows_home_region=scope.shows_home_region(subscriber),
         sections=subscriber_sections(subscriber, scope),
         events=consent_events(subscriber, scope),
         action_form=ConfirmForm(),
@@ -243,7 +245,10 @@ def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
         if request.method == "POST":
             abort(403)
         return render_template(
-            "newsletter/subscriber_shared_details.html", subscriber=subscriber
+            "newsletter/subscriber_shared_details.html",
+            subscriber=subscriber,
+            standing=scope.standing_of(subscriber),
+            shows_home_region=scope.shows_home_region(subscriber),
         )
     form = ManagerEditForm()
     fill_choices(form, subscriber.region)
