@@ -107,13 +107,15 @@ def visible_regions() -> list[Region]:
 
 
 def region_for_new_object() -> int | None:
-    """The region a new campaign or survey belongs to: a regional user's own; for
-    interregional users the one the form names (None: interregional), 404 for a
-    region that does not exist."""
+    """The region a new campaign or survey belongs to: a regional user's own (404 if
+    the form names another); for interregional users the one the form names (None:
+    interregional), 404 for a region that does not exist."""
     regions = visible_region_ids(current_user)
-    if regions is not None:
-        return next(iter(regions))
     chosen = form_id("region_id")
+    if regions is not None:
+        if chosen is not None and chosen not in regions:
+            abort(404)  # her form offers no choice: a posted one is an attack
+        return next(iter(regions))
     if chosen is not None and db.session.get(Region, chosen) is None:
         abort(404)
     return chosen

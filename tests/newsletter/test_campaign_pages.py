@@ -41,13 +41,7 @@ def newest_campaign(app) -> Campaign:
 
 
 def test_a_new_issue_belongs_to_the_managers_region(app, client, manager, region_ids):
-    response = submit(
-        client,
-        "/campaigns",
-        "/campaigns/new",
-        # A regional manager cannot choose: the form's region is ignored.
-        {"region_id": str(region_ids["suedwestfalen"])},
-    )
+    response = submit(client, "/campaigns", "/campaigns/new", {})
     made = newest_campaign(app)
     assert response.headers["Location"].endswith(f"/campaigns/{made.id}")
     assert (made.region_id, made.title, made.status) == (
@@ -55,6 +49,16 @@ def test_a_new_issue_belongs_to_the_managers_region(app, client, manager, region
         "Neue Ausgabe",
         "draft",
     )
+    # Her form offers no choice of region: one posted all the same is refused
+    # (#14.2), as any id of another region in a form.
+    refused = submit(
+        client,
+        "/campaigns",
+        "/campaigns/new",
+        {"region_id": str(region_ids["suedwestfalen"])},
+    )
+    assert refused.status_code == 404
+    assert newest_campaign(app).id == made.id
 
 
 def test_an_interregional_manager_chooses_the_region_or_both(
