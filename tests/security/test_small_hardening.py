@@ -161,3 +161,56 @@ def test_every_route_that_carries_a_token_is_masked_in_the_access_log(app):
         if "Zx9_AbCdEfGhIjKlMnOp" in line or "…" not in line:
             shown.append(rule)
     assert shown == []
+
+
+def an_address_of_this_machine_beyond_loopback() -> str | None:
+    """The address of the interface that would route outwards (nothing is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks a route
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def dev_server_warning(tmp_path, host: str) -> str:
+    """What `flask dev --host HOST` writes to stderr before it serves: read until
+    its banner, then stopped."""
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
+        "BRUECKE_DEV_MAILBOX_DIR": str(tmp_path / "devmail"),
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "dev", "--host", host]
+    ports = ["--port", str(free_port()), "--smtp-port", str(free_port())]
+    server = subprocess.Popen(
+        [*command, *ports],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    said = []
+    try:
+        for line in server.stdout:
+            said.append(line)
+            if "Brückenschlag:" in line:
+                break
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    return "".join(said)
+
+
+@pytest.mark.slow
+def test_the_development_server_warns_when_it_listens_beyond_this_machine(tmp_path):
+    address = an_address_of_this_machine_beyond_loopback()
+    if address is None:
+        pytest.skip("this machine has no address beyond loopback")
+    assert "WARNING" in dev_server_warning(tmp_path, address)
+    assert "WARNING" not in dev_server_warning(tmp_path, "127.0.0.1")
