@@ -318,3 +318,25 @@ def test_a_picture_field_takes_an_upload_never_another_regions_picture(app, make
         with app.app_context():
             block = db.session.get(Campaign, own["campaign_id"]).blocks["de"][0]
         assert block["image"] == "", target
+
+
+def test_an_analyst_gets_aggregates_of_both_regions_and_nothing_else(app, make_user):
+    """The role axis: an analyst opens every route that names an object of either
+    region; only the aggregate analysis answers, everything else is 403."""
+    worlds = [world(app, make_user, region) for region in OTHER]
+    analyst = app.test_client()
+    login(analyst, make_user(Role.ANALYST).email)
+    token = csrf_token(analyst.get("/").get_data(as_text=True))
+    before = snapshot(app)
+    wrong = {}
+    for objects in worlds:
+        for rule, method, _arguments in regional_routes(app):
+            url = url_for_rule(rule, objects)
+            data = {"csrf_token": token} if method == "POST" else None
+            status = analyst.open(url, method=method, data=data).status_code
+            endpoint = app.url_map.bind("").match(url, method=method)[0]
+            aggregate = app.view_functions[endpoint].permission == "analysis"
+            if status != (200 if aggregate else 403):
+                wrong[f"{method} {url}"] = status
+    assert not wrong, wrong
+    assert snapshot(app) == before
