@@ -245,7 +245,7 @@ def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
         form.process(data=profile_form_data(subscriber))
     else:
         refuse_unoffered(form.district_id)
-    if request.method == "POST" and form.validate_on_submit():
+    if form.validate_on_submit():
         profile = profile_from_form(form, email=subscriber.email or "")
         # Managers change attributes; consent for lists stays the person's own.
         update_preferences(db.session, subscriber, profile, active_lists)
