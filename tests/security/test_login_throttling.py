@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.app import create_app
 from core.config import TestConfig
@@ -211,3 +211,21 @@ def test_a_burst_of_wrong_passwords_at_once_gets_no_more_tries_than_allowed(
     assert sum(code != 429 for code in codes) <= allowed
     with app.test_client() as late:
         assert refused(post_login(late, user.email, PASSWORD, "10.0.6.99"))
+
+
+def test_each_wait_after_the_fifth_failure_is_twice_as_long(app, client, make_user):
+    """A minute, then two, then four: the account's holder is slowed down more with
+    every further wrong try, not given five fresh ones after each minute."""
+    user = make_user(Role.MANAGER, "dortmund")
+    for n in range(5):
+        assert not refused(post_login(client, user.email, WRONG, f"10.8.0.{n}"))
+    waits = []
+    for n in range(3):
+        held = post_login(client, user.email, WRONG, f"10.8.1.{n}")
+        assert refused(held)
+        waits.append(int(held.headers["Retry-After"]))
+        with app.app_context():  # the wait has passed
+            db.session.execute(update(ThrottleCounter).values(blocked_until=0))
+            db.session.commit()
+        assert not refused(post_login(client, user.email, WRONG, f"10.8.2.{n}"))
+    assert [round(wait, -1) for wait in waits] == [60, 120, 240]
