@@ -28,6 +28,15 @@ def form_id(name: str) -> int | None:
     return int(raw)
 
 
+def query_id(name: str) -> int | None:
+    """The id a query argument names; None (ignored) if it cannot be one: a
+    link's optional id is not worth an error page."""
+    raw = request.args.get(name, "")
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        return None
+    return int(raw)
+
+
 def page_number() -> int:
     """The `page` query argument, between 1 and MAX_PAGE."""
     return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)

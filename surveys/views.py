@@ -13,7 +13,7 @@ from core.cookieless import cookieless
 from core.db import db
 from core.form_tokens import posted_token_valid
 from core.forms import ConfirmForm
-from core.ids import form_id
+from core.ids import form_id, query_id
 from core.models import Region
 from core.throttle import throttled
 from newsletter.audience.labels import ORG_TYPE_LABELS
@@ -83,7 +83,7 @@ def _preselection(survey: Survey) -> dict[int, object]:
     if not survey.questions:
         return {}
     first = survey.questions[0]
-    option = request.args.get("o", type=int)
+    option = query_id("o")
     value = request.args.get("v", type=int)
     if option is not None and option in {o.id for o in first.options}:
         return {first.id: [option]}
@@ -204,7 +204,7 @@ def _answer_page(
             log_click(
                 db.session,
                 survey,
-                request.args.get("o", type=int),
+                query_id("o"),
                 invitation.campaign_id,
             )
             db.session.commit()
@@ -257,7 +257,7 @@ def thanks(survey_id: int) -> str:
     return render_template(
         "surveys/thanks.html",
         survey=survey,
-        brand=_brand(survey, request.args.get("c", type=int)),
+        brand=_brand(survey, query_id("c")),
         language=_language(),
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.db import AnySelect, SessionLike
 from core.models import District, Region
 from newsletter.audience.models import MailingList, Subscriber, Subscription
-from newsletter.audience.scope import Standing, standing
+from newsletter.audience.scope import Standing, details_seen, standing
 
 COLUMNS = (
     Subscriber.id,
@@ -57,6 +57,7 @@ def rows(
         ids = [row[0] for row in chunk]
         lists = active_list_names(session, ids, list_ids)
         held = {} if list_ids is None else _held(session, ids, list_ids)
+        withheld = _details_withheld(session, ids, list_ids)
         for (
             subscriber_id,
             email,
@@ -78,6 +79,10 @@ def rows(
                 status = mine.status
                 created_at, confirmed_at = mine.signed_up_at, mine.confirmed_at
                 region = "" if began_elsewhere else region
+            if subscriber_id in withheld:
+                # What another controller holds of the person is not hers to read.
+                name, organisation, org_type, district = "", "", None, None
+                sector, size, language, region, extra_fields = "", "", "", "", {}
             yield [
                 email,
                 name,
@@ -149,6 +154,21 @@ def _held(
         )
         for person, subs in found.items()
     }
+
+
+def _details_withheld(
+    session: SessionLike, subscriber_ids: list[int], list_ids: frozenset[int] | None
+) -> set[int]:
+    """The people among these whose details the manager of `list_ids` may not see."""
+    if list_ids is None:
+        return set()
+    return set(
+        session.scalars(
+            select(Subscriber.id).where(
+                Subscriber.id.in_(subscriber_ids), ~details_seen(list_ids)
+            )
+        )
+    )
 
 
 def _minutes(moment: datetime | None) -> str:

@@ -4,7 +4,7 @@ share one definition, so a segment means exactly what the list showed."""
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 
 from core.db import AnySelect, SessionLike
 from core.ids import MAX_ID
@@ -52,18 +52,39 @@ class SubscriberFilter:
             key: value for key, value in asdict(self).items() if value not in (None, "")
         }
 
-    def apply(self, query: AnySelect) -> AnySelect:
-        """Narrow a query over Subscriber to the criteria."""
+    def apply(
+        self, query: AnySelect, details: ColumnElement[bool] | None = None
+    ) -> AnySelect:
+        """Narrow a query over Subscriber to the criteria; `details`: where the
+        person's details may be searched (a manager's, see Scope.sees_details)."""
         query = query.where(Subscriber.email.is_not(None))
+        seen = true() if details is None else details
         if self.q:
             pattern = f"%{self.q.lower()}%"
             query = query.where(
                 or_(
                     Subscriber.email.like(pattern),
-                    func.lower(Subscriber.name).like(pattern),
-                    func.lower(Subscriber.organisation).like(pattern),
+                    and_(
+                        seen,
+                        or_(
+                            func.lower(Subscriber.name).like(pattern),
+                            func.lower(Subscriber.organisation).like(pattern),
+                        ),
+                    ),
                 )
             )
+        if any(
+            value not in (None, "")
+            for value in (
+                self.region_id,
+                self.status,
+                self.org_type,
+                self.district_id,
+                self.sector,
+                self.topic_id,
+            )
+        ):
+            query = query.where(seen)
         if self.region_id is not None:
             query = query.where(Subscriber.region_id == self.region_id)
         if self.status:
@@ -98,7 +119,7 @@ def subscribers_query(criteria: SubscriberFilter, scope: Scope) -> AnySelect:
     outside them matches nobody."""
     if criteria.list_id is not None and not scope.covers(criteria.list_id):
         return select(Subscriber).where(false())
-    return scope.subscribers(criteria.apply(select(Subscriber)))
+    return scope.subscribers(criteria.apply(select(Subscriber), scope.details_seen()))
 
 
 def within_region(

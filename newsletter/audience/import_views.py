@@ -17,7 +17,7 @@ from wtforms import SelectChoice
 
 from core.db import db
 from core.forms import ConfirmForm, refuse_unoffered
-from core.ids import form_id
+from core.ids import form_id, query_id
 from core.models import Region
 from core.policy import check_region, requires, visible_regions
 from newsletter.audience.erasure import erasure_key
@@ -111,7 +111,7 @@ def import_upload() -> str | BaseResponse:
 def import_sample() -> BaseResponse:
     """A file to start from, for the region chosen (or the first one shown)."""
     regions = visible_regions()
-    region_id = request.args.get("region_id", regions[0].id, type=int)
+    region_id = query_id("region_id") or regions[0].id
     region = next((r for r in regions if r.id == region_id), None)
     if region is None:
         abort(404)

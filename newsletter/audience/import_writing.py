@@ -1,6 +1,7 @@
 """Writing the checked rows of an import: new addresses become subscribers; an
 address another controller holds keeps its record and only gets the importing
-controller's lists."""
+controller's lists, as pending: the consent documented for the import is not the
+person's word for that record, so she gets the opt-in mail."""
 
 from typing import Any
 
@@ -31,12 +32,11 @@ def apply_import(
         if not report.importable:
             continue
         values = report.values
-        documented = report.outcome == "new"
         # Known to another controller: its record stays as it is, only the
-        # importing controller's lists are added.
-        subscriber = find_by_email(session, values["email"]) or _new_subscriber(
-            session, values, region
-        )
+        # importing controller's lists are added, awaiting her confirmation.
+        known = find_by_email(session, values["email"])
+        subscriber = known or _new_subscriber(session, values, region)
+        documented = report.outcome == "new" and known is None
         if documented and subscriber.status in (
             SubscriberStatus.PENDING,
             SubscriberStatus.UNSUBSCRIBED,

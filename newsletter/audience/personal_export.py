@@ -11,7 +11,7 @@ from sqlalchemy.orm import object_session
 from core.db import SessionLike, utcnow
 from newsletter.audience.models import ConsentEvent, ConsentText, Subscriber
 from newsletter.audience.personal_data import personal_data_sources
-from newsletter.audience.scope import Scope
+from newsletter.audience.scope import Scope, Standing
 
 # The person's own view: everything, whoever holds it.
 EVERYTHING = Scope(None, None)
@@ -23,8 +23,12 @@ def _iso(value: Any) -> str | None:
 
 def profile(subscriber: Subscriber, scope: Scope = EVERYTHING) -> dict[str, Any]:
     """The person's details; her status and dates as the scope's controller holds
-    them, and the region the record began in only if it is hers to know."""
+    them, and the region the record began in only if it is hers to know. For a
+    manager who may not see her details (`Scope.sees_details`): the address and
+    her standing on the manager's lists."""
     mine = scope.standing_of(subscriber)
+    if not scope.sees_details(subscriber):
+        return _address_only(subscriber, mine)
     shown = scope.shows_home_region(subscriber)
     where = {"region": subscriber.region.name} if shown else {}
     return {
@@ -42,6 +46,24 @@ def profile(subscriber: Subscriber, scope: Scope = EVERYTHING) -> dict[str, Any]
         "confirmed_at": _iso(mine.confirmed_at),
         "interests": [topic.name for topic in subscriber.interests],
         "own_fields": dict(subscriber.extra_fields or {}),
+    }
+
+
+def _address_only(subscriber: Subscriber, mine: Standing) -> dict[str, Any]:
+    return {
+        "email": subscriber.email,
+        "name": "",
+        "organisation": "",
+        "organisation_type": None,
+        "district": None,
+        "sector": "",
+        "size": "",
+        "language": None,
+        "status": mine.status,
+        "signed_up_at": _iso(mine.signed_up_at),
+        "confirmed_at": _iso(mine.confirmed_at),
+        "interests": [],
+        "own_fields": {},
     }
 
 

@@ -4,7 +4,11 @@ Each list has its controller (a region's agency, or both jointly for the
 interregional list); a person is visible to a manager through a subscription to one
 of her lists, and only that part of the person (subscriptions, consent log, the
 issues of her controller sent to the person and answers to its surveys) is hers to
-see, export, change or erase. Whom a user acts for is core.policy's question."""
+see, export, change or erase. The person's details (name, organisation, …) are one
+record per address; they are the manager's to see only when no other controller
+holds the person, or the person herself confirmed one of the manager's lists: a
+manager who types or imports an address learns nothing another controller holds.
+Whom a user acts for is core.policy's question."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +16,15 @@ from datetime import datetime
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, SQLColumnExpression, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    exists,
+    not_,
+    or_,
+    select,
+    true,
+)
 
 from core.db import AnySelect, SessionLike, db
 from core.models import Region, Role, User
@@ -118,6 +130,17 @@ class Scope:
         """True if no other controller holds anything of the person."""
         return all(self.covers(sub.list_id) for sub in subscriber.subscriptions)
 
+    def sees_details(self, subscriber: Subscriber) -> bool:
+        """True if the person's details are the user's to see: no other controller
+        holds her, or she confirmed one of the user's lists."""
+        return self.holds_all_of(subscriber) or any(
+            sub.confirmed_at is not None for sub in self.subscriptions(subscriber)
+        )
+
+    def details_seen(self) -> ColumnElement[bool]:
+        """`sees_details` as a condition on Subscriber, for queries."""
+        return details_seen(self.list_ids)
+
     def subscriptions(self, subscriber: Subscriber) -> list[Subscription]:
         """The person's subscriptions to the user's lists."""
         return [sub for sub in subscriber.subscriptions if self.covers(sub.list_id)]
@@ -148,6 +171,19 @@ class Scope:
 
     def _shows(self, event: ConsentEvent, whole: bool) -> bool:
         return whole if event.list_id is None else self.covers(event.list_id)
+
+
+def details_seen(list_ids: frozenset[int] | None) -> ColumnElement[bool]:
+    """A condition on Subscriber: true where a manager of these lists sees the
+    person's details (see `Scope.sees_details`); None: every list."""
+    if list_ids is None:
+        return true()
+    mine = Subscription.list_id.in_(list_ids)
+    of_person = Subscription.subscriber_id == Subscriber.id
+    return or_(
+        not_(exists().where(of_person, not_(mine))),
+        exists().where(of_person, mine, Subscription.confirmed_at.is_not(None)),
+    )
 
 
 def current_scope() -> Scope:

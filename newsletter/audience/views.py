@@ -87,9 +87,12 @@ def subscribers() -> str:
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     )
+    people = list(rows)
+    scope = current_scope()
     return render_template(
         "newsletter/subscribers.html",
-        subscribers=list(rows),
+        subscribers=people,
+        withheld={p.id for p in people if not scope.sees_details(p)},
         total=total,
         page=page,
         page_size=PAGE_SIZE,
@@ -162,6 +165,7 @@ def subscriber_detail(subscriber_id: int) -> str:
         "newsletter/subscriber_detail.html",
         subscriber=subscriber,
         subscriptions=scope.subscriptions(subscriber),
+        sees_details=scope.sees_details(subscriber),
         held_by_others=not scope.holds_all_of(subscriber),
         standing=scope.standing_of(subscriber),
         shows_home_region=scope.shows_home_region(subscriber),
@@ -233,6 +237,8 @@ def subscriber_add() -> str | BaseResponse:
 def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
     subscriber = get_subscriber(subscriber_id)
     scope = current_scope()
+    if not scope.sees_details(subscriber):
+        abort(404)
     if not scope.holds_all_of(subscriber):
         # One record per address: her details are every controller's that holds
         # her, so only she changes them (in her settings), never one of them.
@@ -300,6 +306,10 @@ def subscriber_erase(subscriber_id: int) -> BaseResponse:
     if scope.holds_all_of(subscriber):
         erase(db.session, subscriber, erasure_key())
         flash(_("All personal data of this person has been erased."), "info")
+    elif not scope.sees_details(subscriber):
+        # Whether another controller holds her is not this manager's to learn.
+        erase_held_by(db.session, subscriber, scope)
+        flash(_("The person's data on your lists has been erased."), "info")
     else:
         # Another controller holds the rest; erasing it is theirs to decide.
         erase_held_by(db.session, subscriber, scope)

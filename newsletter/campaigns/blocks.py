@@ -128,14 +128,13 @@ OUR_LINKS = re.compile(r"\{\{\s*(unsubscribe_url|preferences_url|web_url)\s*\}\}
 
 
 def safe_url(url: str) -> str | None:
-    """The URL if its scheme is http(s) or mailto, written out before any placeholder
-    (so that no recipient's name or organisation can turn it into javascript:), or
-    one of our own link placeholders; else None."""
+    """The URL if its scheme is http(s) or mailto and it holds no placeholder (a
+    name in an address would reach a third party, unencoded, and a counted link
+    cannot carry it), or one of our own link placeholders, whole; else None."""
     url = (url or "").strip()
     if OUR_LINKS.fullmatch(url):
         return url
-    scheme = urlsplit(url).scheme
-    if scheme in SAFE_SCHEMES and "{{" not in url[: len(scheme) + 1]:
+    if urlsplit(url).scheme in SAFE_SCHEMES and "{{" not in url:
         return url
     return None
 
@@ -179,12 +178,26 @@ def attr(value: object) -> str:
 
 
 def url_problems(block: Block, *names: str) -> list[str]:
-    """Link fields whose scheme is not http(s) or mailto."""
+    """Link fields whose scheme is not http(s) or mailto, or that hold a
+    placeholder."""
     return [
-        str(_l("The link “%(url)s” is not an http(s) address.", url=block.get(name)))
+        _url_problem(str(block.get(name)))
         for name in names
         if block.get(name) and safe_url(str(block.get(name))) is None
     ]
+
+
+def _url_problem(url: str) -> str:
+    if "{{" in url and urlsplit(url).scheme in SAFE_SCHEMES:
+        return str(
+            _l(
+                "The link “%(url)s” contains a placeholder: a link's address cannot "
+                "be personalised (only {{ web_url }}, {{ preferences_url }} or "
+                "{{ unsubscribe_url }} on their own). Please remove the placeholder.",
+                url=url,
+            )
+        )
+    return str(_l("The link “%(url)s” is not an http(s) address.", url=url))
 
 
 def _required(block: Block, spec: BlockType[Any]) -> list[str]:

@@ -14,12 +14,14 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from core.mjml import mjml_to_html
+from newsletter.campaigns.layout_footer import shows_link, shows_text, visible_parts
 from newsletter.campaigns.layout_limits import (
     MAX_SOURCE,
     BoundedSandbox,
     bounded_output,
     structure_problem,
 )
+from newsletter.campaigns.layout_privacy import check_privacy
 from newsletter.campaigns.layout_safety import (
     REGION_FIELDS,
     LayoutError,
@@ -41,6 +43,8 @@ REQUIRED_MARKERS = (
 ENDING_TAGS = re.compile(
     r"(<(mj-(?:text|button|raw|table|navbar-link))\b[^>]*>)(.*?)(</\2>)", re.DOTALL
 )
+SAMPLE_IMPRINT = "Impressum der Region (Muster)"
+SAMPLE_PRIVACY_URL = "https://x.example/datenschutz"
 SAMPLE_CONTEXT = {
     "content": Markup(
         "<mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section>"
@@ -48,10 +52,14 @@ SAMPLE_CONTEXT = {
     "subject": "Betreff",
     "preheader": "",
     "language": "de",
-    "region": dict.fromkeys(REGION_FIELDS, "Region"),
+    "region": {
+        **dict.fromkeys(REGION_FIELDS, "Region"),
+        "imprint": SAMPLE_IMPRINT,
+        "privacy_url": SAMPLE_PRIVACY_URL,
+    },
     "texts": [],
-    "imprints": ["Region"],
-    "privacy_url": "https://x.example/datenschutz",
+    "imprints": [SAMPLE_IMPRINT],
+    "privacy_url": SAMPLE_PRIVACY_URL,
 }
 
 
@@ -62,8 +70,10 @@ def check_layout(source: str) -> None:
             str(_l("The layout must contain {{ content }} where the blocks go.")), None
         )
     rendered = _render_sample(source)
+    check_privacy(rendered)
     check_html(rendered)
-    _check_mjml(rendered)
+    compiled = _check_mjml(rendered)
+    check_privacy(compiled)
     for marker in REQUIRED_MARKERS:
         if marker not in source:
             raise LayoutError(
@@ -76,6 +86,40 @@ def check_layout(source: str) -> None:
                 ),
                 None,
             )
+    _check_footer_visible(compiled)
+
+
+def _check_footer_visible(compiled: str) -> None:
+    """The footer as the reader sees it: links and imprint neither in a comment
+    nor in a hidden element."""
+    parts = visible_parts(compiled)
+    links = {
+        "unsubscribe_url": "{{ unsubscribe_url }}",
+        "preferences_url": "{{ preferences_url }}",
+        "privacy_url": SAMPLE_PRIVACY_URL,
+    }
+    for marker, address in links.items():
+        if not shows_link(parts, address):
+            raise LayoutError(
+                str(
+                    _l(
+                        "The layout must show {{ %(marker)s }} as a visible link "
+                        "with a text (not in a comment or a hidden element).",
+                        marker=marker,
+                    )
+                ),
+                None,
+            )
+    if not shows_text(parts, SAMPLE_IMPRINT):
+        raise LayoutError(
+            str(
+                _l(
+                    "The layout must show {{ region.imprint }} visibly (not in a "
+                    "comment or a hidden element)."
+                )
+            ),
+            None,
+        )
 
 
 def _parsed(source: str) -> tuple[nodes.Template, Template]:
@@ -110,7 +154,8 @@ def _render_sample(source: str) -> str:
         ) from None
 
 
-def _check_mjml(rendered: str) -> None:
+def _check_mjml(rendered: str) -> str:
+    """The compiled HTML of a well-formed layout; LayoutError otherwise."""
     # Inside "ending tags" MJML takes HTML (<br>, &nbsp;): only the MJML around must
     # be well-formed XML. Emptying them keeps the line numbers.
     skeleton = ENDING_TAGS.sub(
@@ -133,7 +178,7 @@ def _check_mjml(rendered: str) -> None:
             str(_l("The layout needs an <mjml> root with an <mj-body>.")), 1
         )
     try:
-        mjml_to_html(rendered)
+        return mjml_to_html(rendered)
     except Exception as error:  # mjml-python raises ValueError and others
         raise LayoutError(
             str(_l("The MJML cannot be compiled (%(error)s).", error=error)), None

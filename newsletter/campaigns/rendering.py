@@ -127,6 +127,9 @@ def _custom_html(region: Region | None, context: dict[str, Any]) -> str | None:
     if region is None or not region.custom_layout:
         return None
     try:
+        # Checked again: a layout saved before a check was added (one that hands
+        # personal links to a third party, say) never reaches a reader.
+        check_layout(region.custom_layout)
         return mjml_to_html(render_custom(region.custom_layout, context))
     except Exception as error:  # jinja2, the sandbox and mjml raise many kinds
         current_app.logger.warning("layout of %s not used: %s", region.slug, error)

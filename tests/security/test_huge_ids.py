@@ -3,7 +3,9 @@ never a 500 (#14.7)."""
 
 import pytest
 
+from core.db import db
 from core.models import Role
+from tests import factories
 from tests.http import csrf_token
 
 HUGE = "99999999999999999999999"
@@ -46,3 +48,15 @@ def test_a_huge_id_in_a_form_is_404(client, login_as, field, value):
         "/campaigns/new", data={"csrf_token": csrf_token(page), field: value}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("number", [str(2**63), HUGE, "-1", "x"])
+def test_a_huge_id_in_a_query_string_is_ignored(app, client, login_as, number):
+    """The thank-you page after a survey names the issue that invited the person
+    (?c=); a number no issue can have shows the survey's own page (#14.7)."""
+    with app.app_context():
+        survey_id = factories.survey(db.session).id
+    assert client.get(f"/umfrage/{survey_id}/danke?c={number}").status_code == 200
+    login_as(Role.ADMIN)
+    sample = client.get(f"/subscribers/import/beispiel.csv?region_id={number}")
+    assert sample.status_code in (200, 404)

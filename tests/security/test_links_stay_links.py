@@ -104,21 +104,27 @@ def test_the_web_version_holds_no_javascript_link(app, client, login_as):
     assert "javascript:" not in html
 
 
-def test_a_placeholder_after_the_scheme_is_fine(app):
+def test_a_placeholder_in_a_links_address_is_refused_and_filled_nowhere(app):
+    """The preview filled it in unencoded while the real mail's counted link led
+    to the placeholder itself; and a name in an address goes to a third party. So
+    an address takes no placeholder but our own links, whole."""
     blocks = [
         {
             "id": "b",
             "type": "button",
             "label": "Los",
-            "url": "https://example.org/?n={{ first_name }}",
+            "url": "https://example.org/btn?o={{ organisation }}&n={{ name }}",
         },
         {"id": "w", "type": "button", "label": "Web", "url": "{{ web_url }}"},
     ]
     html = rendered_for_hostile_recipient(app, blocks)
-    assert "https://example.org/?n=Mallory" in html
+    assert "example.org/btn" not in html
+    assert 'href="https://bruecke.example/ausgabe/1"' in html
     campaign_id = factories.made_in(
         app, factories.campaign, region="dortmund", blocks=blocks
     )
     with app.app_context(), app.test_request_context():
         problems = checklist(db.session.get(Campaign, campaign_id))
-    assert not [text for severity, text in problems if "Link" in text]
+    errors = [text for severity, text in problems if severity == "error"]
+    assert any("Platzhalter" in text and "example.org/btn" in text for text in errors)
+    assert not [text for text in errors if "„{{ web_url }}“" in text]
