@@ -8,7 +8,11 @@ of recounting a million, and no write of the sender costs an extra round trip.
 
 SQLite has row triggers only; PostgreSQL counts once per statement from the
 statement's transition tables (a million rows queued at once cost one update), and
-locks the rows in campaign order, so that two senders cannot deadlock on them."""
+locks the rows in campaign order, so that two senders cannot deadlock on them.
+
+A later migration that rebuilds `deliveries` (SQLite's batch mode copies the table,
+and its triggers go with the old one) must call `install_triggers` again;
+tests/newsletter/test_campaign_counts.py would notice at head."""
 
 from collections.abc import Mapping
 
