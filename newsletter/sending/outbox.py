@@ -250,11 +250,15 @@ def skip_cancelled(
     left = Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED))
     for campaign_id in cancelled:
         while True:  # at least one chunk per run, however late
-            rows = (
-                select(Delivery.id)
-                .where(Delivery.campaign_id == campaign_id, left)
-                .limit(chunk)
-                .with_for_update(skip_locked=True)
+            # Two statements, not an IN (subquery): a planner that misjudges the
+            # million (stale statistics) may run such a subquery once per row.
+            rows = list(
+                session.scalars(
+                    select(Delivery.id)
+                    .where(Delivery.campaign_id == campaign_id, left)
+                    .limit(chunk)
+                    .with_for_update(skip_locked=True)
+                )
             )
             result = session.execute(
                 update(Delivery)
