@@ -249,24 +249,20 @@ def skip_cancelled(
     marked = 0
     left = Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED))
     for campaign_id in cancelled:
-        after = -1  # keyset on (campaign, subscriber): each chunk reads on, not anew
         while True:  # at least one chunk per run, however late
             # Two statements, not an IN (subquery): a planner that misjudges the
             # million (stale statistics) may run such a subquery once per row.
-            rows = session.execute(
-                select(Delivery.id, Delivery.subscriber_id)
-                .where(
-                    Delivery.campaign_id == campaign_id,
-                    Delivery.subscriber_id > after,
-                    left,
+            rows = list(
+                session.scalars(
+                    select(Delivery.id)
+                    .where(Delivery.campaign_id == campaign_id, left)
+                    .limit(chunk)
+                    .with_for_update(skip_locked=True)
                 )
-                .order_by(Delivery.subscriber_id)
-                .limit(chunk)
-                .with_for_update(skip_locked=True)
-            ).all()
+            )
             result = session.execute(
                 update(Delivery)
-                .where(Delivery.id.in_([row.id for row in rows]), left)
+                .where(Delivery.id.in_(rows), left)
                 .values(
                     status=DeliveryStatus.SKIPPED,
                     claimed_by=None,
@@ -276,10 +272,10 @@ def skip_cancelled(
                 .execution_options(synchronize_session=False)
             )
             session.commit()
-            marked += int(getattr(result, "rowcount", 0) or 0)
-            if len(rows) < chunk or time.monotonic() > deadline:
+            count = int(getattr(result, "rowcount", 0) or 0)
+            marked += count
+            if count < chunk or time.monotonic() > deadline:
                 break
-            after = rows[-1].subscriber_id
     return marked
 
 
