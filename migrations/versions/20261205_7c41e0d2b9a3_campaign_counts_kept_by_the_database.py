@@ -7,7 +7,7 @@ counted once here. The campaign index carries the sent time for the rate of the
 last minute.
 
 Revision ID: 7c41e0d2b9a3
-Revises: 2a29d368e2c9
+Revises: b5d2e8f17a60
 Create Date: 2026-12-05 00:20:00.000000
 
 """
@@ -18,7 +18,7 @@ from newsletter.sending.counts import drop_triggers, install_triggers, recount_s
 
 # revision identifiers, used by Alembic.
 revision = '7c41e0d2b9a3'
-down_revision = '2a29d368e2c9'
+down_revision = 'b5d2e8f17a60'
 branch_labels = None
 depends_on = None
 

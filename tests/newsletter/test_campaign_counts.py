@@ -18,7 +18,7 @@ from tests.core.test_migrations import fresh_database_at, insert_row
 from tests.http import submit
 from tests.outbox import assert_counts_kept, statuses
 
-BEFORE = "2a29d368e2c9"
+BEFORE = "b5d2e8f17a60"
 
 
 def started(app, people):
