@@ -4,14 +4,10 @@ cancel. Services flush; callers commit."""
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
 
-from core.db import SessionLike
 from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
-from newsletter.sending.models import Delivery, DeliveryStatus
-from newsletter.sending.reasons import Reason
 
 
 def schedule(campaign: Campaign, when: datetime) -> None:
@@ -66,10 +62,10 @@ def resume(campaign: Campaign) -> None:
     campaign.stop_details = {}
 
 
-def cancel(session: SessionLike, campaign: Campaign) -> None:
-    """Stop for good: whatever has not been handed to the mail server stays unsent
-    (the senders' gate refuses every message of a cancelled campaign, so at most the
-    one each sender has in flight still goes out)."""
+def cancel(campaign: Campaign) -> None:
+    """Stop for good, at once: the senders' gate refuses every message of a
+    cancelled campaign (at most the one each sender has in flight still goes out);
+    the worker marks the rows left in the queue later (`outbox.skip_cancelled`)."""
     if campaign.status not in (
         CampaignStatus.SENDING,
         CampaignStatus.PAUSED,
@@ -77,16 +73,3 @@ def cancel(session: SessionLike, campaign: Campaign) -> None:
     ):
         raise CampaignError(str(_l("This issue cannot be cancelled.")))
     campaign.status = CampaignStatus.CANCELLED
-    session.execute(
-        update(Delivery)
-        .where(
-            Delivery.campaign_id == campaign.id,
-            Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED)),
-        )
-        .values(
-            status=DeliveryStatus.SKIPPED,
-            claimed_by=None,
-            lease=None,
-            reason=Reason.CANCELLED,
-        )
-    )

@@ -47,7 +47,7 @@ from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
 from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
 from newsletter.sending.models import Delivery, DeliveryStatus
-from newsletter.sending.outbox import finish_completed
+from newsletter.sending.outbox import finish_completed, skip_cancelled
 from newsletter.sending.outcomes import Outcome, classify
 from newsletter.sending.reasons import Reason
 from newsletter.sending.recorder import Gate, Recorder, Result
@@ -119,6 +119,7 @@ class Sender:
                 sent += self.send_batch(batch)
                 if self.lease_lost:
                     break
+            skip_cancelled(db.session)
             finish_completed(db.session)
         except SQLAlchemyError as error:
             # The database went away: our claims come back at the next run.

@@ -12,7 +12,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -39,15 +39,15 @@ from newsletter.sending.control import (
     schedule,
     unschedule,
 )
+from newsletter.sending.counts import counts
 from newsletter.sending.forms import ScheduleForm
 from newsletter.sending.models import Delivery, DeliveryStatus
-from newsletter.sending.outbox import progress
 from newsletter.sending.recipients import count_recipients
 
 
 def live_numbers(campaign: Campaign) -> dict:
     """Counts, the rate of the last minute and the time left, for the live page."""
-    counts = progress(db.session, campaign.id)
+    kept = counts(db.session, campaign.id)
     minute_ago = utcnow() - timedelta(minutes=1)
     last_minute = (
         db.session.scalar(
@@ -61,7 +61,12 @@ def live_numbers(campaign: Campaign) -> dict:
         )
         or 0
     )
-    waiting = sum(counts.get(s, 0) for s in ("queued", "claimed", "sending"))
+    unsent = kept.get("queued", 0) + kept.get("claimed", 0)
+    cancelled = kept.get("cancelled", 0)
+    if campaign.status == CampaignStatus.CANCELLED:
+        # The worker marks them later; the gate already holds them back.
+        cancelled, unsent = cancelled + unsent, 0
+    waiting = unsent + kept.get("sending", 0)
     rate = last_minute / 60
     running = campaign.status == CampaignStatus.SENDING
     seconds_left = round(waiting / rate) if running and rate and waiting else None
@@ -70,12 +75,13 @@ def live_numbers(campaign: Campaign) -> dict:
         "status": campaign.status,
         "shown_status": shown,
         "status_label": campaign_status_label(shown),
-        "total": sum(counts.values()),
-        "sent": counts.get("sent", 0),
+        "total": sum(kept.values()),
+        "sent": kept.get("sent", 0),
         "waiting": waiting,
-        "failed": counts.get("failed", 0) + counts.get("bounced", 0),
-        "uncertain": counts.get("uncertain", 0),
-        "skipped": counts.get("skipped", 0),
+        "failed": kept.get("failed", 0) + kept.get("bounced", 0),
+        "uncertain": kept.get("uncertain", 0),
+        "skipped": kept.get("skipped", 0),
+        "cancelled": cancelled,
         "rate_per_minute": last_minute,
         "seconds_left": seconds_left,
         "time_left": time_left(seconds_left),
@@ -123,6 +129,20 @@ def campaign_sending(campaign_id: int) -> str:
         action_form=ConfirmForm(),
         timezone=current_app.config["TIMEZONE"],
         scheduled_zone=zone_for(campaign.scheduled_at, current_app.config["TIMEZONE"]),
+    )
+
+
+def _cancelled_message(campaign: Campaign) -> str:
+    """Says at once how many will not be sent (the worker marks them later)."""
+    kept = counts(db.session, campaign.id)
+    unsent = kept.get("queued", 0) + kept.get("claimed", 0)
+    if not unsent:
+        return _("The issue is cancelled; nothing more will be sent.")
+    return ngettext(
+        "The issue is cancelled; %(count)s message will not be sent.",
+        "The issue is cancelled; %(count)s messages will not be sent.",
+        unsent,
+        count=format_number(unsent),
     )
 
 
@@ -222,8 +242,8 @@ def campaign_send_action(campaign_id: int) -> str | BaseResponse:
             resume(campaign)
             message = _("Sending continues.")
         elif action == "cancel":
-            cancel(db.session, campaign)
-            message = _("The issue is cancelled; nothing more will be sent.")
+            cancel(campaign)
+            message = _cancelled_message(campaign)
         else:
             return back
     except (CampaignError, NonexistentTime) as error:

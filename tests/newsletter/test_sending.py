@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from aiosmtpd.smtp import Envelope
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.db import db
 from core.timezone import NonexistentTime, local_to_utc
@@ -18,6 +18,7 @@ from newsletter.sending.models import Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from tests import factories
+from tests.outbox import statuses
 
 
 def run_sender(app, name="test-sender"):
@@ -28,16 +29,6 @@ def run_sender(app, name="test-sender"):
 def dispatch(app):
     with app.app_context():
         return dispatch_due(db.session)
-
-
-def statuses(app, campaign_id):
-    with app.app_context():
-        rows = db.session.execute(
-            select(Delivery.status, func.count())
-            .where(Delivery.campaign_id == campaign_id)
-            .group_by(Delivery.status)
-        )
-        return {status: count for status, count in rows}  # noqa: C416
 
 
 def campaign_status(app, campaign_id):

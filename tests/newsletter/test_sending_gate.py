@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 
 import dkim
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from core.db import db, utcnow
 from core.devmail import free_port
@@ -29,6 +29,7 @@ from newsletter.sending.models import Delivery, SenderWorker
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from tests import factories
+from tests.outbox import statuses
 
 
 def at_message(smtp_server, number, action):
@@ -69,16 +70,6 @@ def run_sender(app, name="sender-a"):
         return Sender(app, name).run(budget_seconds=60)
 
 
-def statuses(app, campaign_id):
-    with app.app_context():
-        rows = db.session.execute(
-            select(Delivery.status, func.count())
-            .where(Delivery.campaign_id == campaign_id)
-            .group_by(Delivery.status)
-        )
-        return dict(rows.all())
-
-
 def received(smtp_server):
     return Counter(r.envelope_to[0] for r in smtp_server.handler.received)
 
@@ -90,7 +81,7 @@ def test_cancel_at_thirty_percent_stops_the_batch_and_skipped_stays_skipped(
     at_message(
         smtp_server,
         30,
-        in_app(app, lambda s: cancel(s, s.get(Campaign, campaign_id))),
+        in_app(app, lambda s: cancel(s.get(Campaign, campaign_id))),
     )
     run_sender(app)
     got = received(smtp_server)

@@ -15,6 +15,7 @@ from newsletter.sending.sender import Sender
 from tests import factories
 from tests.form_filling import form_fields
 from tests.http import submit
+from tests.outbox import assert_counts_kept
 
 
 @pytest.fixture
@@ -68,6 +69,7 @@ def campaign(app, campaign_id) -> Campaign:
 
 
 def delivery_statuses(app, campaign_id) -> list[str]:
+    assert_counts_kept(app)
     with app.app_context():
         return sorted(
             db.session.scalars(
@@ -214,7 +216,7 @@ def test_a_cancelled_issue_sends_nothing_more(app, client, manager, smtp_server)
     with app.app_context():
         dispatch_due(db.session)
     page = press(client, campaign_id, "cancel")
-    assert "Die Ausgabe ist abgebrochen; es wird nichts mehr gesendet." in page
+    assert "Die Ausgabe ist abgebrochen; 3 Nachrichten werden nicht gesendet." in page
     assert campaign(app, campaign_id).status == "cancelled"
     assert the_worker_runs(app) == 0
     assert smtp_server.messages == []

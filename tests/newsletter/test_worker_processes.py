@@ -18,6 +18,7 @@ from newsletter.audience.models import Subscriber
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.models import Delivery
 from tests import factories
+from tests.outbox import assert_counts_kept
 
 pytestmark = pytest.mark.slow
 
@@ -69,8 +70,8 @@ def stop(process):
 
 def outcome(app, smtp_server, campaign_id):
     received = Counter(r.envelope_to[0] for r in smtp_server.handler.received)
+    assert_counts_kept(app)
     with app.app_context():
-        db.session.remove()
         rows = db.session.execute(
             select(Subscriber.email, Delivery.status)
             .join(Subscriber, Subscriber.id == Delivery.subscriber_id)
