@@ -12,7 +12,7 @@ import gc
 import itertools
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Connection, Table, select, text
+from sqlalchemy import Connection, Executable, func, literal, select, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import scoped_session
 
@@ -92,30 +92,42 @@ def seed(session: scoped_session) -> None:
     session.commit()
 
 
-SeedRows = dict[Table, list[dict[str, Any]]]
+def written_out(statement: Executable, dialect: Dialect) -> str:
+    """The statement as SQL text with its values in it."""
+    return str(
+        statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    )
 
 
-def rows_of(connection: Connection) -> SeedRows:
-    """Every row of the models' tables, parents before children."""
-    rows = {
-        table: [dict(row) for row in connection.execute(select(table)).mappings()]
-        for table in database.metadata.sorted_tables
-    }
-    return {table: table_rows for table, table_rows in rows.items() if table_rows}
+def restoring_statements(connection: Connection) -> tuple[str, ...]:
+    """SQL that puts back every row now in the models' tables, ids included; on
+    PostgreSQL each table's sequence then continues after its highest id, as after
+    inserts that drew them (SQLite counts on from the highest rowid by itself)."""
+    statements = []
+    for table in database.metadata.sorted_tables:
+        rows = [dict(row) for row in connection.execute(select(table)).mappings()]
+        if not rows:
+            continue
+        statements.append(written_out(table.insert().values(rows), connection.dialect))
+        if connection.dialect.name == "postgresql":
+            last = max(row["id"] for row in rows)
+            sequence = func.pg_get_serial_sequence(literal(str(table.name)), "id")
+            setval = select(func.setval(sequence, literal(last)))
+            statements.append(written_out(setval, connection.dialect))
+    return tuple(statements)
 
 
-def insert_rows(connection: Connection, rows: SeedRows) -> None:
-    """Put the rows back as they were, ids included; on PostgreSQL each table's
-    sequence then continues after its highest id, as after inserts that drew them."""
-    for table, table_rows in rows.items():
-        connection.execute(table.insert(), table_rows)
-    if connection.dialect.name != "postgresql":
-        return  # SQLite counts on from the highest rowid, given or drawn
-    for table, table_rows in rows.items():
-        connection.execute(
-            text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
-            {"table": table.name, "last": max(row["id"] for row in table_rows)},
-        )
+def reset(connection: Connection, seed_statements: Sequence[str]) -> None:
+    """Empty every table and put the seeded rows back (on PostgreSQL in one round
+    trip: a loaded machine makes each one cost milliseconds)."""
+    if connection.dialect.name == "postgresql":
+        deletes = delete_statements(connection.dialect)
+        script = [*deletes, RESTART_SEQUENCES, *seed_statements]
+        connection.exec_driver_sql("; ".join(script))
+        return
+    empty_all_tables(connection)
+    for statement in seed_statements:
+        connection.exec_driver_sql(statement)
 
 
 @pytest.fixture(scope="session")
@@ -203,24 +215,24 @@ def pristine_config(shared_app: Flask) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def seed_rows(shared_app: Flask) -> SeedRows:
-    """The rows `seed` leaves, made once through the real functions: putting them
-    back costs a few inserts, making them again ~60 ms of CPU per test (the
-    consent texts' versions are looked up one by one)."""
+def seed_statements(shared_app: Flask) -> tuple[str, ...]:
+    """The rows `seed` leaves, made once through the real functions, as the SQL
+    that puts them back: a few inserts, where making them again costs ~60 ms of
+    CPU per test (the consent texts' versions are looked up one by one)."""
     with shared_app.app_context():
         with database.engine.begin() as connection:
             empty_all_tables(connection)
         seed(database.session)
         database.session.remove()
         with database.engine.connect() as connection:
-            return rows_of(connection)
+            return restoring_statements(connection)
 
 
 @pytest.fixture
 def app(
     shared_app: Flask,
     pristine_config: dict[str, Any],
-    seed_rows: SeedRows,
+    seed_statements: tuple[str, ...],
     tmp_path: Path,
     smtp_server: SMTPServer,
 ) -> Iterator[Flask]:
@@ -236,8 +248,7 @@ def app(
         MEDIA_DIR=str(tmp_path / "media"),
     )
     with shared_app.app_context(), database.engine.begin() as connection:
-        empty_all_tables(connection)
-        insert_rows(connection, seed_rows)
+        reset(connection, seed_statements)
     yield shared_app
     with shared_app.app_context():
         database.session.remove()
