@@ -259,7 +259,11 @@ def test_bad_input_gets_a_german_message_and_keeps_what_was_typed(
 
 @pytest.mark.parametrize(
     ("role", "region", "status"),
-    [(Role.MANAGER, "suedwestfalen", 404), (Role.ANALYST, None, 403)],
+    [
+        (Role.MANAGER, "suedwestfalen", 404),
+        (Role.MANAGER, None, 404),  # the interregional manager: joint list only
+        (Role.ANALYST, None, 403),
+    ],
 )
 def test_other_regions_and_analysts_cannot_see_or_change_it(
     app, client, login_as, role, region, status
