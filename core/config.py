@@ -34,6 +34,9 @@ class BaseConfig:
     LOGIN_MAX_FAILURES = 5  # failed logins per account a day before waits begin
     # How many proxies in front of us set X-Forwarded-*; 0 = trust no client header.
     TRUSTED_PROXIES = 0
+    # Argon2id cost of stored passwords (OWASP: 19 MiB, 2 iterations, 1 lane); hashes
+    # made at a lower cost are upgraded at their holder's next login.
+    PASSWORD_HASHING = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -114,6 +117,9 @@ class TestConfig(BaseConfig):
     MAIL_URL = "smtp://127.0.0.1:25"
     DEV_MAILBOX = True
     BASE_URL = "http://localhost"
+    # Argon2's lowest cost: no test is about the cost, and at OWASP's each hash and
+    # each login takes ~20 ms of CPU (tests/security/test_password_cost.py).
+    PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
 class ProductionConfig(BaseConfig):

@@ -1,4 +1,4 @@
-"""Argon2id password hashing (OWASP parameters: 19 MiB, 2 iterations, 1 lane), and
+"""Argon2id password hashing at the cost set in PASSWORD_HASHING, and
 the check that a new password is not one people guess first."""
 
 import gzip
@@ -8,30 +8,47 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# Verified against when the user does not exist, so timing does not reveal existence.
-_DUMMY_HASH = _hasher.hash("no such user")
+
+@cache
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+    )
+
+
+def hasher() -> PasswordHasher:
+    """The Argon2id hasher at the app's PASSWORD_HASHING cost."""
+    return _hasher(**current_app.config["PASSWORD_HASHING"])
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    # Verified against when the user does not exist, so timing does not reveal
+    # existence: made at the same cost as the real ones.
+    return hasher.hash("no such user")
 
 
 def hash_password(password: str) -> str:
     """An Argon2id hash of the password."""
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True if the password matches; costs the same time for a missing user."""
+    current = hasher()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(
-            password_hash
+        return current.verify(password_hash or _dummy_hash(current), password) and (
+            bool(password_hash)
         )
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    """True when the stored hash uses weaker parameters than today's."""
-    return _hasher.check_needs_rehash(password_hash)
+    """True when the stored hash uses other parameters than today's."""
+    return hasher().check_needs_rehash(password_hash)
 
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from core.db import SessionLike, utcnow
 from core.models import Region
@@ -117,27 +117,35 @@ def audience(
     prefix: str = "person",
 ) -> list[int]:
     """`count` subscribers <prefix><n>@example.org of the region's newsletter with
-    this status, as bulk rows (fast for thousands); their ids."""
+    this status, as bulk inserts (a tenth of the ORM's cost for thousands; the
+    columns' defaults apply as they do there); their ids, in order."""
     region_id = find_region(session, region).id
     list_id = newsletter_list(session, region).id
     people = [
-        Subscriber(
-            email=f"{prefix}{n}@example.org",
-            name=f"Person {n}",
-            region_id=region_id,
-            status=status,
-            language="de",
-            confirmed_at=utcnow() if status != "pending" else None,
-        )
+        {
+            "email": f"{prefix}{n}@example.org",
+            "name": f"Person {n}",
+            "region_id": region_id,
+            "status": status,
+            "language": "de",
+            "confirmed_at": utcnow() if status != "pending" else None,
+        }
         for n in range(count)
     ]
-    session.add_all(people)
-    session.flush()
-    session.add_all(
-        Subscription(subscriber_id=p.id, list_id=list_id, status=status) for p in people
+    if not people:
+        return []
+    ids = list(
+        session.scalars(
+            insert(Subscriber).returning(Subscriber.id, sort_by_parameter_order=True),
+            people,
+        )
+    )
+    session.execute(
+        insert(Subscription),
+        [{"subscriber_id": i, "list_id": list_id, "status": status} for i in ids],
     )
     session.commit()
-    return [p.id for p in people]
+    return ids
 
 
 # Campaigns
