@@ -414,3 +414,29 @@ def test_a_post_without_csrf_token_saves_nothing(app, client, login_as):
     client.post("/welcome/dortmund", data={"step": "1", "action": "edit"})
     with app.app_context():
         assert db.session.scalar(select(Campaign)) is None
+
+
+def test_the_sending_page_cannot_switch_a_welcome_mail_back_on(
+    app, client, login_as, smtp_server
+):
+    """Resuming it there would welcome whoever confirmed while it was off; it is
+    switched on on its own page, from then on."""
+    switch_on(app)
+    switch_on(app, enabled=False)
+    sign_up(app, "while-off@example.org")
+    login_as(Role.MANAGER, "dortmund")
+    with app.app_context():
+        campaign_id = db.session.scalar(select(Campaign.id))
+    sending = client.get(f"/campaigns/{campaign_id}/send").get_data(as_text=True)
+    assert 'value="resume"' not in sending
+    assert "/welcome/dortmund" in sending
+
+    client.post(
+        f"/campaigns/{campaign_id}/send",
+        data={"csrf_token": csrf_token(sending), "action": "resume"},
+    )
+
+    run_worker(app)
+    assert received(smtp_server) == {}
+    with app.app_context():
+        assert db.session.scalar(select(Campaign.status)) == "paused"
