@@ -123,3 +123,35 @@ def test_the_report_shows_the_differences_between_the_regions(app, client, login
 
     assert "Differenz Südwestfalen − Dortmund" in page  # as on the dashboard
     assert "Pkt." in page
+
+
+def test_the_demo_surveys_pdf_renders_with_the_dashboards_numbers(
+    app, client, login_as, runner
+):
+    """#18's 'done when': the report PDF renders with the demo data, and every
+    share with its interval and count is the dashboard's."""
+    from sqlalchemy import select
+
+    from surveys.models import Survey
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        [survey_id] = [
+            s.id
+            for s in db.session.scalars(select(Survey))
+            if s.title_for("de") == "Bedarfe und Angebote 2026"
+        ]
+    login_as(Role.ANALYST)
+
+    dashboard = client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+    response = client.get(f"/analysis/{survey_id}/bericht.pdf")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    on_dashboard = [c.replace(" ", "") for c in shown_cells(dashboard)]
+    in_pdf = [
+        c.replace(" ", "")
+        for c in shown_cells(re.sub(r"\s+", " ", pdf_text(response.get_data())))
+    ]
+    assert on_dashboard
+    assert in_pdf == on_dashboard
