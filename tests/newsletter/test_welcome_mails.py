@@ -348,6 +348,9 @@ def test_a_running_welcome_mail_edited_into_an_error_is_switched_off(
     with app.app_context():
         campaign_id = db.session.scalar(select(Campaign.id))
 
+    editor = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Diese Mail ist eingeschaltet" in editor
+
     response = edit(client, campaign_id, text="Hallo {{ vorname }}!")
 
     html = client.get(response.headers["Location"]).get_data(as_text=True)
