@@ -14,7 +14,13 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import format_date, format_datetime, format_number, format_percent
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_number,
+    format_percent,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
@@ -184,11 +190,12 @@ def register_errorhandlers(app: Flask) -> None:
         )
         return render_template(template, error=error, code=code), code
 
-    for code in (400, 403, 404, 405, 500):
+    for code in (400, 403, 404, 405, 500, 503):
         app.register_error_handler(code, render_error)
     app.register_error_handler(429, too_many_requests_page)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["decimal"] = format_decimal  # decimal(format="0.00")
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date

@@ -7,8 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import EmailField, Field, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from core.admin_views import bp
 from core.audit import record
@@ -17,7 +24,7 @@ from core.forms import Form
 from core.imprint import IMPRINT_FIELDS, REQUIRED, imprint_lines, missing_fields
 from core.models import JointSender, Region
 from core.policy import requires
-from core.regions import all_regions, joint_sender
+from core.regions import agencies_not_named, all_regions, joint_sender
 
 NEEDED = _l("Please fill in this part of the imprint.")
 
@@ -40,6 +47,9 @@ class ImprintForm(Form):
             DataRequired(NEEDED),
             Email(_l("Please enter a valid email address, like name@example.org.")),
         ],
+    )
+    short_name = StringField(
+        _l("Short name of the agency"), validators=[Optional(), Length(max=40)]
     )
     phone = _field("phone", 60)
     register_court = _field("register_court", 120)
@@ -73,6 +83,22 @@ class JointSenderForm(Form):
             Email(_l("Please enter a valid email address, like name@example.org.")),
         ],
     )
+
+    def validate_sender_name(self, field: Field) -> None:
+        """The list is both agencies' (Art. 26 GDPR): its mails say so by name."""
+        missing = agencies_not_named(field.data or "", all_regions(db.session))
+        if missing:
+            raise ValidationError(
+                _(
+                    "The sender name must name both agencies, the joint controllers "
+                    "of the list, by their names or short names. Missing: "
+                    "%(missing)s.",
+                    missing=", ".join(
+                        f"{r.agency} ({r.short_name})" if r.short_name else r.agency
+                        for r in missing
+                    ),
+                )
+            )
 
 
 @bp.route("/regions")
@@ -115,7 +141,7 @@ def region_edit(region_id: int) -> str | Response:
     if form.validate_on_submit():
         changed = {
             name: value.strip()
-            for name in IMPRINT_FIELDS
+            for name in (*IMPRINT_FIELDS, "short_name")
             if (value := getattr(form, name).data or "").strip()
             != (getattr(region, name) or "")
         }

@@ -26,6 +26,8 @@ class Region(Model):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     agency: Mapped[str] = mapped_column(String(200))
+    # What the agency is also called (SWA, WFDO): the joint sender may name it so.
+    short_name: Mapped[str] = mapped_column(String(40), default="", server_default="")
     legal_form: Mapped[str] = mapped_column(String(120), default="")
     street: Mapped[str] = mapped_column(String(200), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import ColumnElement, SQLColumnExpression, false, true
 from werkzeug.wrappers import Response
 
 from core.db import db
@@ -101,26 +102,65 @@ def acting_for(user: User, controller: int | None) -> bool:
 
 
 def visible_regions() -> list[Region]:
-    """The regions the logged-in user may see and act for, in display order."""
+    """The regions whose people and figures the logged-in user may see, in display
+    order (an interregional manager: both, for the joint list's people)."""
     regions = visible_region_ids(current_user)
     return [r for r in all_regions(db.session) if regions is None or r.id in regions]
 
 
+def acted_for_regions() -> list[Region]:
+    """The regions whose own agency the logged-in user acts for (their issues,
+    surveys, welcome mails and layouts), in display order; none for an
+    interregional manager."""
+    return [r for r in all_regions(db.session) if acting_for(current_user, r.id)]
+
+
+def check_acting_for(user: User, controller: int | None) -> None:
+    """Answer 404 for an issue, survey, welcome mail or layout of a controller (a
+    region's id, None: the joint one) the user does not act for."""
+    if not acting_for(user, controller):
+        abort(404)
+
+
+def held(
+    user: User, controller: SQLColumnExpression[int | None]
+) -> ColumnElement[bool]:
+    """A condition on the controller column of issues, surveys or templates (a
+    region's id, NULL: the joint one): true where the user acts for it."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role != Role.MANAGER:
+        return false()
+    if user.region_id is None:
+        return controller.is_(None)
+    return controller == user.region_id
+
+
+def reads_answers_of(user: User, controller: int | None) -> bool:
+    """True if the answers to a survey of this controller are the user's to read
+    person by person (free text, contact wishes): her own controller's, and a
+    joint survey's for either agency's managers, who are its joint controllers."""
+    joint = controller is None and user.role == Role.MANAGER
+    return joint or acting_for(user, controller)
+
+
 def region_for_new_object() -> int | None:
-    """The region a new campaign or survey belongs to: a regional user's own; for
-    interregional users the one the form names (None: interregional), 404 for a
+    """The controller a new issue or survey belongs to: a manager's own (for an
+    interregional manager None, the joint one), 404 if the form names another;
+    for administrators the one the form names (None: interregional), 404 for a
     region that does not exist."""
-    regions = visible_region_ids(current_user)
-    if regions is not None:
-        return next(iter(regions))
     chosen = form_id("region_id")
+    if current_user.role != Role.ADMIN:
+        if chosen is not None and chosen != current_user.region_id:
+            abort(404)
+        return current_user.region_id
     if chosen is not None and db.session.get(Region, chosen) is None:
         abort(404)
     return chosen
 
 
 def check_region(user: User, region_id: int | None) -> None:
-    """Answer 404 for a resource of a region the user may not see."""
+    """Answer 404 for a person's record of a region the user may not see."""
     regions = visible_region_ids(user)
     if regions is not None and region_id not in regions:
         abort(404)

@@ -1,6 +1,9 @@
 """The regions we start with. More regions are rows, not code: `flask regions init`
 creates these if missing and never touches rows that exist."""
 
+import re
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
 from core.db import SessionLike
@@ -13,6 +16,7 @@ DEFAULT_REGIONS: list[dict] = [
         "slug": "suedwestfalen",
         "name": "Südwestfalen",
         "agency": "Südwestfalen Agentur GmbH",
+        "short_name": "SWA",
         "legal_form": "GmbH",
         "street": "Musterstraße 1",
         "postcode": "57462",
@@ -39,6 +43,7 @@ DEFAULT_REGIONS: list[dict] = [
         "slug": "dortmund",
         "name": "Dortmund",
         "agency": "Wirtschaftsförderung Dortmund",
+        "short_name": "WFDO",
         "legal_form": "Eigenbetrieb der Stadt Dortmund",
         "street": "Musterplatz 2",
         "postcode": "44135",
@@ -94,6 +99,20 @@ def ensure_regions(session: SessionLike) -> list[Region]:
 def all_regions(session: SessionLike) -> list[Region]:
     """Every region, by name."""
     return list(session.scalars(select(Region).order_by(Region.name)))
+
+
+def agencies_not_named(sender_name: str, regions: Iterable[Region]) -> list[Region]:
+    """The regions whose agency the sender name names neither by its name nor by
+    its short name (as a word of its own, in any case)."""
+    return [
+        region
+        for region in regions
+        if not any(
+            re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sender_name, re.IGNORECASE)
+            for name in (region.agency, region.short_name)
+            if name.strip()
+        )
+    ]
 
 
 def joint_sender(session: SessionLike) -> JointSender | None:

@@ -4,13 +4,14 @@ and the list of possible introductions are for managers (they carry names).
 pandas, pyarrow and openpyxl load on the first analysis request, inside the views:
 every process builds this app, and a sender must not carry them (issue #20)."""
 
-import json
+from datetime import date
 from typing import TYPE_CHECKING
 
 from flask import (
     Response,
     abort,
     current_app,
+    flash,
     jsonify,
     render_template,
     request,
@@ -22,8 +23,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
-from core.models import District
-from core.policy import requires, visible_region_ids
+from core.policy import reads_answers_of, requires, visible_region_ids
 from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
 from surveys.blueprint import bp
@@ -46,17 +46,41 @@ def visible_survey(survey_id: int) -> Survey:
     return survey
 
 
-def _report(survey: Survey) -> "Report":
-    from surveys.analysis import Filters
-    from surveys.report import build_report
+def answered_survey(survey_id: int) -> Survey:
+    """A survey whose answers the user reads person by person; 404 for another
+    controller's (a region's own survey, for the interregional manager)."""
+    survey = visible_survey(survey_id)
+    if not reads_answers_of(current_user, survey.region_id):
+        abort(404)
+    return survey
 
-    return build_report(
-        db.session,
-        survey,
-        Filters.from_mapping(request.args),
-        int(current_app.config["MIN_CELL"]),
-        str(get_locale() or "de")[:2],
-    )
+
+def _report(survey: Survey, filters: dict[str, str] | None = None) -> "Report":
+    """The report of the view the request asks for; a view the release does not
+    offer is refused with a message the analyst can read (400)."""
+    from surveys.release import Refused
+    from surveys.report import build_report, chosen_filters
+
+    try:
+        return build_report(
+            db.session,
+            survey,
+            chosen_filters(request.args) if filters is None else filters,
+            int(current_app.config["MIN_CELL"]),
+            str(get_locale() or "de")[:2],
+        )
+    except Refused as refused:
+        abort(400, description=str(refused))
+
+
+def filter_options(report: "Report") -> dict[str, list[dict[str, str]]]:
+    """Per filter, the values the analyst may choose (value and label)."""
+    from surveys.report import filter_label
+
+    return {
+        attribute: [{"value": v, "label": filter_label(v)} for v in values]
+        for attribute, values in report.release.layout.filters.items()
+    }
 
 
 @bp.route("/analysis")
@@ -73,12 +97,34 @@ def analysis_index() -> str:
 
 @bp.route("/analysis/<int:survey_id>")
 @requires("analysis")
-def dashboard(survey_id: int) -> str:
+def dashboard(survey_id: int) -> tuple[str, int]:
     from surveys.exports import TABLE_NAMES
-    from surveys.report import bridge_rows, labelled_tables, question_charts
+    from surveys.release import Refused
+    from surveys.report import (
+        bridge_rows,
+        build_report,
+        chosen_filters,
+        filter_label,
+        labelled_tables,
+        question_charts,
+        records,
+    )
 
     survey = visible_survey(survey_id)
-    report = _report(survey)
+    try:
+        report = build_report(
+            db.session,
+            survey,
+            chosen_filters(request.args),
+            int(current_app.config["MIN_CELL"]),
+            str(get_locale() or "de")[:2],
+        )
+    except Refused as refused:
+        flash(str(refused), "error")
+        report = _report(survey, {})
+        status = 400
+    else:
+        status = 200
     return render_template(
         "surveys/dashboard.html",
         survey=survey,
@@ -88,11 +134,13 @@ def dashboard(survey_id: int) -> str:
         charts=question_charts(report),
         bridge=bridge_rows(report),
         org_types=ORG_TYPE_LABELS,
-        filters=report.filters.values,
-        districts=_district_names(),
+        filters=report.filters,
+        options=filter_options(report),
+        filter_label=filter_label,
+        records=records,
         campaigns=_campaigns_of(survey),
         **_trend(survey, report),
-    )
+    ), status
 
 
 def _trend(survey: Survey, report: "Report") -> dict[str, object]:
@@ -118,16 +166,13 @@ def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
     ]
 
 
-def _district_names() -> list[str]:
-    return list(db.session.scalars(select(District.name).order_by(District.name)))
-
-
 @bp.route("/analysis/<int:survey_id>/download.<fmt>")
 @requires("analysis")
 def download(survey_id: int, fmt: str) -> BaseResponse:
     from surveys.exports import (
         TABLE_NAMES,
         csv_download,
+        german_excel_download,
         parquet_download,
         xlsx_download,
     )
@@ -145,9 +190,13 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
     if name not in TABLE_NAMES:
         abort(404)
     if fmt == "csv":
-        delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+        lines = (
+            german_excel_download(report, name)
+            if request.args.get("sep") == "semicolon"
+            else csv_download(report, name, ",")
+        )
         return Response(
-            stream_with_context(csv_download(report, name, delimiter)),
+            stream_with_context(lines),
             mimetype="text/csv; charset=utf-8",
             headers={
                 "Content-Disposition": f'attachment; filename="{stem}-{name}.csv"'
@@ -168,18 +217,24 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
 @requires("analysis")
 def api_tables(survey_id: int) -> BaseResponse:
     """The same tables as JSON (suppressed values are null)."""
-    from surveys.report import labelled_tables
+    from surveys.report import labelled_tables, records
 
     report = _report(visible_survey(survey_id))
     tables = {
-        name: json.loads(table.to_json(orient="records", force_ascii=False))
+        name: [
+            {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+            for row in records(table)
+        ]
         for name, table in labelled_tables(report).items()
     }
     return jsonify(
         {
             "survey": survey_id,
             "min_cell": report.min_cell,
-            "filters": report.filters.values,
+            "filters": report.filters,
+            "groups": report.release.layout.groups,
+            "filter_options": filter_options(report),
+            "unfiltered_tables": ["over_time", "response_rates"],
             "tables": tables,
         }
     )
@@ -189,7 +244,7 @@ def api_tables(survey_id: int) -> BaseResponse:
 @requires("surveys")
 def free_text(survey_id: int) -> str:
     """Free-text answers: managers only (they may name people or firms)."""
-    survey = visible_survey(survey_id)
+    survey = answered_survey(survey_id)
     rows = db.session.execute(
         select(Answer.question_id, Answer.text)
         .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
@@ -203,7 +258,7 @@ def free_text(survey_id: int) -> str:
 @requires("surveys")
 def introductions(survey_id: int) -> str:
     """Respondents who asked to be put in touch, by topic of their needs and offers."""
-    survey = visible_survey(survey_id)
+    survey = answered_survey(survey_id)
     regions = visible_region_ids(current_user)
     query = (
         select(

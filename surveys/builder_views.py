@@ -25,12 +25,13 @@ from core.forms import ConfirmForm
 from core.ids import MAX_ID, form_id
 from core.input_guard import ONE_LINE, has_line_break
 from core.links import external_url
+from core.models import Role
 from core.policy import (
-    check_region,
+    acted_for_regions,
+    check_acting_for,
+    held,
     region_for_new_object,
     requires,
-    visible_region_ids,
-    visible_regions,
 )
 from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
 from newsletter.audience.models import Topic
@@ -46,7 +47,7 @@ def get_survey(survey_id: int) -> Survey:
     survey = db.session.get(Survey, survey_id)
     if survey is None:
         abort(404)
-    check_region(current_user, survey.region_id)
+    check_acting_for(current_user, survey.region_id)
     return survey
 
 
@@ -87,7 +88,6 @@ def _local(name: str) -> datetime | None:
 @bp.route("/surveys", methods=["GET", "POST"])
 @requires("surveys")
 def surveys() -> str | BaseResponse:
-    regions = visible_region_ids(current_user)
     if request.method == "POST":
         valid_form()
         region_id = region_for_new_object()
@@ -99,15 +99,18 @@ def surveys() -> str | BaseResponse:
         record(db.session, current_user.id, "create", "survey", survey.id)
         db.session.commit()
         return redirect(url_for("surveys.survey_edit", survey_id=survey.id))
-    query = select(Survey).order_by(Survey.created_at.desc())
-    if regions is not None:
-        query = query.where(Survey.region_id.in_(regions))
+    query = (
+        select(Survey)
+        .where(held(current_user, Survey.region_id))
+        .order_by(Survey.created_at.desc())
+    )
     return render_template(
         "surveys/list.html",
         surveys=list(db.session.scalars(query)),
         form=ConfirmForm(),
-        regions=visible_regions(),
-        interregional=regions is None,
+        regions=acted_for_regions(),
+        # Only administrators act for more than one controller and choose.
+        interregional=current_user.role == Role.ADMIN,
     )
 
 

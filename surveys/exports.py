@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from core.spreadsheet import csv_lines, xlsx_bytes
+from surveys.columns import column_label
 from surveys.report import Report, labelled_tables
 
 TABLE_NAMES = {
@@ -24,13 +26,37 @@ TABLE_NAMES = {
 
 
 def _rows(table: pd.DataFrame) -> Iterator[list]:
+    """Rows with missing values as None and numpy numbers as Python's."""
     for row in table.itertuples(index=False):
-        yield [None if (isinstance(v, float) and pd.isna(v)) else v for v in row]
+        yield [_plain(v) for v in row]
+
+
+def _plain(value: object) -> object:
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def csv_download(report: Report, name: str, delimiter: str) -> Iterator[str]:
     table = labelled_tables(report)[name]
     return csv_lines(list(table.columns), _rows(table), delimiter)
+
+
+def _german(value: object) -> object:
+    """A cell as German Excel reads it: decimal comma, ja/nein, whole counts."""
+    if isinstance(value, bool):
+        return str(_l("yes")) if value else str(_l("no"))
+    if isinstance(value, float):
+        return format_decimal(value, format="0.##########", locale="de")
+    return value
+
+
+def german_excel_download(report: Report, name: str) -> Iterator[str]:
+    """Semicolons, German headers, decimal commas and ja/nein."""
+    table = labelled_tables(report)[name]
+    header = [column_label(c) for c in table.columns]
+    rows = ([_german(v) for v in row] for row in _rows(table))
+    return csv_lines(header, rows, ";")
 
 
 def parquet_download(report: Report, name: str) -> bytes:
@@ -47,8 +73,7 @@ def about_rows(report: Report) -> list[list]:
         [str(_l("Created")), report.generated_at.strftime("%Y-%m-%d %H:%M UTC")],
         [
             str(_l("Filters")),
-            ", ".join(f"{k}={v}" for k, v in report.filters.values.items())
-            or str(_l("none")),
+            ", ".join(f"{k}={v}" for k, v in report.filters.items()) or str(_l("none")),
         ],
         [
             str(_l("Respondents")),
@@ -116,6 +141,17 @@ def xlsx_download(report: Report) -> bytes:
             str(_l("Codebook")),
             ["question_id", "option_id", "kind", "de", "en"],
             codebook_rows(report),
+        )
+    )
+    sheets.append(
+        (
+            str(_l("Columns")),
+            [str(_l("Table")), str(_l("Column")), str(_l("Meaning"))],
+            [
+                [str(TABLE_NAMES[name]), column, column_label(column)]
+                for name, table in tables.items()
+                for column in table.columns
+            ],
         )
     )
     return xlsx_bytes(sheets)

@@ -5,7 +5,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from core.db import db, utcnow
 from core.home import Panel
 from core.models import User
-from core.policy import allowed, visible_region_ids
+from core.policy import acting_for, allowed, visible_region_ids
 from surveys.models import Survey, SurveyResponse
 
 
@@ -28,11 +28,12 @@ def survey_panel(user: User) -> Panel | None:
             )
             or 0
         )
-    # An interregional survey is shown to a region's manager, who may not edit it.
+    # Shown to a manager of another controller (an interregional survey to a
+    # region's manager), who may not edit it.
     editable = (
         latest is not None
         and allowed(user, "surveys")
-        and (regions is None or latest.region_id in regions)
+        and acting_for(user, latest.region_id)
     )
     return Panel(
         "surveys/_home_panel.html",

@@ -15,7 +15,6 @@ from surveys.blueprint import bp
 
 
 def _page(survey_id: int, for_pdf: bool) -> str:
-    from surveys.analysis import Filters
     from surveys.needs_report import needs_report
     from surveys.report import build_report
 
@@ -23,7 +22,7 @@ def _page(survey_id: int, for_pdf: bool) -> str:
     report = build_report(
         db.session,
         survey,
-        Filters(),  # the board gets the whole survey; filters stay on the dashboard
+        {},  # the board gets the whole survey; filters stay on the dashboard
         int(current_app.config["MIN_CELL"]),
         str(get_locale() or "de")[:2],
     )

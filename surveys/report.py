@@ -1,38 +1,28 @@
-"""All tables of one survey, labelled for people, as the dashboard, the downloads and
-the API show them."""
+"""All tables of one survey and view, labelled for people, as the dashboard, the
+downloads and the API show them: read from the survey's audited release."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.db import SessionLike, utcnow
-from core.models import Region
+from core.db import SessionLike
 from newsletter.audience.models import Topic
-from surveys.analysis import (
-    DIFFERENCE_COLUMNS,
-    NO_REGION,
-    TOTAL,
-    Filters,
-    answers_frame,
-    bridge,
-    option_shares,
-    over_time,
-    region_differences,
-    response_rates,
-    scale_summary,
-)
+from surveys import release_tables
 from surveys.models import Survey
+from surveys.release import FILTERS, Release, release_of
+from surveys.release_cells import NO_REGION, OTHER, TOTAL, View
 
 
 @dataclass
 class Report:
     survey: Survey
     language: str
-    filters: Filters
+    filters: dict[str, str]
     min_cell: int
     generated_at: datetime
     regions: list[str]
@@ -43,6 +33,8 @@ class Report:
     over_time: pd.DataFrame
     rates: pd.DataFrame
     respondents: int
+    release: Release
+    view: View
 
     def group_label(self, group: str) -> str:
         if group == TOTAL:
@@ -51,39 +43,62 @@ class Report:
             return str(_l("Region not given"))
         return group
 
+    @property
+    def groups(self) -> list[str]:
+        return [*self.release.layout.groups, TOTAL]
+
+
+def chosen_filters(mapping: Any) -> dict[str, str]:
+    """The filters in a request's arguments (empty ones dropped)."""
+    return {k: str(mapping.get(k)) for k in FILTERS if mapping.get(k)}
+
+
+def filter_label(value: str) -> str:
+    return str(_l("Others or not given")) if value == OTHER else value
+
 
 def build_report(
-    session: SessionLike, survey: Survey, filters: Filters, min_cell: int, language: str
+    session: SessionLike,
+    survey: Survey,
+    filters: dict[str, str],
+    min_cell: int,
+    language: str,
 ) -> Report:
-    full = answers_frame(session, survey.id)
-    questions = list(survey.questions)
-    regions = [r.name for r in session.scalars(select(Region).order_by(Region.id))]
-    shares = option_shares(full, questions, min_cell, filters)
-    present = [r for r in regions if r in set(full["group"])]
-    differences = (
-        region_differences(shares, present[0], present[1])
-        if len(present) >= 2
-        else pd.DataFrame(columns=DIFFERENCE_COLUMNS)
-    )
+    """The report of one view (raises release.Refused for a view not offered)."""
+    release = release_of(session, survey, min_cell)
+    view = release.view(filters)
     topics = {
         t.id: t.label(language)
         for t in session.scalars(select(Topic).order_by(Topic.name))
+        if any(key[0] == t.id for key in release.layout.topics)
     }
-    respondents = filters.apply(full)["response_id"].nunique()
+    shares = release_tables.shares(release, view)
+    from newsletter.campaigns.labels import campaign_name
+    from newsletter.campaigns.models import Campaign
+
+    names = {
+        c.id: campaign_name(c)
+        for c in session.scalars(
+            select(Campaign).where(Campaign.id.in_(list(release.campaigns)))
+        )
+    }
+    respondents = release.shown((view, TOTAL, "N")) or 0
     return Report(
         survey=survey,
         language=language,
         filters=filters,
         min_cell=min_cell,
-        generated_at=utcnow(),
-        regions=present,
+        generated_at=release.built_at,
+        regions=[g for g in release.layout.groups if g != NO_REGION],
         shares=shares,
-        differences=differences,
-        scales=scale_summary(full, questions, min_cell, filters),
-        bridge=bridge(full, questions, topics, min_cell, filters),
-        over_time=over_time(full, min_cell, filters),
-        rates=response_rates(session, survey, min_cell),
+        differences=release_tables.differences(release, view, shares),
+        scales=release_tables.scales(release, view),
+        bridge=release_tables.bridge(release, view, topics),
+        over_time=release_tables.over_time(release),
+        rates=release_tables.response_rates(release, names),
         respondents=respondents if respondents >= min_cell else 0,
+        release=release,
+        view=view,
     )
 
 
@@ -140,25 +155,21 @@ def labelled_tables(report: Report) -> dict[str, pd.DataFrame]:
         }
 
 
-def records(table: pd.DataFrame) -> list[dict]:
-    """The rows of a table for a page, missing values (NaN, NA) as None."""
-    return [
-        {k: None if _missing(v) else v for k, v in row.items()}
-        for row in table.to_dict("records")
-    ]
-
-
-def _missing(value: object) -> bool:
-    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
-
-
 def _clean(value: object) -> object:
-    return None if isinstance(value, float) and value != value else value  # NaN → None
+    """Missing (NaN, NA) as None, numpy numbers as Python's."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def records(table: pd.DataFrame) -> list[dict]:
+    """The rows of a table for a page, missing values as None."""
+    return [{k: _clean(v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
 def question_charts(report: Report) -> list[dict]:
     """Per choice question: per option, each region's and the total's numbers."""
-    groups = [*report.regions, TOTAL]
+    groups = report.groups
     charts = []
     for question in report.survey.questions:
         part = report.shares[report.shares["question_id"] == question.id]
@@ -210,7 +221,9 @@ def question_charts(report: Report) -> list[dict]:
 
 def bridge_rows(report: Report) -> list[dict]:
     """Per topic: need and offer share in each region (None when suppressed)."""
-    rows = []
+    rows: list[dict] = []
+    if report.bridge.empty:
+        return rows
     for topic, part in report.bridge.groupby("topic", sort=True):
         row: dict = {"topic": topic}
         for _, cell in part.iterrows():

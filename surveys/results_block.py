@@ -21,15 +21,20 @@ COLOURS = {"Südwestfalen": "#0b5d50", "Dortmund": "#8c1d2f"}
 def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] | None:
     # Here, not at the top: only an issue with a results block needs the analysis
     # libraries, and a sender loads them for such an issue only (issue #20).
-    from surveys.analysis import TOTAL, Filters
+    from surveys.audit import AuditFailed
+    from surveys.release_cells import TOTAL
     from surveys.report import build_report, question_charts
 
     survey = survey_of(block)
     if survey is None:
         return None
-    report = build_report(
-        db.session, survey, Filters(), int(current_app.config["MIN_CELL"]), language
-    )
+    try:
+        report = build_report(
+            db.session, survey, {}, int(current_app.config["MIN_CELL"]), language
+        )
+    except AuditFailed:  # fail closed: no figures rather than unaudited ones
+        current_app.logger.exception("results block of survey %s left out", survey.id)
+        return None
     charts = question_charts(report)
     if not charts:
         return None
@@ -90,7 +95,7 @@ def results_text(block: ResultsBlock, ctx: RenderContext) -> str:
     for option in options:
         parts = [
             f"{cell['label']} "
-            f"{'–' if cell['suppressed'] else round(cell['share'] * 100)} %"
+            f"{'–' if cell['share'] is None else round(cell['share'] * 100)} %"
             for cell in option["groups"]
         ]
         lines.append(f"- {option['label']}: " + ", ".join(parts))

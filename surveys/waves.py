@@ -79,7 +79,7 @@ def first_question_trend(
     """Per option of the first question and group: its share in each wave, as each
     wave's dashboard publishes it without filters (a hidden cell stays hidden)."""
     # Imported here: the app (and its senders) load pandas only to analyse.
-    from surveys.analysis import TOTAL
+    from surveys.release_cells import TOTAL
 
     tables = [_first_question_shares(session, wave, min_cell) for wave in waves]
     first = waves[-1].questions[0] if waves[-1].questions else None
@@ -106,12 +106,15 @@ def _first_question_shares(
     """group → origin option id → published share of the wave's first question."""
     import pandas as pd
 
-    from surveys.analysis import Filters, answers_frame, option_shares
+    from surveys import release_tables
+    from surveys.release import release_of
 
     if not wave.questions:
         return {}
     first = wave.questions[0]
-    table = option_shares(answers_frame(session, wave.id), [first], min_cell, Filters())
+    release = release_of(session, wave, min_cell)
+    everything = release_tables.shares(release, release.view({}))
+    table = everything[everything["question_id"] == first.id]
     origins = {o.id: o.origin_id or o.id for o in first.options}
     shares: dict[str, dict[int, float | None]] = {}
     for row in table.itertuples():

@@ -4,7 +4,7 @@ A reminder plan whose checklist finds an error (an unknown placeholder) is saved
 not switched on: `active` false, and no step of it starts. Existing plans stay on.
 
 Revision ID: 7c3e9d1f4a20
-Revises: 2a29d368e2c9
+Revises: b5d2e8f17a60
 Create Date: 2026-12-05 00:15:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c3e9d1f4a20'
-down_revision = '2a29d368e2c9'
+down_revision = 'b5d2e8f17a60'
 branch_labels = None
 depends_on = None
 

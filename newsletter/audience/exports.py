@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from core.db import AnySelect, SessionLike
 from core.models import District, Region
 from newsletter.audience.models import MailingList, Subscriber, Subscription
+from newsletter.audience.scope import Standing, standing
 
 COLUMNS = (
     Subscriber.id,
@@ -43,7 +44,8 @@ def rows(
     has 100,000 people: ORM objects for each cost most of an export's time).
 
     With `list_ids` (a manager's lists), lists, status and dates are what her
-    controller holds: another agency's lists and sign-up times stay out."""
+    controller holds: another agency's lists and sign-up times stay out, and so
+    does the region the record began in of a person another agency holds too."""
     people = (
         query.with_only_columns(*COLUMNS)
         .outerjoin_from(Subscriber, District, District.id == Subscriber.district_id)
@@ -72,7 +74,10 @@ def rows(
             extra_fields,
         ) in chunk:
             if subscriber_id in held:
-                status, created_at, confirmed_at = held[subscriber_id]
+                mine, began_elsewhere = held[subscriber_id]
+                status = mine.status
+                created_at, confirmed_at = mine.signed_up_at, mine.confirmed_at
+                region = "" if began_elsewhere else region
             yield [
                 email,
                 name,
@@ -118,32 +123,32 @@ def active_list_names(
 
 def _held(
     session: SessionLike, subscriber_ids: list[int], list_ids: frozenset[int]
-) -> dict[int, tuple[str, datetime | None, datetime | None]]:
-    """Per person, from her subscriptions to these lists only: a status (active if
-    one is, else pending if one is, else unsubscribed), the first sign-up and the
-    first confirmation."""
-    found: dict[int, list[Subscription]] = defaultdict(list)
-    for subscription in session.scalars(
-        select(Subscription).where(
-            Subscription.subscriber_id.in_(subscriber_ids),
-            Subscription.list_id.in_(list_ids),
+) -> dict[int, tuple[Standing, bool]]:
+    """Per person, her standing on these lists only, and whether the region her
+    record began in is another controller's to know (another agency holds her too,
+    and she did not begin in the region of one of these lists)."""
+    own_regions = set(
+        session.scalars(
+            select(MailingList.region_id).where(MailingList.id.in_(list_ids))
         )
+    )
+    found: dict[int, list[Subscription]] = defaultdict(list)
+    began: dict[int, int] = {}
+    for subscription, region_id in session.execute(
+        select(Subscription, Subscriber.region_id)
+        .join(Subscriber, Subscriber.id == Subscription.subscriber_id)
+        .where(Subscription.subscriber_id.in_(subscriber_ids))
     ):
         found[subscription.subscriber_id].append(subscription)
-    return {person: _summary(subs) for person, subs in found.items()}
-
-
-def _summary(
-    subscriptions: list[Subscription],
-) -> tuple[str, datetime | None, datetime | None]:
-    statuses = {sub.status for sub in subscriptions}
-    status = next((s for s in ("active", "pending") if s in statuses), "unsubscribed")
-    confirmed = [sub.confirmed_at for sub in subscriptions if sub.confirmed_at]
-    return (
-        status,
-        min(sub.created_at for sub in subscriptions),
-        min(confirmed) if confirmed else None,
-    )
+        began[subscription.subscriber_id] = region_id
+    return {
+        person: (
+            standing(sub for sub in subs if sub.list_id in list_ids),
+            began[person] not in own_regions
+            and any(sub.list_id not in list_ids for sub in subs),
+        )
+        for person, subs in found.items()
+    }
 
 
 def _minutes(moment: datetime | None) -> str:

@@ -21,7 +21,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def profile(subscriber: Subscriber) -> dict[str, Any]:
+def profile(subscriber: Subscriber, scope: Scope = EVERYTHING) -> dict[str, Any]:
+    """The person's details; her status and dates as the scope's controller holds
+    them, and the region the record began in only if it is hers to know."""
+    mine = scope.standing_of(subscriber)
+    shown = scope.shows_home_region(subscriber)
+    where = {"region": subscriber.region.name} if shown else {}
     return {
         "email": subscriber.email,
         "name": subscriber.name,
@@ -31,10 +36,10 @@ def profile(subscriber: Subscriber) -> dict[str, Any]:
         "sector": subscriber.sector,
         "size": subscriber.size,
         "language": subscriber.language,
-        "region": subscriber.region.name,
-        "status": subscriber.status,
-        "signed_up_at": _iso(subscriber.created_at),
-        "confirmed_at": _iso(subscriber.confirmed_at),
+        **where,
+        "status": mine.status,
+        "signed_up_at": _iso(mine.signed_up_at),
+        "confirmed_at": _iso(mine.confirmed_at),
         "interests": [topic.name for topic in subscriber.interests],
         "own_fields": dict(subscriber.extra_fields or {}),
     }
@@ -93,7 +98,7 @@ def personal_data(
     manager, what the controller she acts for holds (`scope`)."""
     data: dict[str, Any] = {
         "exported_at": utcnow().isoformat(),
-        "profile": profile(subscriber),
+        "profile": profile(subscriber, scope),
         "subscriptions": subscriptions(subscriber, scope),
         "consent_log": consent_events(subscriber, scope),
     }

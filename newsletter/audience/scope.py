@@ -8,6 +8,7 @@ see, export, change or erase. Whom a user acts for is core.policy's question."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import abort
 from flask_login import current_user
@@ -22,6 +23,29 @@ from newsletter.audience.models import (
     Subscriber,
     Subscription,
 )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's status and dates as one controller holds them."""
+
+    status: str
+    signed_up_at: datetime | None
+    confirmed_at: datetime | None
+
+
+def standing(subscriptions: Iterable[Subscription]) -> Standing:
+    """From these subscriptions only: active if one is, else pending if one is,
+    else unsubscribed; the first sign-up and the first confirmation."""
+    held = list(subscriptions)
+    statuses = {sub.status for sub in held}
+    status = next((s for s in ("active", "pending") if s in statuses), "unsubscribed")
+    confirmed = [sub.confirmed_at for sub in held if sub.confirmed_at]
+    return Standing(
+        status,
+        min((sub.created_at for sub in held), default=None),
+        min(confirmed, default=None),
+    )
 
 
 @dataclass(frozen=True)
@@ -97,6 +121,22 @@ class Scope:
     def subscriptions(self, subscriber: Subscriber) -> list[Subscription]:
         """The person's subscriptions to the user's lists."""
         return [sub for sub in subscriber.subscriptions if self.covers(sub.list_id)]
+
+    def shows_home_region(self, subscriber: Subscriber) -> bool:
+        """True if the region the person's record began in (where she first
+        signed up) is the user's to know: no other controller holds her, or it
+        is the region of an agency the user acts for."""
+        return self.holds_all_of(subscriber) or self.acts_for(subscriber.region_id)
+
+    def standing_of(self, subscriber: Subscriber) -> Standing:
+        """The person's status and dates: the record's when no other controller
+        holds her, else those of the user's lists (the record began with
+        whichever agency she joined first, which is not the user's to know)."""
+        if self.holds_all_of(subscriber):
+            return Standing(
+                subscriber.status, subscriber.created_at, subscriber.confirmed_at
+            )
+        return standing(self.subscriptions(subscriber))
 
     def events(
         self, subscriber: Subscriber, events: Iterable[ConsentEvent]

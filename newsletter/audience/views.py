@@ -163,6 +163,8 @@ def subscriber_detail(subscriber_id: int) -> str:
         subscriber=subscriber,
         subscriptions=scope.subscriptions(subscriber),
         held_by_others=not scope.holds_all_of(subscriber),
+        standing=scope.standing_of(subscriber),
+        shows_home_region=scope.shows_home_region(subscriber),
         sections=subscriber_sections(subscriber, scope),
         events=consent_events(subscriber, scope),
         action_form=ConfirmForm(),
@@ -230,13 +232,17 @@ def subscriber_add() -> str | BaseResponse:
 @requires("subscribers")
 def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
     subscriber = get_subscriber(subscriber_id)
-    if not current_scope().holds_all_of(subscriber):
+    scope = current_scope()
+    if not scope.holds_all_of(subscriber):
         # One record per address: her details are every controller's that holds
         # her, so only she changes them (in her settings), never one of them.
         if request.method == "POST":
             abort(403)
         return render_template(
-            "newsletter/subscriber_shared_details.html", subscriber=subscriber
+            "newsletter/subscriber_shared_details.html",
+            subscriber=subscriber,
+            standing=scope.standing_of(subscriber),
+            shows_home_region=scope.shows_home_region(subscriber),
         )
     form = ManagerEditForm()
     fill_choices(form, subscriber.region)

@@ -15,7 +15,7 @@ from core.cookieless import cookieless
 from core.db import db
 from core.links import external_url
 from core.models import Region
-from core.policy import allowed, visible_region_ids
+from core.policy import acting_for, allowed
 from newsletter.audience.forms import FreshLinkForm
 from newsletter.audience.tokens import LinkError
 from newsletter.blueprint import bp
@@ -81,8 +81,7 @@ def with_expiry_notice(html: str, campaign: Campaign, language: str) -> str:
 def _may_preview(campaign: Campaign) -> bool:
     if not (current_user.is_authenticated and allowed(current_user, "campaigns")):
         return False
-    regions = visible_region_ids(current_user)
-    return regions is None or campaign.region_id in regions
+    return acting_for(current_user, campaign.region_id)
 
 
 WEB_VERSION_POLICY = (

@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from core.db import db, utcnow
 from core.home import Panel
-from core.models import User
-from core.policy import allowed, visible_region_ids
+from core.models import Role, User
+from core.policy import allowed, held
 from newsletter.campaigns.models import ISSUE, Campaign, CampaignStatus
 
 
@@ -13,10 +13,9 @@ def campaign_panel(user: User) -> Panel | None:
     """The next scheduled issue and the last one sent, for the user's regions."""
     if not allowed(user, "campaigns"):
         return None
-    regions = visible_region_ids(user)
-    query = select(Campaign).where(Campaign.kind == ISSUE)
-    if regions is not None:
-        query = query.where(Campaign.region_id.in_(regions))
+    query = select(Campaign).where(
+        Campaign.kind == ISSUE, held(user, Campaign.region_id)
+    )
     scheduled = Campaign.status == CampaignStatus.SCHEDULED
     upcoming = db.session.scalar(
         query.where(scheduled, Campaign.scheduled_at > utcnow()).order_by(
@@ -46,20 +45,19 @@ def next_steps_panel(user: User) -> Panel | None:
     """What a manager usually does next: start an issue, continue a draft, import."""
     if not allowed(user, "campaigns"):
         return None
-    regions = visible_region_ids(user)
     drafts = select(Campaign).where(
-        Campaign.status == CampaignStatus.DRAFT, Campaign.kind == ISSUE
+        Campaign.status == CampaignStatus.DRAFT,
+        Campaign.kind == ISSUE,
+        held(user, Campaign.region_id),
     )
-    if regions is not None:
-        drafts = drafts.where(Campaign.region_id.in_(regions))
     return Panel(
         "newsletter/_home_next_steps.html",
         {
             "drafts": list(
                 db.session.scalars(drafts.order_by(Campaign.updated_at.desc()).limit(3))
             ),
-            # An interregional manager first chooses the sender on the issues page.
-            "one_region": regions is not None,
+            # An administrator first chooses the sender on the issues page.
+            "one_region": user.role != Role.ADMIN,
         },
         order=5,
     )

@@ -11,7 +11,7 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.models import Region
-from core.policy import check_region, requires, visible_regions
+from core.policy import acted_for_regions, check_acting_for, requires
 from newsletter.blueprint import bp
 from newsletter.campaigns.layouts import STARTER, LayoutError, check_layout
 
@@ -19,7 +19,7 @@ from newsletter.campaigns.layouts import STARTER, LayoutError, check_layout
 @bp.route("/layouts")
 @requires("campaigns")
 def layouts() -> str:
-    return render_template("newsletter/layouts.html", regions=visible_regions())
+    return render_template("newsletter/layouts.html", regions=acted_for_regions())
 
 
 @bp.route("/layouts/<region_slug>", methods=["GET", "POST"])
@@ -28,7 +28,7 @@ def layout_edit(region_slug: str) -> str | BaseResponse:
     region = db.session.scalar(select(Region).where(Region.slug == region_slug))
     if region is None:
         abort(404)
-    check_region(current_user, region.id)
+    check_acting_for(current_user, region.id)
     form = ConfirmForm()
     source = region.custom_layout or STARTER
     error = None

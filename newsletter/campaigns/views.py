@@ -11,12 +11,13 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.ids import MAX_ID
+from core.models import Role
 from core.policy import (
-    check_region,
+    acted_for_regions,
+    check_acting_for,
+    held,
     region_for_new_object,
     requires,
-    visible_region_ids,
-    visible_regions,
 )
 from newsletter.blueprint import bp
 from newsletter.campaigns.audiences import automation_facts, standing_kinds
@@ -42,7 +43,7 @@ def get_campaign(campaign_id: int) -> Campaign:
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         abort(404)
-    check_region(current_user, campaign.region_id)
+    check_acting_for(current_user, campaign.region_id)
     return campaign
 
 
@@ -52,30 +53,30 @@ def _language() -> str:
 
 
 def _campaign_query():
-    regions = visible_region_ids(current_user)
     # A standing campaign (a welcome mail) has a page of its own.
-    query = select(Campaign).where(Campaign.kind.not_in(standing_kinds()))
-    query = query.order_by(Campaign.created_at.desc())
-    if regions is not None:
-        query = query.where(Campaign.region_id.in_(regions))
-    return query
+    query = select(Campaign).where(
+        Campaign.kind.not_in(standing_kinds()), held(current_user, Campaign.region_id)
+    )
+    return query.order_by(Campaign.created_at.desc())
 
 
 @bp.route("/campaigns")
 @requires("campaigns")
 def campaigns() -> str:
-    regions = visible_region_ids(current_user)
-    templates = select(BlockTemplate).order_by(BlockTemplate.name)
-    if regions is not None:
-        templates = templates.where(BlockTemplate.region_id.in_(regions))
+    templates = (
+        select(BlockTemplate)
+        .where(held(current_user, BlockTemplate.region_id))
+        .order_by(BlockTemplate.name)
+    )
     campaigns = list(db.session.scalars(_campaign_query()))
     return render_template(
         "newsletter/campaigns.html",
         campaigns=campaigns,
         templates=list(db.session.scalars(templates)),
         previous=[c for c in campaigns if c.kind == ISSUE and c.blocks_for("de")][:10],
-        regions=visible_regions(),
-        interregional=regions is None,
+        regions=acted_for_regions(),
+        # Only administrators act for more than one controller and choose.
+        interregional=current_user.role == Role.ADMIN,
         form=ConfirmForm(),
     )
 
@@ -92,8 +93,7 @@ def campaign_new() -> BaseResponse:
         template = db.session.get(BlockTemplate, start_id)
         if template is None:
             abort(404)
-        if template.region_id is not None:
-            check_region(current_user, template.region_id)
+        check_acting_for(current_user, template.region_id)
         campaign = from_template(db.session, template, region_id, current_user.id)
     elif kind == "issue" and start_id:
         campaign = duplicate(db.session, get_campaign(start_id), current_user.id)

@@ -4,7 +4,7 @@ the bounce mailbox's reading position."""
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Model, UTCDateTime, one_of, utcnow
@@ -102,15 +102,26 @@ class BounceMailbox(Model):
 
 
 class WelcomeMail(Model):
-    """A region's welcome mail after a confirmed sign-up (step 1), or the second one
-    `delay_days` later (step 2). Its content and state are a standing campaign of
-    kind `welcome`: sending while switched on, to whoever confirms from then on."""
+    """A region's welcome mail (no region: the joint list's) after a confirmed
+    sign-up (step 1), or the second one `delay_days` later (step 2). Its content
+    and state are a standing campaign of kind `welcome`: sending while switched
+    on, to whoever confirms from then on."""
 
     __tablename__ = "welcome_mails"
-    __table_args__ = (UniqueConstraint("region_id", "step"),)
+    __table_args__ = (
+        UniqueConstraint("region_id", "step"),
+        # NULLs never collide in the key above: the joint list's, one per step.
+        Index(
+            "uq_welcome_mails_joint_step",
+            "step",
+            unique=True,
+            sqlite_where=text("region_id IS NULL"),
+            postgresql_where=text("region_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     step: Mapped[int]
     delay_days: Mapped[int] = mapped_column(default=0)
     campaign_id: Mapped[int] = mapped_column(

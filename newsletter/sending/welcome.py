@@ -1,5 +1,5 @@
-"""Welcome mails: after a confirmed sign-up, a region's welcome mail in the person's
-language, and optionally a second one some days later.
+"""Welcome mails: after a confirmed sign-up, a region's (or the joint list's) welcome
+mail in the person's language, and optionally a second one some days later.
 
 Each is a standing campaign of kind `welcome` with a registered audience: whoever
 confirmed a list of the region herself since the mail was switched on (and, for the
@@ -41,31 +41,40 @@ class WelcomeInput:
     delay_days: int  # the second mail only
 
 
-def welcome_mail(session: SessionLike, region: Region, step: int) -> WelcomeMail | None:
+def welcome_mail(
+    session: SessionLike, region: Region | None, step: int
+) -> WelcomeMail | None:
+    """The welcome mail of this step of a region (None: of the joint list)."""
+    region_id = region.id if region else None
     return session.scalar(
         select(WelcomeMail).where(
-            WelcomeMail.region_id == region.id, WelcomeMail.step == step
+            WelcomeMail.region_id.is_(None)
+            if region_id is None
+            else WelcomeMail.region_id == region_id,
+            WelcomeMail.step == step,
         )
     )
 
 
 def save_welcome(
-    session: SessionLike, region: Region, step: int, given: WelcomeInput
+    session: SessionLike, region: Region | None, step: int, given: WelcomeInput
 ) -> WelcomeMail:
     """Change (or create, switched off, with an empty German text block to start
-    from) the region's welcome mail of this step; switching it on welcomes whoever
-    confirms from now on, not everyone before (the caller commits)."""
+    from) the welcome mail of this step of a region (None: of the joint list);
+    switching it on welcomes whoever confirms from now on, not everyone before (the
+    caller commits)."""
     mail = welcome_mail(session, region, step)
     if mail is None:
+        region_id = region.id if region else None
         new = Campaign(
             kind=WELCOME,
-            region_id=region.id,
+            region_id=region_id,
             title=f"Willkommensmail {step}",
             blocks={"de": [new_block("text")]},
         )
         session.add(new)
         session.flush()
-        mail = WelcomeMail(region_id=region.id, step=step, campaign_id=new.id)
+        mail = WelcomeMail(region_id=region_id, step=step, campaign_id=new.id)
         session.add(mail)
     campaign = session.get(Campaign, mail.campaign_id)
     assert campaign is not None  # noqa: S101 - foreign key

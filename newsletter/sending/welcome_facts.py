@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.db import SessionLike
+from newsletter.audience.consent import JOINT_SLUG
 from newsletter.audience.models import MailingList
 from newsletter.campaigns.audiences import AutomationFacts
 from newsletter.campaigns.models import Campaign, CampaignStatus
@@ -17,7 +18,8 @@ from newsletter.sending.outbox import same_controller
 
 
 def explain_welcome(session: SessionLike, campaign: Campaign) -> AutomationFacts:
-    """The facts of a region's welcome mail (first or second)."""
+    """The facts of a region's (or the joint list's) welcome mail, first or
+    second."""
     mail = session.scalar(
         select(WelcomeMail).where(WelcomeMail.campaign_id == campaign.id)
     )
@@ -28,20 +30,29 @@ def explain_welcome(session: SessionLike, campaign: Campaign) -> AutomationFacts
         .order_by(MailingList.name)
     )
     delay = mail.delay_days if mail is not None else 0
+    audience = ", ".join(lists)
     return AutomationFacts(
         lines=[
             _(
                 "Audience: whoever confirms a list of %(region)s herself (with the "
                 "confirmation mail or in her settings): %(lists)s. Imported people "
                 "and people added by a manager get no welcome mail.",
-                region=region.name if region else "",
-                lists=", ".join(lists),
+                region=region.name,
+                lists=audience,
+            )
+            if region
+            else _(
+                "Audience: whoever confirms the interregional list herself (with "
+                "the confirmation mail or in her settings): %(lists)s. Imported "
+                "people and people added by a manager get no welcome mail.",
+                lists=audience,
             ),
             _trigger(delay),
             _state(campaign),
         ],
         edit_url=url_for(
-            "newsletter.welcome_mails", region_slug=region.slug if region else ""
+            "newsletter.welcome_mails",
+            region_slug=region.slug if region else JOINT_SLUG,
         ),
         edit_label=_("Change the welcome mails"),
     )

@@ -1,6 +1,7 @@
-"""The "Willkommensmails" page: each region's welcome mail and the optional second
-one, switched on and off by the region's managers, with a preview and how many got
-each; their content is edited as blocks in the issue editor."""
+"""The "Willkommensmails" page: each controller's welcome mail and the optional
+second one (a region's, switched on and off by its managers; the joint list's, by
+interregional managers), with a preview and how many got each; their content is
+edited as blocks in the issue editor."""
 
 from dataclasses import replace
 
@@ -14,7 +15,9 @@ from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.models import Region
-from core.policy import check_region, requires, visible_regions
+from core.policy import acted_for_regions, acting_for, check_acting_for, requires
+from newsletter.audience.consent import JOINT_SLUG
+from newsletter.audience.controllers import Controller, controller_of
 from newsletter.blueprint import bp
 from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.models import Campaign
@@ -28,15 +31,29 @@ from newsletter.sending.welcome import (
 from newsletter.sending.welcome_forms import WelcomeForm
 
 
-def _region(slug: str) -> Region:
-    region = db.session.scalar(select(Region).where(Region.slug == slug))
-    if region is None:
-        abort(404)
-    check_region(current_user, region.id)
-    return region
+def _controllers() -> list[Controller]:
+    """Whose welcome mails the user edits: her regions' agencies, then the joint."""
+    found = [controller_of(db.session, r.id) for r in acted_for_regions()]
+    if acting_for(current_user, None):
+        found.append(controller_of(db.session, None))
+    return found
 
 
-def _form(region: Region, step: int, posted: bool) -> WelcomeForm:
+def _controller(slug: str) -> Controller:
+    """The controller of the page's slug (a region's, or the joint list's); 404
+    for one the user does not act for."""
+    if slug == JOINT_SLUG:
+        controller = controller_of(db.session, None)
+    else:
+        region = db.session.scalar(select(Region).where(Region.slug == slug))
+        if region is None:
+            abort(404)
+        controller = controller_of(db.session, region.id)
+    check_acting_for(current_user, controller.region.id if controller.region else None)
+    return controller
+
+
+def _form(region: Region | None, step: int, posted: bool) -> WelcomeForm:
     """The step's form: as posted, or filled from what is saved."""
     prefix = f"w{step}"
     if posted:
@@ -56,10 +73,12 @@ def _form(region: Region, step: int, posted: bool) -> WelcomeForm:
 @bp.route("/welcome")
 @requires("campaigns")
 def welcome_mails_index() -> BaseResponse:
-    regions = visible_regions()
-    if not regions:
+    controllers = _controllers()
+    if not controllers:
         abort(404)
-    return redirect(url_for("newsletter.welcome_mails", region_slug=regions[0].slug))
+    return redirect(
+        url_for("newsletter.welcome_mails", region_slug=controllers[0].slug)
+    )
 
 
 def _must_fix(campaign_id: int) -> list[str]:
@@ -69,7 +88,7 @@ def _must_fix(campaign_id: int) -> list[str]:
     return [message for severity, message in checklist(campaign) if severity == "error"]
 
 
-def _save(region: Region, step: int, form: WelcomeForm) -> None:
+def _save(region: Region | None, step: int, form: WelcomeForm) -> None:
     """Save what the manager typed; switch it on only when its checklist has no
     error (the text is kept either way, and the page says why it stays off)."""
     given = WelcomeInput(bool(form.enabled.data), form.delay_days.data or 7)
@@ -88,7 +107,7 @@ def _save(region: Region, step: int, form: WelcomeForm) -> None:
         flash(_("Saved."), "info")
 
 
-def _create_and_edit(region: Region, step: int) -> BaseResponse:
+def _create_and_edit(region: Region | None, step: int) -> BaseResponse:
     """Create the step's mail (switched off) if it has none yet, and open its
     blocks in the issue editor."""
     if not ConfirmForm().validate_on_submit():
@@ -104,7 +123,8 @@ def _create_and_edit(region: Region, step: int) -> BaseResponse:
 @bp.route("/welcome/<region_slug>", methods=["GET", "POST"])
 @requires("campaigns")
 def welcome_mails(region_slug: str) -> str | BaseResponse:
-    region = _region(region_slug)
+    controller = _controller(region_slug)
+    region = controller.region
     posted_step = (
         request.form.get("step", type=int) if request.method == "POST" else None
     )
@@ -118,14 +138,14 @@ def welcome_mails(region_slug: str) -> str | BaseResponse:
         if form.validate_on_submit():
             _save(region, posted_step, form)
             return redirect(
-                url_for("newsletter.welcome_mails", region_slug=region.slug)
+                url_for("newsletter.welcome_mails", region_slug=controller.slug)
             )
     mails = {step: welcome_mail(db.session, region, step) for step in STEPS}
     return render_template(
         "newsletter/welcome_mails.html",
         action_form=ConfirmForm(),
-        region=region,
-        regions=visible_regions(),
+        controller=controller,
+        controllers=_controllers(),
         forms=forms,
         mails=mails,
         campaigns={

@@ -41,13 +41,7 @@ def newest_campaign(app) -> Campaign:
 
 
 def test_a_new_issue_belongs_to_the_managers_region(app, client, manager, region_ids):
-    response = submit(
-        client,
-        "/campaigns",
-        "/campaigns/new",
-        # A regional manager cannot choose: the form's region is ignored.
-        {"region_id": str(region_ids["suedwestfalen"])},
-    )
+    response = submit(client, "/campaigns", "/campaigns/new")
     made = newest_campaign(app)
     assert response.headers["Location"].endswith(f"/campaigns/{made.id}")
     assert (made.region_id, made.title, made.status) == (
@@ -55,12 +49,19 @@ def test_a_new_issue_belongs_to_the_managers_region(app, client, manager, region
         "Neue Ausgabe",
         "draft",
     )
+    # A regional manager cannot choose: another region in the form is refused.
+    forged = submit(
+        client,
+        "/campaigns",
+        "/campaigns/new",
+        {"region_id": str(region_ids["suedwestfalen"])},
+    )
+    assert forged.status_code == 404
+    assert newest_campaign(app).id == made.id
 
 
-def test_an_interregional_manager_chooses_the_region_or_both(
-    app, client, login_as, region_ids
-):
-    login_as(Role.MANAGER)
+def test_an_administrator_chooses_the_region_or_both(app, client, login_as, region_ids):
+    login_as(Role.ADMIN)
     submit(client, "/campaigns", "/campaigns/new", {"region_id": ""})
     assert newest_campaign(app).region_id is None  # for both regions
     submit(
@@ -303,9 +304,12 @@ def test_an_issue_that_does_not_exist_is_404(app, client, manager):
     assert client.get("/campaigns/999/preview").status_code == 404
 
 
-def test_a_manager_of_the_other_region_gets_404(app, client, login_as):
+@pytest.mark.parametrize(
+    "other", ["suedwestfalen", None], ids=["other-region", "interregional"]
+)
+def test_a_manager_of_the_other_region_gets_404(app, client, login_as, other):
     campaign_id = issue(app)
-    login_as(Role.MANAGER, "suedwestfalen")
+    login_as(Role.MANAGER, other)
     for path in ("", "/preview", "/preview.html"):
         assert client.get(f"/campaigns/{campaign_id}{path}").status_code == 404, path
     for path in ("", "/draft", "/duplicate", "/copy-to-english", "/template"):

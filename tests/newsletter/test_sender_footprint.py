@@ -21,7 +21,18 @@ from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HEAVY = ("pandas", "pyarrow", "openpyxl", "numpy", "surveys.analysis", "alembic")
+HEAVY = (
+    "pandas",
+    "pyarrow",
+    "openpyxl",
+    "numpy",
+    "scipy",
+    "highspy",
+    "weasyprint",
+    "alembic",
+    "surveys.release",
+    "surveys.audit",
+)
 
 
 def heavy_modules(loaded: list[str]) -> list[str]:

@@ -253,9 +253,12 @@ def test_every_action_is_in_the_audit_log(app, client, manager):
         ]
 
 
-def test_a_manager_of_the_other_region_gets_404(app, client, login_as):
+@pytest.mark.parametrize(
+    "other", ["suedwestfalen", None], ids=["other-region", "interregional"]
+)
+def test_a_manager_of_the_other_region_gets_404(app, client, login_as, other):
     campaign_id = draft(app)
-    login_as(Role.MANAGER, "suedwestfalen")
+    login_as(Role.MANAGER, other)
     assert client.get(f"/campaigns/{campaign_id}/send").status_code == 404
     assert client.get(f"/campaigns/{campaign_id}/progress.json").status_code == 404
     page = client.get("/campaigns").get_data(as_text=True)

@@ -34,16 +34,29 @@ def switch_on(
     """The region's welcome mail of this step with a text block per language,
     switched on (or off)."""
     with app.app_context():
-        region = factories.find_region(db.session, region)
-        mail = save_welcome(db.session, region, step, WelcomeInput(False, delay_days))
-        campaign = db.session.get(Campaign, mail.campaign_id)
-        campaign.subject = {"de": f"Willkommen ({step})", "en": f"Welcome ({step})"}
-        campaign.blocks = {
-            "de": [{"id": "welcome", "type": "text", "body": body_de}],
-            "en": [{"id": "welcome", "type": "text", "body": WELCOME_EN}],
-        }
-        save_welcome(db.session, region, step, WelcomeInput(enabled, delay_days))
+        welcome_with_text(
+            db.session,
+            factories.find_region(db.session, region),
+            {"de": f"Willkommen ({step})", "en": f"Welcome ({step})"},
+            {"de": body_de, "en": WELCOME_EN},
+            WelcomeInput(enabled, delay_days),
+            step,
+        )
         db.session.commit()
+
+
+def welcome_with_text(session, region, subject, body, given, step=1):
+    """A welcome mail (of a region, or None: of the joint list) whose content is a
+    subject and one text block per language, then switched as `given` says; the
+    caller commits."""
+    mail = save_welcome(session, region, step, WelcomeInput(False, given.delay_days))
+    campaign = session.get(Campaign, mail.campaign_id)
+    campaign.subject = dict(subject)
+    campaign.blocks = {
+        language: [{"id": "welcome", "type": "text", "body": text}]
+        for language, text in body.items()
+    }
+    return save_welcome(session, region, step, given)
 
 
 def sign_up(app, email, language="de"):
@@ -391,7 +404,11 @@ def test_bad_input_gets_a_german_message_and_keeps_what_was_typed(
 
 @pytest.mark.parametrize(
     ("role", "region", "status"),
-    [(Role.MANAGER, "suedwestfalen", 404), (Role.ANALYST, None, 403)],
+    [
+        (Role.MANAGER, "suedwestfalen", 404),
+        (Role.MANAGER, None, 404),  # the interregional manager: joint list only
+        (Role.ANALYST, None, 403),
+    ],
 )
 def test_other_regions_and_analysts_cannot_see_or_change_it(
     app, client, login_as, role, region, status

@@ -57,6 +57,7 @@ def test_the_dortmund_export_shows_only_dortmunds_part(app, client, login_as):
     for found in (row, sheet_row):
         text = " | ".join(found)
         assert "Newsletter Südwestfalen" not in text
+        assert "Südwestfalen" not in text  # nor the region her record began in
         assert "interregional" not in text
         assert "pending" in text or "unbestätigt" in text  # her state in Dortmund
         year_ago = (utcnow() - timedelta(days=400)).strftime("%Y-%m-%d")

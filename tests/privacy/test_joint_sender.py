@@ -2,13 +2,14 @@
 joint controllers), not from the installation's fallback address; administrators
 edit it where the regions' imprints are edited. Read as received over SMTP."""
 
+import re
 from email.header import decode_header, make_header
 from email.utils import parseaddr
 
 from sqlalchemy import select
 
 from core.db import db
-from core.models import Role
+from core.models import JointSender, Role
 from newsletter.campaigns.models import Campaign
 from tests import factories
 from tests.http import csrf_token, login
@@ -108,3 +109,56 @@ def test_only_administrators_edit_the_joint_sender(app, make_user):
             },
         )
         assert forged.status_code == 403
+
+
+def post_sender(client, name: str):
+    page = client.get("/admin/regions/joint").get_data(as_text=True)
+    return client.post(
+        "/admin/regions/joint",
+        data={
+            "csrf_token": csrf_token(page),
+            "sender_name": name,
+            "sender_email": "gemeinsam@brueckenschlag.example",
+        },
+    )
+
+
+def test_a_joint_sender_naming_one_agency_only_is_refused_with_the_text_kept(
+    app, client, make_user
+):
+    login(client, make_user(Role.ADMIN).email)
+    typed = "Newsletter der Wirtschaftsförderung Dortmund"
+    refused = post_sender(client, typed)
+    assert refused.status_code == 200
+    page = refused.get_data(as_text=True)
+    assert "muss beide Agenturen nennen" in page
+    assert "Südwestfalen Agentur GmbH" in page  # the one missing, named
+    assert f'value="{typed}"' in page
+    with app.app_context():
+        [sender] = db.session.scalars(select(JointSender))
+        assert sender.sender_email == "newsletter-interregional@brueckenschlag.example"
+
+
+def test_the_agencies_short_names_are_set_with_their_imprints(
+    app, client, make_user, region_ids
+):
+    login(client, make_user(Role.ADMIN).email)
+    # By their full names, and by the short names the demo sets.
+    assert (
+        post_sender(
+            client, "Wirtschaftsförderung Dortmund und Südwestfalen Agentur GmbH"
+        ).status_code
+        == 302
+    )
+    assert post_sender(client, "Brückenschlag (SWA und WFDO)").status_code == 302
+    path = f"/admin/regions/{region_ids['dortmund']}"
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="WFDO"' in page
+    form = dict(
+        re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', page),
+        short_name="WiFö",
+    )
+    form.update(re.findall(r'<textarea[^>]*name="(\w+)"[^>]*>([^<]*)<', page))
+    assert client.post(path, data=form).status_code == 302
+    assert post_sender(client, "Brückenschlag (SWA und WFDO)").status_code == 200
+    assert post_sender(client, "Brückenschlag (SWA und WiFö)").status_code == 302

@@ -4,6 +4,7 @@ controllers' own and only interregional managers (or administrators) send to it;
 an interregional issue carries both agencies' imprints."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -396,3 +397,59 @@ def test_a_suedwestfalen_segment_reaches_only_consents_to_suedwestfalen(
         if any(m["Subject"] == "Ausgabe suedwestfalen" for m in smtp_server.to(address))
     }
     assert got == {"mia@example.org"}
+
+
+def test_nor_do_other_controllers_reminders_and_welcome_mails_reach_her(
+    app, client, smtp_server
+):
+    from newsletter.sending.welcome import WelcomeInput, enqueue_welcome_mails
+    from surveys.reminders import PlanInput, save_plan, start_due_reminders
+    from tests.newsletter.test_welcome_mails import welcome_with_text
+
+    with app.app_context():
+        for region in (factories.find_region(db.session, "suedwestfalen"), None):
+            text = {"de": f"Willkommen {region or 'gemeinsam'}"}
+            welcome_with_text(db.session, region, text, text, WelcomeInput(True, 0))
+        db.session.commit()
+    people(app, client, smtp_server)
+    joint_survey = interregional_survey(app)
+    swf_survey = factories.made_in(app, factories.survey, region="suedwestfalen")
+    campaign(
+        app,
+        None,
+        lists=["brueckenschlag-interregional"],
+        blocks=factories.survey_blocks(joint_survey),
+    )
+    campaign(
+        app,
+        "suedwestfalen",
+        lists=["newsletter-suedwestfalen"],
+        blocks=factories.survey_blocks(swf_survey),
+    )
+    send_due(app)
+    with app.app_context():
+        for issue in db.session.scalars(
+            select(Campaign).where(Campaign.kind == "issue")
+        ):
+            issue.started_at = utcnow() - timedelta(days=8)
+        for survey_id in (joint_survey, swf_survey):
+            reminder = {"de": f"Erinnerung {survey_id}"}
+            save_plan(
+                db.session,
+                db.session.get(Survey, survey_id),
+                PlanInput(1, 7, reminder, reminder),
+            )
+        db.session.commit()
+        start_due_reminders(db.session)
+        enqueue_welcome_mails(db.session)
+        db.session.commit()
+    send_due(app)
+
+    subjects = {m["Subject"] for m in smtp_server.to("sven@example.org")}
+    # The paths ran: Sven, on both lists, got each controller's welcome and reminder.
+    assert {"Willkommen Südwestfalen", "Willkommen gemeinsam"} <= subjects
+    assert {f"Erinnerung {joint_survey}", f"Erinnerung {swf_survey}"} <= subjects
+    for mail in smtp_server.to("dora@example.org"):
+        body = text_of(mail) + html_of(mail)
+        for brand in SWF_BRANDS + JOINT_BRANDS:
+            assert brand not in f"{mail['From']} {body}", (mail["Subject"], brand)

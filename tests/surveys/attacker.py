@@ -109,8 +109,8 @@ class Knowledge:
                 integrality=integral,
                 bounds=bounds,
             )
-            if found.status == UNBOUNDED:
-                ends.append(sign * np.inf)
+            if found.status == UNBOUNDED or "unbounded" in found.message:
+                ends.append(np.inf)  # only the largest can be unbounded
                 continue
             assert found.success, found.message
             ends.append(sign * found.fun)
@@ -143,7 +143,9 @@ def learn(
     included = view.tables.get("groups")
     regions = list({k.region for k in knowledge.kinds})
     if included is not None:
+        # The release says which groups its numbers describe.
         regions = [r for r in regions if (r if r is not None else "none") in included]
+        view = View(lambda k, b=view.belongs: b(k) and k.region in regions, view.tables)
     single = options
     for row in tables.get("shares", []):
         if row["option_id"] not in single:
@@ -198,30 +200,23 @@ def learn(
             knowledge.equals(needs, count)
         if (share := _number(row.get("need_share"))) is not None:
             knowledge.ratio(needs, everyone, share)
+    # Tables the release says ignore the filter describe everyone it includes.
+    unfiltered = set(view.tables.get("unfiltered_tables", []))
+    over_time = view.belongs
+    if "over_time" in unfiltered:
+        over_time = lambda k: k.region in regions  # noqa: E731
     for row in tables.get("over_time", []):
         if (count := _number(row.get("responses"))) is None:
             continue
         day = _day_index(row["day"])
-        knowledge.equals(lambda k, d=day: view.belongs(k) and k.day == d, count)
+        knowledge.equals(lambda k, d=day: over_time(k) and k.day == d, count)
     for row in tables.get("response_rates", []):
         if (count := _number(row.get("answered"))) is None:
             continue
         index = campaigns.index(int(float(row["campaign_id"])))
         knowledge.equals(
-            lambda k, i=index: (
-                k.campaign == i and (k.region if k.region else "none") in _keys(view)
-            ),
-            count,
+            lambda k, i=index, r=regions: k.campaign == i and k.region in r, count
         )
-
-
-def _keys(view: View) -> set[str]:
-    included = view.tables.get("groups")
-    return set(included) if included is not None else {"none", *_all_regions()}
-
-
-def _all_regions() -> set[str]:
-    return {"Südwestfalen", "Dortmund"}
 
 
 def _learn_cell(
@@ -313,6 +308,12 @@ def attack(
         learn(knowledge, view, options, topics, campaigns)
     if not knowledge.rows:
         return []
+    truth = np.array([sum(1 for p in people if p == k) for k in knowledge.kinds])
+    for row, low, high in zip(
+        knowledge.rows, knowledge.low, knowledge.high, strict=True
+    ):
+        # The attacker reads the release right: the true data fits every equation.
+        assert low - 1e-6 <= row @ truth <= high + 1e-6, (row @ truth, low, high)
     leaks = []
     seen: set[tuple[float, ...]] = set()
     for what, target, size in small_groups(universe, people, min_cell):

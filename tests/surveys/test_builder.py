@@ -1,6 +1,7 @@
 """Managers build a survey over HTTP in one form; what they type is kept whichever
 button they press; another region's manager cannot see it."""
 
+import pytest
 from sqlalchemy import select
 
 from core.db import db
@@ -204,12 +205,15 @@ def test_an_option_of_another_survey_cannot_be_removed(app, client, login_as):
         assert len(db.session.get(Survey, other).questions[0].options) > 0
 
 
-def test_another_regions_manager_gets_404(app, client, login_as, make_user):
+@pytest.mark.parametrize(
+    "region", ["suedwestfalen", None], ids=["other-region", "interregional"]
+)
+def test_another_regions_manager_gets_404(app, client, login_as, make_user, region):
     from tests.http import login
 
     survey_id = factories.made_in(app, factories.survey, region="dortmund")
     other = app.test_client()
-    login(other, make_user(Role.MANAGER, "suedwestfalen").email)
+    login(other, make_user(Role.MANAGER, region).email)
     assert other.get(f"/surveys/{survey_id}").status_code == 404
     token = csrf_token(other.get("/surveys").get_data(as_text=True))
     assert (

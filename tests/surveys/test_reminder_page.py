@@ -65,6 +65,7 @@ def test_bad_input_gets_german_messages_and_keeps_what_was_typed(app, client, lo
     ("role", "region", "status"),
     [
         (Role.MANAGER, "suedwestfalen", 404),
+        (Role.MANAGER, None, 404),  # the interregional manager: joint list only
         (Role.ANALYST, None, 403),
     ],
 )

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from core.db import db
 from tests.core.test_migrations import fresh_database_at, insert_row
 
-BEFORE = "2a29d368e2c9"
+BEFORE = "b5d2e8f17a60"
 
 
 def test_existing_reminder_plans_stay_switched_on(empty_app):

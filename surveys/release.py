@@ -1,0 +1,284 @@
+"""One audited release per survey: every number an analyst can reach — the dashboard,
+every download, the JSON API and the results block in mails — is read from it.
+
+The release describes the respondents of every group with at least MIN_CELL people
+(smaller groups, such as two public answers without a region, are left out of every
+number rather than hiding the totals of everyone else). Filter values held by fewer
+than MIN_CELL people are merged into one "others" value (its label never names
+them); one filter at a time, and only the values offered, can be chosen. The cells
+are suppressed and audited once (surveys/audit.py) and cached until the survey or
+its answers change."""
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core.db import SessionLike, utcnow
+from core.models import District, Region
+from newsletter.sending.models import Delivery, DeliveryStatus
+from surveys.audit import suppress
+from surveys.models import Answer, Click, Survey, SurveyResponse
+from surveys.release_cells import (
+    ALL,
+    NO_REGION,
+    OTHER,
+    Key,
+    Layout,
+    QuestionShape,
+    View,
+    build_sheet,
+)
+
+FILTERS = ("org_type", "district", "sector", "size", "campaign_id")
+CACHE_SIZE = 16
+
+
+class Refused(Exception):
+    """The analyst asked for a view the release does not offer."""
+
+
+@dataclass(frozen=True)
+class Release:
+    survey_id: int
+    min_cell: int
+    layout: Layout
+    values: dict[Key, int]
+    hidden: frozenset[Key]
+    primary: frozenset[Key]
+    campaigns: dict[int, dict[str, int]]  # id → delivered, clicks
+    campaign_sizes: dict[str, int]  # respondents per campaign id
+    built_at: datetime
+    seconds: float
+    audit_seconds: float
+    lp_solved: int
+
+    def shown(self, key: Key) -> int | None:
+        """The published value of a cell, None when suppressed."""
+        if key in self.hidden:
+            return None
+        return self.values.get(key, 0)
+
+    def clicks(self, campaign_id: int) -> int | None:
+        clicks = self.campaigns[campaign_id]["clicks"]
+        return None if 0 < clicks < self.min_cell else clicks
+
+    def view(self, filters: dict[str, str]) -> View:
+        """The view of the chosen filter (at most one, of the values offered)."""
+        chosen = {k: v for k, v in filters.items() if v}
+        if not chosen:
+            return ALL
+        if len(chosen) > 1:
+            raise Refused(str(_l("Please choose at most one filter at a time.")))
+        ((attribute, value),) = chosen.items()
+        if value not in self.layout.filters.get(attribute, []):
+            raise Refused(
+                str(
+                    _l(
+                        "This filter value is not offered: groups of fewer than "
+                        "%(n)s respondents are combined under “Others or not given”.",
+                        n=self.min_cell,
+                    )
+                )
+            )
+        return (attribute, value)
+
+    def share_hidden(self) -> float:
+        return len(self.hidden) / max(1, len(self.values))
+
+
+def _table(session: SessionLike, statement: Any, columns: list[str]) -> pd.DataFrame:
+    # Plain tuples: pandas inspects each Row as a named tuple, which costs seconds
+    # at 100,000 respondents.
+    rows = [tuple(row) for row in session.execute(statement)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _frames(session: SessionLike, survey_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per respondent (attributes, day) and one per non-text answer."""
+    answers = _table(
+        session,
+        select(Answer.response_id, Answer.question_id, Answer.option_id, Answer.value)
+        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
+        .where(SurveyResponse.survey_id == survey_id, Answer.text.is_(None)),
+        ["response_id", "question_id", "option_id", "value"],
+    )
+    people = _table(
+        session,
+        select(
+            SurveyResponse.id,
+            Region.name,
+            SurveyResponse.org_type,
+            District.name,
+            SurveyResponse.sector,
+            SurveyResponse.size,
+            SurveyResponse.campaign_id,
+            SurveyResponse.updated_at,
+        )
+        .outerjoin(Region, Region.id == SurveyResponse.region_id)
+        .outerjoin(District, District.id == SurveyResponse.district_id)
+        .where(SurveyResponse.survey_id == survey_id),
+        ["response_id", "group", *FILTERS, "answered_at"],
+    )
+    people = people[people["response_id"].isin(answers["response_id"])].copy()
+    people["group"] = people["group"].fillna(NO_REGION)
+    # Ids as text: a float id ("1.0") never equals the "1" of a filter.
+    people["campaign_id"] = people["campaign_id"].map(
+        lambda c: str(int(c)), na_action="ignore"
+    )
+    people["day"] = (
+        pd.to_datetime(people["answered_at"], utc=True)
+        .dt.tz_convert("Europe/Berlin")
+        .dt.date.astype(str)
+    )
+    return people, answers
+
+
+def _recode(
+    people: pd.DataFrame, min_cell: int
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Per filter, the values offered: each held by at least min_cell people, the
+    rest (and "not given") merged into OTHER. A filter with one value is none."""
+    people = people.copy()
+    offered = {}
+    for attribute in FILTERS:
+        column = people[attribute].replace("", None).map(str, na_action="ignore")
+        sizes = column.value_counts()
+        named = sorted(str(v) for v, n in sizes.items() if n >= min_cell)
+        people[attribute] = column.where(column.isin(named), OTHER)
+        values = named + ([OTHER] if (people[attribute] == OTHER).any() else [])
+        if len(values) >= 2:
+            offered[attribute] = values
+        else:
+            people = people.drop(columns=attribute)
+    return people, offered
+
+
+def _layout(
+    survey: Survey,
+    people: pd.DataFrame,
+    filters: dict[str, list[str]],
+    region_order: list[str],
+) -> Layout:
+    asked = [q for q in survey.questions if q.kind != "text"]
+    topics: dict[tuple[int, str], list[int]] = {}
+    for question in asked:
+        for option in question.options:
+            if option.topic_id and option.kind in ("need", "offer"):
+                topics.setdefault((option.topic_id, option.kind), []).append(option.id)
+    return Layout(
+        # Regions in their usual order (as everywhere else), answers without last.
+        groups=sorted(
+            set(people["group"]),
+            key=lambda g: (
+                g == NO_REGION,
+                region_order.index(g) if g in region_order else 0,
+                g,
+            ),
+        ),
+        filters=filters,
+        questions=[QuestionShape.of(q) for q in asked],
+        topics=topics,
+        days=sorted(set(people["day"])),
+    )
+
+
+def _campaigns(session: SessionLike, survey_id: int) -> dict[int, dict[str, int]]:
+    answered = select(SurveyResponse.campaign_id).where(
+        SurveyResponse.survey_id == survey_id
+    )
+    clicks: dict[Any, int] = dict(
+        session.execute(
+            select(Click.campaign_id, func.count())
+            .where(Click.survey_id == survey_id, Click.campaign_id.is_not(None))
+            .group_by(Click.campaign_id)
+        ).all()
+    )
+    delivered: dict[Any, int] = dict(
+        session.execute(
+            select(Delivery.campaign_id, func.count())
+            .where(
+                Delivery.campaign_id.in_(answered) | Delivery.campaign_id.in_(clicks),
+                Delivery.status == DeliveryStatus.SENT,
+            )
+            .group_by(Delivery.campaign_id)
+        ).all()
+    )
+    ids = (
+        set(clicks)
+        | set(delivered)
+        | {c for c in session.scalars(answered.distinct()) if c is not None}
+    )
+    return {
+        c: {"delivered": delivered.get(c, 0), "clicks": clicks.get(c, 0)}
+        for c in sorted(ids)
+    }
+
+
+def build_release(session: SessionLike, survey: Survey, min_cell: int) -> Release:
+    """Count, suppress and audit every number of the survey."""
+    start = time.perf_counter()
+    people, answers = _frames(session, survey.id)
+    sizes = people["group"].value_counts()
+    people = people[people["group"].map(sizes) >= min_cell].copy()
+    answers = answers[answers["response_id"].isin(people["response_id"])]
+    campaign_sizes = {
+        str(k): int(v) for k, v in people["campaign_id"].value_counts().items()
+    }
+    people, filters = _recode(people, min_cell)
+    answers = answers.merge(
+        people.drop(columns=["answered_at", "day"]), on="response_id"
+    )
+    region_order = list(session.scalars(select(Region.name).order_by(Region.id)))
+    layout = _layout(survey, people, filters, region_order)
+    sheet = build_sheet(people, answers, layout)
+    audit_start = time.perf_counter()
+    suppression = suppress(sheet, min_cell)
+    done = time.perf_counter()
+    return Release(
+        survey_id=survey.id,
+        min_cell=min_cell,
+        layout=layout,
+        values=sheet.values,
+        hidden=suppression.hidden,
+        primary=suppression.primary,
+        campaigns=_campaigns(session, survey.id),
+        campaign_sizes=campaign_sizes,
+        built_at=utcnow(),
+        seconds=done - start,
+        audit_seconds=done - audit_start,
+        lp_solved=suppression.lp_solved,
+    )
+
+
+_cache: OrderedDict[tuple, Release] = OrderedDict()
+
+
+def _version(session: SessionLike, survey: Survey) -> tuple:
+    """Changes whenever the survey or any of its answers does."""
+    newest = session.execute(
+        select(
+            func.count(SurveyResponse.id),
+            func.max(SurveyResponse.id),
+            func.max(SurveyResponse.updated_at),
+        ).where(SurveyResponse.survey_id == survey.id)
+    ).one()
+    return (str(session.get_bind().engine.url), survey.id, survey.version, *newest)
+
+
+def release_of(session: SessionLike, survey: Survey, min_cell: int) -> Release:
+    """The survey's release, built once per version of its answers."""
+    key = (*_version(session, survey), min_cell)
+    if key in _cache:
+        _cache.move_to_end(key)
+    else:
+        _cache[key] = build_release(session, survey, min_cell)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    # Deliveries and clicks change without new answers: read fresh, cheaply.
+    return replace(_cache[key], campaigns=_campaigns(session, survey.id))

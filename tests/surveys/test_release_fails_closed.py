@@ -1,0 +1,63 @@
+"""When the auditor cannot prove a release safe, nothing of it is shown: the
+analyst reads why (in German) on every page, file and API, and a mail's results
+block is left out rather than sent with unaudited figures.
+
+The auditor is made to give up by allowing it no round at all."""
+
+import pytest
+
+from core.db import db
+from core.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def auditor_gives_up(monkeypatch):
+    monkeypatch.setattr("surveys.audit.MAX_ROUNDS", 0)
+
+
+def a_survey_with_answers(app) -> int:
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        first, second = question.options[:2]
+        factories.answer(db.session, question, [first], region="dortmund", times=9)
+        factories.answer(db.session, question, [second], region="dortmund", times=2)
+        factories.answer(db.session, question, [first], region="suedwestfalen", times=8)
+        return question.survey_id
+
+
+def test_pages_files_and_api_show_nothing_and_say_why(
+    app, client, login_as, auditor_gives_up
+):
+    survey_id = a_survey_with_answers(app)
+    login_as(Role.ANALYST)
+    for path in (
+        f"/analysis/{survey_id}",
+        f"/analysis/{survey_id}/bericht",
+        f"/analysis/{survey_id}/download.csv",
+        f"/analysis/{survey_id}/download.xlsx",
+    ):
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503, path
+        assert "ohne kleine Gruppen preiszugeben" in page, path
+        assert "Südwestfalen" not in page or "<html" in page, path
+    api = client.get(
+        f"/api/surveys/{survey_id}/tables", headers={"Accept": "application/json"}
+    )
+    assert api.status_code == 503
+    assert "kleine Gruppen" in api.get_json()["message"]
+
+
+def test_a_mails_results_block_is_left_out(app, auditor_gives_up):
+    from newsletter.campaigns.rendering import compile_campaign
+
+    survey_id = a_survey_with_answers(app)
+    with app.app_context():
+        block = {"id": "r", "type": "survey_results", "survey": str(survey_id)}
+        campaign = factories.campaign(
+            db.session, region="suedwestfalen", blocks=[{**block, "heading": ""}]
+        )
+        compiled = compile_campaign(campaign, "de")
+    assert "Anteil" not in compiled.text
+    assert "%" not in compiled.text
