@@ -103,12 +103,20 @@ def _check_recipient(smtp: smtplib.SMTP, recipient: str, reply: Reply) -> None:
         raise smtplib.SMTPRecipientsRefused({recipient: reply})
 
 
+class AnswerLost(smtplib.SMTPServerDisconnected):
+    """The whole message reached the server and the connection broke before its
+    answer: it may have been delivered (RFC 1047), so it must not simply go again."""
+
+
 def _send_data(smtp: smtplib.SMTP, raw: bytes, data: Reply) -> None:
     """After the reply to DATA: the message, then the server's verdict on it."""
     code, reply = data
     if code == 354:
         smtp.send(dot_stuffed(raw))
-        code, reply = smtp.getreply()
+        try:
+            code, reply = smtp.getreply()
+        except smtplib.SMTPServerDisconnected as error:
+            raise AnswerLost(str(error)) from error
     if code != 250:
         _give_up(smtp, code)
         raise smtplib.SMTPDataError(code, reply)

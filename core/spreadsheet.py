@@ -6,6 +6,7 @@ Control characters are removed from every cell."""
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -13,6 +14,9 @@ from typing import IO, Any
 from core.input_guard import strip_control_characters
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A number written as text (German CSV: "-0,25") runs nothing; an apostrophe would
+# make Excel read it as text.
+PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?")
 
 
 def neutralise(value: Any) -> Any:
@@ -20,7 +24,7 @@ def neutralise(value: Any) -> Any:
     control characters (which XLSX cannot hold) removed."""
     if not isinstance(value, str):
         return value
-    if value.startswith(FORMULA_STARTS):
+    if value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
         value = "'" + value
     return strip_control_characters(value)
 

@@ -5,7 +5,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from core.db import db, utcnow
 from core.home import Panel
 from core.models import User
-from core.policy import acting_for, allowed, visible_region_ids
+from core.policy import acting_for, allowed, reads_answers_of, visible_region_ids
 from surveys.models import Survey, SurveyResponse
 
 
@@ -18,8 +18,10 @@ def survey_panel(user: User) -> Panel | None:
         query = query.where(Survey.region_id.in_(regions) | Survey.region_id.is_(None))
     # The open survey first: it is the one a manager works on.
     latest = db.session.scalar(query.where(open_now())) or db.session.scalar(query)
-    answers = 0
-    if latest is not None:
+    answers = None
+    # The raw count only for those who read the answers themselves: beside an
+    # analyst's release it would give away the groups the release leaves out.
+    if latest is not None and reads_answers_of(user, latest.region_id):
         answers = (
             db.session.scalar(
                 select(func.count())

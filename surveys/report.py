@@ -33,6 +33,7 @@ class Report:
     over_time: pd.DataFrame
     rates: pd.DataFrame
     respondents: int
+    total_hidden: bool  # everyone's number hidden, though groups are shown
     release: Release
     view: View
 
@@ -97,6 +98,7 @@ def build_report(
         over_time=release_tables.over_time(release),
         rates=release_tables.response_rates(release, names),
         respondents=respondents if respondents >= min_cell else 0,
+        total_hidden=(view, TOTAL, "N") in release.hidden,
         release=release,
         view=view,
     )

@@ -3,6 +3,7 @@
 import smtplib
 from dataclasses import dataclass
 
+from core.mail import AnswerLost
 from newsletter.sending.models import DeliveryStatus
 from newsletter.sending.reasons import Reason, reason_of_status
 
@@ -22,11 +23,18 @@ class Outcome:
 def classify(error: Exception) -> Outcome:
     """What an SMTP error means for this one delivery."""
     message: bytes | str
+    if isinstance(error, AnswerLost):  # it may have arrived: listed, never resent
+        return Outcome(
+            DeliveryStatus.UNCERTAIN,
+            str(error)[:300],
+            Reason.ANSWER_LOST,
+            connection_lost=True,
+        )
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, message = next(iter(error.recipients.values()))
     elif isinstance(error, smtplib.SMTPResponseException):
         code, message = error.smtp_code, error.smtp_error
-    else:  # the connection broke: we do not know; send again, same Message-ID
+    else:  # the connection broke before the message was whole: send it again
         return Outcome(
             DeliveryStatus.QUEUED,
             str(error)[:300],

@@ -19,6 +19,7 @@ class Reason(enum.StrEnum):
     CONNECTION_LOST = "connection_lost"  # the connection broke mid-message
     RELAY_UNREACHABLE = "relay_unreachable"  # our own relay was not reached
     INTERRUPTED = "interrupted"  # a crash between the relay's reply and our record
+    ANSWER_LOST = "answer_lost"  # the relay took the message, then hung up silently
     LEFT_BEFORE_SENDING = "left_before_sending"
     CANCELLED = "cancelled"
 
@@ -68,6 +69,16 @@ EXPLANATIONS: dict[str, tuple[LazyString, LazyString]] = {
         _l(
             "It is tried again automatically. If this lasts, ask your IT whether "
             "the mail server is running."
+        ),
+    ),
+    Reason.ANSWER_LOST: (
+        _l(
+            "The mail server received the whole message, but the connection broke "
+            "before it confirmed it. It may have arrived."
+        ),
+        _l(
+            "It is not sent again automatically, so that nobody gets it twice. "
+            "If it matters, ask the person whether it arrived."
         ),
     ),
     Reason.INTERRUPTED: (

@@ -247,3 +247,49 @@ def test_scales_show_mean_and_nps_with_intervals_and_every_point(
     page = client.get(f"/analysis/{likert.survey_id}").get_data(as_text=True)
     assert "Wie sich die Antworten verteilen" in page
     assert '3,09 <span class="hint">(' in page  # German decimals, with interval
+
+
+def test_a_filter_value_one_region_never_gave_shows_its_page(app, client, login_as):
+    """Six start-ups answered in Südwestfalen, none in Dortmund: no difference can
+    be computed, and the page says so instead of failing."""
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        first, second = question.options[:2]
+        for region, org_type, times in (
+            ("suedwestfalen", "startup", 6),
+            ("suedwestfalen", "company", 9),
+            ("dortmund", "company", 12),
+        ):
+            factories.answer(
+                db.session,
+                question,
+                [first if times % 2 else second],
+                region=region,
+                times=times,
+                org_type=org_type,
+            )
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    for path in ("", "/bericht"):
+        response = client.get(f"/analysis/{survey_id}{path}?org_type=startup")
+        assert response.status_code == 200, path
+
+
+def test_german_excel_csv_keeps_negative_numbers_as_numbers(app, client, login_as):
+    """The formula guard defuses text, not a difference of -0,25."""
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        a, b, _c = question.options
+        factories.answer(db.session, question, [a], region="dortmund", times=5)
+        factories.answer(db.session, question, [b], region="dortmund", times=15)
+        factories.answer(db.session, question, [a], region="suedwestfalen", times=15)
+        factories.answer(db.session, question, [b], region="suedwestfalen", times=5)
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    text = client.get(
+        f"/analysis/{survey_id}/download.csv?table=differences&sep=semicolon"
+    ).get_data(as_text=True)
+    frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), sep=";", decimal=",")
+    differences = frame.iloc[:, 2]
+    assert differences.dtype.kind == "f", text
+    assert differences.min() < 0

@@ -320,3 +320,19 @@ def test_others_never_name_the_values_they_merge(app, client, login_as):
         f"/api/surveys/{planted['survey']}/tables?sector=Maschinenbau&org_type=company"
     )
     assert both.status_code == 400
+
+
+def test_the_start_page_gives_an_analyst_no_count_beside_the_release(
+    app, client, login_as
+):
+    """Eight answers from Südwestfalen and two from Dortmund: the release leaves
+    Dortmund out, and "10 answers" on the start page would give its 2 away."""
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        first = question.options[0]
+        factories.answer(db.session, question, [first], region="suedwestfalen", times=8)
+        factories.answer(db.session, question, [first], region="dortmund", times=2)
+    login_as(Role.ANALYST)
+    home = client.get("/").get_data(as_text=True)
+    assert "Analyse" in home  # the panel names the survey
+    assert "10 Antworten" not in home
