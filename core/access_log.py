@@ -5,11 +5,14 @@ gunicorn.conf.py, which the README's production command loads."""
 import logging
 import re
 
-# /einstellungen/<token>, /abmelden/<token>, /bestaetigen/<token>,
+# Every route whose path carries a personal token or key (a test walks the URL map):
+# /einstellungen/, /abmelden/, /bestaetigen/, /anmeldung-beenden/ <token>,
+# /kompetenzlandschaft/mein-profil/ and /vorstellung/ <token>, /link/<id>/<token>,
 # /umfrage/<id>/<token>, /umfrage/<id>/offen/<key>, /ausgabe/<id>/<lang>/<token>
 TOKEN_PATHS = re.compile(
-    r"(/(?:einstellungen|abmelden|bestaetigen)/|/umfrage/\d+/(?:offen/)?"
-    r"|/ausgabe/\d+/[a-z]{2}/)"
+    r"(/(?:einstellungen|abmelden|bestaetigen|anmeldung-beenden)/"
+    r"|/kompetenzlandschaft/(?:mein-profil|vorstellung)/"
+    r"|/link/\d+/|/umfrage/\d+/(?:offen/)?|/ausgabe/\d+/[a-z]{2}/)"
     r"[A-Za-z0-9_\-\.=]+"
 )
 

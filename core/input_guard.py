@@ -45,6 +45,21 @@ def strip_control_characters(value: str) -> str:
     return CONTROL_CHARACTERS.sub("", value)
 
 
+def without_control_characters(value: Any) -> Any:
+    """The value with control characters removed from every text in it, inside lists
+    and dicts too: files are made from rows that may predate the input checks."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, dict):
+        return {
+            without_control_characters(k): without_control_characters(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [without_control_characters(item) for item in value]
+    return value
+
+
 class ControlCharacters(BadRequest):
     """A 400 whose message is meant for the person who typed the input."""
 

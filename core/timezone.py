@@ -51,6 +51,19 @@ def ambiguity_note(local: datetime, zone: str) -> str | None:
     )
 
 
+def zone_for(instant: datetime | None, zone: str) -> str:
+    """The zone's name as a page shows it beside a stored time, with the offset
+    when that wall-clock time happens twice (else it would not say which one)."""
+    if instant is None:
+        return zone
+    tz = ZoneInfo(zone)
+    local = instant.astimezone(tz)
+    other = local.replace(fold=1 - local.fold)
+    if other.utcoffset() == local.utcoffset():
+        return zone
+    return f"{zone}, UTC{_offset(local.utcoffset())}"
+
+
 def _offset(offset: timedelta | None) -> str:
     minutes = int((offset or timedelta()).total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.db import SessionLike
+from core.input_guard import without_control_characters
 from newsletter.audience.models import Topic
 from surveys import release_tables
 from surveys.models import Survey
@@ -147,7 +148,7 @@ def labelled_tables(report: Report) -> dict[str, pd.DataFrame]:
         bridge_table = report.bridge.assign(
             group=report.bridge["group"].map(report.group_label)
         )
-        return {
+        tables = {
             "shares": shares,
             "differences": differences,
             "scales": scales,
@@ -155,6 +156,19 @@ def labelled_tables(report: Report) -> dict[str, pd.DataFrame]:
             "over_time": report.over_time,
             "response_rates": report.rates,
         }
+        return {name: _text_without_control_characters(t) for name, t in tables.items()}
+
+
+def _text_without_control_characters(table: pd.DataFrame) -> pd.DataFrame:
+    """Texts typed before the input checks may hold control characters; every file
+    made from these tables (CSV, XLSX, Parquet, JSON) leaves them out."""
+    cleaned = table.copy()
+    for column in cleaned.columns:
+        if pd.api.types.is_object_dtype(
+            cleaned[column]
+        ) or pd.api.types.is_string_dtype(cleaned[column]):
+            cleaned[column] = cleaned[column].map(without_control_characters)
+    return cleaned
 
 
 def _clean(value: object) -> object:

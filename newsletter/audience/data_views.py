@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from core.audit import record
 from core.cookieless import cookieless
 from core.db import db
+from core.input_guard import without_control_characters
 from core.policy import requires
 from newsletter.audience.link_views import (
     LinkKind,
@@ -26,9 +27,8 @@ from newsletter.blueprint import bp
 
 
 def _download(subscriber: Subscriber, scope: Scope = EVERYTHING) -> Response:
-    body = json.dumps(
-        personal_data(db.session, subscriber, scope), ensure_ascii=False, indent=2
-    )
+    data = without_control_characters(personal_data(db.session, subscriber, scope))
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(
         body,
         mimetype="application/json",

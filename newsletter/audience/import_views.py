@@ -63,6 +63,8 @@ def import_upload() -> str | BaseResponse:
         if ml.region_id in (None, region.id if region else None)
     ]
     if request.method == "POST":
+        if region is None:
+            abort(404)  # a region she may not import into
         refuse_unoffered(options.lists)
     if form.validate_on_submit() and region is not None:
         upload = form.file.data

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from core.audit import record
 from core.db import db
-from core.forms import ConfirmForm
+from core.forms import ConfirmForm, refuse_unoffered
 from core.links import external_url
 from core.models import Role
 from core.policy import acting_for, requires, visible_regions
@@ -36,6 +36,8 @@ def lists() -> str | BaseResponse:
     if acting_for(current_user, None):
         choices.append(SelectChoice(0, _("Both regions (joint list)")))
     form.region_id.choices = choices
+    if request.method == "POST":
+        refuse_unoffered(form.region_id)
     if form.validate_on_submit():
         slug = f"list-{secrets.token_hex(4)}"
         mailing_list = MailingList(

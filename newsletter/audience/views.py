@@ -182,7 +182,7 @@ def subscriber_add() -> str | BaseResponse:
     scope = current_scope()
     form.lists.choices = [c for c in form.lists.choices if scope.covers(c.value)]  # type: ignore[union-attr]
     if request.method == "POST":
-        refuse_unoffered(form.lists)
+        refuse_unoffered(form.lists, form.region_id, form.district_id)
     if form.validate_on_submit():
         try:
             subscriber, to_confirm = sign_up(
@@ -249,7 +249,9 @@ def subscriber_edit(subscriber_id: int) -> str | BaseResponse:
     active_lists = [s.list_id for s in subscriber.subscriptions if s.status == "active"]
     if request.method == "GET":
         form.process(data=profile_form_data(subscriber))
-    elif form.validate_on_submit():
+    else:
+        refuse_unoffered(form.district_id)
+    if form.validate_on_submit():
         profile = profile_from_form(form, email=subscriber.email or "")
         # Managers change attributes; consent for lists stays the person's own.
         update_preferences(db.session, subscriber, profile, active_lists)

@@ -22,7 +22,7 @@ from core.audit import record
 from core.db import db, utcnow
 from core.forms import ConfirmForm
 from core.policy import requires
-from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
+from core.timezone import NonexistentTime, ambiguity_note, local_to_utc, zone_for
 from newsletter.audience.models import Subscriber
 from newsletter.blueprint import bp
 from newsletter.campaigns.audiences import automation_facts, standing_kinds
@@ -123,6 +123,7 @@ def campaign_sending(campaign_id: int) -> str:
         form=ScheduleForm(),
         action_form=ConfirmForm(),
         timezone=current_app.config["TIMEZONE"],
+        scheduled_zone=zone_for(campaign.scheduled_at, current_app.config["TIMEZONE"]),
     )
 
 

@@ -54,6 +54,9 @@ def test_a_time_that_happens_twice_says_which_one_it_was_taken_as(
     with app.app_context():
         scheduled = db.session.get(Campaign, campaign_id).scheduled_at
     assert scheduled == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    # Days later, the sending page still says which 02:30 it is.
+    page = client.get(f"/campaigns/{campaign_id}/send").get_data(as_text=True)
+    assert "Geplant für 31.10.2027, 02:30:00 (Europe/Berlin, UTC+02:00)" in page
 
 
 def test_an_ordinary_time_is_scheduled_without_a_warning(app, client, login_as):

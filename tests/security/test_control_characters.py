@@ -127,3 +127,29 @@ def test_the_spreadsheet_writers_neutralise_every_control_character(char):
     workbook = load_workbook(io.BytesIO(xlsx_bytes([("t", ["h"], [[f"x{char}"]])])))
     assert workbook.active["A2"].value == "x"
     assert char not in "".join(csv_lines(["h"], [[f"y{char}"]]))
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f"])
+def test_a_public_survey_answer_with_a_control_character_is_refused_clearly(
+    app, client, char
+):
+    from surveys.models import Survey, SurveyResponse
+
+    with app.app_context():
+        survey = factories.survey(db.session)
+        path = f"/umfrage/{survey.id}/offen/{survey.public_key}"
+        first, free = db.session.get(Survey, survey.id).questions[0::2]
+        option = first.options[0].id
+    page = client.get(path).get_data(as_text=True)
+    response = client.post(
+        path,
+        data={
+            "csrf_token": csrf_token(page),
+            f"q{first.id}": str(option),
+            f"q{free.id}": f"Mehr{char}Austausch",
+        },
+    )
+    assert response.status_code == 400
+    assert "Steuerzeichen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0

@@ -1,10 +1,13 @@
 """Login throttling holds per account and per address, across workers and machines
 (#14.3): the count lives in the database every process shares."""
 
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.app import create_app
 from core.config import TestConfig
@@ -74,6 +77,43 @@ def test_two_workers_share_the_count(app, client, make_user, second_worker):
     with app.app_context():
         counters = db.session.scalars(select(ThrottleCounter)).all()
     assert [c.tries for c in counters if c.key.startswith("login-account:")] == [5]
+
+
+FAILING_ELSEWHERE = """
+import sys
+from core.app import create_app
+from core.config import TestConfig
+from tests.security.test_login_throttling import WRONG, post_login
+url, mail_url, email = sys.argv[1:]
+settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": url, "MAIL_URL": mail_url})
+client = app.test_client()
+print([post_login(client, email, WRONG, f"10.9.0.{n}").status_code for n in range(5)])
+"""
+
+
+@pytest.mark.slow
+def test_failures_in_another_process_count_here(app, client, make_user):
+    """Two gunicorn workers are two processes: five failures in one leave no
+    sixth try in the other."""
+    user = make_user(Role.MANAGER, "dortmund")
+    elsewhere = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            FAILING_ELSEWHERE,
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            app.config["MAIL_URL"],
+            user.email,
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert elsewhere.stdout.strip() == str([200] * 5)
+    assert refused(post_login(client, user.email, WRONG, "10.9.1.1"))
+    assert refused(post_login(client, user.email, PASSWORD, "10.9.1.2"))
 
 
 def test_an_unknown_account_is_throttled_the_same_way(app, client):
@@ -171,3 +211,21 @@ def test_a_burst_of_wrong_passwords_at_once_gets_no_more_tries_than_allowed(
     assert sum(code != 429 for code in codes) <= allowed
     with app.test_client() as late:
         assert refused(post_login(late, user.email, PASSWORD, "10.0.6.99"))
+
+
+def test_each_wait_after_the_fifth_failure_is_twice_as_long(app, client, make_user):
+    """A minute, then two, then four: the account's holder is slowed down more with
+    every further wrong try, not given five fresh ones after each minute."""
+    user = make_user(Role.MANAGER, "dortmund")
+    for n in range(5):
+        assert not refused(post_login(client, user.email, WRONG, f"10.8.0.{n}"))
+    waits = []
+    for n in range(3):
+        held = post_login(client, user.email, WRONG, f"10.8.1.{n}")
+        assert refused(held)
+        waits.append(int(held.headers["Retry-After"]))
+        with app.app_context():  # the wait has passed
+            db.session.execute(update(ThrottleCounter).values(blocked_until=0))
+            db.session.commit()
+        assert not refused(post_login(client, user.email, WRONG, f"10.8.2.{n}"))
+    assert [round(wait, -1) for wait in waits] == [60, 120, 240]

@@ -2,6 +2,7 @@
 forged unsubscribe links and tokens in access logs."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -137,3 +138,79 @@ def get_when_up(url: str) -> int:
         except OSError:
             time.sleep(0.2)
     raise AssertionError("gunicorn did not answer")
+
+
+def test_every_route_that_carries_a_token_is_masked_in_the_access_log(app):
+    """Not only the settings and web version: every path with a personal token or
+    key (sign-up end, profile, introduction, click links, …), and any added later."""
+    from core.access_log import mask
+
+    secret = "eyJzIjo0Mn0.Zx9_AbCdEfGhIjKlMnOp"
+    carrying = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if {"token", "key"} & set(rule.arguments)
+        and not rule.rule.startswith("/dev/")  # the dev mailbox: 404 in production
+    ]
+    assert len(carrying) > 10
+    shown = []
+    for rule in carrying:
+        path = re.sub(r"<(token|key)>", secret, rule.replace("<lang>", "de"))
+        path = re.sub(r"<[^>]*>", "7", path)
+        line = mask(f'127.0.0.1 - - [05/Dec/2026:01:00:00] "GET {path} HTTP/1.1" 200')
+        if "Zx9_AbCdEfGhIjKlMnOp" in line or "…" not in line:
+            shown.append(rule)
+    assert shown == []
+
+
+def an_address_of_this_machine_beyond_loopback() -> str | None:
+    """The address of the interface that would route outwards (nothing is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks a route
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def dev_server_warning(tmp_path, host: str) -> str:
+    """What `flask dev --host HOST` writes to stderr before it serves: read until
+    its banner, then stopped."""
+    env = {
+        **os.environ,
+        "APP_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite'}",
+        "BRUECKE_DEV_MAILBOX_DIR": str(tmp_path / "devmail"),
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "dev", "--host", host]
+    ports = ["--port", str(free_port()), "--smtp-port", str(free_port())]
+    server = subprocess.Popen(
+        [*command, *ports],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    said = []
+    try:
+        for line in server.stdout:
+            said.append(line)
+            if "Brückenschlag:" in line:
+                break
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    return "".join(said)
+
+
+@pytest.mark.slow
+def test_the_development_server_warns_when_it_listens_beyond_this_machine(tmp_path):
+    address = an_address_of_this_machine_beyond_loopback()
+    if address is None:
+        pytest.skip("this machine has no address beyond loopback")
+    assert "WARNING" in dev_server_warning(tmp_path, address)
+    assert "WARNING" not in dev_server_warning(tmp_path, "127.0.0.1")
