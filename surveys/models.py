@@ -3,7 +3,16 @@
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    true,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Model, UTCDateTime, utcnow
@@ -250,6 +259,9 @@ class ReminderPlan(Model):
     interval_days: Mapped[int] = mapped_column(default=7)
     subject: Mapped[dict] = mapped_column(JSON, default=dict)  # {"de": …, "en": …}
     body: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Off while its checklist finds an error (an unknown placeholder): saved so
+    # that nothing typed is lost, but no step starts.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
     )

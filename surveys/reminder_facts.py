@@ -2,6 +2,8 @@
 choose: which survey and step it is, the issues it follows up, who gets it (their
 recipients without an answer who still want the list) and when it goes."""
 
+from datetime import datetime
+
 from flask import url_for
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
@@ -12,7 +14,7 @@ from newsletter.campaigns.audiences import AutomationFacts
 from newsletter.campaigns.labels import campaign_name
 from newsletter.campaigns.models import Campaign
 from surveys.models import ReminderPlan, Survey, SurveyReminder
-from surveys.reminders import issues_with
+from surveys.reminders import issues_with, next_due_at
 
 
 def explain_reminder(session: SessionLike, campaign: Campaign) -> AutomationFacts:
@@ -28,13 +30,39 @@ def explain_reminder(session: SessionLike, campaign: Campaign) -> AutomationFact
             _("Surveys"),
         )
     plan = session.get(ReminderPlan, survey.id)
+    return _facts(
+        session,
+        survey,
+        plan,
+        reminder.step,
+        campaign.started_at or campaign.scheduled_at,
+    )
+
+
+def explain_plan(
+    session: SessionLike, survey: Survey, plan: ReminderPlan
+) -> AutomationFacts:
+    """The facts of a plan's next step (its first, once all went out), before it
+    exists: for the plan's own checklist."""
+    due = next_due_at(session, plan)
+    step = due[0] if due else 1
+    return _facts(session, survey, plan, step, due[1] if due else None)
+
+
+def _facts(
+    session: SessionLike,
+    survey: Survey,
+    plan: ReminderPlan | None,
+    step: int,
+    at: datetime | None,
+) -> AutomationFacts:
     issues = issues_with(session, survey.id)
     return AutomationFacts(
         lines=[
             _(
                 "Reminder %(step)s of %(steps)s for the survey “%(survey)s”.",
-                step=reminder.step,
-                steps=plan.steps if plan else reminder.step,
+                step=step,
+                steps=plan.steps if plan else step,
                 survey=survey.title_for("de"),
             ),
             _(
@@ -50,7 +78,11 @@ def explain_reminder(session: SessionLike, campaign: Campaign) -> AutomationFact
                 "unsubscribes or is erased before it goes gets none.",
                 max(len(issues), 1),
             ),
-            _when(campaign, reminder.step, plan, survey),
+            _when(at, step, plan, survey),
+            _(
+                "Language: the person's; who reads English gets the English text "
+                "if there is one, otherwise the German one."
+            ),
         ],
         edit_url=url_for("surveys.survey_reminders", survey_id=survey.id),
         edit_label=_("Change the reminders of this survey"),
@@ -58,9 +90,8 @@ def explain_reminder(session: SessionLike, campaign: Campaign) -> AutomationFact
 
 
 def _when(
-    campaign: Campaign, step: int, plan: ReminderPlan | None, survey: Survey
+    started: datetime | None, step: int, plan: ReminderPlan | None, survey: Survey
 ) -> str:
-    started = campaign.started_at or campaign.scheduled_at
     after = (
         _("after the issue")
         if step == 1

@@ -1,7 +1,7 @@
 """The form of a survey's reminder plan."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.forms import Form
@@ -45,4 +45,13 @@ class ReminderPlanForm(Form):
     body_en = TextAreaField(
         _l("Text above the question (English)"),
         validators=[Optional(), Length(max=2000)],
+    )
+
+
+class ReminderTestForm(Form):
+    """A test mail of the next reminder, to the manager's own address."""
+
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
     )

@@ -107,14 +107,14 @@ def start_due_reminders(session: SessionLike, now: datetime | None = None) -> li
     Idempotent: a step another process created first is left to it."""
     now = now or utcnow()
     created = []
-    for plan in list(session.scalars(select(ReminderPlan))):
+    for plan in list(session.scalars(select(ReminderPlan).where(ReminderPlan.active))):
         survey = session.get(Survey, plan.survey_id)
         if survey is None or not survey.is_open(now):
             continue  # before reading the issues: closed plans cost nothing
         due = next_due_at(session, plan)
         if due is None or due[1] > now:
             continue
-        campaign = _reminder_campaign(survey, plan, due[0], now)
+        campaign = reminder_campaign(survey, plan, due[0], now)
         session.add(campaign)
         session.flush()
         session.add(
@@ -129,9 +129,10 @@ def start_due_reminders(session: SessionLike, now: datetime | None = None) -> li
     return created
 
 
-def _reminder_campaign(
+def reminder_campaign(
     survey: Survey, plan: ReminderPlan, step: int, now: datetime
 ) -> Campaign:
+    """The campaign of a plan's step, scheduled for `now` (not added to a session)."""
     blocks = {
         language: [
             {"id": "r-text", "type": "text", "body": body},

@@ -21,6 +21,8 @@ Explain = Callable[[SessionLike, Campaign], "AutomationFacts"]
 # A condition on the deliveries and campaigns tables (correlated, as in the gate):
 # does this person still belong to the audience now? Its bind `g_now` is the moment.
 StillInAudience = Callable[[Table, Table], ColumnElement[bool]]
+# Stops a standing campaign that goes out (a welcome mail), as its own page does.
+SwitchOff = Callable[[SessionLike, Campaign], None]
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Audience:
     # Keeps sending to whoever joins the audience (a welcome mail): never finished.
     standing: bool = False
     explain: Explain | None = None
+    switch_off: SwitchOff | None = None
 
 
 def add_audience(app: Flask, audience: Audience) -> None:

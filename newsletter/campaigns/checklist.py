@@ -6,11 +6,11 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from core.db import db, utcnow
+from core.db import SessionLike, db, utcnow
 from core.input_guard import ONE_LINE, has_line_break
-from newsletter.campaigns.audiences import automation_facts
+from newsletter.campaigns.audiences import audiences, automation_facts
 from newsletter.campaigns.blocks import block_problems
-from newsletter.campaigns.models import Campaign
+from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.campaigns.rendering import (
     GMAIL_CLIP_BYTES,
     LINKS,
@@ -106,3 +106,22 @@ def checklist(
                     )
                 )
     return found
+
+
+def switch_off_if_broken(session: SessionLike, campaign: Campaign) -> list[str]:
+    """A standing mail that goes out (a welcome mail) and now has a checklist error
+    is switched off, so that it never goes out like this (its edit stays saved);
+    the errors, or none."""
+    audience = audiences().get(campaign.kind)
+    if (
+        audience is None
+        or audience.switch_off is None
+        or campaign.status != CampaignStatus.SENDING
+    ):
+        return []
+    errors = [
+        message for severity, message in checklist(campaign) if severity == "error"
+    ]
+    if errors:
+        audience.switch_off(session, campaign)
+    return errors

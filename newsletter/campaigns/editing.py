@@ -6,6 +6,7 @@ import copy
 from flask_babel import lazy_gettext as _l
 
 from core.db import SessionLike
+from newsletter.campaigns.audiences import standing_kinds
 from newsletter.campaigns.blocks import Block, new_block
 from newsletter.campaigns.models import BlockTemplate, Campaign, CampaignStatus
 
@@ -16,8 +17,14 @@ class CampaignError(Exception):
     """A user-facing problem with a campaign operation."""
 
 
+def is_editable(campaign: Campaign) -> bool:
+    """A draft, or a standing mail (a welcome mail) whatever its state: an edit of
+    that counts from its next mail."""
+    return campaign.status == CampaignStatus.DRAFT or campaign.kind in standing_kinds()
+
+
 def ensure_editable(campaign: Campaign) -> None:
-    if campaign.status != CampaignStatus.DRAFT:
+    if not is_editable(campaign):
         raise CampaignError(str(_l("Only drafts can be changed.")))
 
 

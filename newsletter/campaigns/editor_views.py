@@ -20,12 +20,14 @@ from newsletter.audience.models import Segment
 from newsletter.blueprint import bp
 from newsletter.campaigns.audiences import automation_facts
 from newsletter.campaigns.blocks import Block, FieldSpec, block_types
+from newsletter.campaigns.checklist import switch_off_if_broken
 from newsletter.campaigns.drafts import Draft, Settings, apply_draft
 from newsletter.campaigns.editing import (
     LANGUAGES,
     CampaignError,
     add_block,
     copy_german_to_english,
+    is_editable,
     move_block,
     remove_block,
 )
@@ -178,9 +180,13 @@ def campaign_edit(campaign_id: int) -> str | BaseResponse:
             flash(str(error), "error")
         else:
             record(db.session, current_user.id, "edit", "campaign", campaign.id)
+            stopped = switch_off_if_broken(db.session, campaign)
             db.session.commit()
-            if valid:
+            if stopped:
+                flash(_switched_off(stopped), "error")
+            elif valid:
                 flash(_("Saved."), "info")
+            if valid:
                 return redirect(
                     url_for(
                         "newsletter.campaign_edit",
@@ -198,7 +204,7 @@ def campaign_edit(campaign_id: int) -> str | BaseResponse:
         blocks=campaign.blocks_for(language),
         types=block_types(),
         action_form=ConfirmForm(),
-        editable=campaign.status == "draft",
+        editable=is_editable(campaign),
         automation=automation_facts(db.session, campaign),
     )
 
@@ -218,16 +224,22 @@ def campaign_autosave(campaign_id: int) -> BaseResponse | tuple[BaseResponse, in
     except CampaignError as error:
         db.session.rollback()
         return jsonify(saved=False, message=str(error)), 409
+    stopped = switch_off_if_broken(db.session, campaign)
     db.session.commit()
     errors = [str(e) for errors in form.errors.values() for e in errors]
-    return jsonify(
-        saved=True,
-        settings_saved=valid,
-        message=(
-            _("Saved at %(time)s.", time=format_time(format="short"))
-            if valid
-            else _("Blocks saved; the settings have errors: %(e)s", e=" ".join(errors))
-        ),
+    if stopped:
+        message = _switched_off(stopped)
+    elif valid:
+        message = _("Saved at %(time)s.", time=format_time(format="short"))
+    else:
+        message = _("Blocks saved; the settings have errors: %(e)s", e=" ".join(errors))
+    return jsonify(saved=True, settings_saved=valid, message=message)
+
+
+def _switched_off(problems: list[str]) -> str:
+    return _(
+        "Saved, but switched off so that it does not go out like this: %(problems)s",
+        problems=" ".join(problems),
     )
 
 

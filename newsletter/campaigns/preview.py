@@ -5,6 +5,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
 
 from core.input_guard import ONE_LINE, has_line_break
 from core.links import external_url
@@ -55,9 +56,12 @@ def sample_values(campaign: Campaign, language: str) -> dict[str, str]:
         **extra_values(campaign, None),
         "unsubscribe_url": test_link,
         "preferences_url": test_link,
+        # A mail not stored yet (a reminder's next step) has no web version.
         "web_url": external_url(
             "newsletter.web_version", campaign_id=campaign.id, lang=language
-        ),
+        )
+        if campaign.id is not None
+        else test_link,
     }
 
 
@@ -66,6 +70,18 @@ def sample_rendering(campaign: Campaign, language: str) -> tuple[str, str, str]:
     return personalise(
         compile_campaign(campaign, language), sample_values(campaign, language)
     )
+
+
+def sandboxed(html: str) -> BaseResponse:
+    """A preview's HTML as its own page, framed only by ours and allowed nothing:
+    no script, no form, no request but pictures."""
+    response = BaseResponse(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 def test_message(campaign: Campaign, language: str, to: str) -> EmailMessage:

@@ -34,6 +34,7 @@ from newsletter.campaigns.models import ISSUE, BlockTemplate, Campaign
 from newsletter.campaigns.preview import (
     parse_test_addresses,
     sample_rendering,
+    sandboxed,
     send_test,
 )
 
@@ -140,13 +141,7 @@ def campaign_preview(campaign_id: int) -> str:
 def campaign_preview_html(campaign_id: int) -> BaseResponse:
     campaign = get_campaign(campaign_id)
     _subject, html, _text = sample_rendering(campaign, _language())
-    response = BaseResponse(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = (
-        "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'; "
-        "base-uri 'none'; form-action 'none'"
-    )
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return sandboxed(html)
 
 
 @bp.route("/campaigns/<int:campaign_id>/test", methods=["POST"])

@@ -25,7 +25,7 @@ from core.policy import requires
 from core.timezone import NonexistentTime, ambiguity_note, local_to_utc, zone_for
 from newsletter.audience.models import Subscriber
 from newsletter.blueprint import bp
-from newsletter.campaigns.audiences import automation_facts
+from newsletter.campaigns.audiences import automation_facts, standing_kinds
 from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.labels import campaign_status_label, shown_status
@@ -119,6 +119,7 @@ def campaign_sending(campaign_id: int) -> str:
         "newsletter/campaign_sending.html",
         campaign=campaign,
         automation=automation_facts(db.session, campaign),
+        standing=campaign.kind in standing_kinds(),
         language="de",
         numbers=live_numbers(campaign),
         problems=problems,
@@ -208,6 +209,11 @@ def campaign_send_action(campaign_id: int) -> str | BaseResponse:
     campaign = get_campaign(campaign_id)
     action = request.form.get("action", "")
     back = redirect(url_for("newsletter.campaign_sending", campaign_id=campaign.id))
+    if campaign.kind in standing_kinds():
+        # Resumed here, a welcome mail would welcome whoever confirmed while it
+        # was off: it is switched on and off on its own page only.
+        flash(_("This mail is switched on and off on its own page."), "error")
+        return back
     form = ScheduleForm() if action == "schedule" else ConfirmForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():

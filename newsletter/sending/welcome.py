@@ -22,6 +22,7 @@ from newsletter.audience.models import (
     Subscription,
 )
 from newsletter.campaigns.audiences import Audience
+from newsletter.campaigns.blocks import new_block
 from newsletter.campaigns.models import Campaign, CampaignStatus
 from newsletter.sending.models import Delivery, DeliveryStatus, WelcomeMail
 from newsletter.sending.outbox import eligible, enqueue, same_controller
@@ -33,10 +34,11 @@ STEPS = (1, 2)
 
 @dataclass(frozen=True)
 class WelcomeInput:
+    """Whether it goes out, and when (its content is edited as blocks, like an
+    issue, in the editor)."""
+
     enabled: bool
     delay_days: int  # the second mail only
-    subject: dict[str, str]
-    body: dict[str, str]
 
 
 def welcome_mail(
@@ -57,14 +59,18 @@ def welcome_mail(
 def save_welcome(
     session: SessionLike, region: Region | None, step: int, given: WelcomeInput
 ) -> WelcomeMail:
-    """Change (or create) the welcome mail of this step of a region (None: of the
-    joint list); switching it on welcomes whoever confirms from now on, not
-    everyone before (the caller commits)."""
+    """Change (or create, switched off, with an empty German text block to start
+    from) the welcome mail of this step of a region (None: of the joint list);
+    switching it on welcomes whoever confirms from now on, not everyone before (the
+    caller commits)."""
     mail = welcome_mail(session, region, step)
     if mail is None:
         region_id = region.id if region else None
         new = Campaign(
-            kind=WELCOME, region_id=region_id, title=f"Willkommensmail {step}"
+            kind=WELCOME,
+            region_id=region_id,
+            title=f"Willkommensmail {step}",
+            blocks={"de": [new_block("text")]},
         )
         session.add(new)
         session.flush()
@@ -73,26 +79,25 @@ def save_welcome(
     campaign = session.get(Campaign, mail.campaign_id)
     assert campaign is not None  # noqa: S101 - foreign key
     mail.delay_days = given.delay_days if step > 1 else 0
-    campaign.subject = {k: v.strip() for k, v in given.subject.items() if v.strip()}
-    campaign.blocks = {
-        language: [{"id": "welcome", "type": "text", "body": body.strip()}]
-        for language, body in given.body.items()
-        if body.strip()
-    }
     if given.enabled and campaign.status != CampaignStatus.SENDING:
         campaign.status = CampaignStatus.SENDING
         campaign.started_at = utcnow()
     elif not given.enabled and campaign.status == CampaignStatus.SENDING:
-        campaign.status = CampaignStatus.PAUSED
-        # Not welcomed while it was off, nor later when it is switched on again.
-        session.execute(
-            delete(Delivery).where(
-                Delivery.campaign_id == campaign.id,
-                Delivery.status == DeliveryStatus.QUEUED,
-            )
-        )
+        switch_off(session, campaign)
     session.flush()
     return mail
+
+
+def switch_off(session: SessionLike, campaign: Campaign) -> None:
+    """Stop a welcome mail: whoever confirms while it is off is not welcomed, nor
+    later when it is switched on again."""
+    campaign.status = CampaignStatus.PAUSED
+    session.execute(
+        delete(Delivery).where(
+            Delivery.campaign_id == campaign.id,
+            Delivery.status == DeliveryStatus.QUEUED,
+        )
+    )
 
 
 def newly_confirmed(session: SessionLike, campaign: Campaign) -> list[AnySelect]:
@@ -154,5 +159,9 @@ def welcomed(session: SessionLike, mail: WelcomeMail) -> int:
 
 
 WELCOME_AUDIENCE = Audience(
-    WELCOME, newly_confirmed, standing=True, explain=explain_welcome
+    WELCOME,
+    newly_confirmed,
+    standing=True,
+    explain=explain_welcome,
+    switch_off=switch_off,
 )

@@ -1,6 +1,7 @@
 """The "Willkommensmails" page: each controller's welcome mail and the optional
-second one (a region's, edited by its managers; the joint list's, by interregional
-managers), with a preview and how many got each."""
+second one (a region's, switched on and off by its managers; the joint list's, by
+interregional managers), with a preview and how many got each; their content is
+edited as blocks in the issue editor."""
 
 from dataclasses import replace
 
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.audit import record
 from core.db import db
+from core.forms import ConfirmForm
 from core.models import Region
 from core.policy import acted_for_regions, acting_for, check_acting_for, requires
 from newsletter.audience.consent import JOINT_SLUG
@@ -58,23 +60,14 @@ def _form(region: Region | None, step: int, posted: bool) -> WelcomeForm:
         return WelcomeForm(prefix=prefix)
     mail = welcome_mail(db.session, region, step)
     campaign = db.session.get(Campaign, mail.campaign_id) if mail else None
-    if campaign is None:
+    if mail is None or campaign is None:
         return WelcomeForm(formdata=None, prefix=prefix)
     return WelcomeForm(
         formdata=None,
         prefix=prefix,
         enabled=campaign.status == "sending",
-        delay_days=mail.delay_days if mail and step > 1 else 7,
-        subject_de=campaign.subject.get("de", ""),
-        subject_en=campaign.subject.get("en", ""),
-        body_de=_body(campaign, "de"),
-        body_en=_body(campaign, "en"),
+        delay_days=mail.delay_days if step > 1 else 7,
     )
-
-
-def _body(campaign: Campaign, language: str) -> str:
-    blocks = campaign.blocks_for(language)
-    return str(blocks[0].get("body", "")) if blocks else ""
 
 
 @bp.route("/welcome")
@@ -98,12 +91,7 @@ def _must_fix(campaign_id: int) -> list[str]:
 def _save(region: Region | None, step: int, form: WelcomeForm) -> None:
     """Save what the manager typed; switch it on only when its checklist has no
     error (the text is kept either way, and the page says why it stays off)."""
-    given = WelcomeInput(
-        bool(form.enabled.data),
-        form.delay_days.data or 7,
-        {"de": form.subject_de.data or "", "en": form.subject_en.data or ""},
-        {"de": form.body_de.data or "", "en": form.body_en.data or ""},
-    )
+    given = WelcomeInput(bool(form.enabled.data), form.delay_days.data or 7)
     mail = save_welcome(db.session, region, step, given)
     problems = _must_fix(mail.campaign_id)
     if given.enabled and problems:
@@ -119,6 +107,19 @@ def _save(region: Region | None, step: int, form: WelcomeForm) -> None:
         flash(_("Saved."), "info")
 
 
+def _create_and_edit(region: Region | None, step: int) -> BaseResponse:
+    """Create the step's mail (switched off) if it has none yet, and open its
+    blocks in the issue editor."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mail = welcome_mail(db.session, region, step)
+    if mail is None:
+        mail = save_welcome(db.session, region, step, WelcomeInput(False, 7))
+        record(db.session, current_user.id, "create", "welcome_mail", mail.id)
+        db.session.commit()
+    return redirect(url_for("newsletter.campaign_edit", campaign_id=mail.campaign_id))
+
+
 @bp.route("/welcome/<region_slug>", methods=["GET", "POST"])
 @requires("campaigns")
 def welcome_mails(region_slug: str) -> str | BaseResponse:
@@ -129,6 +130,8 @@ def welcome_mails(region_slug: str) -> str | BaseResponse:
     )
     if request.method == "POST" and posted_step not in STEPS:
         abort(400)
+    if posted_step is not None and request.form.get("action") == "edit":
+        return _create_and_edit(region, posted_step)
     forms = {step: _form(region, step, step == posted_step) for step in STEPS}
     if posted_step is not None:
         form = forms[posted_step]
@@ -140,6 +143,7 @@ def welcome_mails(region_slug: str) -> str | BaseResponse:
     mails = {step: welcome_mail(db.session, region, step) for step in STEPS}
     return render_template(
         "newsletter/welcome_mails.html",
+        action_form=ConfirmForm(),
         controller=controller,
         controllers=_controllers(),
         forms=forms,

@@ -19,8 +19,10 @@ from newsletter.audience.tokens import (
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import Recipient
 from newsletter.campaigns.web_links import web_token
+from newsletter.sending.welcome import WelcomeInput, save_welcome
 from surveys.answering import answer_token
 from surveys.models import Survey
+from surveys.reminders import PlanInput, save_plan
 from tests import factories
 from tests.browser.conftest import screenshot
 from tests.factories import every_block
@@ -153,8 +155,21 @@ def test_a_managers_pages_have_no_violations(app, live_server, axe_page, demo):
             select(Subscriber.id).where(Subscriber.region.has(slug="suedwestfalen"))
         )
     draft = f"/campaigns/{demo.draft}"
+    reminders = f"/surveys/{demo.survey}/reminders"
+    with app.app_context():  # a welcome mail and a reminder plan to look at
+        region = factories.find_region(db.session, "suedwestfalen")
+        save_welcome(db.session, region, 1, WelcomeInput(False, 0))
+        save_plan(
+            db.session,
+            db.session.get(Survey, demo.survey),
+            PlanInput(2, 7, {"de": "Erinnerung"}, {"de": "{{ greeting }}, bitte."}),
+        )
+        db.session.commit()
     paths = [
         "/",
+        "/welcome/suedwestfalen",
+        reminders,
+        f"{reminders}/preview.html?lang=en",
         "/subscribers",
         f"/subscribers/{subscriber}",
         f"/subscribers/{subscriber}/edit",

@@ -11,7 +11,7 @@ from core.models import Role
 from newsletter.sending.models import WelcomeMail
 from tests import factories
 from tests.http import csrf_token, login
-from tests.newsletter.test_welcome_mails import post_form, run_worker
+from tests.newsletter.test_welcome_mails import edit, post_form, run_worker, set_up
 from tests.privacy.test_joint_sender import BOTH, sender_of
 
 JOINT = "brueckenschlag-interregional"
@@ -23,13 +23,14 @@ def test_who_confirms_the_joint_list_is_welcomed_by_both_agencies(
 ):
     login_as(Role.MANAGER, None)
     assert client.get("/welcome").headers["Location"].endswith(PAGE)
-    saved = post_form(
+    campaign_id = set_up(client, PAGE)
+    edit(
         client,
-        PAGE,
-        1,
+        campaign_id,
         subject_de="Willkommen beim gemeinsamen Newsletter",
-        body_de="{{ greeting }}, schön, dass Sie beiden Regionen folgen!",
+        text="{{ greeting }}, schön, dass Sie beiden Regionen folgen!",
     )
+    saved = post_form(client, PAGE, 1)
     assert saved.status_code == 302
     assert "Eingeschaltet." in client.get(PAGE).get_data(as_text=True)
     with app.app_context():
@@ -65,9 +66,11 @@ def test_a_regional_manager_cannot_open_or_change_it(app, make_user, region):
             "step": "1",
             "w1-csrf_token": token,
             "w1-enabled": "y",
-            "w1-subject_de": "Gekapert",
-            "w1-body_de": "Gekapert",
         },
+    )
+    assert posted.status_code == 404
+    posted = client.post(
+        PAGE, data={"step": "1", "csrf_token": token, "action": "edit"}
     )
     assert posted.status_code == 404
     with app.app_context():

@@ -17,10 +17,12 @@ from newsletter.audience.subscriptions import unsubscribe
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.sender import Sender
 from newsletter.sending.welcome import WelcomeInput, enqueue_welcome_mails, save_welcome
+from surveys.models import Option, SurveyResponse
 from tests import factories
 from tests.fixtures.smtp import link_in, text_of
 from tests.http import csrf_token
 from tests.newsletter.test_import import upload
+from tests.surveys.test_answering import answer_first, button_links
 
 WELCOME_DE = "{{ greeting }}, schön, dass Sie dabei sind!"
 WELCOME_EN = "{{ greeting }}, welcome aboard!"
@@ -29,20 +31,32 @@ WELCOME_EN = "{{ greeting }}, welcome aboard!"
 def switch_on(
     app, step=1, delay_days=0, body_de=WELCOME_DE, enabled=True, region="dortmund"
 ):
+    """The region's welcome mail of this step with a text block per language,
+    switched on (or off)."""
     with app.app_context():
-        region = factories.find_region(db.session, region)
-        save_welcome(
+        welcome_with_text(
             db.session,
-            region,
+            factories.find_region(db.session, region),
+            {"de": f"Willkommen ({step})", "en": f"Welcome ({step})"},
+            {"de": body_de, "en": WELCOME_EN},
+            WelcomeInput(enabled, delay_days),
             step,
-            WelcomeInput(
-                enabled,
-                delay_days,
-                {"de": f"Willkommen ({step})", "en": f"Welcome ({step})"},
-                {"de": body_de, "en": WELCOME_EN},
-            ),
         )
         db.session.commit()
+
+
+def welcome_with_text(session, region, subject, body, given, step=1):
+    """A welcome mail (of a region, or None: of the joint list) whose content is a
+    subject and one text block per language, then switched as `given` says; the
+    caller commits."""
+    mail = save_welcome(session, region, step, WelcomeInput(False, given.delay_days))
+    campaign = session.get(Campaign, mail.campaign_id)
+    campaign.subject = dict(subject)
+    campaign.blocks = {
+        language: [{"id": "welcome", "type": "text", "body": text}]
+        for language, text in body.items()
+    }
+    return save_welcome(session, region, step, given)
 
 
 def sign_up(app, email, language="de"):
@@ -183,15 +197,7 @@ def test_switched_off_it_welcomes_nobody_not_even_later(app, smtp_server):
 
 
 def form_data(step, **values):
-    data = {
-        "step": str(step),
-        "enabled": "y",
-        "subject_de": "Willkommen bei Brückenschlag Dortmund",
-        "body_de": "Schön, dass Sie da sind.",
-        "subject_en": "",
-        "body_en": "",
-        **values,
-    }
+    data = {"step": str(step), "enabled": "y", **values}
     return {f"w{step}-{k}" if k != "step" else k: v for k, v in data.items()}
 
 
@@ -204,12 +210,47 @@ def post_form(client, page, step, **values):
     )
 
 
-def test_a_manager_edits_and_previews_her_regions_welcome_mail(
+def set_up(client, page, step=1):
+    """Press "Einrichten und Inhalt bearbeiten": the id of the mail's campaign,
+    whose editor opens."""
+    html = client.get(page).get_data(as_text=True)
+    response = client.post(
+        page, data={"csrf_token": csrf_token(html), "step": str(step), "action": "edit"}
+    )
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("/", 1)[1].split("?")[0])
+
+
+def edit(client, campaign_id, action="save", **fields):
+    """Save the issue editor of the campaign (German), with these fields typed;
+    `text` goes into the first text block."""
+    page = client.get(f"/campaigns/{campaign_id}?lang=de").get_data(as_text=True)
+    blocks = re.findall(r'name="block" value="([^"]+)"', page)
+    data = {
+        "csrf_token": csrf_token(page),
+        "lang": "de",
+        "action": action,
+        "block": blocks,
+        "subject_de": "Willkommen bei Brückenschlag Dortmund",
+    }
+    if "text" in fields:
+        data[f"b-{blocks[0]}-body"] = fields.pop("text")
+    data.update(fields)
+    return client.post(f"/campaigns/{campaign_id}?lang=de", data=data)
+
+
+def test_a_manager_edits_her_regions_welcome_mail_as_blocks_and_previews_it(
     app, client, login_as, smtp_server
 ):
     login_as(Role.MANAGER, "dortmund")
     assert client.get("/welcome").headers["Location"].endswith("/welcome/dortmund")
     page = "/welcome/dortmund"
+    campaign_id = set_up(client, page)
+    editor = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert 'name="new_type"' in editor  # the issue editor's blocks
+    assert "Zielgruppe: wer einen Verteiler von Dortmund selbst bestätigt" in editor
+    assert edit(client, campaign_id, text="Schön, dass Sie da sind.").status_code == 302
+
     assert post_form(client, page, 1).status_code == 302
     html = client.get(page).get_data(as_text=True)
     assert "Eingeschaltet." in html
@@ -222,6 +263,73 @@ def test_a_manager_edits_and_previews_her_regions_welcome_mail(
     sign_up(app, "bea@example.org")
     run_worker(app)
     assert "An 1 Person verschickt." in client.get(page).get_data(as_text=True)
+    [mail] = smtp_server.to("bea@example.org")
+    assert mail["Subject"] == "Willkommen bei Brückenschlag Dortmund"
+
+
+def add_survey_block(client, campaign_id, survey_id):
+    edit(client, campaign_id, action="add", new_type="survey_question")
+    page = client.get(f"/campaigns/{campaign_id}?lang=de").get_data(as_text=True)
+    block = re.findall(r'name="block" value="([^"]+)"', page)[-1]
+    return block, edit(client, campaign_id, **{f"b-{block}-survey": str(survey_id)})
+
+
+def test_a_survey_question_in_the_welcome_mail_takes_the_persons_answer(
+    app, client, login_as, smtp_server
+):
+    survey_id = factories.made_in(app, factories.survey, region="dortmund")
+    login_as(Role.MANAGER, "dortmund")
+    campaign_id = set_up(client, "/welcome/dortmund")
+    edit(client, campaign_id, text="{{ greeting }}, eine Frage zum Start:")
+    _block, response = add_survey_block(client, campaign_id, survey_id)
+    assert response.status_code == 302
+    post_form(client, "/welcome/dortmund", 1)
+    assert "Eingeschaltet." in client.get("/welcome/dortmund").text
+    sign_up(app, "bea@example.org")
+    run_worker(app)
+
+    [mail] = smtp_server.to("bea@example.org")
+    links = button_links(mail)
+    assert len(links) == 2  # the first question's answers as buttons
+    with app.app_context():
+        first = db.session.scalars(select(Option).order_by(Option.id)).first()
+    client.get("/logout")
+    assert (
+        answer_first(client, links[0].replace("&amp;", "&"), first).status_code == 302
+    )
+    with app.app_context():
+        bea = db.session.scalar(
+            select(Subscriber).where(Subscriber.email == "bea@example.org")
+        )
+        [response] = db.session.scalars(select(SurveyResponse))
+        assert (response.survey_id, response.subscriber_id) == (survey_id, bea.id)
+        assert response.campaign_id is None  # an automated mail counts for no issue
+
+
+def test_only_the_regions_surveys_are_offered_and_a_forged_one_is_refused(
+    app, client, login_as
+):
+    own = factories.made_in(app, factories.survey, region="dortmund")
+    other = factories.made_in(
+        app, factories.survey, region="suedwestfalen", title="Sauerland fragt"
+    )
+    login_as(Role.MANAGER, "dortmund")
+    campaign_id = set_up(client, "/welcome/dortmund")
+    edit(client, campaign_id, action="add", new_type="survey_question")
+    page = client.get(f"/campaigns/{campaign_id}?lang=de").get_data(as_text=True)
+    block = re.findall(r'name="block" value="([^"]+)"', page)[-1]
+    offered = page.split(f'name="b-{block}-survey"')[1].split("</select>")[0]
+    assert f'value="{own}"' in offered
+    assert f'value="{other}"' not in offered
+
+    response = edit(client, campaign_id, **{f"b-{block}-survey": str(other)})
+
+    assert response.status_code == 404
+    with app.app_context():
+        blocks = db.session.get(Campaign, campaign_id).blocks_for("de")
+        assert [b.get("survey") for b in blocks if b["type"] == "survey_question"] == [
+            ""
+        ]
 
 
 def test_a_welcome_mail_with_a_checklist_error_is_saved_but_not_switched_on(
@@ -229,32 +337,69 @@ def test_a_welcome_mail_with_a_checklist_error_is_saved_but_not_switched_on(
 ):
     login_as(Role.MANAGER, "dortmund")
     page = "/welcome/dortmund"
+    campaign_id = set_up(client, page)
+    edit(client, campaign_id, text="{{ greeting }}, willkommen {{ vorname }}!")
 
-    post_form(client, page, 1, body_de="{{ greeting }}, willkommen {{ vorname }}!")
+    post_form(client, page, 1)
 
     html = client.get(page).get_data(as_text=True)
     assert "Gespeichert, aber nicht eingeschaltet" in html
-    assert "vorname" in html  # the problem named, the text kept
+    assert "vorname" in html  # the problem named
     assert "Eingeschaltet." not in html
+    editor = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "willkommen {{ vorname }}!" in editor  # the text kept
     sign_up(app, "bea@example.org")
     run_worker(app)
     assert smtp_server.to("bea@example.org")[1:] == []  # her opt-in mail only
+
+
+def test_a_running_welcome_mail_edited_into_an_error_is_switched_off(
+    app, client, login_as, smtp_server
+):
+    switch_on(app)
+    login_as(Role.MANAGER, "dortmund")
+    with app.app_context():
+        campaign_id = db.session.scalar(select(Campaign.id))
+
+    editor = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Diese Mail ist eingeschaltet" in editor
+
+    response = edit(client, campaign_id, text="Hallo {{ vorname }}!")
+
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Gespeichert, aber ausgeschaltet" in html
+    assert "Hallo {{ vorname }}!" in html
+    assert "Ausgeschaltet." in client.get("/welcome/dortmund").text
+    sign_up(app, "bea@example.org")
+    run_worker(app)
+    assert received(smtp_server) == {}
+
+
+def test_a_welcome_mail_saved_as_text_before_blocks_opens_with_its_text(
+    app, client, login_as
+):
+    """Welcome mails saved by the earlier text form are one text block each: the
+    editor shows them unchanged, no data migration needed."""
+    switch_on(app, body_de="{{ greeting }}, schön, dass Sie dabei sind!")
+    login_as(Role.MANAGER, "dortmund")
+    with app.app_context():
+        campaign_id = db.session.scalar(select(Campaign.id))
+    editor = client.get(f"/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "{{ greeting }}, schön, dass Sie dabei sind!</textarea>" in editor
 
 
 def test_bad_input_gets_a_german_message_and_keeps_what_was_typed(
     app, client, login_as
 ):
     login_as(Role.MANAGER, "dortmund")
-    response = post_form(
-        client, "/welcome/dortmund", 2, body_de="", delay_days="0", body_en="Hello"
-    )
+    set_up(client, "/welcome/dortmund", step=2)
+    response = post_form(client, "/welcome/dortmund", 2, delay_days="0")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Bitte geben Sie einen deutschen Text ein." in html
     assert "Bitte zwischen 1 und 365 Tagen wählen." in html
-    assert "Hello" in html
+    assert 'value="0"' in html
     with app.app_context():
-        assert db.session.scalar(select(Campaign)) is None
+        assert db.session.scalar(select(Campaign.status)) == "draft"
 
 
 @pytest.mark.parametrize(
@@ -275,6 +420,10 @@ def test_other_regions_and_analysts_cannot_see_or_change_it(
         "/welcome/dortmund", data={**form_data(1), "w1-csrf_token": token}
     )
     assert response.status_code == status
+    response = client.post(
+        "/welcome/dortmund", data={"csrf_token": token, "step": "1", "action": "edit"}
+    )
+    assert response.status_code == status
     with app.app_context():
         assert db.session.scalar(select(Campaign)) is None
 
@@ -282,5 +431,32 @@ def test_other_regions_and_analysts_cannot_see_or_change_it(
 def test_a_post_without_csrf_token_saves_nothing(app, client, login_as):
     login_as(Role.MANAGER, "dortmund")
     client.post("/welcome/dortmund", data=form_data(1))
+    client.post("/welcome/dortmund", data={"step": "1", "action": "edit"})
     with app.app_context():
         assert db.session.scalar(select(Campaign)) is None
+
+
+def test_the_sending_page_cannot_switch_a_welcome_mail_back_on(
+    app, client, login_as, smtp_server
+):
+    """Resuming it there would welcome whoever confirmed while it was off; it is
+    switched on on its own page, from then on."""
+    switch_on(app)
+    switch_on(app, enabled=False)
+    sign_up(app, "while-off@example.org")
+    login_as(Role.MANAGER, "dortmund")
+    with app.app_context():
+        campaign_id = db.session.scalar(select(Campaign.id))
+    sending = client.get(f"/campaigns/{campaign_id}/send").get_data(as_text=True)
+    assert 'value="resume"' not in sending
+    assert "/welcome/dortmund" in sending
+
+    client.post(
+        f"/campaigns/{campaign_id}/send",
+        data={"csrf_token": csrf_token(sending), "action": "resume"},
+    )
+
+    run_worker(app)
+    assert received(smtp_server) == {}
+    with app.app_context():
+        assert db.session.scalar(select(Campaign.status)) == "paused"

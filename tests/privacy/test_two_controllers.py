@@ -402,17 +402,14 @@ def test_a_suedwestfalen_segment_reaches_only_consents_to_suedwestfalen(
 def test_nor_do_other_controllers_reminders_and_welcome_mails_reach_her(
     app, client, smtp_server
 ):
-    from newsletter.sending.welcome import (
-        WelcomeInput,
-        enqueue_welcome_mails,
-        save_welcome,
-    )
+    from newsletter.sending.welcome import WelcomeInput, enqueue_welcome_mails
     from surveys.reminders import PlanInput, save_plan, start_due_reminders
+    from tests.newsletter.test_welcome_mails import welcome_with_text
 
     with app.app_context():
         for region in (factories.find_region(db.session, "suedwestfalen"), None):
             text = {"de": f"Willkommen {region or 'gemeinsam'}"}
-            save_welcome(db.session, region, 1, WelcomeInput(True, 0, text, text))
+            welcome_with_text(db.session, region, text, text, WelcomeInput(True, 0))
         db.session.commit()
     people(app, client, smtp_server)
     joint_survey = interregional_survey(app)

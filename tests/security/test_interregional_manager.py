@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from core.db import db, utcnow
 from core.models import Region, Role
 from newsletter.campaigns.models import BlockTemplate, Campaign, CampaignStatus
-from newsletter.sending.welcome import WelcomeInput, save_welcome
+from newsletter.sending.welcome import WelcomeInput
 from surveys.models import Question, ReminderPlan, Survey
 from tests import factories
 from tests.http import csrf_token, login
+from tests.newsletter.test_welcome_mails import welcome_with_text
 
 SWF_TITLE = "Sauerland-Ausgabe"
 SWF_SURVEY = "Was braucht das Sauerland?"
@@ -39,11 +40,12 @@ def regional(app) -> dict[str, int]:
         db.session.add(template)
         survey = factories.survey(db.session, region="suedwestfalen", title=SWF_SURVEY)
         db.session.add(ReminderPlan(survey_id=survey.id, steps=1, interval_days=7))
-        welcome = save_welcome(
+        welcome = welcome_with_text(
             db.session,
             region,
-            1,
-            WelcomeInput(False, 7, {"de": "Willkommen im Sauerland"}, {"de": "Hallo"}),
+            {"de": "Willkommen im Sauerland"},
+            {"de": "Hallo"},
+            WelcomeInput(False, 7),
         )
         db.session.commit()
         return {

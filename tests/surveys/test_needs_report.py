@@ -123,3 +123,60 @@ def test_the_report_shows_the_differences_between_the_regions(app, client, login
 
     assert "Differenz Südwestfalen − Dortmund" in page  # as on the dashboard
     assert "Pkt." in page
+
+
+def demo_report_pdf(app, client, login_as, runner) -> tuple[str, bytes]:
+    """The demo survey's dashboard and its report as PDF, as an analyst gets them."""
+    from sqlalchemy import select
+
+    from surveys.models import Survey
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    with app.app_context():
+        [survey_id] = [
+            s.id
+            for s in db.session.scalars(select(Survey))
+            if s.title_for("de") == "Bedarfe und Angebote 2026"
+        ]
+    login_as(Role.ANALYST)
+    dashboard = client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+    response = client.get(f"/analysis/{survey_id}/bericht.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    return dashboard, response.get_data()
+
+
+def test_the_demo_surveys_pdf_renders_with_the_dashboards_numbers(
+    app, client, login_as, runner
+):
+    """#18's 'done when': the report PDF renders with the demo data, and every
+    share with its interval and count is the dashboard's."""
+    dashboard, pdf = demo_report_pdf(app, client, login_as, runner)
+
+    on_dashboard = [c.replace(" ", "") for c in shown_cells(dashboard)]
+    in_pdf = [
+        c.replace(" ", "") for c in shown_cells(re.sub(r"\s+", " ", pdf_text(pdf)))
+    ]
+    assert on_dashboard
+    assert in_pdf == on_dashboard
+
+
+def test_no_text_of_the_demo_report_runs_off_the_page(app, client, login_as, runner):
+    """A4 leaves 174 mm between the margins: the tables, as wide as the print
+    page's 190 mm and never wrapping a share, lost their last column (the
+    difference between the regions) off the paper."""
+    _dashboard, pdf = demo_report_pdf(app, client, login_as, runner)
+
+    beyond = []
+    for number, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages, 1):
+        right_margin = float(page.mediabox.width) - 18 / 25.4 * 72
+
+        def seen(text, cm, tm, _font, _size, number=number, edge=right_margin):
+            # pypdf gives the charts' text (SVG forms) in the form's own units,
+            # with no page matrix: only the page's own text is placed here.
+            on_page = list(cm) != [1, 0, 0, 1, 0, 0]
+            if on_page and text.strip() and tm[4] * cm[0] + cm[4] > edge:
+                beyond.append((number, text.strip()))
+
+        page.extract_text(visitor_text=seen)
+    assert beyond == []

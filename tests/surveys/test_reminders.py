@@ -16,6 +16,7 @@ from newsletter.audience.erasure import erase, erasure_key
 from newsletter.audience.models import Subscriber
 from newsletter.audience.subscriptions import unsubscribe
 from newsletter.campaigns.models import Campaign
+from newsletter.sending.control import pause, resume
 from newsletter.sending.models import Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
@@ -319,3 +320,26 @@ def test_two_worker_processes_after_a_stop_send_the_overdue_reminder_once(
     assert received_by(smtp_server) == dict.fromkeys(PEOPLE, 1)
     with app.app_context():
         assert db.session.scalars(select(SurveyReminder.step)).all() == [1]
+
+
+def test_reminders_keep_the_outboxs_hourly_cap_and_pause(app, smtp_server):
+    survey_id, _mails = issue_with_survey(app, smtp_server)  # 4 mails this hour
+    plan(app, survey_id)
+    # The cap is looked at before each batch: batches of one make it exact.
+    app.config.update(MAIL_RATE_PER_HOUR=5, SEND_BATCH_SIZE=1)
+
+    [reminder_id] = run_worker(app)
+    assert len(smtp_server.handler.received) == 1  # the cap counts the issue too
+
+    with app.app_context():
+        pause(db.session.get(Campaign, reminder_id), by="Manager")
+        db.session.commit()
+    app.config["MAIL_RATE_PER_HOUR"] = 0
+    run_worker(app)
+    assert len(smtp_server.handler.received) == 1  # paused: nothing more
+
+    with app.app_context():
+        resume(db.session.get(Campaign, reminder_id))
+        db.session.commit()
+    run_worker(app)
+    assert received_by(smtp_server) == dict.fromkeys(PEOPLE, 1)
