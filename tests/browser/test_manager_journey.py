@@ -42,6 +42,9 @@ def test_a_manager_composes_checks_confirms_and_sends(
     page.get_by_label("Baustein hinzufügen:").select_option(label="Überschrift")
     page.get_by_role("button", name="Hinzufügen").click()
     page.get_by_label("Überschrift *").fill("Transfer im Dezember")
+    # The editor's script moves blocks once the page has loaded; pressed before
+    # that, the button does what it does without JavaScript (save and reload).
+    page.wait_for_load_state("load")
     up = page.get_by_role("button", name="Nach oben: Überschrift")
     up.focus()
     page.keyboard.press("Enter")  # the heading goes first, by keyboard
