@@ -200,7 +200,12 @@ def test_withdrawing_in_the_preference_centre_deletes_the_profile(app, client):
         as_text=True
     )
     with app.app_context():
-        kinds = [e.kind for e in db.session.scalars(select(ProfileConsent).order_by(ProfileConsent.id))]
+        kinds = [
+            e.kind
+            for e in db.session.scalars(
+                select(ProfileConsent).order_by(ProfileConsent.id)
+            )
+        ]
     assert kinds == ["given", "withdrawn"]
     assert "Einwilligung widerrufen" in client.get(anna.preferences).get_data(
         as_text=True
