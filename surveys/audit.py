@@ -325,15 +325,3 @@ class _Program:
 def suppress(sheet: Sheet, min_cell: int) -> Suppression:
     """The audited set of hidden cells (raises AuditFailed: show nothing)."""
     return Auditor(sheet, min_cell).run()
-
-
-def hidden_share(sheet: Sheet, hidden: frozenset[Key]) -> float:
-    """The share of cells hidden (zeros that are shown count as shown)."""
-    return len(hidden) / max(1, len(sheet.values))
-
-
-def by_view(hidden: frozenset[Key]) -> dict:
-    grouped: dict = defaultdict(set)
-    for key in hidden:
-        grouped[key[0]].add(key)
-    return grouped
