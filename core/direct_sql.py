@@ -134,6 +134,11 @@ class Direct:
     def execute_many(
         self, prepared: PreparedStatement, rows: Sequence[Mapping[str, Any]]
     ) -> None:
+        if len(rows) == 1:
+            # Most answers are one row; psycopg runs executemany in a pipeline of
+            # its own, which for one row costs more than the statement (~40 µs).
+            self.execute(prepared, rows[0])
+            return
         compiled = prepared.compiled(self.dialect)
         self._run(
             compiled,

@@ -84,6 +84,14 @@ def test_many_rows_in_one_call() -> None:
 
 
 @pytest.mark.usefixtures("probes")
+def test_one_row_or_none_given_as_many() -> None:
+    with direct_transaction(db.engine) as direct:
+        direct.execute_many(ADD, [{"label": "one", "flag": False, "at": None}])
+        direct.execute_many(ADD, [])
+    assert count("one") == 1
+
+
+@pytest.mark.usefixtures("probes")
 def test_a_constraint_violation_is_sqlalchemys_and_undoes_the_transaction() -> None:
     with direct_transaction(db.engine) as direct:
         direct.execute(ADD, {"label": "taken", "flag": False, "at": None})
