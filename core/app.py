@@ -33,7 +33,7 @@ from core import config as settings
 from core import cookieless
 from core.auth import load_user_by_session
 from core.cli import register_commands
-from core.db import db
+from core.db import UNPINGED, db
 from core.extensions import babel, csrf, login_manager
 from core.i18n import select_locale, select_timezone
 from core.ids import IdConverter
@@ -89,12 +89,18 @@ def ensure_sqlite_directory(uri: str) -> None:
 def ping_server_databases(config: dict[str, Any]) -> None:
     """A database server may drop idle connections (restarts, failover): test each
     one before use. A SQLite file has no server, and the ping would cost every
-    request a round trip."""
-    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "sqlite":
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "pool_pre_ping": True,
-            **config["SQLALCHEMY_ENGINE_OPTIONS"],
-        }
+    request a round trip. Hot paths that run their transaction again on a dropped
+    connection instead (core.direct_sql.direct_transaction) take the same database
+    without the ping from the UNPINGED engine."""
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if make_url(uri).get_backend_name() == "sqlite":
+        return
+    options = config["SQLALCHEMY_ENGINE_OPTIONS"]
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **options}
+    config["SQLALCHEMY_BINDS"] = {
+        UNPINGED: {**options, "url": uri, "pool_pre_ping": False},
+        **config.get("SQLALCHEMY_BINDS", {}),
+    }
 
 
 def register_extensions(app: Flask) -> None:

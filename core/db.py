@@ -27,6 +27,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# The bind key of the same database server without a ping before each use (see
+# core.app.ping_server_databases); absent on SQLite, where nothing is pinged.
+UNPINGED = "unpinged"
+
 # Services take either a plain Session or Flask-SQLAlchemy's scoped `db.session`.
 SessionLike: TypeAlias = Session | scoped_session[Any]
 

@@ -111,6 +111,7 @@ class Direct:
     """Runs prepared statements on one DBAPI connection, inside its transaction."""
 
     def __init__(self, dbapi_connection: Any, dialect: Dialect) -> None:
+        self.connection = dbapi_connection
         self.cursor = dbapi_connection.cursor()
         self.dialect = dialect
 
@@ -118,7 +119,7 @@ class Direct:
         self, prepared: PreparedStatement, values: Mapping[str, Any]
     ) -> list[list[Any]]:
         compiled = prepared.compiled(self.dialect)
-        self._run(compiled, self.cursor.execute, compiled.parameters(values))
+        self._run(compiled.sql, self.cursor.execute, compiled.parameters(values))
         return [compiled.row(raw) for raw in self.cursor.fetchall()]
 
     def value(self, prepared: PreparedStatement, values: Mapping[str, Any]) -> Any:
@@ -127,7 +128,7 @@ class Direct:
 
     def execute(self, prepared: PreparedStatement, values: Mapping[str, Any]) -> None:
         compiled = prepared.compiled(self.dialect)
-        self._run(compiled, self.cursor.execute, compiled.parameters(values))
+        self._run(compiled.sql, self.cursor.execute, compiled.parameters(values))
         if compiled.columns:  # SQLite cannot commit while RETURNING rows are unread
             self.cursor.fetchall()
 
@@ -141,18 +142,28 @@ class Direct:
             return
         compiled = prepared.compiled(self.dialect)
         self._run(
-            compiled,
+            compiled.sql,
             self.cursor.executemany,
             [compiled.parameters(values) for values in rows],
         )
 
-    def _run(self, compiled: _Compiled, call: Callable, parameters: Any) -> None:
+    def commit(self) -> None:
+        self._run("COMMIT", lambda _sql, _parameters: self.connection.commit(), None)
+
+    def _run(self, sql: str, call: Callable, parameters: Any) -> None:
         dbapi_error = self.dialect.loaded_dbapi.Error
         try:
-            call(compiled.sql, parameters)
+            call(sql, parameters)
         except dbapi_error as error:
             raise DBAPIError.instance(
-                compiled.sql, parameters, error, dbapi_error, dialect=self.dialect
+                sql,
+                parameters,
+                error,
+                dbapi_error,
+                connection_invalidated=self.dialect.is_disconnect(
+                    error, self.connection, self.cursor
+                ),
+                dialect=self.dialect,
             ) from error
 
 
@@ -202,11 +213,22 @@ def direct_on(connection: Connection) -> Direct:
 
 @contextmanager
 def direct_transaction(engine: Engine) -> Iterator[Direct]:
-    """A pooled connection of its own: committed at the end, rolled back on error."""
+    """A pooled connection of its own: committed at the end, rolled back on error.
+    A connection the server has dropped (a restart, a failover) is thrown away with
+    the pool's idle ones, which went with it, and the error says so
+    (`connection_invalidated`): the caller may run its transaction once more."""
     connection = engine.raw_connection()
     try:
-        yield Direct(connection, engine.dialect)
-        connection.commit()
+        direct = Direct(connection, engine.dialect)
+        yield direct
+        direct.commit()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            connection.rollback()
+            raise
+        connection.invalidate(error)
+        engine.dispose()
+        raise
     except BaseException:
         connection.rollback()
         raise

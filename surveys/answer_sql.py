@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import Engine
 
+from core.db import UNPINGED, db
 from core.direct_sql import (
     Executed,
     direct_on,
@@ -21,3 +23,10 @@ def answer_statements() -> tuple[Callable[..., Any], Callable[..., Any]]:
     if current_app.config["ANSWER_SQL"] == "execute":
         return executed_transaction, Executed
     return direct_transaction, direct_on
+
+
+def answer_engine() -> Engine:
+    """The engine of the answer POST: on a database server the one that skips the
+    ping before each use (a round trip of every answer); a connection the server
+    dropped is answered by running the transaction again (surveys.views)."""
+    return db.engines.get(UNPINGED, db.engine)

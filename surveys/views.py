@@ -5,7 +5,7 @@ the POST from that page saves."""
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -27,7 +27,7 @@ from surveys.answer_forms import (
     current_values,
     parse_answers,
 )
-from surveys.answer_sql import answer_statements
+from surveys.answer_sql import answer_engine, answer_statements
 from surveys.answering import (
     Invitation,
     log_click,
@@ -123,6 +123,13 @@ def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
         # The same person's first answer arrived twice at once: the other request
         # made the response, so this one replaces its answers.
         questions = _save_once(invitation, step)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        # The server dropped the pooled connection (a restart, a failover; it is
+        # not pinged before use): once more on a fresh one. Had the commit gone
+        # through, the answers are replaced by the same ones.
+        questions = _save_once(invitation, step)
     if questions is None:
         return None
     if step == "first" and questions > 1:
@@ -147,7 +154,7 @@ def _save_once(invitation: Invitation, step: str) -> int | None:
     """One transaction on a plain connection (the hot path of the product); returns
     how many questions the survey has, or None when it takes no answers now."""
     transaction, _on = answer_statements()
-    with transaction(db.engine) as direct:
+    with transaction(answer_engine()) as direct:
         person = respondent(direct, invitation)
         if person is None or not person.survey_open:
             return None

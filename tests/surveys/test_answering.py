@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
@@ -452,3 +452,34 @@ def test_invalidating_ones_links_empties_old_answer_links(app, client, smtp_serv
         response = db.session.scalar(select(SurveyResponse))
         assert response.contact_consent is True
         assert "Vertraulicher Freitext" in {a.text for a in response.answers}
+
+
+def test_an_answer_after_the_database_cut_every_connection_is_saved(
+    app, client, smtp_server
+):
+    """The answer POST's connections are not pinged before use (a round trip of every
+    answer): one the server dropped is replaced and the answer saved all the same."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL terminates backends; SQLite has none")
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    first = button_links(mails["person0@example.org"])[0]
+    second = button_links(mails["person1@example.org"])[0]
+    pages = [
+        client.get(link.split("?")[0]).get_data(as_text=True)
+        for link in (first, second)
+    ]
+    assert post_first(client, first, pages[0], options[0]).status_code == 302
+    with app.app_context():
+        db.session.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        db.session.commit()
+    assert post_first(client, first, pages[0], options[1]).status_code == 302
+    assert post_first(client, second, pages[1], options[0]).status_code == 302
+    with app.app_context():
+        assert count(app, SurveyResponse) == 2
+        chosen = db.session.scalars(select(Answer.option_id).order_by(Answer.id))
+        assert sorted(chosen) == sorted([options[1].id, options[0].id])
