@@ -22,6 +22,9 @@ TABLE_NAMES = {
     "bridge": _l("Needs and offers per topic"),
     "over_time": _l("Responses over time"),
     "response_rates": _l("Response rate per campaign"),
+    "waves": _l("Shares per wave"),
+    "wave_changes": _l("Change between the waves"),
+    "wave_means": _l("Scale means per wave"),
 }
 
 
