@@ -17,7 +17,9 @@ def trend_rows(page: str, section: str = 'id="waves-title"') -> list[list[str]]:
     for row in re.findall(r"<tr>(.*?)</tr>", part, flags=re.S):
         cells = re.findall(r"<t([hd])([^>]*)>(.*?)</t[hd]>", row, flags=re.S)
         texts = [_text(body) for _kind, _attributes, body in cells]
-        if cells and "rowspan" in cells[0][1]:
+        if cells and 'scope="col"' in cells[0][1]:
+            answer = ""  # a new table
+        elif cells and "rowspan" in cells[0][1]:
             answer = texts[0]
         elif cells and texts and 'scope="row"' in cells[0][1] and answer:
             texts = [answer, *texts]
