@@ -328,3 +328,47 @@ def test_the_demo_has_two_waves_with_most_cells_shown(app, client, login_as, run
     waves = api_tables(client, current_id)["waves"]
     assert {r["wave"] for r in waves} == {1, 2}
     assert sum(r["suppressed"] for r in waves) <= len(waves) // 5
+
+
+def test_the_workbook_has_the_waves_sheets_and_says_they_are_unfiltered(
+    app, client, login_as
+):
+    from openpyxl import load_workbook
+
+    _first, second = waves_of_counts(
+        app, [{"dortmund": (48, 32)}, {"dortmund": (56, 14)}]
+    )
+    login_as(Role.ANALYST)
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/analysis/{second}/download.xlsx").get_data())
+    )
+    for sheet in (
+        "Anteile je Welle",
+        "Veränderung zwischen den Wellen",
+        "Skalenmittelwerte je Welle",
+    ):
+        assert sheet in workbook.sheetnames
+    about = dict(workbook["Über diese Datei"].iter_rows(values_only=True))
+    assert "ohne Filter" in about["Wellen"]
+    changes = list(
+        workbook["Veränderung zwischen den Wellen"].iter_rows(values_only=True)
+    )
+    assert changes[1][changes[0].index("change")] == pytest.approx(0.2)
+
+
+def test_a_workbook_of_a_survey_asked_once_has_no_wave_sheets(app, client, login_as):
+    survey_id = factories.made_in(app, factories.survey, region="dortmund")
+    login_as(Role.ANALYST)
+    workbook = load_workbook_of(client, survey_id)
+    assert "Anteile je Welle" not in workbook.sheetnames
+    assert "Wellen" not in dict(
+        workbook["Über diese Datei"].iter_rows(values_only=True)
+    )
+
+
+def load_workbook_of(client, survey_id):
+    from openpyxl import load_workbook
+
+    return load_workbook(
+        io.BytesIO(client.get(f"/analysis/{survey_id}/download.xlsx").get_data())
+    )
