@@ -9,6 +9,7 @@ publishes anyway, so a group hidden in one wave cannot be worked back from anoth
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 
@@ -236,8 +237,9 @@ def _changes(shares: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+def _number(value: Any) -> float | None:
+    """A published number, or None where it is missing (a mean of one person)."""
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _means(
@@ -249,7 +251,9 @@ def _means(
     """Likert and NPS means per wave and group, each shown only where its wave
     shows it (every point of the row published)."""
     rows = []
-    scales = [q for q in survey.questions if q.kind in (QuestionKind.LIKERT, "nps")]
+    scales = [
+        q for q in survey.questions if q.kind in (QuestionKind.LIKERT, QuestionKind.NPS)
+    ]
     for number, (wave, release) in enumerate(zip(waves, releases, strict=True), 1):
         table = release_tables.scales(release, ALL) if release else None
         published = (

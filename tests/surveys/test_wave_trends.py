@@ -372,3 +372,23 @@ def load_workbook_of(client, survey_id):
     return load_workbook(
         io.BytesIO(client.get(f"/analysis/{survey_id}/download.xlsx").get_data())
     )
+
+
+def test_a_filter_leaves_the_waves_whole_and_says_so(app, client, login_as):
+    with app.app_context():
+        first = factories.one_question_survey(db.session, labels=("A", "B"))
+        wave = new_wave(db.session, first.survey)
+        db.session.commit()
+        for question in (first, db.session.get(Question, wave.questions[0].id)):
+            a, b = question.options
+            factories.answer(db.session, question, [a], times=10, org_type="company")
+            factories.answer(db.session, question, [b], times=8, org_type="startup")
+        survey_id = wave.id
+    login_as(Role.ANALYST)
+    whole = client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+    filtered = client.get(f"/analysis/{survey_id}?org_type=company")
+    assert filtered.status_code == 200
+    page = filtered.get_data(as_text=True)
+    assert "Der Filter oben gilt hier nicht" in page
+    assert "Der Filter oben gilt hier nicht" not in whole
+    assert trend_rows(page) == trend_rows(whole)
