@@ -89,6 +89,7 @@ def test_analysts_see_the_question_across_waves_suppressed_as_published(
     assert ["B", "Dortmund", "–", "42 % (19 %–68 %; 5/12)", "–"] in rows
     assert "60 %" not in html
     assert "40 %" not in html
+    assert f'<a href="/analysis/{first_id}">Welle 1</a>' in html
     # The earlier wave's own page shows the same series.
     assert trend_rows(client.get(f"/analysis/{first_id}").get_data(as_text=True)) == (
         rows
