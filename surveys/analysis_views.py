@@ -28,7 +28,6 @@ from newsletter.audience.labels import ORG_TYPE_LABELS
 from newsletter.audience.models import Subscriber, Topic
 from surveys.blueprint import bp
 from surveys.models import Answer, Option, Survey, SurveyResponse
-from surveys.waves import first_question_trend, waves_of
 
 if TYPE_CHECKING:
     from surveys.report import Report
@@ -109,6 +108,7 @@ def dashboard(survey_id: int) -> tuple[str, int]:
         question_charts,
         records,
     )
+    from surveys.trend_charts import trend_charts
 
     survey = visible_survey(survey_id)
     try:
@@ -139,17 +139,8 @@ def dashboard(survey_id: int) -> tuple[str, int]:
         filter_label=filter_label,
         records=records,
         campaigns=_campaigns_of(survey),
-        **_trend(survey, report),
+        trend_charts=trend_charts(report),
     ), status
-
-
-def _trend(survey: Survey, report: "Report") -> dict[str, object]:
-    """The first question across the survey's waves, if it has more than one."""
-    waves = waves_of(db.session, survey)
-    if len(waves) < 2:
-        return {"waves": [], "trend": []}
-    trend = first_question_trend(db.session, waves, report.min_cell, report.language)
-    return {"waves": waves, "trend": trend}
 
 
 def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
@@ -234,7 +225,13 @@ def api_tables(survey_id: int) -> BaseResponse:
             "filters": report.filters,
             "groups": report.release.layout.groups,
             "filter_options": filter_options(report),
-            "unfiltered_tables": ["over_time", "response_rates"],
+            "unfiltered_tables": [
+                "over_time",
+                "response_rates",
+                "waves",
+                "wave_changes",
+                "wave_means",
+            ],
             "tables": tables,
         }
     )

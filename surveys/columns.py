@@ -49,6 +49,12 @@ COLUMNS: dict[str, LazyString] = {
     "clicks": _l("Clicks in the mail (unverified)"),
     "answered": _l("Respondents through the campaign"),
     "response_rate": _l("Respondents per delivered mail"),
+    "wave": _l("Wave (1: the first)"),
+    "wave_survey_id": _l("Survey number of the wave"),
+    "from_wave": _l("Earlier wave"),
+    "to_wave": _l("Later wave"),
+    "change": _l("Later wave's share minus the earlier's (Newcombe interval)"),
+    "clear": _l("Clear change: the 95-percent interval leaves out 0"),
 }
 
 

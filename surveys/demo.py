@@ -1,8 +1,9 @@
-"""A finished demo survey with a few hundred answers across both regions, so the
-dashboards show something on the first `make run`."""
+"""A finished demo survey with a few hundred answers across both regions, and its
+earlier wave a year before with somewhat different answers, so the dashboards show
+something, and a trend, on the first `make run`."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from surveys.builder import default_scale_labels
 from surveys.models import Answer, Option, Question, Survey, SurveyResponse
 
 TITLE = "Bedarfe und Angebote 2026"
+EARLIER_TITLE = "Bedarfe und Angebote 2025"
 NEEDS = [
     "ki-daten",
     "it-sicherheit",
@@ -30,6 +32,9 @@ OFFERS = [
 # How likely each region's respondents name a topic: the bridge shows the difference.
 NEED_WEIGHTS = {"suedwestfalen": [5, 3, 6, 8, 4], "dortmund": [3, 4, 2, 5, 3]}
 OFFER_WEIGHTS = {"suedwestfalen": [1, 1, 2, 5, 3], "dortmund": [6, 5, 5, 2, 2]}
+# A year earlier: skilled workers pressed harder, AI and data less, fewer offers.
+EARLIER_NEED_WEIGHTS = {"suedwestfalen": [3, 3, 6, 10, 5], "dortmund": [2, 4, 2, 7, 3]}
+EARLIER_OFFER_WEIGHTS = {"suedwestfalen": [1, 1, 2, 4, 3], "dortmund": [5, 5, 4, 3, 2]}
 
 
 def _topic_names(session: SessionLike) -> dict[str, Topic]:
@@ -51,16 +56,18 @@ def tagged_options(
     ]
 
 
-def build_demo_survey(session: SessionLike) -> Survey:
+def build_demo_survey(
+    session: SessionLike, year: int = 2026, days_ago: int = 0
+) -> Survey:
     topics = _topic_names(session)
     survey = Survey(
-        title={"de": TITLE, "en": "Needs and offers 2026"},
+        title={"de": f"Bedarfe und Angebote {year}", "en": f"Needs and offers {year}"},
         intro={
             "de": "Was braucht Ihre Organisation, was können Sie anbieten?",
             "en": "What does your organisation need, what can it offer?",
         },
-        opens_at=utcnow() - timedelta(days=60),
-        closes_at=utcnow() - timedelta(days=2),
+        opens_at=utcnow() - timedelta(days=60 + days_ago),
+        closes_at=utcnow() - timedelta(days=2 + days_ago),
         public_key=new_public_key(),
     )
     need = Question(
@@ -113,13 +120,48 @@ def build_demo_survey(session: SessionLike) -> Survey:
 
 
 def seed_demo_survey(session: SessionLike) -> None:
-    """Create the demo survey and its answers once."""
-    if session.scalar(select(Survey).where(Survey.title["de"].as_string() == TITLE)):
-        return
+    """Create the demo survey, its earlier wave and their answers once."""
     if not _topic_names(session):
         return
-    survey = build_demo_survey(session)
-    rng = random.Random(7)  # noqa: S311 - demo data
+    survey = session.scalar(
+        select(Survey).where(Survey.title["de"].as_string() == TITLE)
+    )
+    if survey is None:
+        survey = build_demo_survey(session)
+        rng = random.Random(7)  # noqa: S311 - demo data
+        _answer(session, survey, rng, NEED_WEIGHTS, OFFER_WEIGHTS)
+    if survey.previous_wave_id is None:
+        _seed_earlier_wave(session, survey)
+    session.flush()
+
+
+def _seed_earlier_wave(session: SessionLike, survey: Survey) -> None:
+    """The same survey a year earlier, linked as the wave before it."""
+    earlier = build_demo_survey(session, 2025, days_ago=365)
+    survey.previous_wave_id = earlier.id
+    for question, before in zip(survey.questions, earlier.questions, strict=True):
+        for option, origin in zip(question.options, before.options, strict=True):
+            option.origin_id = origin.id
+    rng = random.Random(2025)  # noqa: S311 - demo data
+    _answer(
+        session,
+        earlier,
+        rng,
+        EARLIER_NEED_WEIGHTS,
+        EARLIER_OFFER_WEIGHTS,
+        answered_from=earlier.opens_at,
+    )
+
+
+def _answer(
+    session: SessionLike,
+    survey: Survey,
+    rng: random.Random,
+    need_weights: dict[str, list[int]],
+    offer_weights: dict[str, list[int]],
+    answered_from: datetime | None = None,
+) -> None:
+    """About four in five active subscribers answer, each region in its own way."""
     people = list(
         session.scalars(
             select(Subscriber).where(Subscriber.status == SubscriberStatus.ACTIVE)
@@ -141,16 +183,21 @@ def seed_demo_survey(session: SessionLike) -> None:
             size=person.size,
             contact_consent=rng.random() < 0.25,
         )
-        chosen_need = rng.choices(need.options, weights=NEED_WEIGHTS[slug])[0]
+        if answered_from is not None:
+            response.created_at = response.updated_at = answered_from + timedelta(
+                days=rng.randint(0, 50), minutes=rng.randint(0, 600)
+            )
+        chosen_need = rng.choices(need.options, weights=need_weights[slug])[0]
         response.answers.append(Answer(question_id=need.id, option_id=chosen_need.id))
         offered = {
-            rng.choices(offer.options, weights=OFFER_WEIGHTS[slug])[0].id
+            rng.choices(offer.options, weights=offer_weights[slug])[0].id
             for _ in range(rng.randint(0, 3))
         }
         response.answers.extend(
             Answer(question_id=offer.id, option_id=o) for o in offered
         )
-        base = 4 if slug == "dortmund" else 3
+        # A year earlier, Dortmund thought less of cooperation than it does now.
+        base = 4 if slug == "dortmund" and answered_from is None else 3
         response.answers.append(
             Answer(
                 question_id=likert.id, value=max(1, min(5, base + rng.randint(-2, 1)))

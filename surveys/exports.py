@@ -22,7 +22,17 @@ TABLE_NAMES = {
     "bridge": _l("Needs and offers per topic"),
     "over_time": _l("Responses over time"),
     "response_rates": _l("Response rate per campaign"),
+    "waves": _l("Shares per wave"),
+    "wave_changes": _l("Change between the waves"),
+    "wave_means": _l("Scale means per wave"),
 }
+
+
+WAVES_EXPLAINED = _l(
+    "The wave tables compare every wave of the survey without filters, each number "
+    "from that wave's own published tables; a change is empty where either wave "
+    "hides a number it is computed from."
+)
 
 
 def _rows(table: pd.DataFrame) -> Iterator[list]:
@@ -90,6 +100,7 @@ def about_rows(report: Report) -> list[list]:
                 )
             ),
         ],
+        *([[str(_l("Waves")), str(WAVES_EXPLAINED)]] if report.trend.waves else []),
         [
             str(_l("Intervals")),
             str(
@@ -129,6 +140,8 @@ def codebook_rows(report: Report) -> list[list]:
 
 def xlsx_download(report: Report) -> bytes:
     tables = labelled_tables(report)
+    if not report.trend.waves:  # a survey asked once has no wave sheets
+        tables = {k: v for k, v in tables.items() if not k.startswith("wave")}
     sheets = [
         (str(_l("About")), [str(_l("Field")), str(_l("Value"))], about_rows(report))
     ]

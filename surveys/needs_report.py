@@ -20,7 +20,7 @@ from surveys.report import (
     records,
 )
 from surveys.report_sections import report_sections
-from surveys.waves import TrendRow, first_question_trend, waves_of
+from surveys.trend_charts import trend_charts
 
 
 @dataclass
@@ -49,8 +49,7 @@ class NeedsReport:
     charts: list[dict]
     bridge: list[dict]
     scales: list[dict]
-    waves: list[Survey]
-    trend: list[TrendRow]
+    trend: list[dict]  # every question across the waves (none: a single wave)
     sections: list[Panel]
 
 
@@ -80,12 +79,6 @@ def _agencies(session: SessionLike, survey: Survey) -> list[Region]:
 
 def needs_report(session: SessionLike, report: Report) -> NeedsReport:
     survey = report.survey
-    waves = waves_of(session, survey)
-    trend = (
-        first_question_trend(session, waves, report.min_cell, report.language)
-        if len(waves) >= 2
-        else []
-    )
     first_day, last_day = _days(report)
     tables = labelled_tables(report)  # built once: both sections read from it
     return NeedsReport(
@@ -98,7 +91,6 @@ def needs_report(session: SessionLike, report: Report) -> NeedsReport:
         charts=question_charts(report),
         bridge=bridge_rows(report),
         scales=records(tables["scales"]),
-        waves=waves if trend else [],
-        trend=trend,
+        trend=trend_charts(report),
         sections=report_sections(session, report.language, report.min_cell),
     )

@@ -17,6 +17,7 @@ from surveys import release_tables
 from surveys.models import Survey
 from surveys.release import FILTERS, Release, release_of
 from surveys.release_cells import NO_REGION, OTHER, TOTAL, View
+from surveys.trends import Trend, trend_of
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Report:
     total_hidden: bool  # everyone's number hidden, though groups are shown
     release: Release
     view: View
+    trend: Trend  # every wave, unfiltered
 
     def group_label(self, group: str) -> str:
         if group == TOTAL:
@@ -102,6 +104,7 @@ def build_report(
         total_hidden=(view, TOTAL, "N") in release.hidden,
         release=release,
         view=view,
+        trend=trend_of(session, survey, min_cell),
     )
 
 
@@ -148,6 +151,7 @@ def labelled_tables(report: Report) -> dict[str, pd.DataFrame]:
         bridge_table = report.bridge.assign(
             group=report.bridge["group"].map(report.group_label)
         )
+        trend = report.trend
         tables = {
             "shares": shares,
             "differences": differences,
@@ -155,8 +159,30 @@ def labelled_tables(report: Report) -> dict[str, pd.DataFrame]:
             "bridge": bridge_table,
             "over_time": report.over_time,
             "response_rates": report.rates,
+            "waves": _wave_labelled(trend.shares, questions, options, report),
+            "wave_changes": _wave_labelled(trend.changes, questions, options, report),
+            "wave_means": _wave_labelled(trend.means, questions, {}, report),
         }
         return {name: _text_without_control_characters(t) for name, t in tables.items()}
+
+
+def _wave_labelled(
+    table: pd.DataFrame,
+    questions: dict[int, str],
+    options: dict[int, str],
+    report: Report,
+) -> pd.DataFrame:
+    """A trend table with the question's (and option's) text beside its number."""
+    labelled = table.assign(
+        question=table["question_id"].map(questions),
+        group=table["group"].map(report.group_label),
+    )
+    columns = ["question_id", "question"]
+    if "option_id" in table.columns:
+        labelled["option"] = table["option_id"].map(options)
+        columns += ["option_id", "option"]
+    rest = [c for c in table.columns if c not in ("question_id", "option_id")]
+    return labelled[columns + rest]
 
 
 def _text_without_control_characters(table: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from surveys.answering import (
     save_subscriber_answers,
 )
 from surveys.builder import add_option
+from surveys.demo import TITLE as DEMO_TITLE
 from surveys.models import Answer, Click, Option, Survey, SurveyResponse
 from tests import factories
 from tests.fixtures.smtp import html_of
@@ -287,7 +288,9 @@ def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server)
 
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():
-        survey_id = db.session.scalar(select(Survey.id))
+        survey_id = db.session.scalar(  # the demo survey, not its earlier wave
+            select(Survey.id).where(Survey.title["de"].as_string() == DEMO_TITLE)
+        )
         block = {"id": "r", "type": "survey_results", "survey": str(survey_id)}
         campaign = factories.campaign(
             db.session, region="suedwestfalen", blocks=[{**block, "heading": ""}]
