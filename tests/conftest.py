@@ -13,6 +13,7 @@ import itertools
 import os
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,9 +22,18 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Connection, Executable, func, literal, select, text
+from sqlalchemy import (
+    Connection,
+    Executable,
+    create_engine,
+    func,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import scoped_session
+from sqlalchemy.pool import NullPool
 
 from core.app import create_app
 from core.auth import create_user
@@ -130,21 +140,43 @@ def reset(connection: Connection, seed_statements: Sequence[str]) -> None:
         connection.exec_driver_sql(statement)
 
 
+@contextmanager
+def database_of_this_worker(url: str) -> Iterator[str]:
+    """Under pytest-xdist, a PostgreSQL database of each worker's own beside the
+    given one (made for the run, dropped after it): one worker's resets, locks and
+    cut connections never reach another's tests. SQLite files are per worker
+    already (each has its own temporary folder)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not on_postgresql(url):
+        yield url
+        return
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    server = create_engine(given, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with server.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield given.set(database=name).render_as_string(hide_password=False)
+    with server.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The database of this test session, with the models' schema built once."""
-    url = os.environ.get("TEST_DATABASE_URL") or (
+    given = os.environ.get("TEST_DATABASE_URL") or (
         f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite'}"
     )
-    builder = create_app(app_settings(url))
-    with builder.app_context():
-        database.drop_all()  # what an earlier, interrupted run may have left
-        database.create_all()
-        database.engine.dispose()
-    yield url
-    with builder.app_context():
-        database.drop_all()
-        database.engine.dispose()
+    with database_of_this_worker(given) as url:
+        builder = create_app(app_settings(url))
+        with builder.app_context():
+            database.drop_all()  # what an earlier, interrupted run may have left
+            database.create_all()
+            database.engine.dispose()
+        yield url
+        with builder.app_context():
+            database.drop_all()
+            database.engine.dispose()
 
 
 @pytest.fixture
