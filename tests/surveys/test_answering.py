@@ -282,10 +282,9 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
     ]
 
 
-def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server):
+def test_results_block_shows_region_shares_in_the_mail(app, demo_data, smtp_server):
     from newsletter.campaigns.rendering import compile_campaign
 
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():
         survey_id = db.session.scalar(select(Survey.id))
         block = {"id": "r", "type": "survey_results", "survey": str(survey_id)}
