@@ -13,7 +13,6 @@ import itertools
 import os
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -165,25 +164,23 @@ def reset(connection: Connection, seed_statements: Sequence[str]) -> None:
         connection.exec_driver_sql(statement)
 
 
-@contextmanager
-def database_of_this_worker(url: str) -> Iterator[str]:
+def database_of_this_worker(url: str) -> str:
     """Under pytest-xdist, a PostgreSQL database of each worker's own beside the
-    given one (made for the run, dropped after it): one worker's resets, locks and
-    cut connections never reach another's tests. SQLite files are per worker
-    already (each has its own temporary folder)."""
+    given one, made when missing and kept, like the given one, for the next run:
+    one worker's resets, locks and cut connections never reach another's tests.
+    SQLite files are per worker already (each has its own temporary folder)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker or not on_postgresql(url):
-        yield url
-        return
+        return url
     given = make_url(url)
     name = f"{given.database}_{worker}"
     server = create_engine(given, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with server.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    yield given.set(database=name).render_as_string(hide_password=False)
-    with server.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        if not connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ):
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -192,16 +189,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("TEST_DATABASE_URL") or (
         f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite'}"
     )
-    with database_of_this_worker(given) as url:
-        builder = create_app(app_settings(url))
-        with builder.app_context():
-            database.drop_all()  # what an earlier, interrupted run may have left
-            database.create_all()
-            database.engine.dispose()
-        yield url
-        with builder.app_context():
-            database.drop_all()
-            database.engine.dispose()
+    url = database_of_this_worker(given)
+    builder = create_app(app_settings(url))
+    with builder.app_context():
+        database.drop_all()  # what an earlier, interrupted run may have left
+        database.create_all()
+        database.engine.dispose()
+    yield url
+    with builder.app_context():
+        database.drop_all()
+        database.engine.dispose()
 
 
 @pytest.fixture
@@ -401,6 +398,18 @@ def login_as(client: FlaskClient, make_user):
         return user
 
     return do
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that start processes or drive Chromium run first, the rest in
+    their order after them: spread over xdist workers, a pass then ends with short
+    tests on every worker instead of one worker in a long test while the others
+    wait."""
+    items.sort(
+        key=lambda item: (
+            not (item.get_closest_marker("slow") or item.get_closest_marker("browser"))
+        )
+    )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
