@@ -8,11 +8,12 @@ import re
 # Every route whose path carries a personal token or key (a test walks the URL map):
 # /einstellungen/, /abmelden/, /bestaetigen/, /anmeldung-beenden/ <token>,
 # /kompetenzlandschaft/mein-profil/ and /vorstellung/ <token>, /link/<id>/<token>,
-# /umfrage/<id>/<token>, /umfrage/<id>/offen/<key>, /ausgabe/<id>/<lang>/<token>
+# /umfrage/<id>/<token>, /umfrage/<id>/offen/ and /probe/ <key>,
+# /ausgabe/<id>/<lang>/<token>
 TOKEN_PATHS = re.compile(
     r"(/(?:einstellungen|abmelden|bestaetigen|anmeldung-beenden)/"
     r"|/kompetenzlandschaft/(?:mein-profil|vorstellung)/"
-    r"|/link/\d+/|/umfrage/\d+/(?:offen/)?|/ausgabe/\d+/[a-z]{2}/)"
+    r"|/link/\d+/|/umfrage/\d+/(?:offen/|probe/)?|/ausgabe/\d+/[a-z]{2}/)"
     r"[A-Za-z0-9_\-\.=]+"
 )
 

@@ -31,6 +31,7 @@ from werkzeug.wrappers import Response
 
 from core import config as settings
 from core import cookieless
+from core.api_errors import api_error, is_api_request
 from core.auth import load_user_by_session
 from core.cli import register_commands
 from core.db import db
@@ -182,6 +183,8 @@ def security_headers(response: Response) -> Response:
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error: HTTPException) -> Response | tuple[str, int]:
         code = error.code or 500
+        if is_api_request():
+            return api_error(error, code)
         if request.accept_mimetypes.best == "application/json":
             # The editors' background saves: they show the message, not a page.
             return json_error(error, code)

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, redirect, request, url_for
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import ColumnElement, SQLColumnExpression, false, true
 from werkzeug.wrappers import Response
 
+from core.api_errors import to_login
 from core.db import db
 from core.ids import form_id
 from core.models import Region, Role, User
@@ -50,7 +51,7 @@ def requires(permission: str) -> Callable[[F], F]:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
-                return redirect(url_for("core.login", next=request.full_path))
+                return to_login()
             if not allowed(current_user, permission):
                 abort(403)
             return view(*args, **kwargs)
@@ -174,5 +175,5 @@ def require_login(view_functions: dict[str, Callable[..., Any]]) -> Response | N
     if view is None or getattr(view, "is_public", False):
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("core.login", next=request.full_path.rstrip("?")))
+        return to_login()
     return None

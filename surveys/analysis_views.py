@@ -197,7 +197,7 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
         )
         return Response(
             stream_with_context(lines),
-            mimetype="text/csv; charset=utf-8",
+            mimetype="text/csv",  # Flask adds "; charset=utf-8"
             headers={
                 "Content-Disposition": f'attachment; filename="{stem}-{name}.csv"'
             },

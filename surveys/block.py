@@ -13,7 +13,7 @@ from core.db import db, utcnow
 from core.links import external_url
 from newsletter.campaigns.blocks import Block, BlockType, FieldSpec, RenderContext
 from newsletter.campaigns.models import ISSUE, Campaign
-from newsletter.campaigns.rendering import Recipient
+from newsletter.campaigns.rendering import SAMPLE, Recipient
 from surveys.answering import answer_token
 from surveys.models import QuestionKind, Survey
 
@@ -182,18 +182,22 @@ def embedded_survey_ids(campaign: Campaign) -> list[int]:
 
 def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, str]]:
     """Per recipient: a signed link to each survey in the issue. Without a recipient
-    (preview, web version), the survey's public link."""
+    (the web version), the survey's public link; for the sample person of previews
+    and test mails, its test page, which saves nothing."""
     survey_ids = embedded_survey_ids(campaign)
     patterns = {
         sid: external_url("surveys.answer", survey_id=sid, token=SURVEY_LINK_MARK)
         for sid in survey_ids
     }
-    public = {}
+    public, probes = {}, {}
     for sid in survey_ids:
         survey = db.session.get(Survey, sid)
         if survey is not None:
             public[sid] = external_url(
                 "surveys.public_answer", survey_id=sid, key=survey.public_key
+            )
+            probes[sid] = external_url(
+                "surveys.probe", survey_id=sid, key=survey.public_key
             )
     # Answers through an automated mail count for no campaign: a reminder's own
     # figures next to its answers would single out its few late respondents.
@@ -202,6 +206,8 @@ def survey_links(campaign: Campaign) -> Callable[[Recipient | None], dict[str, s
     def values(recipient: Recipient | None) -> dict[str, str]:
         if recipient is None:
             return {f"survey_{sid}": public.get(sid, "") for sid in survey_ids}
+        if recipient is SAMPLE:
+            return {f"survey_{sid}": probes.get(sid, "") for sid in survey_ids}
         return {
             f"survey_{sid}": pattern.replace(
                 SURVEY_LINK_MARK,

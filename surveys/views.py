@@ -277,7 +277,9 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
     regions = list(db.session.scalars(select(Region).order_by(Region.name)))
     form = ConfirmForm()
     problems: dict[int, str] = {}
-    values: dict = {}
+    # A click in the web version chose an answer, as in the mail.
+    values: dict = _preselection(survey) if request.method == "GET" else {}
+    preselected = bool(values)
     refused = request.method == "POST" and not form.validate()
     if refused:  # a form token of another page, or too old: show it again
         values = typed_form_values(survey.questions)
@@ -317,8 +319,35 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         regions=regions,
         org_types=ORG_TYPE_LABELS,
         answered_before=False,
-        preselected=False,
+        preselected=preselected,
         first_number=1,
         total=len(survey.questions),
         chosen_topics=[],
     ), (400 if refused else 200)
+
+
+@bp.route("/umfrage/<int:survey_id>/probe/<key>")
+@cookieless
+def probe(survey_id: int, key: str) -> str:
+    """Where the survey buttons of a test mail or preview lead: the survey as its
+    recipients see it, the clicked answer chosen, and nothing that saves."""
+    survey = _survey(survey_id)
+    if key != survey.public_key:
+        abort(404)
+    values = _preselection(survey)
+    return render_template(
+        "surveys/answer.html",
+        survey=survey,
+        questions=survey.questions,
+        values=values,
+        problems={},
+        refused=False,
+        form=ConfirmForm(),
+        step="probe",
+        language=_language(),
+        answered_before=False,
+        preselected=bool(values),
+        first_number=1,
+        total=len(survey.questions),
+        chosen_topics=[],
+    )

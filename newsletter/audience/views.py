@@ -151,7 +151,7 @@ def export_subscribers(fmt: str) -> Response | str:
     )
     return Response(
         stream_with_context(lines),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Flask adds "; charset=utf-8"
         headers={"Content-Disposition": 'attachment; filename="abonnenten.csv"'},
     )
 

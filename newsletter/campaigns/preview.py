@@ -14,6 +14,7 @@ from newsletter.audience.subscriptions import SubscriptionError, normalise_addre
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import (
+    SAMPLE,
     compile_campaign,
     extra_values,
     list_headers,
@@ -53,7 +54,7 @@ def sample_values(campaign: Campaign, language: str) -> dict[str, str]:
         **personal_values(
             "Erika Mustermann", "Musterfirma GmbH", region_name, language
         ),
-        **extra_values(campaign, None),
+        **extra_values(campaign, SAMPLE),
         "unsubscribe_url": test_link,
         "preferences_url": test_link,
         # A mail not stored yet (a reminder's next step) has no web version.

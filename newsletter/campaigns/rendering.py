@@ -206,6 +206,10 @@ class Recipient:
     link_key: str
 
 
+# The sample person of previews and test mails: personalisers give her links to
+# test pages (a test click must not count as anybody's answer).
+SAMPLE = Recipient(subscriber_id=0, link_key="")
+
 Personaliser = Callable[[Recipient | None], dict[str, str]]
 PersonaliserFactory = Callable[[Campaign], Personaliser]
 
@@ -213,7 +217,8 @@ PersonaliserFactory = Callable[[Campaign], Personaliser]
 def add_personaliser(app: Flask, factory: PersonaliserFactory) -> None:
     """Let a package add per-recipient values (surveys: each recipient's answer
     links). The factory runs once per campaign; what it returns, once per recipient
-    (None: no recipient, as in previews and the web version) and must not query."""
+    (None: no recipient, as in the web version; SAMPLE in previews and test mails)
+    and must not query."""
     registry(app).personalisers.append(factory)
 
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Table, delete, insert, update
+from sqlalchemy import Table, delete, insert, select, update
 
 from core.db import SessionLike, utcnow
 from newsletter.sending.models import SenderWorker
@@ -47,6 +47,16 @@ def renew(session: SessionLike, lease: Lease) -> bool:
         .values(heartbeat_at=utcnow())
     )
     return bool(getattr(renewed, "rowcount", 0))
+
+
+def sender_seen_within(session: SessionLike, seconds: float) -> bool:
+    """Whether any sender ran in the last `seconds` (each run, even an idle one,
+    renews its lease: the worker's send job runs every two seconds)."""
+    cutoff = utcnow() - timedelta(seconds=seconds)
+    seen = session.scalar(
+        select(_workers.c.name).where(_workers.c.heartbeat_at >= cutoff).limit(1)
+    )
+    return seen is not None
 
 
 def take_over_silent(session: SessionLike, me: str, stale_seconds: float) -> list[str]:

@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.db import db, utcnow
@@ -44,6 +44,7 @@ from newsletter.audience.models import (
 )
 from newsletter.campaigns.audiences import audiences
 from newsletter.campaigns.models import Campaign, CampaignStatus, StopReason
+from newsletter.sending.caps import hourly_room
 from newsletter.sending.lease import Lease, acquire, renew, take_over_silent
 from newsletter.sending.messages import MessageBuilder
 from newsletter.sending.models import Delivery, DeliveryStatus
@@ -111,9 +112,10 @@ class Sender:
                 take_over_silent(
                     db.session, self.name, self.settings.stale_after_seconds
                 )
-                if self._hourly_cap_reached():
+                room = hourly_room(db.session, self.settings.rate_per_hour)
+                if room == 0:
                     break
-                batch = self.claim()
+                batch = self.claim(room)
                 if not batch:
                     break
                 sent += self.send_batch(batch)
@@ -130,24 +132,13 @@ class Sender:
             self.close()
         return sent
 
-    def _hourly_cap_reached(self) -> bool:
-        if not self.settings.rate_per_hour:
-            return False
-        since = utcnow() - timedelta(hours=1)
-        count = db.session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.status == DeliveryStatus.SENT, Delivery.sent_at >= since)
-        )
-        return (count or 0) >= self.settings.rate_per_hour
-
     def _current_lease(self) -> Lease:
         if self.lease is None:
             self.start()
         assert self.lease is not None  # noqa: S101 - just acquired
         return self.lease
 
-    def claim(self) -> list[int]:
+    def claim(self, at_most: int | None = None) -> list[int]:
         """Take a batch of due rows of running campaigns under this sender's lease,
         renewed in the same transaction (PostgreSQL: SKIP LOCKED, so senders never
         wait for or take each other's rows)."""
@@ -168,7 +159,9 @@ class Sender:
                     Campaign.status == CampaignStatus.SENDING,
                 )
                 .order_by(Delivery.id)
-                .limit(self.settings.batch_size)
+                .limit(
+                    min(self.settings.batch_size, at_most or self.settings.batch_size)
+                )
                 .with_for_update(skip_locked=True, of=Delivery)
             )
         )

@@ -41,8 +41,11 @@ from newsletter.sending.control import (
 )
 from newsletter.sending.counts import counts
 from newsletter.sending.forms import ScheduleForm
+from newsletter.sending.lease import sender_seen_within
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.recipients import count_recipients
+
+SENDER_SILENT_SECONDS = 60
 
 
 def live_numbers(campaign: Campaign) -> dict:
@@ -71,6 +74,12 @@ def live_numbers(campaign: Campaign) -> dict:
     running = campaign.status == CampaignStatus.SENDING
     seconds_left = round(waiting / rate) if running and rate and waiting else None
     shown = shown_status(campaign)
+    # A manager who started sending without a worker would otherwise watch a still bar.
+    no_sender = (
+        running
+        and waiting > 0
+        and not sender_seen_within(db.session, SENDER_SILENT_SECONDS)
+    )
     return {
         "status": campaign.status,
         "shown_status": shown,
@@ -86,6 +95,7 @@ def live_numbers(campaign: Campaign) -> dict:
         "seconds_left": seconds_left,
         "time_left": time_left(seconds_left),
         "stop_reason": campaign.stop_reason,
+        "no_sender": no_sender,
     }
 
 

@@ -280,3 +280,18 @@ def test_an_analyst_gets_403(app, client, login_as):
     response = submit(client, "/", f"/campaigns/{campaign_id}/send", {"action": "now"})
     assert response.status_code == 403
     assert campaign(app, campaign_id).status == "draft"
+
+
+def test_the_page_says_when_no_worker_sends_what_waits(app, client, manager):
+    campaign_id = draft(app, people=2, due=True)
+    with app.app_context():
+        dispatch_due(db.session)  # queued, but no worker has run
+    progress = client.get(f"/campaigns/{campaign_id}/progress.json").get_json()
+    assert progress["no_sender"] is True
+    page = client.get(f"/campaigns/{campaign_id}/send").get_data(as_text=True)
+    assert "Läuft der Worker?" in page
+    the_worker_runs(app)
+    progress = client.get(f"/campaigns/{campaign_id}/progress.json").get_json()
+    assert progress["no_sender"] is False
+    page = client.get(f"/campaigns/{campaign_id}/send").get_data(as_text=True)
+    assert 'id="no-sender" role="alert" hidden' in page

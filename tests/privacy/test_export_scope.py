@@ -43,7 +43,9 @@ def test_the_dortmund_export_shows_only_dortmunds_part(app, client, login_as):
     lea_on_both(app)
     login_as(Role.MANAGER, "dortmund")
 
-    body = client.get("/subscribers/export.csv?q=lea").get_data(as_text=True)
+    response = client.get("/subscribers/export.csv?q=lea")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    body = response.get_data(as_text=True)
     [row] = [r for r in csv.reader(io.StringIO(body.lstrip("\ufeff"))) if EMAIL in r]
     workbook = load_workbook(
         io.BytesIO(client.get("/subscribers/export.xlsx?q=lea").get_data())
@@ -68,7 +70,9 @@ def test_an_administrator_still_sees_every_list(app, client, login_as):
     lea_on_both(app)
     login_as(Role.ADMIN)
 
-    body = client.get("/subscribers/export.csv?q=lea").get_data(as_text=True)
+    response = client.get("/subscribers/export.csv?q=lea")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    body = response.get_data(as_text=True)
 
     assert "Newsletter Südwestfalen" in body
     assert "Brückenschlag interregional" in body

@@ -165,6 +165,7 @@ def test_german_excel_csv_has_decimal_commas_whole_counts_and_ja_nein(
         survey_id = question.survey_id
     login_as(Role.ANALYST)
     body = client.get(f"/analysis/{survey_id}/download.csv?table=shares&sep=semicolon")
+    assert body.headers["Content-Type"] == "text/csv; charset=utf-8"  # said once
     text = body.get_data(as_text=True).lstrip("\ufeff")
     # As German Excel reads it: semicolons, decimal commas.
     frame = pd.read_csv(io.StringIO(text), sep=";", decimal=",")

@@ -17,6 +17,8 @@
         badge.textContent = numbers.status_label;
         badge.className = `badge badge-${numbers.shown_status}`;
       }
+      const warning = document.getElementById("no-sender");
+      if (warning) warning.hidden = !numbers.no_sender;
       bar.max = numbers.total || 1;
       bar.value = numbers.sent;
       // A new state brings other buttons and notes (pause, resume, why it paused).
