@@ -168,7 +168,10 @@ def database_of_this_worker(url: str) -> str:
     """Under pytest-xdist, a PostgreSQL database of each worker's own beside the
     given one, made when missing and kept, like the given one, for the next run:
     one worker's resets, locks and cut connections never reach another's tests.
-    SQLite files are per worker already (each has its own temporary folder)."""
+    Its commits do not wait for the disk (a test database need not survive a
+    crash of the server; every commit is still seen by every other connection at
+    once), which saved ~1.3 ms a commit, thousands of them in a pass. SQLite files
+    are per worker already (each has its own temporary folder)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker or not on_postgresql(url):
         return url
@@ -180,6 +183,9 @@ def database_of_this_worker(url: str) -> str:
             text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
         ):
             connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        connection.exec_driver_sql(
+            f"ALTER DATABASE {name} SET synchronous_commit = off"
+        )
     return given.set(database=name).render_as_string(hide_password=False)
 
 
