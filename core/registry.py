@@ -50,7 +50,8 @@ class Registry:
     stopping: threading.Event = field(default_factory=threading.Event)
     # Owned by newsletter.campaigns (block types by kind, personaliser factories).
     blocks: dict[str, Any] = field(default_factory=dict)
-    # Owned by newsletter.sending: who gets a campaign of each automated kind.
+    # Owned by newsletter.campaigns (audiences.py): who gets a campaign of each
+    # automated kind; the sending room reads it at dispatch and in its gate.
     audiences: dict[str, Any] = field(default_factory=dict)
     personalisers: list[Callable[..., Any]] = field(default_factory=list)
     # Owned by newsletter.audience: sections of a subscriber's page from higher rooms.

@@ -1,4 +1,4 @@
-"""The rights of the person: a copy of their data, and erasure at once.
+"""The right to erasure, at once (the copy of a person's data is personal_export.py).
 
 Erasure clears every personal field and the consent log, keeps a keyed hash of the
 address (so a re-import cannot re-add it silently), and has every room that holds

@@ -13,6 +13,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -173,4 +174,10 @@ class FreshLinkForm(Form):
 
     email = EmailField(
         _l("Email address"), validators=[DataRequired(), Length(max=254)]
+    )
+
+
+class TextForm(Form):
+    text = TextAreaField(
+        _l("Text"), validators=[DataRequired(_l("Please enter the text."))]
     )

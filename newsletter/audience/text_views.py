@@ -9,12 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired
 
 from core.audit import record
 from core.db import db
-from core.forms import Form
 from core.models import Region
 from core.policy import requires
 from core.regions import all_regions
@@ -27,14 +24,9 @@ from newsletter.audience.consent import (
     current_text,
     versions,
 )
+from newsletter.audience.forms import TextForm
 from newsletter.audience.models import TextKind
 from newsletter.blueprint import bp
-
-
-class TextForm(Form):
-    text = TextAreaField(
-        _l("Text"), validators=[DataRequired(_l("Please enter the text."))]
-    )
 
 
 @dataclass(frozen=True)
