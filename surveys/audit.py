@@ -5,7 +5,9 @@ Primary suppression hides every cell of 1 to MIN_CELL - 1 people. Secondary
 suppression hides more until the audit passes: for every primary cell, linear
 programming (HiGHS) finds the smallest and largest value consistent with every
 visible cell and every relation the analyst knows; the cell is protected when that
-interval is at least MIN_CELL wide (the way τ-ARGUS audits tables). The hidden cells
+interval is at least MIN_CELL wide (the way τ-ARGUS audits tables). The LP lets a
+hidden cell be 0, so a zero that shares a relation with a hidden cell is hidden too:
+were zeros always shown, a hidden cell would be known to hold somebody. The hidden cells
 fall apart into independent blocks (cells linked by relations); each block is one
 small LP, solved on its own."""
 
@@ -92,13 +94,33 @@ class Auditor:
             exposed = self._exposed()
             if not exposed:
                 return Suppression(
-                    frozenset(self.hidden), frozenset(self.sensitive), self.solved
+                    frozenset(self.hidden | self._zeros_beside_hidden()),
+                    frozenset(self.sensitive),
+                    self.solved,
                 )
-            # A partner for every exposed cell at once: a round costs LPs.
+            # A partner for every exposed cell at once: a round costs LPs. A cell
+            # whose block another's partner closed meanwhile is audited again.
+            hidden_before = len(self.hidden)
             for key in exposed:
                 if key not in self.protected:
                     self._hide_a_partner(key)
+            if len(self.hidden) == hidden_before:
+                raise AuditFailed(exposed)
         raise AuditFailed(exposed)
+
+    def _zeros_beside_hidden(self) -> set[Key]:
+        """Zeros in a relation with a hidden cell, and in turn zeros beside those:
+        shown as 0, they would tell that the hidden cells beside them are not (and
+        hiding more only widens)."""
+        values = self.sheet.values
+        masked: set[Key] = set()
+        todo = [index for index, count in enumerate(self.hidden_in) if count]
+        while todo:
+            for key in self.relations[todo.pop()]:
+                if values[key] == 0 and key not in self.hidden and key not in masked:
+                    masked.add(key)
+                    todo += self.of.get(key, ())
+        return masked
 
     def _hide(self, key: Key) -> None:
         self.hidden.add(key)
@@ -141,14 +163,13 @@ class Auditor:
         partners = (
             partners or self._partners(key) or self._partners(key, equal_only=False)
         )
-        if not partners:
-            root = self._root(key)
-            for other in self.hidden:
-                if self._root(other) == root:
-                    partners += self._partners(other)
-        if not partners:
-            raise AuditFailed(key)
-        self._hide(self._cheapest(partners))
+        root = self._root(key)
+        block = [other for other in self.hidden if self._root(other) == root]
+        for equal_only in (True, False):
+            for other in block if not partners else ():
+                partners += self._partners(other, equal_only)
+        if partners:
+            self._hide(self._cheapest(partners))
 
     def _loose_ends(self, key: Key) -> int:
         """How many equations would hold `key` as their only hidden cell: each
@@ -234,7 +255,8 @@ class Auditor:
 
 class _Program:
     """The hidden cells of one block as an LP: the relations with the visible cells
-    moved to the right-hand side, every count non-negative.
+    moved to the right-hand side, every count non-negative (zeros beside hidden
+    cells are hidden too, so a hidden cell may be 0 for all an analyst knows).
     It remembers, per cell, the lowest and highest value seen in a solution."""
 
     def __init__(self, auditor: Auditor, cells: list[Key]) -> None:

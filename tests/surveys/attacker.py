@@ -84,6 +84,11 @@ class Knowledge:
         self.low.append(value)
         self.high.append(value)
 
+    def at_least(self, chosen: Predicate, value: float) -> None:
+        self.rows.append(self.indicator(chosen))
+        self.low.append(value)
+        self.high.append(np.inf)
+
     def ratio(self, part: Predicate, whole: Predicate, share: float) -> None:
         """count(part) = share * count(whole), also when neither count is shown."""
         self.rows.append(self.indicator(part) - share * self.indicator(whole))
@@ -168,6 +173,9 @@ def learn(
 
         if (n := _number(row.get("n"))) is not None:
             knowledge.equals(answered, n)
+        shown = [_number(row.get(f"count_{p}")) for p in range(1, 6)]
+        # A row that shows a 0 beside hidden points says they are not 0.
+        zeros_shown = 0 in shown and None in shown
         for point in range(1, 6):
             share = _number(row.get(f"share_{point}"))
             count = _number(row.get(f"count_{point}"))
@@ -177,6 +185,8 @@ def learn(
 
             if count is not None:
                 knowledge.equals(at, count)
+            elif zeros_shown:
+                knowledge.at_least(at, 1)
             if share is not None:
                 knowledge.ratio(at, answered, share)
         if (mean := _number(row.get("mean"))) is not None:

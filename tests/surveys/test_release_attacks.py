@@ -336,3 +336,36 @@ def test_the_start_page_gives_an_analyst_no_count_beside_the_release(
     home = client.get("/").get_data(as_text=True)
     assert "Analyse" in home  # the panel names the survey
     assert "10 Antworten" not in home
+
+
+def test_hidden_scale_points_cannot_be_pinned_down_by_the_zeros_shown_beside_them(
+    app, client, login_as
+):
+    # Five people over three points (2, 2, 1) and zeros at the other two: a hidden
+    # point has at least one person, so the five cannot spread as the auditor's
+    # non-negative model assumed (each between 1 and 3).
+    people = (
+        many(2, region=SWF, answer=0, scale=1)
+        + many(2, region=SWF, answer=0, scale=2)
+        + many(1, region=SWF, answer=1, scale=3)
+        + many(9, region=DO, answer=1, scale=5)
+    )
+    universe = Universe(regions=[SWF, DO], scales=[None, 1, 2, 3, 4, 5])
+    assert leaks_in(app, client, login_as, people, universe) == []
+
+
+def test_no_row_shows_a_zero_beside_a_hidden_count(app, client, login_as):
+    people = (
+        many(2, region=SWF, answer=0, scale=1)
+        + many(6, region=SWF, answer=1, scale=4)
+        + many(9, region=DO, answer=1, scale=5)
+    )
+    with app.app_context():
+        planted = plant(people)
+    login_as(Role.ANALYST)
+    tables = client.get(f"/api/surveys/{planted['survey']}/tables").get_json()["tables"]
+    rows = tables["scales"] + tables["shares"]
+    assert any(None in row.values() for row in rows)  # something is hidden
+    for row in tables["scales"]:
+        counts = [row[f"count_{p}"] for p in range(1, 6)]
+        assert not (None in counts and 0 in counts), row
