@@ -13,7 +13,6 @@ install: $(STAMP) $(CATALOGUES)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $@
 
@@ -42,21 +41,35 @@ format: install
 	$(BIN)/ruff format .
 
 # Browser tests need Debian's Chromium; this installs it when missing (root only).
-# With TEST_POSTGRES_URL the PostgreSQL pass runs beside the SQLite one (each leaves a
-# core partly idle: Chromium, worker processes and the database server wait on each
-# other); its output follows SQLite's, and either failing fails the target.
-test: install lint
+# Lint and the suite run side by side: the suite on SQLite and, with TEST_POSTGRES_URL,
+# the same suite on PostgreSQL, each pass spread over pytest-xdist workers (tests wait
+# much of their time on Chromium, worker processes and the database server, so four
+# workers keep two cores busy). SQLite's output comes as it runs, lint's and
+# PostgreSQL's follow; any of them failing fails the target. Bytecode is written even
+# where PYTHONDONTWRITEBYTECODE is set: each worker and `flask` process would compile
+# (and pytest rewrite) the same modules again.
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist worksteal
+test: install
 	bash .ci/system-deps chromium pango
-	@if [ -z "$$TEST_POSTGRES_URL" ]; then exec $(BIN)/python -m pytest; fi; \
-	log=$$(mktemp); \
-	TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(BIN)/python -m pytest -p no:cacheprovider >"$$log" 2>&1 & \
-	postgres=$$!; \
-	echo "--- SQLite pass (PostgreSQL pass running beside it) ---"; \
-	$(BIN)/python -m pytest; sqlite_status=$$?; \
-	wait $$postgres; postgres_status=$$?; \
-	echo "--- PostgreSQL pass ---"; cat "$$log"; rm -f "$$log"; \
-	echo "SQLite exit $$sqlite_status, PostgreSQL exit $$postgres_status"; \
-	test $$sqlite_status -eq 0 -a $$postgres_status -eq 0
+	@logs=$$(mktemp -d); \
+	$(MAKE) --no-print-directory lint >"$$logs/lint" 2>&1 & lint=$$!; \
+	postgres=; \
+	if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PYTEST) -p no:cacheprovider \
+	    >"$$logs/postgres" 2>&1 & postgres=$$!; \
+	fi; \
+	echo "--- SQLite pass (lint$${postgres:+ and the PostgreSQL pass} beside it) ---"; \
+	$(PYTEST); sqlite_status=$$?; \
+	wait $$lint; lint_status=$$?; \
+	echo "--- lint ---"; cat "$$logs/lint"; \
+	postgres_status=0; \
+	if [ -n "$$postgres" ]; then \
+	  wait $$postgres; postgres_status=$$?; \
+	  echo "--- PostgreSQL pass ---"; cat "$$logs/postgres"; \
+	fi; \
+	rm -rf "$$logs"; \
+	echo "SQLite exit $$sqlite_status, PostgreSQL exit $$postgres_status, lint exit $$lint_status"; \
+	test $$sqlite_status -eq 0 -a $$postgres_status -eq 0 -a $$lint_status -eq 0
 
 # The suite under coverage.py, then the files of core, newsletter and surveys that
 # are not fully covered, with the lines no test reaches; fails below 90 % in all.

@@ -49,9 +49,8 @@ class Demo:
 
 
 @pytest.fixture
-def demo(app, runner) -> Demo:
+def demo(app, demo_data) -> Demo:
     """The demo data (subscribers, a survey with answers) plus issues to look at."""
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     draft = factories.made_in(
         app, factories.campaign, region="suedwestfalen", blocks=every_block()
     )

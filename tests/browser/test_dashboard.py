@@ -12,10 +12,7 @@ from tests.http import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_analyst_sees_the_regions_side_by_side(
-    app, live_server, page, make_user, runner
-):
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+def test_analyst_sees_the_regions_side_by_side(demo_data, live_server, page, make_user):
     analyst = make_user(Role.ANALYST)
     page.goto(f"{live_server}/login")
     page.get_by_label("E-Mail-Adresse").fill(analyst.email)

@@ -10,8 +10,7 @@ from tests.http import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_manager_logs_in_and_sees_her_region(live_server, page, make_user, runner):
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+def test_manager_logs_in_and_sees_her_region(demo_data, live_server, page, make_user):
     manager = make_user(Role.MANAGER, "suedwestfalen")
     page.goto(f"{live_server}/")
     assert page.url.startswith(f"{live_server}/login")

@@ -3,21 +3,15 @@
 from core.models import Role
 
 
-def seed(runner):
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
-
-
-def test_regional_manager_sees_only_her_region(client, runner, login_as):
-    seed(runner)
+def test_regional_manager_sees_only_her_region(demo_data, client, login_as):
     login_as(Role.MANAGER, "dortmund")
     page = client.get("/").get_data(as_text=True)
     assert "Newsletter Dortmund" in page
     assert "Newsletter Südwestfalen" not in page
 
 
-def test_interregional_manager_sees_the_joint_list_only(client, runner, login_as):
+def test_interregional_manager_sees_the_joint_list_only(demo_data, client, login_as):
     # She acts for the joint controllers, not for either region's agency.
-    seed(runner)
     login_as(Role.MANAGER)
     page = client.get("/").get_data(as_text=True)
     assert "Brückenschlag interregional" in page
@@ -25,16 +19,14 @@ def test_interregional_manager_sees_the_joint_list_only(client, runner, login_as
     assert "Newsletter Südwestfalen" not in page
 
 
-def test_an_administrator_sees_every_list(client, runner, login_as):
-    seed(runner)
+def test_an_administrator_sees_every_list(demo_data, client, login_as):
     login_as(Role.ADMIN)
     page = client.get("/").get_data(as_text=True)
     for name in ("Newsletter Dortmund", "Newsletter Südwestfalen"):
         assert name in page
 
 
-def test_analyst_sees_no_subscriber_numbers(client, runner, login_as):
-    seed(runner)
+def test_analyst_sees_no_subscriber_numbers(demo_data, client, login_as):
     login_as(Role.ANALYST)
     page = client.get("/").get_data(as_text=True)
     assert "Newsletter Dortmund" not in page

@@ -4,9 +4,10 @@ the database itself (not from our models, so a table we forgot is searched too).
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import MetaData, select
+from sqlalchemy import select
 
 from core.db import db
+from tests.schema import reflected_tables
 
 
 @dataclass
@@ -37,21 +38,18 @@ def search_dump(app, needles: tuple[str, ...]) -> DumpSearch:
     """Every (table, column, row key, needle) where a needle occurs, ignoring case."""
     found = DumpSearch()
     lowered = [needle.lower() for needle in needles]
-    with app.app_context():
-        metadata = MetaData()
-        metadata.reflect(db.engine)
-        with db.engine.connect() as connection:
-            for table in metadata.sorted_tables:
-                found.tables += 1
-                found.columns += len(table.columns)
-                for row in connection.execute(select(table)).mappings():
-                    found.rows += 1
-                    key = next(iter(row.values()), None)
-                    for column, value in row.items():
-                        text = as_text(value).lower()
-                        found.hits.extend(
-                            (table.name, column, key, needle)
-                            for needle in lowered
-                            if needle in text
-                        )
+    with app.app_context(), db.engine.connect() as connection:
+        for table in reflected_tables(db.engine):
+            found.tables += 1
+            found.columns += len(table.columns)
+            for row in connection.execute(select(table)).mappings():
+                found.rows += 1
+                key = next(iter(row.values()), None)
+                for column, value in row.items():
+                    text = as_text(value).lower()
+                    found.hits.extend(
+                        (table.name, column, key, needle)
+                        for needle in lowered
+                        if needle in text
+                    )
     return found

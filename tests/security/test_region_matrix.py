@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from sqlalchemy import MetaData, select
+from sqlalchemy import select
 
 from core.db import db
 from core.models import District, Role
@@ -18,6 +18,7 @@ from newsletter.campaigns.models import BlockTemplate, Campaign, Image
 from tests import factories
 from tests.http import csrf_token, login
 from tests.landscape.people import public_profile
+from tests.schema import reflected_tables
 
 OTHER = {"dortmund": "suedwestfalen", "suedwestfalen": "dortmund"}
 # Written by any request (logins, audit, throttling), not objects of a region.
@@ -120,14 +121,12 @@ def url_for_rule(rule: str, objects: dict[str, object]) -> str:
 def snapshot(app) -> dict[str, list[str]]:
     """Every row of every table but the bookkeeping ones, as text."""
     with app.app_context():
-        meta = MetaData()
-        meta.reflect(bind=db.engine)
         return {
             table.name: sorted(
                 json.dumps(list(row), default=str)
                 for row in db.session.execute(select(table))
             )
-            for table in meta.sorted_tables
+            for table in reflected_tables(db.engine)
             if table.name not in BOOKKEEPING
         }
 

@@ -283,10 +283,9 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
     ]
 
 
-def test_results_block_shows_region_shares_in_the_mail(app, runner, smtp_server):
+def test_results_block_shows_region_shares_in_the_mail(app, demo_data, smtp_server):
     from newsletter.campaigns.rendering import compile_campaign
 
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():
         survey_id = db.session.scalar(  # the demo survey, not its earlier wave
             select(Survey.id).where(Survey.title["de"].as_string() == DEMO_TITLE)

@@ -125,13 +125,12 @@ def test_the_report_shows_the_differences_between_the_regions(app, client, login
     assert "Pkt." in page
 
 
-def demo_report_pdf(app, client, login_as, runner) -> tuple[str, bytes]:
+def demo_report_pdf(app, client, login_as) -> tuple[str, bytes]:
     """The demo survey's dashboard and its report as PDF, as an analyst gets them."""
     from sqlalchemy import select
 
     from surveys.models import Survey
 
-    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     with app.app_context():
         [survey_id] = [
             s.id
@@ -147,11 +146,11 @@ def demo_report_pdf(app, client, login_as, runner) -> tuple[str, bytes]:
 
 
 def test_the_demo_surveys_pdf_renders_with_the_dashboards_numbers(
-    app, client, login_as, runner
+    demo_data, client, login_as
 ):
     """#18's 'done when': the report PDF renders with the demo data, and every
     share with its interval and count is the dashboard's."""
-    dashboard, pdf = demo_report_pdf(app, client, login_as, runner)
+    dashboard, pdf = demo_report_pdf(demo_data, client, login_as)
 
     on_dashboard = [c.replace(" ", "") for c in shown_cells(dashboard)]
     in_pdf = [
@@ -161,11 +160,11 @@ def test_the_demo_surveys_pdf_renders_with_the_dashboards_numbers(
     assert in_pdf == on_dashboard
 
 
-def test_no_text_of_the_demo_report_runs_off_the_page(app, client, login_as, runner):
+def test_no_text_of_the_demo_report_runs_off_the_page(demo_data, client, login_as):
     """A4 leaves 174 mm between the margins: the tables, as wide as the print
     page's 190 mm and never wrapping a share, lost their last column (the
     difference between the regions) off the paper."""
-    _dashboard, pdf = demo_report_pdf(app, client, login_as, runner)
+    _dashboard, pdf = demo_report_pdf(demo_data, client, login_as)
 
     beyond = []
     for number, page in enumerate(pypdf.PdfReader(io.BytesIO(pdf)).pages, 1):
