@@ -96,6 +96,11 @@ def _release(session: SessionLike, wave: Survey, min_cell: int) -> Release | Non
         return None
 
 
+def _answered(release: Release | None) -> bool:
+    """Whether anybody answered the wave (one that failed its audit shows as such)."""
+    return release is None or release.values.get((ALL, TOTAL, "N"), 0) > 0
+
+
 def _same_scale(question: Question, other: Question) -> bool:
     """Scale questions have no stable id: the same kind and German text is the same
     question (a reworded one is not compared)."""
@@ -118,6 +123,11 @@ def trend_of(session: SessionLike, survey: Survey, min_cell: int) -> Trend:
     if len(waves) < 2:
         return Trend()
     releases = [_release(session, wave, min_cell) for wave in waves]
+    # A wave nobody has answered yet (not started, a draft) is no point of a trend.
+    kept = [(w, r) for w, r in zip(waves, releases, strict=True) if _answered(r)]
+    if len(kept) < 2:
+        return Trend()
+    waves, releases = [w for w, _r in kept], [r for _w, r in kept]
     groups = _groups(releases)
     shares = _shares(survey, waves, releases, groups)
     return Trend(

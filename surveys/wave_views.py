@@ -1,6 +1,7 @@
 """Starting a survey's next wave (managers)."""
 
 from flask import flash, redirect, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -21,8 +22,21 @@ def survey_new_wave(survey_id: int) -> BaseResponse:
     wave = new_wave(db.session, survey)
     record(db.session, current_user.id, "create", "survey", wave.id)
     db.session.commit()
-    flash(
-        _("The next wave is ready: same questions, no dates yet. Set when it opens."),
-        "info",
-    )
+    if wave.opens_at is None:
+        flash(
+            _(
+                "The next wave is ready: same questions, no dates yet, so it takes "
+                "answers as soon as someone has its link. Set when it opens."
+            ),
+            "info",
+        )
+    else:
+        flash(
+            _(
+                "The next wave is ready: same questions, and dates a year after the "
+                "last wave (opens %(date)s). Please check them.",
+                date=format_datetime(wave.opens_at, "medium"),
+            ),
+            "info",
+        )
     return redirect(url_for("surveys.survey_edit", survey_id=wave.id))

@@ -1,21 +1,41 @@
 """Survey waves: a survey asked again, as a copy with the same questions and options
 and new dates, linked to the wave before (the trends across them: surveys/trends.py)."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
-from core.db import SessionLike
+from core.db import SessionLike, utcnow
 from surveys.answering import new_public_key
 from surveys.models import Option, Question, Survey
 
 
+def a_year_later(when: datetime | None) -> datetime | None:
+    """The same moment a year on (28 February for a 29th); None stays None."""
+    if when is None:
+        return None
+    try:
+        return when.replace(year=when.year + 1)
+    except ValueError:
+        return when.replace(year=when.year + 1, day=28)
+
+
 def new_wave(session: SessionLike, survey: Survey) -> Survey:
-    """A copy of the survey as its next wave, without dates (the caller commits)."""
+    """A copy of the series' newest wave as its next one (the caller commits).
+    Its dates are a year after that wave's, when those lie ahead; otherwise it
+    has none yet (and, like any survey without dates, takes answers at once)."""
+    survey = waves_of(session, survey)[-1]
+    opens_at, closes_at = a_year_later(survey.opens_at), a_year_later(survey.closes_at)
+    if opens_at is None or opens_at <= utcnow():
+        opens_at = closes_at = None
     wave = Survey(
         region_id=survey.region_id,
         title=dict(survey.title),
         intro=dict(survey.intro),
         public_key=new_public_key(),
         previous_wave_id=survey.id,
+        opens_at=opens_at,
+        closes_at=closes_at,
     )
     for question in survey.questions:
         wave.questions.append(

@@ -295,8 +295,11 @@ def test_an_answer_that_looks_like_a_formula_stays_text_in_the_wave_table(
         question = factories.one_question_survey(
             db.session, labels=("=HYPERLINK(1)", "B")
         )
-        new_wave(db.session, question.survey)
+        factories.answer(db.session, question, question.options[:1], times=6)
+        wave = new_wave(db.session, question.survey)
         db.session.commit()
+        again = wave.questions[0]
+        factories.answer(db.session, again, again.options[:1], times=6)
         survey_id = question.survey_id
     login_as(Role.ANALYST)
     body = client.get(

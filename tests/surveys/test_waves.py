@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.db import db
 from core.models import Role
 from surveys.models import Question, Survey
-from surveys.waves import new_wave
+from surveys.waves import a_year_later, new_wave, waves_of
 from tests import factories
 from tests.http import submit
 from tests.surveys.trend_pages import trend_rows
@@ -34,7 +34,10 @@ def test_a_manager_starts_the_next_wave_with_the_same_questions(app, client, log
             db.session.get(Survey, survey_id),
             db.session.get(Survey, wave_id),
         )
-        assert (wave.opens_at, wave.closes_at) == (None, None)
+        # The survey opened yesterday: the next wave a year on, to be checked.
+        assert wave.opens_at == a_year_later(earlier.opens_at)
+        assert wave.closes_at == a_year_later(earlier.closes_at)
+        assert not wave.is_open()
         assert wave.public_key != earlier.public_key
         assert [q.text for q in wave.questions] == [q.text for q in earlier.questions]
         assert [o.origin_id for o in wave.questions[0].options] == [
@@ -102,3 +105,42 @@ def test_a_survey_without_waves_shows_no_trend(app, client, login_as):
     html = client.get(f"/analysis/{survey_id}").get_data(as_text=True)
     assert 'id="waves-title"' not in html
     assert "table=waves" not in html  # no empty download offered
+
+
+def test_a_wave_without_dates_ahead_says_it_takes_answers_at_once(
+    app, client, login_as
+):
+    with app.app_context():
+        survey = factories.survey(db.session, region="dortmund")
+        survey.opens_at = survey.closes_at = None
+        db.session.commit()
+        survey_id = survey.id
+    login_as(Role.MANAGER, "dortmund")
+    submit(client, f"/surveys/{survey_id}", f"/surveys/{survey_id}/new-wave")
+    page = client.get(f"/surveys/{wave_of(app, survey_id)}").get_data(as_text=True)
+    assert "sobald jemand ihren Link hat" in page
+
+
+def test_a_wave_made_from_an_older_wave_continues_the_series(app):
+    with app.app_context():
+        first = factories.one_question_survey(db.session).survey
+        second = new_wave(db.session, first)
+        third = new_wave(db.session, first)  # pressed on the first wave again
+        db.session.commit()
+        assert third.previous_wave_id == second.id
+        assert [w.id for w in waves_of(db.session, first)] == [
+            first.id,
+            second.id,
+            third.id,
+        ]
+
+
+def test_a_wave_nobody_answered_yet_is_left_out_of_the_trend(app):
+    from surveys.trends import trend_of
+
+    first_id, second_id = two_waves(app)
+    with app.app_context():
+        empty = new_wave(db.session, db.session.get(Survey, second_id))
+        db.session.commit()
+        trend = trend_of(db.session, empty, 5)
+        assert [w.survey_id for w in trend.waves] == [first_id, second_id]
