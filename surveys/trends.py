@@ -134,7 +134,7 @@ def trend_of(session: SessionLike, survey: Survey, min_cell: int) -> Trend:
         waves=[Wave(i, w.id, w.opens_at) for i, w in enumerate(waves, 1)],
         groups=groups,
         shares=shares,
-        changes=_changes(shares),
+        changes=_changes(shares, _included(releases)),
         means=_means(survey, waves, releases, groups),
     )
 
@@ -209,8 +209,18 @@ def _cell(
     }
 
 
-def _changes(shares: pd.DataFrame) -> pd.DataFrame:
-    """Each wave minus the one before, per option and group, where both are shown."""
+def _included(releases: list[Release | None]) -> dict[int, frozenset[str]]:
+    """Wave number → the groups its total counts (small ones are left out)."""
+    return {
+        number: frozenset(release.layout.groups if release is not None else ())
+        for number, release in enumerate(releases, 1)
+    }
+
+
+def _changes(shares: pd.DataFrame, included: dict[int, frozenset[str]]) -> pd.DataFrame:
+    """Each wave minus the one before, per option and group, where both are shown;
+    the totals only where both count the same groups (else they compare other
+    people, not a change)."""
     rows = []
     for (question_id, option_id, group), part in shares.groupby(
         ["question_id", "option_id", "group"], sort=False
@@ -229,7 +239,10 @@ def _changes(shares: pd.DataFrame) -> pd.DataFrame:
                 "clear": None,
                 "suppressed": True,
             }
-            if not (before["suppressed"] or after["suppressed"]):
+            comparable = group != TOTAL or (
+                included[before["wave"]] == included[after["wave"]]
+            )
+            if comparable and not (before["suppressed"] or after["suppressed"]):
                 change, low, high = newcombe(
                     int(after["count"]),
                     int(after["n"]),

@@ -395,3 +395,24 @@ def test_a_filter_leaves_the_waves_whole_and_says_so(app, client, login_as):
     assert "Der Filter oben gilt hier nicht" in page
     assert "Der Filter oben gilt hier nicht" not in whole
     assert trend_rows(page) == trend_rows(whole)
+
+
+def test_the_totals_of_waves_that_count_other_groups_are_not_compared(
+    app, client, login_as
+):
+    # Wave 2 has too few Dortmund answers for Dortmund to count: its total is
+    # Südwestfalen alone, which is no change of wave 1's total of both regions.
+    _first, second = waves_of_counts(
+        app,
+        [
+            {"dortmund": (9, 6), "suedwestfalen": (7, 8)},
+            {"dortmund": (2, 1), "suedwestfalen": (8, 7)},
+        ],
+    )
+    login_as(Role.ANALYST)
+    tables = api_tables(client, second)
+    changes = [r for r in tables["wave_changes"] if r["group"] == "Gesamt"]
+    assert changes
+    assert all(r["change"] is None for r in changes)
+    regional = [r for r in tables["wave_changes"] if r["group"] != "Gesamt"]
+    assert any(r["change"] is not None for r in regional)
