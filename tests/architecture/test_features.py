@@ -18,7 +18,9 @@ def newsletter_only(tmp_path):
         app_settings(f"sqlite:///{tmp_path / 'n.sqlite'}", FEATURES=("newsletter",))
     )
     with app.app_context():
-        db.create_all()
+        # The default bind only: an app of the PostgreSQL pass in this process has
+        # added its unpinged bind to the shared metadata, which this one lacks.
+        db.create_all(bind_key=None)
         ensure_regions(db.session)
         create_user(db.session, "admin@example.org", PASSWORD, Role.ADMIN, "Ada")
         db.session.commit()
