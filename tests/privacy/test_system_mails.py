@@ -40,7 +40,9 @@ def state(app):
         mail = db.session.scalar(select(SystemMail))
         kinds = list(
             db.session.scalars(
-                select(ConsentEvent.kind).where(ConsentEvent.subscriber_id == person.id)
+                select(ConsentEvent.kind)
+                .where(ConsentEvent.subscriber_id == person.id)
+                .order_by(ConsentEvent.id)
             )
         )
         return person.status, (mail.status, mail.attempts), kinds
