@@ -13,6 +13,7 @@ small LP, solved on its own."""
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import highspy
@@ -66,6 +67,17 @@ def _cost(key: Key, value: int) -> tuple:
     return (group == TOTAL, key[0] == ("", ""), margin, value == 0, value)
 
 
+def _row(key: Key) -> tuple | None:
+    """The cells a table shows side by side with this one: the options or scale
+    points of one question, the bridge's topics (of one view and group)."""
+    kind = key[2]
+    if kind in ("x", "p"):
+        return tuple(key[:4])
+    if kind == "b":
+        return tuple(key[:3])
+    return None
+
+
 class Auditor:
     def __init__(self, sheet: Sheet, min_cell: int) -> None:
         self.sheet = sheet
@@ -109,17 +121,26 @@ class Auditor:
         raise AuditFailed(exposed)
 
     def _zeros_beside_hidden(self) -> set[Key]:
-        """Zeros in a relation with a hidden cell, and in turn zeros beside those:
-        shown as 0, they would tell that the hidden cells beside them are not (and
-        hiding more only widens)."""
+        """Zeros in a relation or a shown row with a hidden cell, and in turn zeros
+        beside those: shown as 0, they would tell that the hidden cells beside them
+        are not (and hiding more only widens)."""
         values = self.sheet.values
+        rows: dict[tuple, list[Key]] = defaultdict(list)
+        for key in values:
+            if (row := _row(key)) is not None:
+                rows[row].append(key)
         masked: set[Key] = set()
-        todo = [index for index, count in enumerate(self.hidden_in) if count]
+        todo: list[Iterable[Key]] = [
+            self.relations[index] for index, count in enumerate(self.hidden_in) if count
+        ]
+        todo += [rows[row] for key in self.hidden if (row := _row(key)) is not None]
         while todo:
-            for key in self.relations[todo.pop()]:
+            for key in todo.pop():
                 if values[key] == 0 and key not in self.hidden and key not in masked:
                     masked.add(key)
-                    todo += self.of.get(key, ())
+                    todo += [self.relations[i] for i in self.of.get(key, ())]
+                    if (row := _row(key)) is not None:
+                        todo.append(rows[row])
         return masked
 
     def _hide(self, key: Key) -> None:

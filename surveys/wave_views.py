@@ -35,7 +35,7 @@ def survey_new_wave(survey_id: int) -> BaseResponse:
             _(
                 "The next wave is ready: same questions, and dates a year after the "
                 "last wave (opens %(date)s). Please check them.",
-                date=format_datetime(wave.opens_at, "medium"),
+                date=format_datetime(wave.opens_at, "short"),
             ),
             "info",
         )

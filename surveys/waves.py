@@ -1,13 +1,17 @@
 """Survey waves: a survey asked again, as a copy with the same questions and options
 and new dates, linked to the wave before (the trends across them: surveys/trends.py)."""
 
+import re
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
 from surveys.answering import new_public_key
 from surveys.models import Option, Question, Survey
+
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def a_year_later(when: datetime | None) -> datetime | None:
@@ -20,17 +24,31 @@ def a_year_later(when: datetime | None) -> datetime | None:
         return when.replace(year=when.year + 1, day=28)
 
 
+def next_title(title: str, number: int) -> str:
+    """The title of the next wave: a year in it one on ("… 2026" → "… 2027"),
+    else the wave's number added, so that no two waves share a title."""
+    years = list(YEAR.finditer(title))
+    if years:
+        last = years[-1]
+        return f"{title[: last.start()]}{int(last.group()) + 1}{title[last.end() :]}"
+    return f"{title} ({_l('Wave %(n)s', n=number)})"
+
+
 def new_wave(session: SessionLike, survey: Survey) -> Survey:
     """A copy of the series' newest wave as its next one (the caller commits).
     Its dates are a year after that wave's, when those lie ahead; otherwise it
     has none yet (and, like any survey without dates, takes answers at once)."""
-    survey = waves_of(session, survey)[-1]
+    series = waves_of(session, survey)
+    survey = series[-1]
     opens_at, closes_at = a_year_later(survey.opens_at), a_year_later(survey.closes_at)
     if opens_at is None or opens_at <= utcnow():
         opens_at = closes_at = None
     wave = Survey(
         region_id=survey.region_id,
-        title=dict(survey.title),
+        title={
+            language: next_title(text, len(series) + 1)
+            for language, text in survey.title.items()
+        },
         intro=dict(survey.intro),
         public_key=new_public_key(),
         previous_wave_id=survey.id,

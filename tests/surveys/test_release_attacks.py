@@ -369,3 +369,27 @@ def test_no_row_shows_a_zero_beside_a_hidden_count(app, client, login_as):
     for row in tables["scales"]:
         counts = [row[f"count_{p}"] for p in range(1, 6)]
         assert not (None in counts and 0 in counts), row
+
+
+def test_no_option_of_a_multiple_choice_shows_0_beside_a_hidden_one(
+    app, client, login_as
+):
+    # Seven people offer A, B, C (two of each kind at most): nobody offers D or E.
+    with app.app_context():
+        question = factories.one_question_survey(
+            db.session, kind="multiple", labels=("A", "B", "C", "D", "E")
+        )
+        a, b, c, _d, _e = question.options
+        factories.answer(db.session, question, [a], region="suedwestfalen")
+        factories.answer(db.session, question, [a, b], region="suedwestfalen")
+        factories.answer(db.session, question, [b], region="suedwestfalen", times=3)
+        factories.answer(db.session, question, [c], region="suedwestfalen", times=2)
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    shares = client.get(f"/api/surveys/{survey_id}/tables").get_json()["tables"][
+        "shares"
+    ]
+    for group in {row["group"] for row in shares}:
+        counts = [row["count"] for row in shares if row["group"] == group]
+        assert None in counts
+        assert 0 not in counts, (group, counts)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.db import db
 from core.models import Role
 from surveys.models import Question, Survey
-from surveys.waves import a_year_later, new_wave, waves_of
+from surveys.waves import a_year_later, new_wave, next_title, waves_of
 from tests import factories
 from tests.http import submit
 from tests.surveys.trend_pages import trend_rows
@@ -144,3 +144,16 @@ def test_a_wave_nobody_answered_yet_is_left_out_of_the_trend(app):
         db.session.commit()
         trend = trend_of(db.session, empty, 5)
         assert [w.survey_id for w in trend.waves] == [first_id, second_id]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Bedarfe und Angebote 2026", "Bedarfe und Angebote 2027"),
+        ("Umfrage 2025/2026", "Umfrage 2025/2027"),
+        ("Bedarfsumfrage", "Bedarfsumfrage (Welle 3)"),
+    ],
+)
+def test_the_next_wave_gets_a_title_of_its_own(app, title, expected):
+    with app.test_request_context():
+        assert next_title(title, 3) == expected
