@@ -266,6 +266,7 @@ def thanks(survey_id: int) -> str:
         survey=survey,
         brand=_brand(survey, query_id("c")),
         language=_language(),
+        public=request.args.get("offen") == "1",  # no mail, so no link to change it
     )
 
 
@@ -292,7 +293,7 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         values = typed_form_values(survey.questions)
     elif request.method == "POST":
         if request.form.get("website"):  # honeypot: bots fill every field
-            return redirect(url_for("surveys.thanks", survey_id=survey.id))
+            return redirect(url_for("surveys.thanks", survey_id=survey.id, offen=1))
         shapes = [QuestionShape.of(q) for q in survey.questions]
         try:
             answers = parse_answers(shapes, request.form)
@@ -312,7 +313,7 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
                 org_type if org_type in ORG_TYPE_LABELS else None,
             )
             db.session.commit()
-            return redirect(url_for("surveys.thanks", survey_id=survey.id))
+            return redirect(url_for("surveys.thanks", survey_id=survey.id, offen=1))
     return render_template(
         "surveys/answer.html",
         survey=survey,

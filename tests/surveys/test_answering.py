@@ -259,7 +259,7 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
         option = first.options[0].id
     assert client.get(f"/umfrage/{survey_id}/offen/wrong").status_code == 404
     page = client.get(f"/umfrage/{survey_id}/offen/{key}").get_data(as_text=True)
-    client.post(
+    thanks = client.post(
         f"/umfrage/{survey_id}/offen/{key}",
         data={
             "csrf_token": csrf_token(page),
@@ -267,7 +267,10 @@ def test_public_link_takes_anonymous_answers_and_catches_bots(app, client):
             "region_id": "1",
             "org_type": "startup",
         },
-    )
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Ihre Antworten sind gespeichert." in thanks
+    assert "Link in der" not in thanks  # an anonymous answer came with no mail
     client.post(
         f"/umfrage/{survey_id}/offen/{key}",
         data={
