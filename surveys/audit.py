@@ -182,15 +182,24 @@ class Auditor:
             if k not in self.hidden
         ]
         partners = (
-            partners or self._partners(key) or self._partners(key, equal_only=False)
+            partners
+            or self._partners(key)
+            or self._partners(key, equal_only=False)
+            or self._block_partners(key)
         )
+        if partners:  # none: another partner closed the block; it is audited again
+            self._hide(self._cheapest(partners))
+
+    def _block_partners(self, key: Key) -> list[Key]:
+        """Visible cells of any relation of the cells in `key`'s block (equations
+        first): the whole block moves together."""
         root = self._root(key)
         block = [other for other in self.hidden if self._root(other) == root]
         for equal_only in (True, False):
-            for other in block if not partners else ():
-                partners += self._partners(other, equal_only)
-        if partners:
-            self._hide(self._cheapest(partners))
+            found = [k for other in block for k in self._partners(other, equal_only)]
+            if found:
+                return found
+        return []
 
     def _loose_ends(self, key: Key) -> int:
         """How many equations would hold `key` as their only hidden cell: each
