@@ -314,23 +314,15 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
             )
             db.session.commit()
             return redirect(url_for("surveys.thanks", survey_id=survey.id, offen=1))
-    return render_template(
-        "surveys/answer.html",
-        survey=survey,
-        questions=survey.questions,
-        values=values,
+    return _whole_survey(
+        survey,
+        "public",
+        values,
+        preselected,
         problems=problems,
         refused=refused,
-        form=ConfirmForm(),
-        step="public",
-        language=_language(),
         regions=regions,
         org_types=ORG_TYPE_LABELS,
-        answered_before=False,
-        preselected=preselected,
-        first_number=1,
-        total=len(survey.questions),
-        chosen_topics=[],
     ), (400 if refused else 200)
 
 
@@ -343,19 +335,34 @@ def probe(survey_id: int, key: str) -> str:
     if key != survey.public_key:
         abort(404)
     values = _preselection(survey)
+    return _whole_survey(survey, "probe", values, bool(values))
+
+
+def _whole_survey(
+    survey: Survey,
+    step: str,
+    values: dict,
+    preselected: bool,
+    problems: dict[int, str] | None = None,
+    refused: bool = False,
+    **extra: object,
+) -> str:
+    """Every question on one page, for people without a personal link (the public
+    link) or trying the survey out (the test view)."""
     return render_template(
         "surveys/answer.html",
         survey=survey,
         questions=survey.questions,
         values=values,
-        problems={},
-        refused=False,
         form=ConfirmForm(),
-        step="probe",
+        step=step,
         language=_language(),
         answered_before=False,
-        preselected=bool(values),
+        preselected=preselected,
         first_number=1,
         total=len(survey.questions),
         chosen_topics=[],
+        problems=problems or {},
+        refused=refused,
+        **extra,
     )
