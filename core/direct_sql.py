@@ -12,8 +12,9 @@ It stays while it pays: bench/bench_answer_paths.py runs the same statements bot
 ways (`Executed` is the `Connection.execute` side); direct made 1.17 times the answers
 per second (median of 13 runs on SQLite, 2 cores; 1.12 and 1.33 on PostgreSQL)."""
 
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine
@@ -108,12 +109,41 @@ def _bind(bind: BindParameter[Any], process: Callable[[Any], Any] | None) -> _Bi
 
 
 class Direct:
-    """Runs prepared statements on one DBAPI connection, inside its transaction."""
+    """Runs prepared statements on one DBAPI connection: inside its transaction, or,
+    with `autocommit` (direct_statements), each statement committing by itself."""
 
-    def __init__(self, dbapi_connection: Any, dialect: Dialect) -> None:
+    def __init__(
+        self, dbapi_connection: Any, dialect: Dialect, autocommit: bool = False
+    ) -> None:
         self.connection = dbapi_connection
         self.cursor = dbapi_connection.cursor()
         self.dialect = dialect
+        self.autocommit = autocommit
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Statements that stand or fall together. Inside a transaction they do
+        already; where each statement commits by itself they run as one
+        transaction, and on PostgreSQL BEGIN, they and COMMIT are sent at once
+        (psycopg's pipeline): one round trip instead of one each."""
+        if not self.autocommit:
+            yield
+            return
+        driver = self.connection.driver_connection
+        at_once: AbstractContextManager[Any] = (
+            driver.pipeline() if hasattr(driver, "pipeline") else nullcontext()
+        )
+        try:
+            with self._translated("COMMIT", None), at_once:
+                self.cursor.execute("BEGIN")
+                yield
+                self.cursor.execute("COMMIT")
+        except BaseException:
+            # The error that got here is the one to report; a connection that died
+            # with it cannot roll back, and is thrown away by direct_statements.
+            with suppress(Exception):
+                self.connection.rollback()
+            raise
 
     def rows(
         self, prepared: PreparedStatement, values: Mapping[str, Any]
@@ -151,9 +181,15 @@ class Direct:
         self._run("COMMIT", lambda _sql, _parameters: self.connection.commit(), None)
 
     def _run(self, sql: str, call: Callable, parameters: Any) -> None:
+        with self._translated(sql, parameters):
+            call(sql, parameters)
+
+    @contextmanager
+    def _translated(self, sql: str, parameters: Any) -> Iterator[None]:
+        """The DBAPI's errors as SQLAlchemy's, telling a dropped connection."""
         dbapi_error = self.dialect.loaded_dbapi.Error
         try:
-            call(sql, parameters)
+            yield
         except dbapi_error as error:
             raise DBAPIError.instance(
                 sql,
@@ -169,10 +205,14 @@ class Direct:
 
 class Executed:
     """The same calls through SQLAlchemy's `Connection.execute`, for the A/B bench
-    (`ANSWER_SQL = "execute"`)."""
+    (`ANSWER_SQL = "execute"`), always inside the connection's transaction."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
+        self.dialect = connection.dialect
+
+    def together(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def rows(
         self, prepared: PreparedStatement, values: Mapping[str, Any]
@@ -234,3 +274,35 @@ def direct_transaction(engine: Engine) -> Iterator[Direct]:
         raise
     finally:
         connection.close()
+
+
+@contextmanager
+def direct_statements(engine: Engine) -> Iterator[Direct]:
+    """A pooled connection on which each statement commits by itself: a read and a
+    write of one statement need no BEGIN and COMMIT, two more round trips to a
+    database server. Statements that must stand or fall together go in
+    `Direct.together()`. A dropped connection is treated as in direct_transaction."""
+    connection = engine.raw_connection()
+    restore = _commit_each_statement(connection.driver_connection)
+    try:
+        yield Direct(connection, engine.dialect, autocommit=True)
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            connection.invalidate(error)
+            engine.dispose()
+        raise
+    finally:
+        if connection.is_valid:  # back to the pool as it came
+            restore()
+        connection.close()
+
+
+def _commit_each_statement(driver: Any) -> Callable[[], None]:
+    """Autocommit on a driver's connection; returns what undoes it."""
+    if isinstance(driver, sqlite3.Connection):
+        level = driver.isolation_level
+        driver.isolation_level = None
+        return lambda: setattr(driver, "isolation_level", level)
+    autocommit = driver.autocommit
+    driver.autocommit = True
+    return lambda: setattr(driver, "autocommit", autocommit)

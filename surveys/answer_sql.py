@@ -13,16 +13,17 @@ from core.db import UNPINGED, db
 from core.direct_sql import (
     Executed,
     direct_on,
-    direct_transaction,
+    direct_statements,
     executed_transaction,
 )
 
 
 def answer_statements() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """(transaction on the engine, statements on a session's connection)."""
+    """(statements on a connection of the engine, statements on a session's
+    connection)."""
     if current_app.config["ANSWER_SQL"] == "execute":
         return executed_transaction, Executed
-    return direct_transaction, direct_on
+    return direct_statements, direct_on
 
 
 def answer_engine() -> Engine:

@@ -7,7 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ARRAY,
+    Boolean,
+    Integer,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 
 from core.db import SessionLike, utcnow
 from core.direct_sql import PreparedStatement, Statements
@@ -120,6 +133,33 @@ DELETE_ANSWERS = PreparedStatement(
 ANSWER_FIELDS = ("response_id", "question_id", "option_id", "value", "text")
 INSERT_ANSWERS = PreparedStatement(
     insert(ANSWERS).values({name: bindparam(name) for name in ANSWER_FIELDS})
+)
+# PostgreSQL: a new response and its answers in one statement, which is atomic by
+# itself: one round trip, without BEGIN and COMMIT (the answers come as one array
+# per column, so that the statement is the same for any number of them).
+_NEW_RESPONSE = INSERT_RESPONSE.statement.cte("new_response")  # type: ignore[attr-defined]
+_GIVEN = (
+    func.unnest(
+        *(
+            bindparam(name, type_=ARRAY(kind))
+            for name, kind in (
+                ("question_id", Integer()),
+                ("option_id", Integer()),
+                ("value", Integer()),
+                ("text", Text()),
+            )
+        )
+    )
+    .table_valued(*ANSWER_FIELDS[1:])
+    .render_derived("given")
+)
+INSERT_RESPONSE_WITH_ANSWERS = PreparedStatement(
+    insert(ANSWERS).from_select(
+        ANSWER_FIELDS,
+        select(
+            _NEW_RESPONSE.c.id, *(_GIVEN.c[name] for name in ANSWER_FIELDS[1:])
+        ).select_from(_NEW_RESPONSE.join(_GIVEN, true())),  # each answer's row
+    )
 )
 
 
@@ -262,10 +302,12 @@ def save_subscriber_answers(
     contact: bool | None = None,
 ) -> None:
     """Create or update the person's response with a fresh snapshot, and replace its
-    answers to these questions (the last answer wins). The caller commits."""
+    answers to these questions (the last answer wins); all or nothing."""
+    rows = _answer_rows(questions, answers)
     if person.response_id is None:
-        response_id = _new_response(
+        _new_response(
             direct,
+            rows,
             survey_id=invitation.survey_id,
             subscriber_id=invitation.subscriber_id,
             campaign_id=invitation.campaign_id,
@@ -273,8 +315,9 @@ def save_subscriber_answers(
             contact_consent=bool(contact),
             **person.snapshot,
         )
-    else:
-        response_id = person.response_id
+        return
+    response_id = person.response_id
+    with direct.together():
         direct.execute(
             UPDATE_RESPONSE,
             {"response": response_id, "contact": contact, "updated_at": utcnow()}
@@ -285,7 +328,7 @@ def save_subscriber_answers(
             DELETE_ANSWERS,
             [{"response": response_id, "question": q.id} for q in questions],
         )
-    _insert_answers(direct, response_id, questions, answers)
+        _insert_answers(direct, response_id, rows)
 
 
 def save_public_answers(
@@ -296,9 +339,10 @@ def save_public_answers(
     region_id: int | None,
     org_type: str | None,
 ) -> None:
-    """An anonymous response from the public link. The caller commits."""
-    response_id = _new_response(
+    """An anonymous response from the public link."""
+    _new_response(
         direct,
+        _answer_rows(questions, answers),
         survey_id=survey_id,
         subscriber_id=None,
         campaign_id=None,
@@ -310,30 +354,42 @@ def save_public_answers(
         sector="",
         size="",
     )
-    _insert_answers(direct, response_id, questions, answers)
 
 
-def _new_response(direct: Statements, **values: Any) -> int:
+def _new_response(
+    direct: Statements, rows: list[dict[str, Any]], **values: Any
+) -> None:
+    """A response and its answers: one statement where the database can (a
+    conflicting second one fails whole, with IntegrityError), else one transaction."""
     now = utcnow()
-    return int(
-        direct.value(INSERT_RESPONSE, values | {"created_at": now, "updated_at": now})
-    )
+    values |= {"created_at": now, "updated_at": now}
+    if direct.dialect.name == "postgresql":
+        columns = {name: [row[name] for row in rows] for name in ANSWER_FIELDS[1:]}
+        direct.execute(INSERT_RESPONSE_WITH_ANSWERS, values | columns)
+        return
+    with direct.together():
+        response_id = direct.value(INSERT_RESPONSE, values)
+        _insert_answers(direct, response_id, rows)
 
 
 def _insert_answers(
-    direct: Statements,
-    response_id: int,
-    questions: Sequence[QuestionShape],
-    answers: dict[int, Any],
+    direct: Statements, response_id: int, rows: list[dict[str, Any]]
 ) -> None:
-    rows = [
-        {"response_id": response_id, "option_id": None, "value": None, "text": None}
-        | row
+    if rows:
+        direct.execute_many(
+            INSERT_ANSWERS, [{"response_id": response_id} | row for row in rows]
+        )
+
+
+def _answer_rows(
+    questions: Sequence[QuestionShape], answers: dict[int, Any]
+) -> list[dict[str, Any]]:
+    """The answers' rows but their response."""
+    return [
+        {"option_id": None, "value": None, "text": None} | row
         for question in questions
         for row in _rows_of(question, answers.get(question.id))
     ]
-    if rows:
-        direct.execute_many(INSERT_ANSWERS, rows)
 
 
 def _rows_of(question: QuestionShape, value: Any) -> list[dict[str, Any]]:

@@ -151,10 +151,11 @@ def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
 
 
 def _save_once(invitation: Invitation, step: str) -> int | None:
-    """One transaction on a plain connection (the hot path of the product); returns
-    how many questions the survey has, or None when it takes no answers now."""
-    transaction, _on = answer_statements()
-    with transaction(answer_engine()) as direct:
+    """A read, then a write that stands or falls whole, on a plain connection (the
+    hot path of the product); returns how many questions the survey has, or None
+    when it takes no answers now."""
+    statements, _on = answer_statements()
+    with statements(answer_engine()) as direct:
         person = respondent(direct, invitation)
         if person is None or not person.survey_open:
             return None
@@ -303,7 +304,7 @@ def public_answer(survey_id: int, key: str) -> str | tuple[str, int] | BaseRespo
         else:
             region_id = form_id("region_id")
             org_type = request.form.get("org_type") or None
-            _transaction, on = answer_statements()
+            _statements, on = answer_statements()
             save_public_answers(
                 on(db.session.connection()),
                 survey.id,

@@ -9,12 +9,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
-from core.direct_sql import direct_transaction, executed_transaction
+from core.direct_sql import direct_statements, executed_transaction
 from newsletter.audience.erasure import erase
 from newsletter.audience.models import Subscriber
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from surveys import answering
+from surveys.answer_forms import QuestionShape
 from surveys.answering import (
     Invitation,
     Respondent,
@@ -303,7 +304,7 @@ def test_results_block_shows_region_shares_in_the_mail(app, demo_data, smtp_serv
     assert "Dortmund" in compiled.text
 
 
-def read(invitation: Invitation, transaction=direct_transaction) -> Respondent:
+def read(invitation: Invitation, transaction=direct_statements) -> Respondent:
     with transaction(db.engine) as direct:
         person = respondent(direct, invitation)
     assert person is not None
@@ -311,7 +312,7 @@ def read(invitation: Invitation, transaction=direct_transaction) -> Respondent:
 
 
 # Both ways the benchmark compares (ANSWER_SQL): direct_sql and Connection.execute.
-@pytest.mark.parametrize("transaction", [direct_transaction, executed_transaction])
+@pytest.mark.parametrize("transaction", [direct_statements, executed_transaction])
 def test_a_second_first_answer_at_once_cannot_make_a_second_response(app, transaction):
     """Two presses of "Senden" at the same moment both read "no response yet"; the
     database lets only one create it (the view then saves the other as a change)."""
@@ -335,6 +336,42 @@ def test_a_second_first_answer_at_once_cannot_make_a_second_response(app, transa
         save_with(read(invitation, transaction))  # what the retry does
     assert count(app, SurveyResponse) == 1
     assert count(app, Answer) == 1
+
+
+def test_an_answer_that_cannot_be_stored_whole_changes_nothing(app):
+    """Each statement of the answer commits by itself (no BEGIN and COMMIT round
+    trips); the response and its answers still stand or fall together, for a
+    first answer and for a later one."""
+    with app.app_context():
+        factories.audience(db.session, 1)
+        survey_id = factories.survey(db.session).id
+    with app.app_context():
+        person = db.session.scalar(select(Subscriber))
+        invitation = Invitation(person.id, survey_id, None, person.link_key)
+        first = read(invitation).questions[0]
+        chosen = sorted(first.options)[0]
+        # A question deleted meanwhile: its answer breaks a foreign key.
+        gone = QuestionShape(first.id + 1000, "single", False, None, frozenset({1}))
+
+        def save(questions, answers, contact=None) -> None:
+            with direct_statements(db.engine) as direct:
+                save_subscriber_answers(
+                    direct, invitation, read(invitation), questions, answers, contact
+                )
+
+        with pytest.raises(IntegrityError):
+            save([first, gone], {first.id: chosen, gone.id: 1})
+        assert count(app, SurveyResponse) == 0
+        assert count(app, Answer) == 0
+
+        save([first], {first.id: chosen}, contact=False)
+        with pytest.raises(IntegrityError):
+            save([first, gone], {first.id: sorted(first.options)[1], gone.id: 1}, True)
+        response = db.session.scalar(select(SurveyResponse))
+        assert response.contact_consent is False
+        assert [(a.question_id, a.option_id) for a in response.answers] == [
+            (first.id, chosen)
+        ]
 
 
 @pytest.mark.parametrize("query", ["RESPONDENT", "QUESTIONS_OF"])
