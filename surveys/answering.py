@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
+    JSON,
     Boolean,
-    Integer,
     Table,
-    Text,
     bindparam,
     delete,
     func,
@@ -135,23 +133,14 @@ INSERT_ANSWERS = PreparedStatement(
     insert(ANSWERS).values({name: bindparam(name) for name in ANSWER_FIELDS})
 )
 # PostgreSQL: a new response and its answers in one statement, which is atomic by
-# itself: one round trip, without BEGIN and COMMIT (the answers come as one array
-# per column, so that the statement is the same for any number of them).
+# itself: one round trip, without BEGIN and COMMIT. The answers come as one JSON
+# list, so that the statement is the same for any number of them (and one text is
+# cheaper for the driver to send than an array per column).
 _NEW_RESPONSE = INSERT_RESPONSE.statement.cte("new_response")  # type: ignore[attr-defined]
 _GIVEN = (
-    func.unnest(
-        *(
-            bindparam(name, type_=ARRAY(kind))
-            for name, kind in (
-                ("question_id", Integer()),
-                ("option_id", Integer()),
-                ("value", Integer()),
-                ("text", Text()),
-            )
-        )
-    )
-    .table_valued(*ANSWER_FIELDS[1:])
-    .render_derived("given")
+    func.json_to_recordset(bindparam("answers", type_=JSON()))
+    .table_valued(*(ANSWERS.c[name] for name in ANSWER_FIELDS[1:]))
+    .render_derived("given", with_types=True)
 )
 INSERT_RESPONSE_WITH_ANSWERS = PreparedStatement(
     insert(ANSWERS).from_select(
@@ -364,8 +353,7 @@ def _new_response(
     now = utcnow()
     values |= {"created_at": now, "updated_at": now}
     if direct.dialect.name == "postgresql":
-        columns = {name: [row[name] for row in rows] for name in ANSWER_FIELDS[1:]}
-        direct.execute(INSERT_RESPONSE_WITH_ANSWERS, values | columns)
+        direct.execute(INSERT_RESPONSE_WITH_ANSWERS, values | {"answers": rows})
         return
     with direct.together():
         response_id = direct.value(INSERT_RESPONSE, values)
