@@ -2,6 +2,7 @@
 wins, nobody can answer for someone else, closed is closed."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -337,6 +338,42 @@ def test_a_second_first_answer_at_once_cannot_make_a_second_response(app, transa
         save_with(read(invitation, transaction))  # what the retry does
     assert count(app, SurveyResponse) == 1
     assert count(app, Answer) == 1
+
+
+def test_later_answers_at_the_same_moment_leave_one_answer(app):
+    """Two changes of the same answer at once (a double click on "Senden"): the
+    second waits for the first and replaces its answers; none is left twice."""
+    with app.app_context():
+        factories.audience(db.session, 1)
+        survey_id = factories.survey(db.session).id
+    with app.app_context():
+        person = db.session.scalar(select(Subscriber))
+        invitation = Invitation(person.id, survey_id, None, person.link_key)
+        first = read(invitation).questions[0]
+        options = sorted(first.options)
+        engine = db.engine
+
+        def save(option: int, ready: threading.Barrier) -> None:
+            with direct_statements(engine) as direct:
+                known = respondent(direct, invitation)
+                ready.wait()
+                save_subscriber_answers(
+                    direct, invitation, known, [first], {first.id: option}
+                )
+
+        save(options[0], threading.Barrier(1))
+        for _ in range(10):
+            ready = threading.Barrier(2)
+            both = [
+                threading.Thread(target=save, args=(option, ready))
+                for option in options[:2]
+            ]
+            for thread in both:
+                thread.start()
+            for thread in both:
+                thread.join()
+            assert count(app, SurveyResponse) == 1
+            assert count(app, Answer) == 1
 
 
 def test_an_answer_that_cannot_be_stored_whole_changes_nothing(app):
