@@ -8,6 +8,11 @@ comes from Core constructs, so it stays portable, and values pass through the
 columns' own bind and result processors (UTC times, booleans on SQLite). DBAPI errors
 arrive as SQLAlchemy's exceptions, as they would through a `Connection`.
 
+The answer runs on `direct_statements`: each statement commits by itself, so a read
+and a write of one statement cost two round trips to a database server, not four
+with BEGIN and COMMIT; `Direct.together()` makes a transaction of the statements
+that need one, sent at once on PostgreSQL (psycopg's pipeline).
+
 It stays while it pays: bench/bench_answer_paths.py runs the same statements both
 ways (`Executed` is the `Connection.execute` side); direct made 1.17 times the answers
 per second (median of 13 runs on SQLite, 2 cores; 1.12 and 1.33 on PostgreSQL)."""
