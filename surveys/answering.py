@@ -291,7 +291,8 @@ def save_subscriber_answers(
     contact: bool | None = None,
 ) -> None:
     """Create or update the person's response with a fresh snapshot, and replace its
-    answers to these questions (the last answer wins); all or nothing."""
+    answers to these questions (the last answer wins); all or nothing. Statements
+    in a session's transaction (direct_on) are committed by the caller."""
     rows = _answer_rows(questions, answers)
     if person.response_id is None:
         _new_response(
@@ -328,7 +329,7 @@ def save_public_answers(
     region_id: int | None,
     org_type: str | None,
 ) -> None:
-    """An anonymous response from the public link."""
+    """An anonymous response from the public link. The caller commits."""
     _new_response(
         direct,
         _answer_rows(questions, answers),
