@@ -93,7 +93,7 @@ def ping_server_databases(config: dict[str, Any]) -> None:
     request a round trip. Hot paths that run their transaction again on a dropped
     connection instead (core.direct_sql.direct_statements) take the same database
     without the ping from the UNPINGED engine, whose commits do not wait for the
-    disk either (synchronous_commit off, measured: 0.42 → 0.5 of hello world for
+    disk either (synchronous_commit off, measured: 0.42 → 0.48 of hello world for
     the answer POST): a crash of the server or machine may lose the last fraction
     of a second of them, never half of one, which is what SQLite with
     synchronous=NORMAL (core.db) risks on a power cut."""
