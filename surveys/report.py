@@ -1,8 +1,9 @@
 """All tables of one survey and view, labelled for people, as the dashboard, the
 downloads and the API show them: read from the survey's audited release."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -38,7 +39,14 @@ class Report:
     total_hidden: bool  # everyone's number hidden, though groups are shown
     release: Release
     view: View
-    trend: Trend  # every wave, unfiltered
+    session: SessionLike = field(repr=False)
+
+    @cached_property
+    def trend(self) -> Trend:
+        """Every wave, unfiltered; built when first asked for (the results block of
+        a mail draws one question of this wave and never asks: the waves' releases
+        cost a third of a second each)."""
+        return trend_of(self.session, self.survey, self.min_cell)
 
     def group_label(self, group: str) -> str:
         if group == TOTAL:
@@ -104,7 +112,7 @@ def build_report(
         total_hidden=(view, TOTAL, "N") in release.hidden,
         release=release,
         view=view,
-        trend=trend_of(session, survey, min_cell),
+        session=session,
     )
 
 

@@ -31,7 +31,10 @@ from tests.http import PASSWORD
 pytestmark = pytest.mark.browser
 
 WCAG_21_AA = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+    # Every rule still runs; only the nodes of passed rules are not collected and
+    # sent back (a tenth of the test's CPU).
+    "resultTypes": ["violations"],
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
 }
 axe = Axe()
 
