@@ -197,8 +197,13 @@ def _cells_of(
     everyone = (view, group, "N")
     for question in layout.questions:
         n = (view, group, "n", question.id)
-        if question.required:
+        if question.required and sheet.values[n] == sheet.values[everyone]:
             sheet.whole_is_sum(everyone, [n])
+        elif question.required:
+            # Some answered before the question was required: a relation that
+            # does not hold would leave the audit no solution (and the survey
+            # no figures); what does hold is that n is at most N.
+            sheet.at_most(n, everyone)
         else:
             # Those who skipped the question are a group too (N minus n).
             skipped = (view, group, "skip", question.id)

@@ -21,7 +21,7 @@ COLOURS = {"Südwestfalen": "#0b5d50", "Dortmund": "#8c1d2f"}
 def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] | None:
     # Here, not at the top: only an issue with a results block needs the analysis
     # libraries, and a sender loads them for such an issue only (issue #20).
-    from surveys.audit import AuditFailed
+    from surveys.disclosure_audit import AuditFailed
     from surveys.release_cells import TOTAL
     from surveys.report import build_report, question_charts
 

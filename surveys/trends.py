@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.db import SessionLike
 from surveys import release_tables
-from surveys.audit import AuditFailed
+from surveys.disclosure_audit import AuditFailed
 from surveys.models import Question, QuestionKind, Survey
 from surveys.release import Release, release_of
 from surveys.release_cells import ALL, TOTAL

@@ -16,9 +16,9 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
+from newsletter.sending.bounce_reports import Report
 from newsletter.sending.bounces import apply_report, reports_of
 from newsletter.sending.models import BounceMailbox
-from newsletter.sending.reports import Report
 
 IMAP_SCHEMES = {"imap": 143, "imaps": 993, "imap+starttls": 143}
 BATCH = 100  # messages per commit: a first run over a full mailbox keeps its progress

@@ -22,9 +22,9 @@ from newsletter.audience.models import (
     SubscriptionStatus,
 )
 from newsletter.audience.subscriptions import unsubscribe
+from newsletter.sending.bounce_reports import Bounce, Complaint, Report, reports_in
 from newsletter.sending.models import Delivery, DeliveryStatus
 from newsletter.sending.reasons import reason_of_status
-from newsletter.sending.reports import Bounce, Complaint, Report, reports_in
 
 
 def _delivery(session: SessionLike, report: Report) -> Delivery | None:

@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 
 from core.db import db
 from newsletter.sending.bounce_mailbox import InboxError, InboxSettings, poll_bounces
+from newsletter.sending.bounce_reports import Bounce
 from newsletter.sending.bounces import apply_messages, read_messages, summary
-from newsletter.sending.reports import Bounce
 
 bounces_cli = AppGroup("bounces", help="Bounces that arrived later.")
 

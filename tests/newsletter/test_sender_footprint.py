@@ -31,7 +31,7 @@ HEAVY = (
     "weasyprint",
     "alembic",
     "surveys.release",
-    "surveys.audit",
+    "surveys.disclosure_audit",
 )
 
 

@@ -13,7 +13,7 @@ from tests import factories
 
 @pytest.fixture
 def auditor_gives_up(monkeypatch):
-    monkeypatch.setattr("surveys.audit.MAX_ROUNDS", 0)
+    monkeypatch.setattr("surveys.disclosure_audit.MAX_ROUNDS", 0)
 
 
 def a_survey_with_answers(app) -> int:
@@ -61,3 +61,26 @@ def test_a_mails_results_block_is_left_out(app, auditor_gives_up):
         compiled = compile_campaign(campaign, "de")
     assert "Anteil" not in compiled.text
     assert "%" not in compiled.text
+
+
+def test_answers_without_a_required_question_do_not_close_the_analysis(
+    app, client, login_as
+):
+    """A question made required after answers came in leaves responses without
+    it: the audit must not assume that everyone answered it (the LP it solves
+    had no solution, and the survey showed no figures at all)."""
+    with app.app_context():
+        survey = factories.survey(db.session)
+        first, scale = survey.questions[:2]
+        a, b = first.options[:2]
+        factories.answer(db.session, first, [b], region=None, times=2)
+        factories.answer(db.session, scale, value=3, region="dortmund")  # not first
+        factories.answer(db.session, first, [b], org_type="company", times=4)
+        factories.answer(db.session, first, [a], region=None, times=9)
+        factories.answer(
+            db.session, first, [a], region="suedwestfalen", org_type="company", times=9
+        )
+        survey_id = survey.id
+    login_as(Role.ANALYST)
+    response = client.get(f"/analysis/{survey_id}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
