@@ -76,9 +76,15 @@ def headers_as_read(message: EmailMessage) -> list[tuple[str, str]]:
     dropped): Python's address parser reads a stray space into a long display
     name that was folded inside a word ("Wirtschaftsf örderung")."""
     return [
-        (name, str(make_header(decode_header(value))))
+        (name, str(make_header(decode_header(_utf8(value)))))
         for name, value in message.raw_items()
     ]
+
+
+def _utf8(value: str) -> str:
+    """A header sent as UTF-8 (SMTPUTF8, RFC 6532: an address with an umlaut) as
+    text; the parser hands its bytes on escaped."""
+    return value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
 
 
 def header_as_read(message: EmailMessage, name: str) -> str:

@@ -41,3 +41,28 @@ def test_a_sent_message_appears_in_the_dev_mailbox(app, client, login_as, tmp_pa
     # The mailbox page frames it, so its own origin may.
     assert html.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in html.headers["Content-Security-Policy"]
+
+
+def test_a_message_to_an_address_with_an_umlaut_can_be_read(
+    app, client, login_as, tmp_path
+):
+    """Sent with SMTPUTF8, its headers are UTF-8 (RFC 6532), not escaped bytes."""
+    login_as(Role.MANAGER, "dortmund")
+    directory = Path(app.config["DEV_MAILBOX_DIR"])
+    sink = start_sink(directory, port=0)
+    try:
+        message = build_message(
+            sender="Brückenschlag <newsletter@brueckenschlag.example>",
+            to="david.krüger@example.org",
+            subject="Hallo",
+            text="Hallo David.",
+            html="<p>Hallo David.</p>",
+        )
+        send_one(f"smtp://127.0.0.1:{sink.port}", message)
+    finally:
+        sink.stop()
+    index = client.get("/dev/mailbox/").get_data(as_text=True)
+    key = re.search(r'href="/dev/mailbox/([^"/]+)"', index).group(1)
+    page = client.get(f"/dev/mailbox/{key}")
+    assert page.status_code == 200
+    assert "david.krüger@example.org" in page.get_data(as_text=True)
