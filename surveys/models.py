@@ -86,6 +86,9 @@ class Survey(Model):
     def is_open(self, now: datetime | None = None) -> bool:
         return open_between(self.opens_at, self.closes_at, now)
 
+    def not_begun(self, now: datetime | None = None) -> bool:
+        return self.opens_at is not None and (now or utcnow()) < self.opens_at
+
     def links_expired(self, days_after_close: int, now: datetime | None = None) -> bool:
         """Personal links end some days after the survey closes: until then they show
         the person's own answers, afterwards nothing."""

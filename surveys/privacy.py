@@ -71,6 +71,9 @@ def export_responses(
 def erase_responses(session: SessionLike, subscriber: Subscriber, scope: Scope) -> None:
     """Delete free text and the contact wish; unlink the rest from the person (of
     the scope's controllers' surveys)."""
+    # The responses are locked before their answers are touched, in the order of a
+    # later answer (response, then answers): the two wait for each other instead
+    # of deadlocking.
     mine = list(
         session.scalars(
             select(SurveyResponse.id)
@@ -79,6 +82,7 @@ def erase_responses(session: SessionLike, subscriber: Subscriber, scope: Scope) 
                 SurveyResponse.subscriber_id == subscriber.id,
                 scope.held(Survey.region_id),
             )
+            .with_for_update(of=SurveyResponse)
         )
     )
     session.execute(

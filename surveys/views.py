@@ -160,7 +160,14 @@ def _save_once(invitation: Invitation, step: str) -> int | None:
         if person is None or not person.survey_open:
             return None
         questions = person.questions
-        asked = questions[:1] if step == "first" else questions[1:]
+        if step == "first":
+            asked = questions[:1]
+        elif person.response_id is None:
+            # The second page without a first answer (a stale or crafted form):
+            # the first question is asked too, so a required one is not skipped.
+            asked = questions
+        else:
+            asked = questions[1:]
         answers = parse_answers(asked, request.form)
         contact = None if step == "first" else request.form.get("contact") == "yes"
         save_subscriber_answers(direct, invitation, person, asked, answers, contact)
@@ -201,8 +208,15 @@ def _answer_page(
             values=current_values(response),
             language=_language(),
         )
+    if step != "first" and survey.questions[0].id in problems:
+        step = "first"  # the second page was sent before the first answer
     questions = survey.questions[:1] if step == "first" else survey.questions[1:]
     values = current_values(response)
+    contact_wish = (
+        request.form.get("contact") == "yes"
+        if problems or refused
+        else bool(response and response.contact_consent)
+    )
     if problems or refused:
         values |= typed_form_values(questions)
     preselected: dict[int, object] = {}
@@ -229,6 +243,7 @@ def _answer_page(
         step=step,
         language=_language(),
         answered_before=response is not None,
+        contact_wish=contact_wish,
         preselected=bool(preselected),
         first_number=1 if step == "first" else 2,
         total=len(survey.questions),

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import db, utcnow
@@ -188,6 +188,21 @@ def test_a_closed_survey_refuses_answers_and_shows_the_persons_own(
     post_first(client, link, page, options[1])
     with app.app_context():
         assert list(db.session.scalars(select(Answer.option_id))) == [options[0].id]
+
+
+def test_a_survey_that_has_not_begun_says_so_and_when(app, client, smtp_server):
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    page = client.get(link).get_data(as_text=True)
+    with app.app_context():
+        survey = db.session.get(Survey, survey_id)
+        survey.opens_at = utcnow() + timedelta(days=1)
+        db.session.commit()
+    early = client.get(link).get_data(as_text=True)
+    assert "Diese Umfrage hat noch nicht begonnen" in early
+    assert "beendet" not in early
+    post_first(client, link, page, options[0])
+    assert count(app, SurveyResponse) == 0
 
 
 def test_a_link_expires_some_time_after_the_survey_closed(app, client, smtp_server):
@@ -572,10 +587,131 @@ def test_only_the_answer_post_commits_without_waiting_for_the_disk(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("a setting of PostgreSQL's")
 
-    def setting(engine) -> str:
+    def setting(engine) -> tuple[str, str]:
+        """The value and where it comes from (the test databases of `make test`
+        have it off for the whole database)."""
         with engine.connect() as connection:
-            return connection.exec_driver_sql("SHOW synchronous_commit").scalar()
+            return connection.exec_driver_sql(
+                "SELECT setting, source FROM pg_settings"
+                " WHERE name = 'synchronous_commit'"
+            ).one()
 
     with app.test_request_context():
-        assert setting(answer_engine()) == "off"
-        assert setting(db.engine) == "on"
+        assert setting(answer_engine()) == ("off", "client")
+        assert setting(db.engine)[1] != "client"
+
+
+def test_the_second_page_shows_the_stored_contact_wish_and_keeps_it(
+    app, client, smtp_server
+):
+    """Changing the first answer from the mail leads to the second page again: the
+    contact wish given there before is ticked, so pressing "Senden" keeps it."""
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    answer_first(client, link, options[0])
+    with app.app_context():
+        questions = db.session.get(Survey, survey_id).questions
+    rest = client.get(f"{link}?step=rest").get_data(as_text=True)
+    assert not re.search(r'name="contact" value="yes"\s+checked', rest)
+    client.post(
+        link,
+        data={"csrf_token": csrf_token(rest), "step": "rest", "contact": "yes"},
+    )
+    answer_first(client, link, options[1])
+    again = client.get(f"{link}?step=rest").get_data(as_text=True)
+    assert re.search(r'name="contact" value="yes"\s+checked', again)
+    client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(again),
+            "step": "rest",
+            f"q{questions[1].id}": "3",
+            "contact": "yes",
+        },
+    )
+    with app.app_context():
+        assert db.session.scalar(select(SurveyResponse.contact_consent)) is True
+
+
+def test_the_second_page_alone_saves_nothing_without_the_first_answer(
+    app, client, smtp_server
+):
+    """A required first question cannot be skipped by posting the second page
+    straight away: nothing is stored, and the person is asked it."""
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    with app.app_context():
+        questions = db.session.get(Survey, survey_id).questions
+    rest = client.get(f"{link}?step=rest").get_data(as_text=True)
+    posted = client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(rest),
+            "step": "rest",
+            f"q{questions[1].id}": "4",
+        },
+    )
+    assert posted.status_code == 200
+    assert "Bitte beantworten Sie diese Frage." in posted.get_data(as_text=True)
+    assert count(app, SurveyResponse) == 0
+
+
+def test_an_erasure_while_the_same_person_changes_her_answer_does_not_deadlock(
+    app, client, smtp_server
+):
+    """The erasure and a later answer lock the person's response before its
+    answers, in the same order: one waits for the other (they deadlocked, and the
+    erasure ended in a 500 page)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite lets one writer in at a time")
+    survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    answer_first(client, link, options[0])
+    with app.app_context():
+        questions = db.session.get(Survey, survey_id).questions
+    rest = client.get(f"{link}?step=rest").get_data(as_text=True)
+    client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(rest),
+            "step": "rest",
+            f"q{questions[2].id}": "Freitext",
+        },
+    )
+    with app.app_context():
+        response_id, person_id = db.session.execute(
+            select(SurveyResponse.id, SurveyResponse.subscriber_id)
+        ).one()
+    failures: list[Exception] = []
+
+    def erase_her() -> None:
+        try:
+            with app.app_context():
+                erase(
+                    db.session,
+                    db.session.get(Subscriber, person_id),
+                    app.config["SECRET_KEY"],
+                )
+                db.session.commit()
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            failures.append(error)
+
+    with app.app_context(), db.engine.connect() as answer:
+        # A later answer, as the answer POST writes it: the response, then its answers.
+        answer.execute(
+            update(SurveyResponse)
+            .where(SurveyResponse.id == response_id)
+            .values(updated_at=utcnow())
+        )
+        eraser = threading.Thread(target=erase_her)
+        eraser.start()
+        eraser.join(0.5)  # the erasure is under way, waiting on the response
+        try:
+            answer.execute(delete(Answer).where(Answer.response_id == response_id))
+            answer.commit()
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            failures.append(error)
+        eraser.join()
+    assert failures == []
+    with app.app_context():
+        assert db.session.scalar(select(SurveyResponse.subscriber_id)) is None
