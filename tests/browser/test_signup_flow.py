@@ -37,3 +37,20 @@ def test_sign_up_and_confirm_in_the_browser(app, live_server, page, smtp_server)
         )
         assert person.status == "active"
         assert person.district.name == "Märkischer Kreis"
+
+
+def test_a_refused_form_leads_back_to_what_was_typed(live_server, page):
+    """Invisible control characters (pasted from elsewhere) are refused with a 400
+    page; its button goes back to the form, filled in as it was left."""
+    page.goto(f"{live_server}/anmelden/suedwestfalen")
+    page.get_by_label("E-Mail-Adresse").fill("greta.vogel@example.org")
+    page.get_by_label("Newsletter Südwestfalen").check()
+    page.get_by_text("Erzählen Sie uns mehr über sich").click()
+    page.get_by_label("Organisation", exact=True).fill("Vogel\x0b Kunststoff")
+    page.get_by_label("Ja, ich möchte den Newsletter").check()
+    page.get_by_role("button", name="Abonnieren").click()
+    expect(page.get_by_text("unsichtbare Steuerzeichen")).to_be_visible()
+    expect(page.get_by_role("link", name="Zurück zur Übersicht")).to_have_count(0)
+    page.get_by_role("link", name="Zurück zum Formular").click()
+    expect(page.get_by_label("E-Mail-Adresse")).to_have_value("greta.vogel@example.org")
+    expect(page.get_by_label("Newsletter Südwestfalen")).to_be_checked()
