@@ -48,3 +48,30 @@ def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
         assert len(response.answers) == 3
         assert response.contact_consent
     assert page.context.cookies() == []
+
+
+def test_an_answer_refused_for_control_characters_goes_back_to_the_filled_page(
+    app, live_server, page, smtp_server
+):
+    """A pasted invisible character refuses the second page with a 400; its button
+    goes back to the page as the person left it."""
+    with app.app_context():
+        factories.audience(db.session, 1)
+        survey_id = factories.survey(db.session).id
+        factories.campaign(
+            db.session, blocks=factories.survey_blocks(survey_id), due=True
+        )
+    with app.app_context():
+        dispatch_due(db.session)
+        Sender(app, "browser").run(budget_seconds=30)
+    html = html_of(smtp_server.messages[0])
+    link = re.findall(r'href="https?://[^/"]+(/umfrage/[^"]+)"', html)[1]
+    page.goto(live_server + link.replace("&amp;", "&"))
+    page.get_by_role("button", name="Senden").click()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_label("Was noch?").fill("Gern mehr\x0b Termine.")
+    page.get_by_role("button", name="Senden").click()
+    expect(page.get_by_text("unsichtbare Steuerzeichen")).to_be_visible()
+    page.get_by_role("link", name="Zurück zum Formular").click()
+    expect(page.get_by_label("4", exact=True)).to_be_checked()
+    expect(page.get_by_label("Was noch?")).to_have_value("Gern mehr\x0b Termine.")
