@@ -208,8 +208,8 @@ def _answer_page(
             values=current_values(response),
             language=_language(),
         )
-    if step != "first" and survey.questions[0].id in problems:
-        step = "first"  # the second page was sent before the first answer
+    if step != "first" and response is None:
+        step = "first"  # no second page before the first answer: it would be lost
     questions = survey.questions[:1] if step == "first" else survey.questions[1:]
     values = current_values(response)
     contact_wish = (

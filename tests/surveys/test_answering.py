@@ -654,6 +654,11 @@ def test_the_second_page_alone_saves_nothing_without_the_first_answer(
     assert posted.status_code == 200
     assert "Bitte beantworten Sie diese Frage." in posted.get_data(as_text=True)
     assert count(app, SurveyResponse) == 0
+    # Nor is the second page offered before the first answer (what was typed on
+    # it would be lost when the first question is asked).
+    shown = client.get(f"{link}?step=rest").get_data(as_text=True)
+    assert "Kooperation lohnt sich." not in shown
+    assert "Was brauchen Sie am dringendsten?" in shown
 
 
 def test_an_erasure_while_the_same_person_changes_her_answer_does_not_deadlock(
