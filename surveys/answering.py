@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Integer,
     Table,
     bindparam,
+    cast,
     delete,
     func,
     insert,
@@ -19,6 +21,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.sql.elements import ColumnElement
 
 from core.db import SessionLike, utcnow
 from core.direct_sql import PreparedStatement, Statements
@@ -109,10 +112,57 @@ INSERT_RESPONSE = PreparedStatement(
     .values({name: bindparam(name) for name in RESPONSE_FIELDS})
     .returning(RESPONSES.c.id)
 )
+# A person's answer is written only while she is still the person the POST read:
+# an erasure (or "invalidate my links") that committed in between wins, and one
+# under way is waited for (her row is locked here, and first by the erasure), so
+# her free text and contact wish never come back after it.
+_HER = (
+    select(SUBSCRIBERS.c.id)
+    .where(
+        SUBSCRIBERS.c.id == bindparam("subscriber_id"),
+        SUBSCRIBERS.c.email.is_not(None),
+        SUBSCRIBERS.c.link_key == bindparam("link_key"),
+    )
+    .with_for_update(read=True)
+    .subquery("her")
+)
+
+
+def _insert_her_response(typed: bool) -> Any:
+    """INSERT … SELECT of a person's new response, from her row only (PostgreSQL
+    needs the values' types in a SELECT list; SQLite's CAST would change them)."""
+
+    def value(name: str) -> ColumnElement[Any]:
+        parameter = bindparam(name, type_=RESPONSES.c[name].type)
+        return cast(parameter, RESPONSES.c[name].type) if typed else parameter
+
+    return (
+        insert(RESPONSES)
+        .from_select(
+            RESPONSE_FIELDS,
+            select(*(value(name) for name in RESPONSE_FIELDS)).select_from(_HER),
+        )
+        .returning(RESPONSES.c.id)
+    )
+
+
+INSERT_HER_RESPONSE = PreparedStatement(_insert_her_response(typed=False))
+# The response is still hers (an erasure unlinks it from her).
+_STILL_HERS = (
+    select(RESPONSES.c.id)
+    .where(
+        RESPONSES.c.id == bindparam("response"),
+        RESPONSES.c.subscriber_id == bindparam("person"),
+    )
+    .exists()
+)
 # A later answer refreshes the snapshot; the consent changes only where it is asked.
 UPDATE_RESPONSE = PreparedStatement(
     update(RESPONSES)
-    .where(RESPONSES.c.id == bindparam("response"))
+    .where(
+        RESPONSES.c.id == bindparam("response"),
+        RESPONSES.c.subscriber_id == bindparam("person"),
+    )
     .values(
         {name: bindparam(name) for name in (*SNAPSHOT, "updated_at")}
         | {
@@ -126,11 +176,21 @@ DELETE_ANSWERS = PreparedStatement(
     delete(ANSWERS).where(
         ANSWERS.c.response_id == bindparam("response"),
         ANSWERS.c.question_id == bindparam("question"),
+        _STILL_HERS,
     )
 )
 ANSWER_FIELDS = ("response_id", "question_id", "option_id", "value", "text")
 INSERT_ANSWERS = PreparedStatement(
     insert(ANSWERS).values({name: bindparam(name) for name in ANSWER_FIELDS})
+)
+INSERT_LATER_ANSWERS = PreparedStatement(
+    insert(ANSWERS).from_select(
+        ANSWER_FIELDS,
+        select(
+            bindparam("response", type_=Integer()),
+            *(bindparam(name) for name in ANSWER_FIELDS[1:]),
+        ).where(_STILL_HERS),
+    )
 )
 # PostgreSQL: a new response and its answers in one statement, which is atomic by
 # itself: one round trip, without BEGIN and COMMIT. The answers come as one JSON
@@ -142,12 +202,34 @@ _GIVEN = (
     .table_valued(*(ANSWERS.c[name] for name in ANSWER_FIELDS[1:]))
     .render_derived("given", with_types=True)
 )
-INSERT_RESPONSE_WITH_ANSWERS = PreparedStatement(
+
+
+def _with_answers(response: Any) -> PreparedStatement:
+    """The response that `response` (a CTE) inserts, and its answers."""
+    return PreparedStatement(
+        insert(ANSWERS).from_select(
+            ANSWER_FIELDS,
+            select(
+                response.c.id, *(_GIVEN.c[name] for name in ANSWER_FIELDS[1:])
+            ).select_from(response.join(_GIVEN, true())),  # each answer's row
+        )
+    )
+
+
+INSERT_RESPONSE_WITH_ANSWERS = _with_answers(_NEW_RESPONSE)
+INSERT_HER_RESPONSE_WITH_ANSWERS = _with_answers(
+    _insert_her_response(typed=True).cte("her_response")
+)
+# PostgreSQL: a later answer's answers in one statement, while the response is hers.
+INSERT_LATER_ANSWERS_AT_ONCE = PreparedStatement(
     insert(ANSWERS).from_select(
         ANSWER_FIELDS,
         select(
-            _NEW_RESPONSE.c.id, *(_GIVEN.c[name] for name in ANSWER_FIELDS[1:])
-        ).select_from(_NEW_RESPONSE.join(_GIVEN, true())),  # each answer's row
+            cast(bindparam("response"), Integer()),
+            *(_GIVEN.c[name] for name in ANSWER_FIELDS[1:]),
+        )
+        .select_from(_GIVEN)
+        .where(_STILL_HERS),
     )
 )
 
@@ -295,9 +377,10 @@ def save_subscriber_answers(
     in a session's transaction (direct_on) are committed by the caller."""
     rows = _answer_rows(questions, answers)
     if person.response_id is None:
-        _new_response(
+        _new_her_response(
             direct,
             rows,
+            link_key=invitation.link_key,
             survey_id=invitation.survey_id,
             subscriber_id=invitation.subscriber_id,
             campaign_id=invitation.campaign_id,
@@ -306,19 +389,22 @@ def save_subscriber_answers(
             **person.snapshot,
         )
         return
-    response_id = person.response_id
+    hers = {"response": person.response_id, "person": invitation.subscriber_id}
     with direct.together():
         direct.execute(
             UPDATE_RESPONSE,
-            {"response": response_id, "contact": contact, "updated_at": utcnow()}
-            | person.snapshot,
+            hers | {"contact": contact, "updated_at": utcnow()} | person.snapshot,
         )
         # Replace without loading the old answers: delete, then insert.
         direct.execute_many(
-            DELETE_ANSWERS,
-            [{"response": response_id, "question": q.id} for q in questions],
+            DELETE_ANSWERS, [hers | {"question": q.id} for q in questions]
         )
-        _insert_answers(direct, response_id, rows)
+        if not rows:
+            return
+        if direct.dialect.name == "postgresql":
+            direct.execute(INSERT_LATER_ANSWERS_AT_ONCE, hers | {"answers": rows})
+        else:
+            direct.execute_many(INSERT_LATER_ANSWERS, [hers | row for row in rows])
 
 
 def save_public_answers(
@@ -359,6 +445,22 @@ def _new_response(
     with direct.together():
         response_id = direct.value(INSERT_RESPONSE, values)
         _insert_answers(direct, response_id, rows)
+
+
+def _new_her_response(
+    direct: Statements, rows: list[dict[str, Any]], **values: Any
+) -> None:
+    """A person's new response and its answers, from her row only (nothing when an
+    erasure came first)."""
+    now = utcnow()
+    values |= {"created_at": now, "updated_at": now}
+    if direct.dialect.name == "postgresql":
+        direct.execute(INSERT_HER_RESPONSE_WITH_ANSWERS, values | {"answers": rows})
+        return
+    with direct.together():
+        made = direct.rows(INSERT_HER_RESPONSE, values)
+        if made:
+            _insert_answers(direct, made[0][0], rows)
 
 
 def _insert_answers(

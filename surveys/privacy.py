@@ -71,9 +71,13 @@ def export_responses(
 def erase_responses(session: SessionLike, subscriber: Subscriber, scope: Scope) -> None:
     """Delete free text and the contact wish; unlink the rest from the person (of
     the scope's controllers' surveys)."""
-    # The responses are locked before their answers are touched, in the order of a
-    # later answer (response, then answers): the two wait for each other instead
-    # of deadlocking.
+    # Her row first: a first answer under way (which locks it to share) is waited
+    # for and then unlinked here, and one that comes later finds her gone. Then
+    # the responses before their answers, in the order of a later answer: the two
+    # wait for each other instead of deadlocking.
+    session.execute(
+        select(Subscriber.id).where(Subscriber.id == subscriber.id).with_for_update()
+    )
     mine = list(
         session.scalars(
             select(SurveyResponse.id)

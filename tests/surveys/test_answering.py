@@ -720,3 +720,44 @@ def test_an_erasure_while_the_same_person_changes_her_answer_does_not_deadlock(
     assert failures == []
     with app.app_context():
         assert db.session.scalar(select(SurveyResponse.subscriber_id)) is None
+
+
+@pytest.mark.parametrize("answered_before", [False, True])
+def test_an_answer_read_before_an_erasure_and_written_after_it_stores_nothing(
+    app, answered_before
+):
+    """The answer POST reads the person, then writes: an erasure that commits in
+    between wins. Her free text and contact wish must not come back, neither in a
+    new response nor in the one the erasure made anonymous."""
+    with app.app_context():
+        factories.audience(db.session, 1)
+        survey_id = factories.survey(db.session).id
+    with app.app_context():
+        person = db.session.scalar(select(Subscriber))
+        invitation = Invitation(person.id, survey_id, None, person.link_key)
+        first, _scale, free = read(invitation).questions
+        chosen = sorted(first.options)[0]
+
+        def save(questions, answers, seen) -> None:
+            with direct_statements(db.engine) as direct:
+                save_subscriber_answers(
+                    direct, invitation, seen, questions, answers, contact=True
+                )
+
+        if answered_before:
+            save([first], {first.id: chosen}, read(invitation))
+        seen = read(invitation)  # the POST's read ...
+        erase(db.session, db.session.get(Subscriber, person.id), "key")
+        db.session.commit()  # ... the erasure commits ...
+        save([free], {free.id: "Geheimtext"}, seen)  # ... then the POST's write
+        db.session.remove()
+        assert db.session.scalar(select(Answer).where(Answer.text.is_not(None))) is None
+        assert (
+            db.session.scalar(
+                select(SurveyResponse).where(SurveyResponse.subscriber_id.is_not(None))
+            )
+            is None
+        )
+        assert not db.session.scalar(
+            select(func.count()).where(SurveyResponse.contact_consent.is_(True))
+        )
