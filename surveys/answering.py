@@ -253,17 +253,19 @@ def _new_response(
 def _new_her_response(
     direct: Statements, rows: list[dict[str, Any]], **values: Any
 ) -> None:
-    """A person's new response and its answers, from her row only (nothing when an
-    erasure came first)."""
+    """A person's new response and its answers, from her row only: LinkError when an
+    erasure or "invalidate my links" came first."""
     now = utcnow()
     values |= {"created_at": now, "updated_at": now}
     if direct.dialect.name == "postgresql":
-        direct.execute(INSERT_HER_RESPONSE_WITH_ANSWERS, values | {"answers": rows})
-        return
-    with direct.together():
-        made = direct.rows(INSERT_HER_RESPONSE, values)
-        if made:
-            _insert_answers(direct, made[0][0], rows)
+        made = direct.rows(INSERT_HER_RESPONSE_WITH_ANSWERS, values | {"answers": rows})
+    else:
+        with direct.together():
+            made = direct.rows(INSERT_HER_RESPONSE, values)
+            if made:
+                _insert_answers(direct, made[0][0], rows)
+    if not made:
+        raise LinkError(expired=False)  # erased, or her links invalidated meanwhile
 
 
 def _insert_answers(

@@ -13,6 +13,7 @@ from core.db import db, utcnow
 from core.direct_sql import direct_statements, executed_transaction
 from newsletter.audience.erasure import erase
 from newsletter.audience.models import Subscriber
+from newsletter.audience.tokens import LinkError
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from surveys import answering
@@ -749,7 +750,11 @@ def test_an_answer_read_before_an_erasure_and_written_after_it_stores_nothing(
         seen = read(invitation)  # the POST's read ...
         erase(db.session, db.session.get(Subscriber, person.id), "key")
         db.session.commit()  # ... the erasure commits ...
-        save([free], {free.id: "Geheimtext"}, seen)  # ... then the POST's write
+        if answered_before:  # ... then the POST's write: no longer hers
+            save([free], {free.id: "Geheimtext"}, seen)
+        else:  # ... nor is she there to answer: her link is no longer valid
+            with pytest.raises(LinkError):
+                save([free], {free.id: "Geheimtext"}, seen)
         db.session.remove()
         assert db.session.scalar(select(Answer).where(Answer.text.is_not(None))) is None
         assert (
