@@ -64,7 +64,10 @@ def _read_answer(question: QuestionShape, form: Any) -> tuple[Any, str | None]:
         return _read_choices(question, form.getlist(key))
     if question.kind == QuestionKind.TEXT:
         return (form.get(key) or "").strip()[:MAX_TEXT] or None, None
-    raw = form.get(key, "")
+    given = form.getlist(key)
+    if len(given) > 1:  # one answer to a question that takes one
+        return None, str(_l("Please choose one of the given answers."))
+    raw = given[0] if given else ""
     number = int(raw) if raw.isdigit() else None
     allowed = (
         question.options

@@ -766,3 +766,22 @@ def test_an_answer_read_before_an_erasure_and_written_after_it_stores_nothing(
         assert not db.session.scalar(
             select(func.count()).where(SurveyResponse.contact_consent.is_(True))
         )
+
+
+def test_two_answers_to_a_single_choice_are_refused(app, client, smtp_server):
+    _sid, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    page = client.get(link).get_data(as_text=True)
+    posted = client.post(
+        link,
+        data={
+            "csrf_token": csrf_token(page),
+            "step": "first",
+            f"q{options[0].question_id}": [str(options[0].id), str(options[1].id)],
+        },
+    )
+    assert posted.status_code == 200
+    assert "Bitte wählen Sie eine der vorgegebenen Antworten." in posted.get_data(
+        as_text=True
+    )
+    assert count(app, SurveyResponse) == 0

@@ -84,3 +84,18 @@ def test_answers_without_a_required_question_do_not_close_the_analysis(
     login_as(Role.ANALYST)
     response = client.get(f"/analysis/{survey_id}")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
+
+
+def test_a_survey_with_only_small_groups_shows_no_count_of_nobody(
+    app, client, login_as
+):
+    """One answer: its region is under 5 and left out of every total, so the
+    total holds nobody; the chart says so instead of „0 Personen"."""
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        factories.answer(db.session, question, [question.options[0]], times=1)
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    page = client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+    assert "0 Personen" not in page
+    assert "noch niemand gezählt" in page
