@@ -195,13 +195,19 @@ def _answers_of(response: Any) -> Any:
     )
 
 
-INSERT_RESPONSE_WITH_ANSWERS = PreparedStatement(_answers_of(_NEW_RESPONSE))
-# Her response and its answers, returning the response's id: no row when an erasure
-# or "invalidate my links" came first (the POST then says the link is no longer
-# valid rather than "saved").
-_HER_RESPONSE = _insert_her_response(typed=True).cte("her_response")
-INSERT_HER_RESPONSE_WITH_ANSWERS = PreparedStatement(
-    select(_HER_RESPONSE.c.id).add_cte(_answers_of(_HER_RESPONSE).cte("her_answers"))
+def _with_answers(response: Any) -> PreparedStatement:
+    """The response that `response` (a CTE) inserts and its answers, returning the
+    response's id: no row when it inserted none."""
+    return PreparedStatement(
+        select(response.c.id).add_cte(_answers_of(response).cte("its_answers"))
+    )
+
+
+INSERT_RESPONSE_WITH_ANSWERS = _with_answers(_NEW_RESPONSE)
+# No row when an erasure or "invalidate my links" came first (the POST then says the
+# link is no longer valid rather than "saved").
+INSERT_HER_RESPONSE_WITH_ANSWERS = _with_answers(
+    _insert_her_response(typed=True).cte("her_response")
 )
 # PostgreSQL: a later answer's answers in one statement, while the response is hers.
 INSERT_LATER_ANSWERS_AT_ONCE = PreparedStatement(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
-from core.direct_sql import Statements
+from core.direct_sql import PreparedStatement, Statements
 from newsletter.audience.tokens import LinkError, make_token, read_token, same_key
 from newsletter.campaigns.rendering import Recipient
 from surveys.answer_forms import QuestionShape
@@ -180,8 +180,9 @@ def save_subscriber_answers(
     in a session's transaction (direct_on) are committed by the caller."""
     rows = _answer_rows(questions, answers)
     if person.response_id is None:
-        _new_her_response(
+        stored = _new_response(
             direct,
+            (INSERT_HER_RESPONSE_WITH_ANSWERS, INSERT_HER_RESPONSE),
             rows,
             link_key=invitation.link_key,
             survey_id=invitation.survey_id,
@@ -191,6 +192,8 @@ def save_subscriber_answers(
             contact_consent=bool(contact),
             **person.snapshot,
         )
+        if not stored:
+            raise LinkError(expired=False)  # erased, or her links invalidated meanwhile
         return
     hers = {"response": person.response_id, "person": invitation.subscriber_id}
     with direct.together():
@@ -221,6 +224,7 @@ def save_public_answers(
     """An anonymous response from the public link. The caller commits."""
     _new_response(
         direct,
+        (INSERT_RESPONSE_WITH_ANSWERS, INSERT_RESPONSE),
         _answer_rows(questions, answers),
         survey_id=survey_id,
         subscriber_id=None,
@@ -236,36 +240,25 @@ def save_public_answers(
 
 
 def _new_response(
-    direct: Statements, rows: list[dict[str, Any]], **values: Any
-) -> None:
+    direct: Statements,
+    statements: tuple[PreparedStatement, PreparedStatement],
+    rows: list[dict[str, Any]],
+    **values: Any,
+) -> bool:
     """A response and its answers: one statement where the database can (a
-    conflicting second one fails whole, with IntegrityError), else one transaction."""
+    conflicting second one fails whole, with IntegrityError), else one transaction.
+    `statements`: (response and answers at once, the response alone). False when
+    the response was not inserted."""
+    at_once, alone = statements
     now = utcnow()
     values |= {"created_at": now, "updated_at": now}
     if direct.dialect.name == "postgresql":
-        direct.execute(INSERT_RESPONSE_WITH_ANSWERS, values | {"answers": rows})
-        return
+        return bool(direct.rows(at_once, values | {"answers": rows}))
     with direct.together():
-        response_id = direct.value(INSERT_RESPONSE, values)
-        _insert_answers(direct, response_id, rows)
-
-
-def _new_her_response(
-    direct: Statements, rows: list[dict[str, Any]], **values: Any
-) -> None:
-    """A person's new response and its answers, from her row only: LinkError when an
-    erasure or "invalidate my links" came first."""
-    now = utcnow()
-    values |= {"created_at": now, "updated_at": now}
-    if direct.dialect.name == "postgresql":
-        made = direct.rows(INSERT_HER_RESPONSE_WITH_ANSWERS, values | {"answers": rows})
-    else:
-        with direct.together():
-            made = direct.rows(INSERT_HER_RESPONSE, values)
-            if made:
-                _insert_answers(direct, made[0][0], rows)
-    if not made:
-        raise LinkError(expired=False)  # erased, or her links invalidated meanwhile
+        made = direct.rows(alone, values)
+        if made:
+            _insert_answers(direct, made[0][0], rows)
+    return bool(made)
 
 
 def _insert_answers(
