@@ -19,7 +19,8 @@ from tests.fixtures.smtp import html_of
 pytestmark = pytest.mark.browser
 
 
-def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
+def second_button_of_a_sent_survey(app, smtp_server) -> str:
+    """A survey issue sent to one person; the path of her mail's second answer."""
     with app.app_context():
         factories.audience(db.session, 1)
         survey_id = factories.survey(db.session).id
@@ -31,7 +32,11 @@ def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
         Sender(app, "browser").run(budget_seconds=30)
     html = html_of(smtp_server.messages[0])
     link = re.findall(r'href="https?://[^/"]+(/umfrage/[^"]+)"', html)[1]
-    page.goto(live_server + link.replace("&amp;", "&"))
+    return link.replace("&amp;", "&")
+
+
+def test_answer_a_survey_from_the_mail(app, live_server, page, smtp_server):
+    page.goto(live_server + second_button_of_a_sent_survey(app, smtp_server))
     assert page.get_by_label("KI und Daten").is_checked()
     screenshot(page, "survey-first-question")
     with app.app_context():
@@ -55,18 +60,7 @@ def test_an_answer_refused_for_control_characters_goes_back_to_the_filled_page(
 ):
     """A pasted invisible character refuses the second page with a 400; its button
     goes back to the page as the person left it."""
-    with app.app_context():
-        factories.audience(db.session, 1)
-        survey_id = factories.survey(db.session).id
-        factories.campaign(
-            db.session, blocks=factories.survey_blocks(survey_id), due=True
-        )
-    with app.app_context():
-        dispatch_due(db.session)
-        Sender(app, "browser").run(budget_seconds=30)
-    html = html_of(smtp_server.messages[0])
-    link = re.findall(r'href="https?://[^/"]+(/umfrage/[^"]+)"', html)[1]
-    page.goto(live_server + link.replace("&amp;", "&"))
+    page.goto(live_server + second_button_of_a_sent_survey(app, smtp_server))
     page.get_by_role("button", name="Senden").click()
     page.get_by_label("4", exact=True).check()
     page.get_by_label("Was noch?").fill("Gern mehr\x0b Termine.")

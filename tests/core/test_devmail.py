@@ -8,25 +8,28 @@ from core.mail import build_message, send_one
 from core.models import Role
 
 
-def test_a_sent_message_appears_in_the_dev_mailbox(app, client, login_as, tmp_path):
-    login_as(Role.MANAGER, "dortmund")
-    directory = Path(app.config["DEV_MAILBOX_DIR"])
-    sink = start_sink(directory, port=0)
+def deliver(app, **mail: str) -> None:
+    """Send one message over SMTP to the dev mailbox's sink, as the app's mail does."""
+    sink = start_sink(Path(app.config["DEV_MAILBOX_DIR"]), port=0)
     try:
-        port = sink.port
-        message = build_message(
-            sender=(
-                "Brückenschlag Südwestfalen – Wirtschaftsförderung für Märkte "
-                "<newsletter@brueckenschlag.example>"
-            ),
-            to="anna@example.org",
-            subject="Grüße aus Olpe",
-            text="Hallo Anna, schöne Grüße.",
-            html="<p>Hallo <b>Anna</b>, schöne Grüße.</p>",
-        )
-        send_one(f"smtp://127.0.0.1:{port}", message)
+        send_one(f"smtp://127.0.0.1:{sink.port}", build_message(**mail))
     finally:
         sink.stop()
+
+
+def test_a_sent_message_appears_in_the_dev_mailbox(app, client, login_as, tmp_path):
+    login_as(Role.MANAGER, "dortmund")
+    deliver(
+        app,
+        sender=(
+            "Brückenschlag Südwestfalen – Wirtschaftsförderung für Märkte "
+            "<newsletter@brueckenschlag.example>"
+        ),
+        to="anna@example.org",
+        subject="Grüße aus Olpe",
+        text="Hallo Anna, schöne Grüße.",
+        html="<p>Hallo <b>Anna</b>, schöne Grüße.</p>",
+    )
     index = client.get("/dev/mailbox/").get_data(as_text=True)
     assert "Grüße aus Olpe" in index
     # Folded inside a word, the name still reads as written.
@@ -48,19 +51,14 @@ def test_a_message_to_an_address_with_an_umlaut_can_be_read(
 ):
     """Sent with SMTPUTF8, its headers are UTF-8 (RFC 6532), not escaped bytes."""
     login_as(Role.MANAGER, "dortmund")
-    directory = Path(app.config["DEV_MAILBOX_DIR"])
-    sink = start_sink(directory, port=0)
-    try:
-        message = build_message(
-            sender="Brückenschlag <newsletter@brueckenschlag.example>",
-            to="david.krüger@example.org",
-            subject="Hallo",
-            text="Hallo David.",
-            html="<p>Hallo David.</p>",
-        )
-        send_one(f"smtp://127.0.0.1:{sink.port}", message)
-    finally:
-        sink.stop()
+    deliver(
+        app,
+        sender="Brückenschlag <newsletter@brueckenschlag.example>",
+        to="david.krüger@example.org",
+        subject="Hallo",
+        text="Hallo David.",
+        html="<p>Hallo David.</p>",
+    )
     index = client.get("/dev/mailbox/").get_data(as_text=True)
     key = re.search(r'href="/dev/mailbox/([^"/]+)"', index).group(1)
     page = client.get(f"/dev/mailbox/{key}")

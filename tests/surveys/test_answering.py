@@ -128,6 +128,13 @@ def post_first(client, link, page, option):
     )
 
 
+def post_rest(client, link, page, fields):
+    """Press "Senden" on a second page shown earlier, with these fields filled."""
+    return client.post(
+        link, data={"csrf_token": csrf_token(page), "step": "rest", **fields}
+    )
+
+
 def test_answering_again_changes_the_answer(app, client, smtp_server):
     _sid, options, mails = send_survey_mail(app, smtp_server)
     link = button_links(mails["person0@example.org"])[0]
@@ -516,14 +523,11 @@ def test_invalidating_ones_links_empties_old_answer_links(app, client, smtp_serv
     with app.app_context():
         questions = db.session.get(Survey, survey_id).questions
     rest = client.get(f"{link}?step=rest").get_data(as_text=True)
-    client.post(
+    post_rest(
+        client,
         link,
-        data={
-            "csrf_token": csrf_token(rest),
-            "step": "rest",
-            f"q{questions[2].id}": "Vertraulicher Freitext",
-            "contact": "yes",
-        },
+        rest,
+        {f"q{questions[2].id}": "Vertraulicher Freitext", "contact": "yes"},
     )
     settings = re.search(r'href="https?://[^/"]+(/einstellungen/[^"]+)"', html_of(mail))
     page = client.get(settings.group(1)).get_data(as_text=True)
@@ -614,22 +618,11 @@ def test_the_second_page_shows_the_stored_contact_wish_and_keeps_it(
         questions = db.session.get(Survey, survey_id).questions
     rest = client.get(f"{link}?step=rest").get_data(as_text=True)
     assert not re.search(r'name="contact" value="yes"\s+checked', rest)
-    client.post(
-        link,
-        data={"csrf_token": csrf_token(rest), "step": "rest", "contact": "yes"},
-    )
+    post_rest(client, link, rest, {"contact": "yes"})
     answer_first(client, link, options[1])
     again = client.get(f"{link}?step=rest").get_data(as_text=True)
     assert re.search(r'name="contact" value="yes"\s+checked', again)
-    client.post(
-        link,
-        data={
-            "csrf_token": csrf_token(again),
-            "step": "rest",
-            f"q{questions[1].id}": "3",
-            "contact": "yes",
-        },
-    )
+    post_rest(client, link, again, {f"q{questions[1].id}": "3", "contact": "yes"})
     with app.app_context():
         assert db.session.scalar(select(SurveyResponse.contact_consent)) is True
 
@@ -644,14 +637,7 @@ def test_the_second_page_alone_saves_nothing_without_the_first_answer(
     with app.app_context():
         questions = db.session.get(Survey, survey_id).questions
     rest = client.get(f"{link}?step=rest").get_data(as_text=True)
-    posted = client.post(
-        link,
-        data={
-            "csrf_token": csrf_token(rest),
-            "step": "rest",
-            f"q{questions[1].id}": "4",
-        },
-    )
+    posted = post_rest(client, link, rest, {f"q{questions[1].id}": "4"})
     assert posted.status_code == 200
     assert "Bitte beantworten Sie diese Frage." in posted.get_data(as_text=True)
     assert count(app, SurveyResponse) == 0
@@ -676,14 +662,7 @@ def test_an_erasure_while_the_same_person_changes_her_answer_does_not_deadlock(
     with app.app_context():
         questions = db.session.get(Survey, survey_id).questions
     rest = client.get(f"{link}?step=rest").get_data(as_text=True)
-    client.post(
-        link,
-        data={
-            "csrf_token": csrf_token(rest),
-            "step": "rest",
-            f"q{questions[2].id}": "Freitext",
-        },
-    )
+    post_rest(client, link, rest, {f"q{questions[2].id}": "Freitext"})
     with app.app_context():
         response_id, person_id = db.session.execute(
             select(SurveyResponse.id, SurveyResponse.subscriber_id)
