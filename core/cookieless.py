@@ -79,6 +79,16 @@ def keep_language(endpoint: str, values: dict[str, Any]) -> None:
         values["lang"] = chosen
 
 
+def same_page(**values: str) -> str:
+    """This page's address with these query values and the language chosen in it.
+    Built from the request, not the URL map: for the answer POST's redirect,
+    url_for and its escaping cost about 20 µs of its 500 (measured, A/B in
+    bench/bench_answer.py: 0.59 → 0.61 of hello world)."""
+    chosen = chosen_language()
+    query = values if chosen is None else values | {"lang": chosen}
+    return f"{request.script_root}{request.path}?{urlencode(query)}"
+
+
 def language_url(language: str) -> str:
     """This page in another language (a link: a GET that changes nothing)."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
-from core.cookieless import cookieless
+from core.cookieless import cookieless, same_page
 from core.db import db
 from core.form_tokens import posted_token_valid
 from core.forms import ConfirmForm
@@ -133,14 +133,7 @@ def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:
     if questions is None:
         return None
     if step == "first" and questions > 1:
-        return redirect(  # the rest on the same page
-            url_for(
-                "surveys.answer",
-                survey_id=invitation.survey_id,
-                token=request.view_args["token"],  # type: ignore[index]
-                step="rest",
-            )
-        )
+        return redirect(same_page(step="rest"))  # the rest on the same page
     return redirect(
         url_for(
             "surveys.thanks",

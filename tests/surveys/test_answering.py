@@ -55,6 +55,26 @@ def count(app, model):
         return db.session.scalar(select(func.count()).select_from(model))
 
 
+def test_the_rest_of_the_survey_stays_where_the_app_is_served(app, client, smtp_server):
+    """Behind a path prefix (SCRIPT_NAME), the first answer leads to the rest of the
+    survey under the same prefix, in the language chosen in the address."""
+    _survey_id, options, mails = send_survey_mail(app, smtp_server)
+    path = button_links(mails["person0@example.org"])[0].split("?")[0]
+    served = {"base_url": "http://localhost/bruecke/"}
+    html = client.get(f"{path}?lang=en", **served).get_data(as_text=True)
+    saved = client.post(
+        f"{path}?lang=en",
+        data={
+            "csrf_token": csrf_token(html),
+            "step": "first",
+            f"q{options[0].question_id}": str(options[0].id),
+        },
+        **served,
+    )
+    assert saved.status_code == 302
+    assert saved.headers["Location"] == f"/bruecke{path}?step=rest&lang=en"
+
+
 def test_a_click_only_shows_and_the_post_saves(app, client, smtp_server):
     survey_id, options, mails = send_survey_mail(app, smtp_server)
     links = button_links(mails["person0@example.org"])
