@@ -152,3 +152,38 @@ def test_the_needs_report_says_the_count_is_withheld(app, client, login_as):
     assert "Noch keine Antworten" not in page
     assert "Noch niemand gezählt (Gruppen unter 5 werden nicht mitgezählt)." in page
     assert WITHHELD in page.split("Wer gefragt wurde")[1].split("Wann")[0]
+
+
+def test_a_counted_group_with_nobody_in_the_view_says_nobody_not_withheld(
+    app, client, login_as
+):
+    """Südwestfalen is counted, but none of its respondents is a company: in the
+    companies' view its n is a published 0, not a withheld figure."""
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        first, second = question.options[:2]
+        factories.answer(
+            db.session,
+            question,
+            [first],
+            region="dortmund",
+            times=6,
+            org_type="company",
+        )
+        factories.answer(
+            db.session,
+            question,
+            [second],
+            region="suedwestfalen",
+            times=6,
+            org_type="startup",
+        )
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    page = client.get(f"/analysis/{survey_id}?org_type=company").get_data(as_text=True)
+    assert "Südwestfalen: niemand in dieser Gruppe (n = 0)" in page  # the chart
+    # The table: Südwestfalen's nobody, Dortmund's and the total's shares as always.
+    row = row_text(page, "A")
+    assert row.startswith("niemand in dieser Gruppe (n = 0) 100 % (61 %–100 %; 6/6)")
+    assert "0 (n nicht gezeigt)" not in page
+    assert WITHHELD not in page
