@@ -34,10 +34,11 @@ run: install
 	$(FLASK) demo seed
 	$(FLASK) dev
 
+# One command line, so that `make test` runs it beside the suite without calling make
+# again (a recursive $(MAKE) is run even by `make -n`, which then ran the tests).
+LINT := $(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	$(LINT)
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -58,7 +59,7 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist 
 test: install
 	bash .ci/system-deps chromium pango
 	@logs=$$(mktemp -d); \
-	$(MAKE) --no-print-directory lint >"$$logs/lint" 2>&1 & lint=$$!; \
+	{ $(LINT); } >"$$logs/lint" 2>&1 & lint=$$!; \
 	postgres=; \
 	if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PYTEST) -p no:cacheprovider \

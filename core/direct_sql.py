@@ -168,6 +168,17 @@ class Direct:
         if compiled.columns:  # SQLite cannot commit while RETURNING rows are unread
             self.cursor.fetchall()
 
+    def counted(
+        self, prepared: PreparedStatement, values: Mapping[str, Any]
+    ) -> Callable[[], int]:
+        """Run a statement on a cursor of its own; returns what tells how many rows
+        it changed. Ask after together(): inside psycopg's pipeline the count
+        arrives with the COMMIT (asking earlier would cost a round trip)."""
+        cursor = self.connection.cursor()
+        compiled = prepared.compiled(self.dialect)
+        self._run(compiled.sql, cursor.execute, compiled.parameters(values))
+        return lambda: cursor.rowcount
+
     def execute_many(
         self, prepared: PreparedStatement, rows: Sequence[Mapping[str, Any]]
     ) -> None:
@@ -231,6 +242,12 @@ class Executed:
 
     def execute(self, prepared: PreparedStatement, values: Mapping[str, Any]) -> None:
         self.connection.execute(_executable(prepared), values)
+
+    def counted(
+        self, prepared: PreparedStatement, values: Mapping[str, Any]
+    ) -> Callable[[], int]:
+        result = self.connection.execute(_executable(prepared), values)
+        return lambda: result.rowcount
 
     def execute_many(
         self, prepared: PreparedStatement, rows: Sequence[Mapping[str, Any]]

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 
 from surveys.models import Question, QuestionKind, SurveyResponse, scale_of
@@ -63,7 +64,7 @@ def _read_answer(question: QuestionShape, form: Any) -> tuple[Any, str | None]:
     if question.kind == QuestionKind.MULTIPLE:
         return _read_choices(question, form.getlist(key))
     if question.kind == QuestionKind.TEXT:
-        return (form.get(key) or "").strip()[:MAX_TEXT] or None, None
+        return _read_text(form.get(key) or "")
     given = form.getlist(key)
     if len(given) > 1:  # one answer to a question that takes one
         return None, str(_l("Please choose one of the given answers."))
@@ -81,10 +82,28 @@ def _read_answer(question: QuestionShape, form: Any) -> tuple[Any, str | None]:
     return None, None
 
 
+def _read_text(raw: str) -> tuple[str | None, str | None]:
+    # Browsers send each line break as CR LF but count it as one character
+    # against the field's maxlength: counted the same way, a full field fits.
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_TEXT:
+        message = _l(
+            "Please shorten your answer to at most %(limit)s characters "
+            "(it now has %(count)s).",
+            limit=format_number(MAX_TEXT),
+            count=format_number(len(text)),
+        )
+        return None, str(message)
+    return text or None, None
+
+
 def _read_choices(
     question: QuestionShape, raw: list[str]
 ) -> tuple[list[int] | None, str | None]:
-    chosen = [int(v) for v in raw if v.isdigit() and int(v) in question.options]
+    given = [v for v in raw if v]
+    chosen = [int(v) for v in given if v.isdigit() and int(v) in question.options]
+    if len(chosen) < len(given):  # a value that was never offered (a crafted form)
+        return None, str(_l("Please choose one of the given answers."))
     if question.max_choices and len(chosen) > question.max_choices:
         message = str(_l("Please choose at most %(n)s.", n=question.max_choices))
         return chosen or None, message

@@ -197,7 +197,7 @@ def save_subscriber_answers(
         return
     hers = {"response": person.response_id, "person": invitation.subscriber_id}
     with direct.together():
-        direct.execute(
+        updated = direct.counted(
             UPDATE_RESPONSE,
             hers | {"contact": contact, "updated_at": utcnow()} | person.snapshot,
         )
@@ -205,12 +205,14 @@ def save_subscriber_answers(
         direct.execute_many(
             DELETE_ANSWERS, [hers | {"question": q.id} for q in questions]
         )
-        if not rows:
-            return
-        if direct.dialect.name == "postgresql":
+        if rows and direct.dialect.name == "postgresql":
             direct.execute(INSERT_LATER_ANSWERS_AT_ONCE, hers | {"answers": rows})
-        else:
+        elif rows:
             direct.execute_many(INSERT_LATER_ANSWERS, [hers | row for row in rows])
+    if not updated():
+        # Erased since her answers were read: the statements above, each bound to
+        # the response still being hers, changed nothing.
+        raise LinkError(expired=False)
 
 
 def save_public_answers(
