@@ -331,3 +331,15 @@ def test_a_filtered_dashboard_says_which_parts_count_everyone(app, client, login
     said = "Der Filter oben gilt hier nicht: Gezählt werden alle Befragten."
     assert page.get_data(as_text=True).count(said) == 2
     assert said not in client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+
+
+def test_a_report_is_dated_when_it_is_made_not_when_the_answers_changed(db):
+    """The time of a report must not tell when the last answer came in: while every
+    group is under 5, it would be the only sign that someone answered."""
+    from core.db import utcnow
+
+    question = factories.one_question_survey(db)
+    factories.answer(db, question, [question.options[0]], times=3)
+    report(db, question.survey_id)  # the release is made (and kept) here
+    asked_at = utcnow()
+    assert report(db, question.survey_id).generated_at >= asked_at
