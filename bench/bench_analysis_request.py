@@ -13,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -29,7 +30,7 @@ def fill(app) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import insert, select
 
     from core.auth import create_user
-    from core.db import db
+    from core.db import db, utcnow
     from core.models import Region, Role
     from newsletter.audience.demo import SECTORS, SIZES
     from surveys.demo import build_demo_survey
@@ -46,6 +47,7 @@ def fill(app) -> int:  # type: ignore[no-untyped-def]
         }
         org_types = ["company"] * 6 + ["startup", "university", "municipality"]
         people, answers = [], []
+        answered_at = utcnow() - timedelta(days=2)
         for number in range(1, RESPONDENTS + 1):
             slug = "suedwestfalen" if rng.random() < 0.55 else "dortmund"
             people.append(
@@ -59,6 +61,9 @@ def fill(app) -> int:  # type: ignore[no-untyped-def]
                     "district_id": rng.choice(districts[slug]),
                     "sector": rng.choice(SECTORS),
                     "size": rng.choice(SIZES),
+                    # Before today: the analysts' release holds those answers.
+                    "created_at": answered_at,
+                    "updated_at": answered_at,
                 }
             )
             answers.append(

@@ -222,6 +222,7 @@ def api_tables(survey_id: int) -> BaseResponse:
         {
             "survey": survey_id,
             "min_cell": report.min_cell,
+            "answers_until": report.answers_until.isoformat(),
             "withheld": report.release.withheld,
             "filters": report.filters,
             "groups": report.release.layout.groups,

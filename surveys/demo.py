@@ -129,7 +129,15 @@ def seed_demo_survey(session: SessionLike) -> None:
     if survey is None:
         survey = build_demo_survey(session)
         rng = random.Random(7)  # noqa: S311 - demo data
-        _answer(session, survey, rng, NEED_WEIGHTS, OFFER_WEIGHTS)
+        _answer(
+            session,
+            survey,
+            rng,
+            NEED_WEIGHTS,
+            OFFER_WEIGHTS,
+            answered_from=survey.opens_at,  # over its weeks, all before today
+            dortmund_cooperation=4,
+        )
     if survey.previous_wave_id is None:
         _seed_earlier_wave(session, survey)
     session.flush()
@@ -159,7 +167,8 @@ def _answer(
     rng: random.Random,
     need_weights: dict[str, list[int]],
     offer_weights: dict[str, list[int]],
-    answered_from: datetime | None = None,
+    answered_from: datetime | None,
+    dortmund_cooperation: int = 3,
 ) -> None:
     """About four in five active subscribers answer, each region in its own way."""
     people = list(
@@ -197,7 +206,7 @@ def _answer(
             Answer(question_id=offer.id, option_id=o) for o in offered
         )
         # A year earlier, Dortmund thought less of cooperation than it does now.
-        base = 4 if slug == "dortmund" and answered_from is None else 3
+        base = dortmund_cooperation if slug == "dortmund" else 3
         response.answers.append(
             Answer(
                 question_id=likert.id, value=max(1, min(5, base + rng.randint(-2, 1)))

@@ -103,6 +103,10 @@ def about_rows(report: Report) -> list[list]:
         [str(_l("Survey")), report.survey.title_for(report.language)],
         [str(_l("Created")), report.generated_at.strftime("%Y-%m-%d %H:%M UTC")],
         [
+            str(_l("Answers up to")),
+            report.answers_until.strftime("%Y-%m-%d %H:%M UTC"),
+        ],
+        [
             str(_l("Filters")),
             ", ".join(f"{k}={v}" for k, v in report.filters.items()) or str(_l("none")),
         ],

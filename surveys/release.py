@@ -7,13 +7,20 @@ number rather than hiding the totals of everyone else). Filter values held by fe
 than MIN_CELL people are merged into one "others" value (its label never names
 them); one filter at a time, and only the values offered, can be chosen. The cells
 are suppressed and audited once (surveys/disclosure_audit.py) and cached until the
-survey or its answers change."""
+survey or its answers change.
+
+A release holds the answers given before the start of the day (Europe/Berlin), so
+the figures move once a day, not with every answer: an analyst who compared them
+before and after one person answered would read her answer off the difference.
+An answer changed today by someone whose first answer is older shows at once: the
+release would need the answers' history to hold the old one."""
 
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from flask_babel import lazy_gettext as _l
@@ -42,6 +49,15 @@ CACHE_SIZE = 16
 NOBODY_COUNTED = "groups_under_min_cell"
 
 
+RELEASE_ZONE = ZoneInfo("Europe/Berlin")
+
+
+def release_point(now: datetime) -> datetime:
+    """Up to when answers are in the release made at `now`: the start of the day."""
+    local = now.astimezone(RELEASE_ZONE)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
 class Refused(Exception):
     """The analyst asked for a view the release does not offer."""
 
@@ -56,6 +72,7 @@ class Release:
     primary: frozenset[Key]
     campaigns: dict[int, dict[str, int]]  # id → delivered, clicks
     campaign_sizes: dict[str, int]  # respondents per campaign id
+    until: datetime  # the answers given before this time
     built_at: datetime
     seconds: float
     audit_seconds: float
@@ -119,8 +136,11 @@ def _table(session: SessionLike, statement: Any, columns: list[str]) -> pd.DataF
     return pd.DataFrame.from_records(rows, columns=columns)
 
 
-def _frames(session: SessionLike, survey_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per respondent (attributes, day) and one per non-text answer."""
+def _frames(
+    session: SessionLike, survey_id: int, until: datetime
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per respondent who answered before `until` (attributes, day) and one
+    per non-text answer."""
     answers = _table(
         session,
         select(Answer.response_id, Answer.question_id, Answer.option_id, Answer.value)
@@ -139,20 +159,25 @@ def _frames(session: SessionLike, survey_id: int) -> tuple[pd.DataFrame, pd.Data
             SurveyResponse.size,
             SurveyResponse.campaign_id,
             SurveyResponse.updated_at,
+            SurveyResponse.created_at,
         )
         .outerjoin(Region, Region.id == SurveyResponse.region_id)
         .outerjoin(District, District.id == SurveyResponse.district_id)
         .where(SurveyResponse.survey_id == survey_id),
-        ["response_id", "group", *FILTERS, "answered_at"],
+        ["response_id", "group", *FILTERS, "answered_at", "created_at"],
     )
-    people = people[people["response_id"].isin(answers["response_id"])].copy()
+    # The driver's own values: text on SQLite, datetimes on PostgreSQL (UTC).
+    created = pd.to_datetime(people.pop("created_at"), utc=True, format="ISO8601")
+    people = people[
+        (created < pd.Timestamp(until)).to_numpy()
+        & people["response_id"].isin(answers["response_id"]).to_numpy()
+    ].copy()
     people["group"] = people["group"].fillna(NO_REGION)
     # Ids as text: a float id ("1.0") never equals the "1" of a filter.
     people["campaign_id"] = people["campaign_id"].map(
         lambda c: str(int(c)), na_action="ignore"
     )
     people["day"] = (
-        # The driver's own values: text on SQLite, datetimes on PostgreSQL (UTC).
         pd.to_datetime(people["answered_at"], utc=True, format="ISO8601")
         .dt.tz_convert("Europe/Berlin")
         .dt.date.astype(str)
@@ -241,10 +266,13 @@ def _campaigns(session: SessionLike, survey_id: int) -> dict[int, dict[str, int]
     }
 
 
-def build_release(session: SessionLike, survey: Survey, min_cell: int) -> Release:
-    """Count, suppress and audit every number of the survey."""
+def build_release(
+    session: SessionLike, survey: Survey, min_cell: int, until: datetime
+) -> Release:
+    """Count, suppress and audit every number of the survey's answers before
+    `until`."""
     start = time.perf_counter()
-    people, answers = _frames(session, survey.id)
+    people, answers = _frames(session, survey.id, until)
     sizes = people["group"].value_counts()
     people = people[people["group"].map(sizes) >= min_cell].copy()
     answers = answers[answers["response_id"].isin(people["response_id"])]
@@ -274,6 +302,7 @@ def build_release(session: SessionLike, survey: Survey, min_cell: int) -> Releas
         primary=suppression.primary,
         campaigns=_campaigns(session, survey.id),
         campaign_sizes=campaign_sizes,
+        until=until,
         built_at=utcnow(),
         seconds=done - start,
         audit_seconds=done - audit_start,
@@ -284,25 +313,29 @@ def build_release(session: SessionLike, survey: Survey, min_cell: int) -> Releas
 _cache: OrderedDict[tuple, Release] = OrderedDict()
 
 
-def _version(session: SessionLike, survey: Survey) -> tuple:
-    """Changes whenever the survey or any of its answers does."""
+def _version(session: SessionLike, survey: Survey, until: datetime) -> tuple:
+    """Changes whenever the survey or any of its answers before `until` does."""
     newest = session.execute(
         select(
             func.count(SurveyResponse.id),
             func.max(SurveyResponse.id),
             func.max(SurveyResponse.updated_at),
-        ).where(SurveyResponse.survey_id == survey.id)
+        ).where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.created_at < until
+        )
     ).one()
-    return (str(session.get_bind().engine.url), survey.id, survey.version, *newest)
+    engine = str(session.get_bind().engine.url)
+    return (engine, survey.id, survey.version, until, *newest)
 
 
 def release_of(session: SessionLike, survey: Survey, min_cell: int) -> Release:
-    """The survey's release, built once per version of its answers."""
-    key = (*_version(session, survey), min_cell)
+    """The survey's release of today, built once per version of its answers."""
+    until = release_point(utcnow())
+    key = (*_version(session, survey, until), min_cell)
     if key in _cache:
         _cache.move_to_end(key)
     else:
-        _cache[key] = build_release(session, survey, min_cell)
+        _cache[key] = build_release(session, survey, min_cell, until)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     # Deliveries and clicks change without new answers: read fresh, cheaply.

@@ -28,6 +28,7 @@ class Report:
     filters: dict[str, str]
     min_cell: int
     generated_at: datetime
+    answers_until: datetime  # the answers given before this time are in it
     regions: list[str]
     shares: pd.DataFrame
     differences: pd.DataFrame
@@ -104,6 +105,7 @@ def build_report(
         # was: that time would tell when answers last came in, even while every
         # group is under the minimum.
         generated_at=utcnow(),
+        answers_until=release.until,
         regions=[g for g in release.layout.groups if g != NO_REGION],
         shares=shares,
         differences=release_tables.differences(release, view, shares),

@@ -312,8 +312,10 @@ def answer(
     org_type: str | None = None,
 ) -> list[SurveyResponse]:
     """`times` anonymous responses of the region to the question, each choosing all
-    of `options` (or giving the scale `value`)."""
+    of `options` (or giving the scale `value`), given two days ago: in the
+    analysts' figures, which hold the answers before the start of the day."""
     region_id = None if region is None else find_region(session, region).id
+    given = utcnow() - timedelta(days=2)
     made = []
     for _ in range(times):
         response = SurveyResponse(
@@ -321,6 +323,8 @@ def answer(
             source="public",
             region_id=region_id,
             org_type=org_type,
+            created_at=given,
+            updated_at=given,
         )
         if value is not None:
             response.answers = [Answer(question_id=question.id, value=value)]

@@ -19,6 +19,10 @@ TOTAL_LABELS = {"Gesamt", "All", "total"}
 RATIO_TOLERANCE = 1e-6
 UNBOUNDED = 3  # scipy's milp status
 
+# Answers are planted this many days before today: the analysts' figures hold
+# the answers given before the start of the day.
+DAYS_BACK = 2
+
 
 @dataclass(frozen=True)
 class Person:
@@ -28,7 +32,7 @@ class Person:
     org_type: str | None = None
     district: str | None = None
     campaign: int | None = None  # index into the survey's campaigns
-    day: int = 0  # days before today the answer was given
+    day: int = 0  # days before the first day of answers (DAYS_BACK before today)
 
 
 @dataclass
@@ -252,7 +256,7 @@ def _day_index(day: str) -> int:
     from core.db import utcnow
 
     today = utcnow().astimezone(_berlin()).date()
-    return (today - date.fromisoformat(str(day)[:10])).days
+    return (today - date.fromisoformat(str(day)[:10])).days - DAYS_BACK
 
 
 def _berlin():

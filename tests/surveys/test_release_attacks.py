@@ -16,7 +16,7 @@ from newsletter.audience.models import Topic
 from surveys.builder import add_option, add_question, create_survey, update_question
 from surveys.models import Answer, Click, SurveyResponse
 from tests import factories
-from tests.surveys.attacker import Person, Universe, View, attack
+from tests.surveys.attacker import DAYS_BACK, Person, Universe, View, attack
 
 MIN = 5
 SWF, DO = "Südwestfalen", "Dortmund"
@@ -55,8 +55,8 @@ def plant(people: list[Person], campaigns: int = 0) -> dict:
             org_type=person.org_type,
             district_id=districts.get(person.district) if person.district else None,
             campaign_id=None if person.campaign is None else made[person.campaign].id,
-            created_at=now - timedelta(days=person.day),
-            updated_at=now - timedelta(days=person.day),
+            created_at=now - timedelta(days=person.day + DAYS_BACK),
+            updated_at=now - timedelta(days=person.day + DAYS_BACK),
         )
         response.answers = [
             Answer(question_id=single.id, option_id=options[person.answer].id)
