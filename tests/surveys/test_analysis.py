@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from core.db import db
 from core.models import Role
+from surveys.analysis.release_cells import TOTAL
+from surveys.analysis.report import build_report
 from surveys.models import Survey
-from surveys.release_cells import TOTAL
-from surveys.report import build_report
 from tests import factories
 
 MIN = 5
@@ -224,7 +224,7 @@ def test_the_campaign_filter_works_when_some_answers_came_without_one(
 def test_scales_show_mean_and_nps_with_intervals_and_every_point(
     db, app, client, login_as
 ):
-    from surveys.builder import add_question, update_question
+    from surveys.builder.editing import add_question, update_question
 
     likert = factories.one_question_survey(db, kind="likert")
     survey = db.get(Survey, likert.survey_id)

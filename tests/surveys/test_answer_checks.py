@@ -6,7 +6,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from core.db import db
-from surveys.answer_forms import MAX_TEXT, AnswerError, QuestionShape, parse_answers
+from surveys.answering.forms import MAX_TEXT, AnswerError, QuestionShape, parse_answers
 from surveys.models import Answer
 from tests.surveys.test_answering import (
     answer_first,
