@@ -69,8 +69,11 @@ def init_app(app: Flask) -> None:
     add_results_section(app, survey_results_section)
     add_demo_seeder(app, seed_demo_survey)
     add_personal_data_source(app, RESPONSES)
+    from surveys.answering.forms import MAX_TEXT
     from surveys.labels import option_kind_label, question_kind_label
 
     app.jinja_env.globals.update(
-        question_kind_label=question_kind_label, option_kind_label=option_kind_label
+        question_kind_label=question_kind_label,
+        option_kind_label=option_kind_label,
+        free_text_limit=MAX_TEXT,
     )

@@ -12,7 +12,7 @@ locks the rows in campaign order, so that two senders cannot deadlock on them.
 
 A later migration that rebuilds `deliveries` (SQLite's batch mode copies the table,
 and its triggers go with the old one) must call `install_triggers` again;
-tests/newsletter/test_campaign_counts.py would notice at head."""
+tests/newsletter/sending/test_campaign_counts.py would notice at head."""
 
 from collections.abc import Mapping
 

@@ -16,6 +16,10 @@ COLUMNS: dict[str, LazyString] = {
     "ci_low": _l("Lower end of the 95-percent interval"),
     "ci_high": _l("Upper end of the 95-percent interval"),
     "suppressed": _l("Suppressed (fewer than the minimum, or would reveal one)"),
+    "withheld": _l(
+        "Why the counts are empty: groups_under_min_cell = every group has fewer "
+        "respondents than the minimum, so nobody is counted yet"
+    ),
     "difference": _l("Difference of the shares, first region minus second"),
     "p": _l(
         "p-value of the difference (below 0.05 exactly when the interval leaves out "

@@ -1,6 +1,7 @@
 """Downloads of the analysis tables: CSV (UTF-8 BOM, comma or semicolon), XLSX (a
 sheet per table, one that says what and how, and a codebook) and Parquet. Suppressed
-cells are empty and flagged, never zero."""
+cells are empty and flagged, never zero; so is every count where nobody is counted
+(column withheld)."""
 
 import io
 from collections.abc import Iterator
@@ -61,9 +62,20 @@ def _german(value: object) -> object:
     return value
 
 
+def nobody_counted(min_cell: int) -> str:
+    """The reason NOBODY_COUNTED in words, as the dashboard says it."""
+    return str(_l("nobody counted yet (groups under %(n)s are left out)", n=min_cell))
+
+
 def german_excel_download(report: Report, name: str) -> Iterator[str]:
-    """Semicolons, German headers, decimal commas and ja/nein."""
+    """Semicolons, German headers, decimal commas, ja/nein and reasons in words."""
     table = labelled_tables(report)[name]
+    if "withheld" in table.columns:
+        table = table.assign(
+            withheld=table["withheld"].map(
+                lambda reason: nobody_counted(report.min_cell) if reason else None
+            )
+        )
     header = [column_label(c) for c in table.columns]
     rows = ([_german(v) for v in row] for row in _rows(table))
     return csv_lines(header, rows, ";")
@@ -87,7 +99,12 @@ def about_rows(report: Report) -> list[list]:
         ],
         [
             str(_l("Respondents")),
-            report.respondents or str(_l("fewer than the minimum")),
+            report.respondents
+            or (
+                nobody_counted(report.min_cell)
+                if report.release.withheld
+                else str(_l("fewer than the minimum"))
+            ),
         ],
         [
             str(_l("Suppression")),

@@ -37,6 +37,9 @@ from surveys.models import Answer, Click, Survey, SurveyResponse
 
 FILTERS = ("org_type", "district", "sector", "size", "campaign_id")
 CACHE_SIZE = 16
+# Why every count of a release is empty: no group reaches MIN_CELL, so nobody is
+# counted. Said alike whether some answered or none did (nothing more is told).
+NOBODY_COUNTED = "groups_under_min_cell"
 
 
 class Refused(Exception):
@@ -58,9 +61,14 @@ class Release:
     audit_seconds: float
     lp_solved: int
 
+    @property
+    def withheld(self) -> str | None:
+        """Why every count is withheld (NOBODY_COUNTED), None when groups are."""
+        return None if self.layout.groups else NOBODY_COUNTED
+
     def shown(self, key: Key) -> int | None:
-        """The published value of a cell, None when suppressed."""
-        if key in self.hidden:
+        """The published value of a cell, None when suppressed or withheld."""
+        if key in self.hidden or self.withheld:
             return None
         return self.values.get(key, 0)
 

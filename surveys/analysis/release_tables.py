@@ -1,5 +1,6 @@
 """The tables of one view of a release, read only from its published cells: a
-suppressed cell is missing (never zero) and so is everything computed from it."""
+suppressed cell is missing (never zero) and so is everything computed from it; where
+no group is counted, every count is missing and its row says why (withheld)."""
 
 import math
 from typing import Any
@@ -56,6 +57,7 @@ def shares(release: Release, view: View) -> pd.DataFrame:
                         "ci_low": low,
                         "ci_high": high,
                         "suppressed": count is None,
+                        "withheld": release.withheld,
                     }
                 )
     return _typed(pd.DataFrame(rows, columns=SHARE_COLUMNS), ["n", "count"])
@@ -71,6 +73,7 @@ SHARE_COLUMNS = [
     "ci_low",
     "ci_high",
     "suppressed",
+    "withheld",
 ]
 DIFFERENCE_COLUMNS = [
     "question_id",
@@ -149,6 +152,7 @@ def _scale_row(
         "group": group,
         "n": n,
         "suppressed": not complete,
+        "withheld": release.withheld,
     }
     for point, count in counts.items():
         row[f"count_{point}"] = count
@@ -190,6 +194,7 @@ def bridge(release: Release, view: View, topics: dict[int, str]) -> pd.DataFrame
                 row[f"{kind}_count"] = count
                 row[f"{kind}_share"] = _ratio(count, n)
                 row[f"{kind}_suppressed"] = count is None
+            row["withheld"] = release.withheld
             rows.append(row)
     columns = [
         "topic_id",
@@ -202,6 +207,7 @@ def bridge(release: Release, view: View, topics: dict[int, str]) -> pd.DataFrame
         "offer_count",
         "offer_share",
         "offer_suppressed",
+        "withheld",
     ]
     return _typed(
         pd.DataFrame(rows, columns=columns), ["n", "need_count", "offer_count"]
@@ -237,6 +243,7 @@ def response_rates(release: Release, names: dict[int, str]) -> pd.DataFrame:
                 "answered": answered,
                 "response_rate": _ratio(answered, numbers["delivered"]),
                 "suppressed": answered is None,
+                "withheld": release.withheld,
             }
         )
     columns = [
@@ -247,6 +254,7 @@ def response_rates(release: Release, names: dict[int, str]) -> pd.DataFrame:
         "answered",
         "response_rate",
         "suppressed",
+        "withheld",
     ]
     table = pd.DataFrame(rows, columns=columns)
     return _typed(table, ["delivered", "clicks", "answered"])
@@ -254,6 +262,8 @@ def response_rates(release: Release, names: dict[int, str]) -> pd.DataFrame:
 
 def _answered(release: Release, campaign: str, offered: list[str]) -> int | None:
     size = release.campaign_sizes.get(campaign, 0)
+    if release.withheld:
+        return None
     if campaign in offered:
         return release.shown((("campaign_id", campaign), TOTAL, "N"))
     if size == 0:

@@ -142,6 +142,7 @@ def labelled_tables(report: Report) -> dict[str, pd.DataFrame]:
                 "ci_low",
                 "ci_high",
                 "suppressed",
+                "withheld",
             ]
         ]
         differences = report.differences.assign(
@@ -248,6 +249,7 @@ def question_charts(report: Report) -> list[dict]:
                                     "ci_low",
                                     "ci_high",
                                     "suppressed",
+                                    "withheld",
                                 )
                             },
                         }

@@ -207,7 +207,7 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
 @bp.route("/api/surveys/<int:survey_id>/tables")
 @requires("analysis")
 def api_tables(survey_id: int) -> BaseResponse:
-    """The same tables as JSON (suppressed values are null)."""
+    """The same tables as JSON (suppressed and withheld values are null)."""
     from surveys.analysis.report import labelled_tables, records
 
     report = _report(visible_survey(survey_id))
@@ -222,6 +222,7 @@ def api_tables(survey_id: int) -> BaseResponse:
         {
             "survey": survey_id,
             "min_cell": report.min_cell,
+            "withheld": report.release.withheld,
             "filters": report.filters,
             "groups": report.release.layout.groups,
             "filter_options": filter_options(report),

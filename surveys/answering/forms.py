@@ -102,7 +102,7 @@ def _read_choices(
 ) -> tuple[list[int] | None, str | None]:
     given = [v for v in raw if v]
     chosen = [int(v) for v in given if v.isdigit() and int(v) in question.options]
-    if len(chosen) < len(given):  # a value that was never offered (a crafted form)
+    if len(set(chosen)) < len(given):  # never offered, or twice (a crafted form)
         return None, str(_l("Please choose one of the given answers."))
     if question.max_choices and len(chosen) > question.max_choices:
         message = str(_l("Please choose at most %(n)s.", n=question.max_choices))

@@ -79,11 +79,12 @@ def _button(href: str, label: str, accent: str) -> str:
 def _choices(survey: Survey, language: str) -> list[tuple[str, str]]:
     """(link, label) of each answer button of the survey's first question."""
     question = survey.questions[0]
-    link = f"{{{{ survey_{survey.id} }}}}"
+    # The survey opens in the mail's language, whatever the browser prefers.
+    link = f"{{{{ survey_{survey.id} }}}}?lang={language}"
     if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        return [(f"{link}?o={o.id}", o.label_for(language)) for o in question.options]
+        return [(f"{link}&o={o.id}", o.label_for(language)) for o in question.options]
     if question.kind in (QuestionKind.LIKERT, QuestionKind.NPS):
-        return [(f"{link}?v={v}", str(v)) for v in question.scale()]
+        return [(f"{link}&v={v}", str(v)) for v in question.scale()]
     return [(link, str(_l("Answer")))]
 
 

@@ -97,7 +97,7 @@ def _preselection(survey: Survey) -> dict[int, object]:
 def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
     try:
         invitation = read_answer_token(token, survey_id)
-        step = request.values.get("step", "first")
+        step = _step()
         problems: dict[int, str] = {}
         if request.method == "POST":
             if not posted_token_valid():  # a form token of this very link
@@ -112,6 +112,14 @@ def answer(survey_id: int, token: str) -> str | tuple[str, int] | BaseResponse:
         return _answer_page(invitation, step, problems)
     except LinkError as error:
         return link_error(error, LinkKind.SURVEY)
+
+
+def _step() -> str:
+    """Which page: a POST says it in its form (the address may still name the page
+    shown before it), a GET in its address."""
+    named = request.form.get("step") if request.method == "POST" else None
+    named = named or request.args.get("step")
+    return "rest" if named == "rest" else "first"
 
 
 def _save_posted(invitation: Invitation, step: str) -> BaseResponse | None:

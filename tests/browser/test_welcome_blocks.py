@@ -16,7 +16,7 @@ from tests import factories
 from tests.browser.conftest import screenshot
 from tests.fixtures.smtp import html_of, text_of
 from tests.http import PASSWORD
-from tests.newsletter.test_welcome_mails import run_worker
+from tests.newsletter.sending.test_welcome_mails import run_worker
 
 pytestmark = pytest.mark.browser
 

@@ -404,7 +404,7 @@ def test_nor_do_other_controllers_reminders_and_welcome_mails_reach_her(
 ):
     from newsletter.sending.welcome import WelcomeInput, enqueue_welcome_mails
     from surveys.reminders.plans import PlanInput, save_plan, start_due_reminders
-    from tests.newsletter.test_welcome_mails import welcome_with_text
+    from tests.newsletter.sending.test_welcome_mails import welcome_with_text
 
     with app.app_context():
         for region in (factories.find_region(db.session, "suedwestfalen"), None):

@@ -17,7 +17,7 @@ from newsletter.sending.welcome import WelcomeInput
 from surveys.models import Question, ReminderPlan, Survey
 from tests import factories
 from tests.http import csrf_token, login
-from tests.newsletter.test_welcome_mails import welcome_with_text
+from tests.newsletter.sending.test_welcome_mails import welcome_with_text
 
 SWF_TITLE = "Sauerland-Ausgabe"
 SWF_SURVEY = "Was braucht das Sauerland?"

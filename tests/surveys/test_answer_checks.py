@@ -1,13 +1,20 @@
 """What a person sends is checked, not trimmed: an answer that cannot be kept as
 sent is refused with a message, and what she typed stays on the page."""
 
+import re
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
 from core.db import db
+from newsletter.audience.models import Subscriber
+from newsletter.sending.outbox import dispatch_due
+from newsletter.sending.sender import Sender
 from surveys.answering.forms import MAX_TEXT, AnswerError, QuestionShape, parse_answers
 from surveys.models import Answer
+from tests import factories
+from tests.http import csrf_token
 from tests.surveys.test_answering import (
     answer_first,
     button_links,
@@ -71,3 +78,80 @@ def test_a_text_longer_than_allowed_is_refused_and_kept(app, client, smtp_server
             db.session.scalar(select(Answer.text).where(Answer.text.is_not(None)))
             is None
         )
+
+
+def test_a_repeated_choice_is_refused(app):
+    several = QuestionShape(7, "multiple", False, 2, frozenset({1, 2, 3}))
+    with app.test_request_context(), pytest.raises(AnswerError) as refused:
+        parse_answers([several], MultiDict({"q7": ["1", "1", "2"]}))
+    assert refused.value.problems == {
+        7: "Bitte wählen Sie eine der vorgegebenen Antworten."
+    }
+
+
+def test_which_page_was_sent_is_read_from_the_form_not_the_address(
+    app, client, smtp_server
+):
+    """An address with ?step=rest, before any answer, shows the first question; its
+    „Senden" saves the first answer and leads on to the rest, not to „Danke"."""
+    _survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    page = client.get(f"{link}?step=rest").get_data(as_text=True)
+    assert 'name="step" value="first"' in page
+    saved = client.post(
+        f"{link}?step=rest",
+        data={
+            "csrf_token": csrf_token(page),
+            "step": "first",
+            f"q{options[0].question_id}": str(options[0].id),
+        },
+    )
+    assert saved.status_code == 302
+    assert "/danke" not in saved.headers["Location"]
+    assert "step=rest" in saved.headers["Location"]
+
+
+def test_the_second_page_says_the_first_answer_is_saved(app, client, smtp_server):
+    _survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    saved = answer_first(client, link, options[0])
+    rest = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Ihre Antwort auf die erste Frage ist gespeichert." in rest
+    english = client.get(saved.headers["Location"] + "&lang=en").get_data(as_text=True)
+    assert "Your answer to the first question is saved." in english
+    assert "Kontaktwunsch" not in english
+
+
+def test_the_free_text_field_does_not_cut_off_what_is_pasted(app, client, smtp_server):
+    """A maxlength would let the browser cut a longer paste without a word; the
+    limit is said next to the field, and the server's message keeps the text."""
+    _survey_id, options, mails = send_survey_mail(app, smtp_server)
+    link = button_links(mails["person0@example.org"])[0].split("?")[0]
+    saved = answer_first(client, link, options[0])
+    rest = client.get(saved.headers["Location"]).get_data(as_text=True)
+    field = re.search(r"<textarea[^>]*>", rest).group(0)
+    assert "maxlength" not in field
+    assert "Höchstens 2.000 Zeichen." in rest
+
+
+def test_the_buttons_of_an_english_mail_open_the_survey_in_english(
+    app, client, smtp_server
+):
+    with app.app_context():
+        factories.audience(db.session, 1)
+        db.session.execute(update(Subscriber).values(language="en"))
+        survey_id = factories.survey(db.session).id
+        blocks = factories.survey_blocks(survey_id)
+        issue = factories.campaign(db.session, blocks=blocks, due=True)
+        issue.subject = {**issue.subject, "en": "News"}
+        issue.blocks = {**issue.blocks, "en": blocks}  # an English edition
+        db.session.commit()
+        dispatch_due(db.session)
+        Sender(app, "english-test").run(budget_seconds=30)
+    (received,) = smtp_server.handler.received
+    links = button_links(received.message)
+    assert links
+    assert all("lang=en" in link for link in links)
+    page = client.get(links[0].replace("&amp;", "&")).get_data(as_text=True)
+    assert "What do you need most?" in page
+    assert ">Send<" in page

@@ -292,7 +292,11 @@ def test_a_reminder_mail_carries_the_persons_own_links(app, smtp_server):
 def test_two_worker_processes_after_a_stop_send_the_overdue_reminder_once(
     app, smtp_server, tmp_path
 ):
-    from tests.newsletter.test_worker_processes import start_worker, stop, wait_for
+    from tests.newsletter.sending.test_worker_processes import (
+        start_worker,
+        stop,
+        wait_for,
+    )
 
     # The reminder fell due two weeks ago, while no worker ran.
     survey_id, _ = issue_with_survey(app, smtp_server, days_ago=21)

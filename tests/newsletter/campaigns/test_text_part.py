@@ -55,5 +55,5 @@ def test_the_mail_text_part_has_no_markdown_and_every_answer_link(app):
     test_view = f"/umfrage/{survey_id}/probe/"  # a preview's buttons save nothing
     lines = [line for line in text.splitlines() if test_view in line]
     assert [line.split(":")[0] for line in lines] == ["- Fachkräfte", "- KI und Daten"]
-    assert all("?o=" in line for line in lines)
+    assert all("?lang=de&o=" in line for line in lines)  # opens in the mail's language
     assert "gespeichert wird sie erst, wenn Sie dort auf „Senden“ drücken" in text

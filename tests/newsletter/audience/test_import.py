@@ -15,7 +15,7 @@ from tests import factories
 from tests.fixtures.smtp import link_in
 from tests.http import csrf_token, login
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def upload(client, filename, lists, region_id=None):

@@ -19,7 +19,7 @@ from newsletter.campaigns.models import Campaign
 from newsletter.sending.outbox import dispatch_due
 from tests import factories
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 HEAVY = (
     "pandas",

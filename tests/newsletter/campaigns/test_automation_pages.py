@@ -7,7 +7,7 @@ from core.models import Role
 from newsletter.sending.welcome import welcome_mail
 from surveys.reminders.plans import start_due_reminders
 from tests import factories
-from tests.newsletter.test_welcome_mails import switch_on
+from tests.newsletter.sending.test_welcome_mails import switch_on
 from tests.surveys.test_reminders import issue_with_survey, plan
 
 NO_LIST = "Kein Verteiler und kein Segment als Ziel gewählt."

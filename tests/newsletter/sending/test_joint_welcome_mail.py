@@ -11,7 +11,12 @@ from core.models import Role
 from newsletter.sending.models import WelcomeMail
 from tests import factories
 from tests.http import csrf_token, login
-from tests.newsletter.test_welcome_mails import edit, post_form, run_worker, set_up
+from tests.newsletter.sending.test_welcome_mails import (
+    edit,
+    post_form,
+    run_worker,
+    set_up,
+)
 from tests.privacy.test_joint_sender import BOTH, sender_of
 
 JOINT = "brueckenschlag-interregional"

@@ -21,7 +21,7 @@ from surveys.models import Option, SurveyResponse
 from tests import factories
 from tests.fixtures.smtp import link_in, text_of
 from tests.http import csrf_token
-from tests.newsletter.test_import import upload
+from tests.newsletter.audience.test_import import upload
 from tests.surveys.test_answering import answer_first, button_links
 
 WELCOME_DE = "{{ greeting }}, schön, dass Sie dabei sind!"

@@ -16,7 +16,7 @@ from newsletter.campaigns.rendering import compile_campaign
 from tests import factories
 
 PRODUCT = "Brückenschlag"  # the name, the same in every language
-CATALOGUE = Path(__file__).resolve().parents[2] / "translations/de/LC_MESSAGES"
+CATALOGUE = Path(__file__).resolve().parents[3] / "translations/de/LC_MESSAGES"
 
 
 def german_strings() -> set[str]:

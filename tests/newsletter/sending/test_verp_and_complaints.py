@@ -18,7 +18,7 @@ from newsletter.sending.sender import Sender
 from newsletter.sending.verp import verp_address
 from tests import factories
 
-FIXTURES = Path(__file__).resolve().parents[1] / "data" / "bounces"
+FIXTURES = Path(__file__).resolve().parents[2] / "data" / "bounces"
 
 
 def sent(app, smtp_server, count=2) -> dict[str, dict]:

@@ -22,7 +22,7 @@ from tests.outbox import assert_counts_kept
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def start_worker(app, smtp_server, tmp_path, *args):
