@@ -88,6 +88,15 @@ def parquet_download(report: Report, name: str) -> bytes:
     return buffer.getvalue()
 
 
+def _respondents_not_shown(report: Report) -> str:
+    """Why the number of all respondents is not in the file."""
+    if report.release.withheld:
+        return nobody_counted(report.min_cell)
+    if report.total_hidden:
+        return str(_l("not shown: a small group could be worked out from it"))
+    return str(_l("fewer than the minimum"))
+
+
 def about_rows(report: Report) -> list[list]:
     """What the file is: survey, time, filters, respondents, the suppression rule."""
     return [
@@ -99,12 +108,7 @@ def about_rows(report: Report) -> list[list]:
         ],
         [
             str(_l("Respondents")),
-            report.respondents
-            or (
-                nobody_counted(report.min_cell)
-                if report.release.withheld
-                else str(_l("fewer than the minimum"))
-            ),
+            report.respondents or _respondents_not_shown(report),
         ],
         [
             str(_l("Suppression")),

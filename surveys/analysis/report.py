@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.db import SessionLike
+from core.db import SessionLike, utcnow
 from core.input_guard import without_control_characters
 from newsletter.audience.models import Topic
 from surveys.analysis import release_tables
@@ -100,7 +100,10 @@ def build_report(
         language=language,
         filters=filters,
         min_cell=min_cell,
-        generated_at=release.built_at,
+        # When it was made (every answer until then is in it), not when the release
+        # was: that time would tell when answers last came in, even while every
+        # group is under the minimum.
+        generated_at=utcnow(),
         regions=[g for g in release.layout.groups if g != NO_REGION],
         shares=shares,
         differences=release_tables.differences(release, view, shares),

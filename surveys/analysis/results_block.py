@@ -35,6 +35,8 @@ def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] |
     except AuditFailed:  # fail closed: no figures rather than unaudited ones
         current_app.logger.exception("results block of survey %s left out", survey.id)
         return None
+    if report.release.withheld:  # every group under the minimum: no bars, a reason
+        return survey.title_for(language), []
     charts = question_charts(report)
     if not charts:
         return None
@@ -77,10 +79,15 @@ def results_mjml(block: ResultsBlock, ctx: RenderContext) -> str:
             share = None if cell["suppressed"] else cell["share"]
             rows.append(_bar(cell["label"], share, COLOURS.get(cell["key"], "#234e70")))
     heading = escape(block.get("heading") or title)
+    figures = (
+        f"<mj-table>{''.join(rows)}</mj-table>"
+        if rows
+        else f'<mj-text font-size="14px">{escape(_nobody_counted())}</mj-text>'
+    )
     return (
         "<mj-section><mj-column>"
         f'<mj-text font-size="20px" font-weight="bold">{heading}</mj-text>'
-        f"<mj-table>{''.join(rows)}</mj-table>"
+        f"{figures}"
         f'<mj-text font-size="12px" color="#4f5b62">{escape(str(NOTE))}</mj-text>'
         "</mj-column></mj-section>"
     )
@@ -92,6 +99,8 @@ def results_text(block: ResultsBlock, ctx: RenderContext) -> str:
         return ""
     title, options = found
     lines = [str(block.get("heading") or title)]
+    if not options:
+        lines.append(_nobody_counted())
     for option in options:
         parts = [
             f"{cell['label']} "
@@ -100,6 +109,12 @@ def results_text(block: ResultsBlock, ctx: RenderContext) -> str:
         ]
         lines.append(f"- {option['label']}: " + ", ".join(parts))
     return "\n".join(lines)
+
+
+def _nobody_counted() -> str:
+    from surveys.analysis.exports import nobody_counted
+
+    return nobody_counted(int(current_app.config["MIN_CELL"]))
 
 
 NOTE = _l(

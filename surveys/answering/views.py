@@ -38,7 +38,7 @@ from surveys.answering.responses import (
 )
 from surveys.answering.sql import answer_engine, answer_statements
 from surveys.blueprint import bp
-from surveys.models import Question, Survey
+from surveys.models import Question, QuestionKind, Survey
 
 
 def _language() -> str:
@@ -90,6 +90,21 @@ def _preselection(survey: Survey) -> dict[int, object]:
     if value is not None and value in first.scale():
         return {first.id: value}
     return {}
+
+
+def _added_to(
+    survey: Survey, values: dict[int, object], preselected: dict[int, object]
+) -> dict[int, object]:
+    """A button of a question with several answers adds its answer to those given
+    before; of one with one answer, it replaces it."""
+    first = survey.questions[0] if survey.questions else None
+    before = values.get(first.id) if first else None
+    chosen = preselected.get(first.id) if first else None
+    if first is None or first.kind != QuestionKind.MULTIPLE:
+        return preselected
+    if not isinstance(before, list) or not isinstance(chosen, list):
+        return preselected
+    return {first.id: [*before, *(c for c in chosen if c not in before)]}
 
 
 @bp.route("/umfrage/<int:survey_id>/<token>", methods=["GET", "POST"])
@@ -231,7 +246,7 @@ def _answer_page(
                 invitation.campaign_id,
             )
             db.session.commit()
-        values |= preselected
+        values |= _added_to(survey, values, preselected)
     return render_template(
         "surveys/answer.html",
         survey=survey,

@@ -295,3 +295,51 @@ def test_german_excel_csv_keeps_negative_numbers_as_numbers(app, client, login_a
     differences = frame.iloc[:, 2]
     assert differences.dtype.kind == "f", text
     assert differences.min() < 0
+
+
+def test_a_total_hidden_to_protect_a_group_is_not_called_too_small(db, app):
+    """When the number of all respondents is hidden (a small group could be worked
+    out from it), the file's about sheet says so: it is not "fewer than the
+    minimum"."""
+    from dataclasses import replace
+
+    from surveys.analysis.exports import about_rows
+
+    question = factories.one_question_survey(db)
+    factories.answer(db, question, [question.options[0]], region="dortmund", times=9)
+    hidden_total = replace(
+        report(db, question.survey_id), respondents=0, total_hidden=True
+    )
+    with app.test_request_context():
+        about = {row[0]: row[1] for row in about_rows(hidden_total)}
+    assert about["Befragte"] == (
+        "nicht gezeigt: Aus der Zahl ließe sich eine kleine Gruppe errechnen"
+    )
+
+
+def test_a_filtered_dashboard_says_which_parts_count_everyone(app, client, login_as):
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        for org_type in ("company", "university"):
+            factories.answer(
+                db.session, question, [question.options[0]], times=6, org_type=org_type
+            )
+        survey_id = question.survey_id
+    login_as(Role.ANALYST)
+    page = client.get(f"/analysis/{survey_id}?org_type=company")
+    assert page.status_code == 200
+    said = "Der Filter oben gilt hier nicht: Gezählt werden alle Befragten."
+    assert page.get_data(as_text=True).count(said) == 2
+    assert said not in client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+
+
+def test_a_report_is_dated_when_it_is_made_not_when_the_answers_changed(db):
+    """The time of a report must not tell when the last answer came in: while every
+    group is under 5, it would be the only sign that someone answered."""
+    from core.db import utcnow
+
+    question = factories.one_question_survey(db)
+    factories.answer(db, question, [question.options[0]], times=3)
+    report(db, question.survey_id)  # the release is made (and kept) here
+    asked_at = utcnow()
+    assert report(db, question.survey_id).generated_at >= asked_at

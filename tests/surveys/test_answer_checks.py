@@ -155,3 +155,27 @@ def test_the_buttons_of_an_english_mail_open_the_survey_in_english(
     page = client.get(links[0].replace("&amp;", "&")).get_data(as_text=True)
     assert "What do you need most?" in page
     assert ">Send<" in page
+
+
+def test_another_button_adds_to_the_choices_of_a_multiple_choice_question(app, client):
+    """A person who chose A and clicks B in the mail later finds A and B ticked:
+    a button of a question with several answers adds one, it does not swap."""
+    from newsletter.campaigns.rendering import Recipient
+    from surveys.answering.responses import answer_token
+
+    with app.app_context():
+        factories.audience(db.session, 1)
+        person = db.session.scalar(select(Subscriber))
+        question = factories.one_question_survey(db.session, kind="multiple")
+        a, b, _c = (option.id for option in question.options)
+        her = Recipient(person.id, person.link_key)
+        link = f"/umfrage/{question.survey_id}/"
+        link += answer_token(her, question.survey_id, None)
+    page = client.get(f"{link}?o={a}").get_data(as_text=True)
+    client.post(
+        link,
+        data={"csrf_token": csrf_token(page), "step": "first", f"q{question.id}": a},
+    )
+    again = client.get(f"{link}?o={b}").get_data(as_text=True)
+    for option in (a, b):
+        assert re.search(rf'value="{option}"\s+checked', again)

@@ -187,3 +187,21 @@ def test_a_counted_group_with_nobody_in_the_view_says_nobody_not_withheld(
     assert row.startswith("niemand in dieser Gruppe (n = 0) 100 % (61 %–100 %; 6/6)")
     assert "0 (n nicht gezeigt)" not in page
     assert WITHHELD not in page
+
+
+def test_the_results_block_of_a_mail_says_nobody_is_counted_yet(app):
+    """A survey whose every group is under 5: the block in the mail says so, in
+    both parts, instead of answers without bars."""
+    from newsletter.campaigns.rendering import compile_campaign
+
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        factories.answer(
+            db.session, question, [question.options[0]], region="dortmund", times=3
+        )
+        block = {"id": "r", "type": "survey_results", "survey": str(question.survey_id)}
+        campaign = factories.campaign(db.session, blocks=[{**block, "heading": ""}])
+        compiled = compile_campaign(campaign, "de")
+    said = "noch niemand gezählt (Gruppen unter 5 werden nicht mitgezählt)"
+    assert said in compiled.text
+    assert said in compiled.html
