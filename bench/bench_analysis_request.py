@@ -174,7 +174,7 @@ def main() -> None:
         client = logged_in_client(app)
         path = f"/analysis/{survey_id}"
 
-        from surveys import release
+        from surveys.analysis import release
 
         cold = timed_get(client, path)
         built = next(reversed(release._cache.values()))

@@ -39,7 +39,7 @@ def prepare(database: str) -> tuple[int, int, list[str]]:
     from core.regions import ensure_regions
     from newsletter.audience.models import Subscriber
     from newsletter.campaigns.rendering import Recipient
-    from surveys.answering import answer_token
+    from surveys.answering.responses import answer_token
     from tests import factories
 
     app = create_app(

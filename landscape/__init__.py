@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
     from newsletter.audience.personal_data import add_personal_data_source
     from newsletter.audience.sections import add_preference_section
     from newsletter.campaigns.blocks import register_block
-    from surveys.report_sections import add_report_section
+    from surveys.analysis.report_sections import add_report_section
 
     app.register_blueprint(bp)
     add_nav_entry(

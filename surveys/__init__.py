@@ -1,4 +1,9 @@
-"""Surveys on needs and offers, answered from inside the newsletter; analyses."""
+"""Surveys on needs and offers, answered from inside the newsletter; analyses.
+
+Four rooms whose arrows point down — `analysis` (release, audit, report, trends,
+downloads) and `reminders` → `builder` (surveys, questions, waves) → `answering`
+(links, answer pages, responses) — beside what the whole package shares: `models`,
+`blueprint`, `labels`, `home`, `demo`, `jobs` and `init_app` here."""
 
 from dataclasses import replace
 
@@ -16,25 +21,22 @@ def init_app(app: Flask) -> None:
     from newsletter.campaigns.blocks import register_block
     from newsletter.campaigns.rendering import add_personaliser
     from newsletter.sending.results import add_results_section
-    from surveys import (  # noqa: F401 - tables and routes
-        analysis_views,
-        builder_views,
-        models,
-        needs_report_views,
-        reminder_views,
-        views,
-        wave_views,
-    )
-    from surveys.block import SURVEY_BLOCK, survey_links
+    from surveys import models  # noqa: F401 - the tables
+    from surveys.analysis import needs_report_views, views  # noqa: F401 - routes
+    from surveys.analysis.results_block import RESULTS_BLOCK
+    from surveys.answering import views as answer_views  # noqa: F401 - routes
+    from surveys.answering.campaign_results import survey_results_section
+    from surveys.answering.privacy import RESPONSES
+    from surveys.answering.question_block import SURVEY_BLOCK, survey_links
     from surveys.blueprint import bp
-    from surveys.campaign_results import survey_results_section
+    from surveys.builder import views as builder_views  # noqa: F401 - routes
+    from surveys.builder import wave_views  # noqa: F401 - routes
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
     from surveys.jobs import start_reminders
-    from surveys.privacy import RESPONSES
-    from surveys.reminder_facts import explain_reminder
-    from surveys.reminders import REMINDER_AUDIENCE
-    from surveys.results_block import RESULTS_BLOCK
+    from surveys.reminders import views as reminder_views  # noqa: F401 - routes
+    from surveys.reminders.facts import explain_reminder
+    from surveys.reminders.plans import REMINDER_AUDIENCE
 
     app.register_blueprint(bp)
     add_nav_entry(
@@ -67,7 +69,7 @@ def init_app(app: Flask) -> None:
     add_results_section(app, survey_results_section)
     add_demo_seeder(app, seed_demo_survey)
     add_personal_data_source(app, RESPONSES)
-    from surveys.answer_forms import MAX_TEXT
+    from surveys.answering.forms import MAX_TEXT
     from surveys.labels import option_kind_label, question_kind_label
 
     app.jinja_env.globals.update(

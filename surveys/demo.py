@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
 from newsletter.audience.models import Subscriber, SubscriberStatus, Topic
-from surveys.answering import new_public_key
-from surveys.builder import default_scale_labels
+from surveys.answering.responses import new_public_key
+from surveys.builder.editing import default_scale_labels
 from surveys.models import Answer, Option, Question, Survey, SurveyResponse
 
 TITLE = "Bedarfe und Angebote 2026"

@@ -1,7 +1,7 @@
 """The scheduler's entry points for surveys: thin and idempotent."""
 
 from core.db import db
-from surveys.reminders import start_due_reminders
+from surveys.reminders.plans import start_due_reminders
 
 
 def start_reminders() -> list[int]:

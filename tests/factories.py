@@ -23,7 +23,12 @@ from newsletter.audience.models import (
 )
 from newsletter.audience.subscriptions import Profile, RequestMeta, confirm, sign_up
 from newsletter.campaigns.models import Campaign, CampaignStatus
-from surveys.builder import add_option, add_question, create_survey, update_question
+from surveys.builder.editing import (
+    add_option,
+    add_question,
+    create_survey,
+    update_question,
+)
 from surveys.models import Answer, Option, Question, Survey, SurveyResponse
 
 # Look-ups of what the seed made

@@ -155,7 +155,7 @@ def personal_links(session: Any, survey_id: int, count: int) -> list[Link]:
 
     from newsletter.audience.models import Subscriber
     from newsletter.campaigns.rendering import Recipient
-    from surveys.answering import answer_token
+    from surveys.answering.responses import answer_token
     from surveys.models import Survey
 
     survey = session.get(Survey, survey_id)

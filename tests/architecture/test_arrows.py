@@ -1,5 +1,6 @@
-"""The house's arrows run one way: landscape → surveys → newsletter → core, and
-inside the newsletter sending → campaigns → audience. An import the wrong way fails
+"""The house's arrows run one way: landscape → surveys → newsletter → core, inside
+the newsletter sending → campaigns → audience, and inside surveys analysis and
+reminders (apart from each other) → builder → answering. An import the wrong way fails
 here."""
 
 import ast
@@ -16,6 +17,13 @@ FORBIDDEN = [
     ("surveys", ("landscape",)),
     ("newsletter/audience", ("newsletter.campaigns", "newsletter.sending")),
     ("newsletter/campaigns", ("newsletter.sending",)),
+    (
+        "surveys/answering",
+        ("surveys.builder", "surveys.reminders", "surveys.analysis"),
+    ),
+    ("surveys/builder", ("surveys.reminders", "surveys.analysis")),
+    ("surveys/reminders", ("surveys.analysis",)),
+    ("surveys/analysis", ("surveys.reminders",)),
 ]
 
 

@@ -11,6 +11,9 @@ DOC = ROOT / "docs" / "architecture.md"
 # (`sending/outbox.py` means newsletter/sending/outbox.py) or a room's file.
 BASES = ("", "newsletter/", "surveys/", "core/", "landscape/")
 BASES += tuple(f"newsletter/{room}/" for room in ("audience", "campaigns", "sending"))
+BASES += tuple(
+    f"surveys/{room}/" for room in ("answering", "builder", "reminders", "analysis")
+)
 PATH = re.compile(r"`([\w./-]+\.(?:py|html|js|md))(?::\s*([\w.]+))?")
 
 

@@ -20,9 +20,9 @@ from newsletter.campaigns.models import Campaign
 from newsletter.campaigns.rendering import Recipient
 from newsletter.campaigns.web_links import web_token
 from newsletter.sending.welcome import WelcomeInput, save_welcome
-from surveys.answering import answer_token
+from surveys.answering.responses import answer_token
 from surveys.models import Survey
-from surveys.reminders import PlanInput, save_plan
+from surveys.reminders.plans import PlanInput, save_plan
 from tests import factories
 from tests.browser.conftest import screenshot
 from tests.factories import every_block

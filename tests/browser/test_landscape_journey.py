@@ -19,7 +19,12 @@ from landscape.models import Introduction, Profile
 from newsletter.audience.models import Topic
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
-from surveys.builder import add_option, add_question, create_survey, update_question
+from surveys.builder.editing import (
+    add_option,
+    add_question,
+    create_survey,
+    update_question,
+)
 from tests import factories
 from tests.browser.conftest import screenshot
 from tests.fixtures.smtp import html_of, link_in, text_of

@@ -403,7 +403,7 @@ def test_nor_do_other_controllers_reminders_and_welcome_mails_reach_her(
     app, client, smtp_server
 ):
     from newsletter.sending.welcome import WelcomeInput, enqueue_welcome_mails
-    from surveys.reminders import PlanInput, save_plan, start_due_reminders
+    from surveys.reminders.plans import PlanInput, save_plan, start_due_reminders
     from tests.newsletter.sending.test_welcome_mails import welcome_with_text
 
     with app.app_context():

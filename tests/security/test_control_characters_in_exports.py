@@ -17,7 +17,7 @@ from core.models import Role
 from newsletter.audience.export_jobs import run_queued_exports
 from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import preferences_token
-from surveys.exports import TABLE_NAMES
+from surveys.analysis.exports import TABLE_NAMES
 from tests import factories
 from tests.http import csrf_token
 

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 
 from core.db import db
 from core.models import Role
+from surveys.analysis.release_cells import TOTAL
+from surveys.analysis.report import build_report
 from surveys.models import Survey
-from surveys.release_cells import TOTAL
-from surveys.report import build_report
 from tests import factories
 
 MIN = 5
@@ -225,7 +225,7 @@ def test_the_campaign_filter_works_when_some_answers_came_without_one(
 def test_scales_show_mean_and_nps_with_intervals_and_every_point(
     db, app, client, login_as
 ):
-    from surveys.builder import add_question, update_question
+    from surveys.builder.editing import add_question, update_question
 
     likert = factories.one_question_survey(db, kind="likert")
     survey = db.get(Survey, likert.survey_id)
@@ -303,7 +303,7 @@ def test_a_total_hidden_to_protect_a_group_is_not_called_too_small(db, app):
     minimum"."""
     from dataclasses import replace
 
-    from surveys.exports import about_rows
+    from surveys.analysis.exports import about_rows
 
     question = factories.one_question_survey(db)
     factories.answer(db, question, [question.options[0]], region="dortmund", times=9)

@@ -42,7 +42,7 @@ def test_a_release_that_cannot_be_proven_is_503_in_json(
     app, client, login_as, monkeypatch
 ):
     survey_id = a_survey(app)
-    monkeypatch.setattr("surveys.disclosure_audit.MAX_ROUNDS", 0)
+    monkeypatch.setattr("surveys.analysis.disclosure_audit.MAX_ROUNDS", 0)
     login_as(Role.ANALYST)
     response = client.get(f"/api/surveys/{survey_id}/tables")  # no Accept header
     assert response.status_code == 503

@@ -11,7 +11,7 @@ from core.db import db
 from newsletter.audience.models import Subscriber
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
-from surveys.answer_forms import MAX_TEXT, AnswerError, QuestionShape, parse_answers
+from surveys.answering.forms import MAX_TEXT, AnswerError, QuestionShape, parse_answers
 from surveys.models import Answer
 from tests import factories
 from tests.http import csrf_token
@@ -161,7 +161,7 @@ def test_another_button_adds_to_the_choices_of_a_multiple_choice_question(app, c
     """A person who chose A and clicks B in the mail later finds A and B ticked:
     a button of a question with several answers adds one, it does not swap."""
     from newsletter.campaigns.rendering import Recipient
-    from surveys.answering import answer_token
+    from surveys.answering.responses import answer_token
 
     with app.app_context():
         factories.audience(db.session, 1)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.db import db
 from newsletter.audience.models import Subscriber
 from newsletter.campaigns.rendering import Recipient
-from surveys.answering import answer_token
+from surveys.answering.responses import answer_token
 from surveys.models import SurveyResponse
 from tests import factories
 from tests.http import csrf_token

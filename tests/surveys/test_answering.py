@@ -16,16 +16,16 @@ from newsletter.audience.models import Subscriber
 from newsletter.audience.tokens import LinkError
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
-from surveys import answering
-from surveys.answer_forms import QuestionShape
-from surveys.answer_sql import answer_engine
-from surveys.answering import (
+from surveys.answering import responses
+from surveys.answering.forms import QuestionShape
+from surveys.answering.responses import (
     Invitation,
     Respondent,
     respondent,
     save_subscriber_answers,
 )
-from surveys.builder import add_option
+from surveys.answering.sql import answer_engine
+from surveys.builder.editing import add_option
 from surveys.demo import TITLE as DEMO_TITLE
 from surveys.models import Answer, Click, Option, Survey, SurveyResponse
 from tests import factories
@@ -464,7 +464,7 @@ def test_reading_a_respondent_uses_indexes_only(app, query):
     if backend != "sqlite":
         pytest.skip("SQLite's plan; PostgreSQL plans by table statistics")
     with app.app_context():
-        compiled = getattr(answering, query).compiled(db.engine.dialect)
+        compiled = getattr(responses, query).compiled(db.engine.dialect)
         with db.engine.connect() as connection:
             plan = connection.exec_driver_sql(
                 f"EXPLAIN QUERY PLAN {compiled.sql}", (1, 1)[: compiled.sql.count("?")]

@@ -11,7 +11,7 @@ from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.editing import CampaignError
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.control import schedule
-from surveys.builder import create_survey
+from surveys.builder.editing import create_survey
 from surveys.models import Survey
 from tests import factories
 from tests.http import csrf_token

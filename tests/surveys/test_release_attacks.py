@@ -13,7 +13,12 @@ from sqlalchemy import select
 from core.db import db, utcnow
 from core.models import District, Region, Role
 from newsletter.audience.models import Topic
-from surveys.builder import add_option, add_question, create_survey, update_question
+from surveys.builder.editing import (
+    add_option,
+    add_question,
+    create_survey,
+    update_question,
+)
 from surveys.models import Answer, Click, SurveyResponse
 from tests import factories
 from tests.surveys.attacker import DAYS_BACK, Person, Universe, View, attack

@@ -13,7 +13,7 @@ from tests import factories
 
 @pytest.fixture
 def auditor_gives_up(monkeypatch):
-    monkeypatch.setattr("surveys.disclosure_audit.MAX_ROUNDS", 0)
+    monkeypatch.setattr("surveys.analysis.disclosure_audit.MAX_ROUNDS", 0)
 
 
 def a_survey_with_answers(app) -> int:

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from core.db import db, utcnow
 from core.models import Role
+from surveys.analysis.release import release_point
+from surveys.analysis.report import build_report
 from surveys.models import Survey
-from surveys.release import release_point
-from surveys.report import build_report
 from tests import factories
 
 

@@ -21,7 +21,7 @@ from newsletter.sending.models import Delivery
 from newsletter.sending.outbox import dispatch_due
 from newsletter.sending.sender import Sender
 from surveys.models import Option, Survey, SurveyReminder, SurveyResponse
-from surveys.reminders import PlanInput, save_plan, start_due_reminders
+from surveys.reminders.plans import PlanInput, save_plan, start_due_reminders
 from tests import factories
 from tests.conftest import on_postgresql
 from tests.fixtures.smtp import html_of, text_of
@@ -140,7 +140,8 @@ def test_only_people_without_an_answer_who_still_want_the_list_are_reminded(
                 .where(SurveyResponse.survey_id == survey_id)
             )
         )
-        # An answer through a reminder counts for no campaign (see surveys.block).
+        # An answer through a reminder counts for no campaign (see
+        # surveys.answering.question_block).
         through_reminder = db.session.scalar(
             select(SurveyResponse.campaign_id)
             .join(Subscriber, SurveyResponse.subscriber_id == Subscriber.id)

@@ -8,7 +8,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
-from surveys.statistics import (
+from surveys.analysis.statistics import (
     difference_p,
     expected_counts_small,
     holm,

@@ -13,11 +13,11 @@ from scipy.stats import t as student_t
 
 from core.db import db
 from core.models import Role
+from surveys.analysis.release import release_of
+from surveys.analysis.release_cells import ALL
+from surveys.analysis.release_tables import shares as release_shares
+from surveys.builder.waves import new_wave
 from surveys.models import Question
-from surveys.release import release_of
-from surveys.release_cells import ALL
-from surveys.release_tables import shares as release_shares
-from surveys.waves import new_wave
 from tests import factories
 from tests.surveys.trend_pages import trend_rows
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from core.db import db
 from core.models import Role
+from surveys.builder.waves import a_year_later, new_wave, next_title, waves_of
 from surveys.models import Question, Survey
-from surveys.waves import a_year_later, new_wave, next_title, waves_of
 from tests import factories
 from tests.http import submit
 from tests.surveys.trend_pages import trend_rows
@@ -136,7 +136,7 @@ def test_a_wave_made_from_an_older_wave_continues_the_series(app):
 
 
 def test_a_wave_nobody_answered_yet_is_left_out_of_the_trend(app):
-    from surveys.trends import trend_of
+    from surveys.analysis.trends import trend_of
 
     first_id, second_id = two_waves(app)
     with app.app_context():

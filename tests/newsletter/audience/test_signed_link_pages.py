@@ -15,7 +15,7 @@ from core.db import db
 from newsletter.audience.models import ConsentEvent, Subscriber, Subscription
 from newsletter.audience.tokens import make_token, preferences_token, unsubscribe_token
 from newsletter.campaigns.rendering import Recipient
-from surveys.answering import answer_token
+from surveys.answering.responses import answer_token
 from tests import factories
 from tests.fixtures.smtp import link_in
 from tests.http import csrf_token, sign_up

@@ -5,7 +5,7 @@ when, instead of asking for a list ("Kein Verteiler ... gewählt" would be untru
 from core.db import db
 from core.models import Role
 from newsletter.sending.welcome import welcome_mail
-from surveys.reminders import start_due_reminders
+from surveys.reminders.plans import start_due_reminders
 from tests import factories
 from tests.newsletter.sending.test_welcome_mails import switch_on
 from tests.surveys.test_reminders import issue_with_survey, plan

@@ -30,8 +30,8 @@ HEAVY = (
     "highspy",
     "weasyprint",
     "alembic",
-    "surveys.release",
-    "surveys.disclosure_audit",
+    "surveys.analysis.release",
+    "surveys.analysis.disclosure_audit",
 )
 
 

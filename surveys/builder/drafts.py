@@ -12,7 +12,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from core.db import SessionLike
-from surveys.builder import add_option
+from surveys.builder.editing import add_option
 from surveys.models import Question, QuestionKind, Survey
 
 

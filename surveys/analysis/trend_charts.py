@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from surveys.report import Report, records
+from surveys.analysis.report import Report, records
 
 
 def trend_charts(report: Report) -> list[dict]:

@@ -14,13 +14,13 @@ from typing import Any
 import pandas as pd
 
 from core.db import SessionLike
-from surveys import release_tables
-from surveys.disclosure_audit import AuditFailed
+from surveys.analysis import release_tables
+from surveys.analysis.disclosure_audit import AuditFailed
+from surveys.analysis.release import Release, release_of
+from surveys.analysis.release_cells import ALL, TOTAL
+from surveys.analysis.statistics import newcombe
+from surveys.builder.waves import waves_of
 from surveys.models import Question, QuestionKind, Survey
-from surveys.release import Release, release_of
-from surveys.release_cells import ALL, TOTAL
-from surveys.statistics import newcombe
-from surveys.waves import waves_of
 
 SHARE_COLUMNS = [
     "question_id",

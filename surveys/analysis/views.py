@@ -30,7 +30,7 @@ from surveys.blueprint import bp
 from surveys.models import Answer, Option, Survey, SurveyResponse
 
 if TYPE_CHECKING:
-    from surveys.report import Report
+    from surveys.analysis.report import Report
 
 
 def visible_survey(survey_id: int) -> Survey:
@@ -57,8 +57,8 @@ def answered_survey(survey_id: int) -> Survey:
 def _report(survey: Survey, filters: dict[str, str] | None = None) -> "Report":
     """The report of the view the request asks for; a view the release does not
     offer is refused with a message the analyst can read (400)."""
-    from surveys.release import Refused
-    from surveys.report import build_report, chosen_filters
+    from surveys.analysis.release import Refused
+    from surveys.analysis.report import build_report, chosen_filters
 
     try:
         return build_report(
@@ -74,7 +74,7 @@ def _report(survey: Survey, filters: dict[str, str] | None = None) -> "Report":
 
 def filter_options(report: "Report") -> dict[str, list[dict[str, str]]]:
     """Per filter, the values the analyst may choose (value and label)."""
-    from surveys.report import filter_label
+    from surveys.analysis.report import filter_label
 
     return {
         attribute: [{"value": v, "label": filter_label(v)} for v in values]
@@ -97,9 +97,9 @@ def analysis_index() -> str:
 @bp.route("/analysis/<int:survey_id>")
 @requires("analysis")
 def dashboard(survey_id: int) -> tuple[str, int]:
-    from surveys.exports import TABLE_NAMES
-    from surveys.release import Refused
-    from surveys.report import (
+    from surveys.analysis.exports import TABLE_NAMES
+    from surveys.analysis.release import Refused
+    from surveys.analysis.report import (
         bridge_rows,
         build_report,
         chosen_filters,
@@ -108,7 +108,7 @@ def dashboard(survey_id: int) -> tuple[str, int]:
         question_charts,
         records,
     )
-    from surveys.trend_charts import trend_charts
+    from surveys.analysis.trend_charts import trend_charts
 
     survey = visible_survey(survey_id)
     try:
@@ -160,7 +160,7 @@ def _campaigns_of(survey: Survey) -> list[tuple[int, str]]:
 @bp.route("/analysis/<int:survey_id>/download.<fmt>")
 @requires("analysis")
 def download(survey_id: int, fmt: str) -> BaseResponse:
-    from surveys.exports import (
+    from surveys.analysis.exports import (
         TABLE_NAMES,
         csv_download,
         german_excel_download,
@@ -208,7 +208,7 @@ def download(survey_id: int, fmt: str) -> BaseResponse:
 @requires("analysis")
 def api_tables(survey_id: int) -> BaseResponse:
     """The same tables as JSON (suppressed and withheld values are null)."""
-    from surveys.report import labelled_tables, records
+    from surveys.analysis.report import labelled_tables, records
 
     report = _report(visible_survey(survey_id))
     tables = {

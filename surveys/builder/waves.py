@@ -1,5 +1,6 @@
 """Survey waves: a survey asked again, as a copy with the same questions and options
-and new dates, linked to the wave before (the trends across them: surveys/trends.py)."""
+and new dates, linked to the wave before (the trends across them:
+surveys/analysis/trends.py)."""
 
 import re
 from datetime import datetime
@@ -8,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.db import SessionLike, utcnow
-from surveys.answering import new_public_key
+from surveys.answering.responses import new_public_key
 from surveys.models import Option, Question, Survey
 
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")

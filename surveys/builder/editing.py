@@ -4,7 +4,7 @@ id, a topic and a kind (need or offer). Services flush; callers commit."""
 from flask_babel import lazy_gettext as _l
 
 from core.db import SessionLike
-from surveys.answering import new_public_key
+from surveys.answering.responses import new_public_key
 from surveys.models import Option, OptionKind, Question, QuestionKind, Survey
 
 # The ends of a new scale question, until the manager labels them otherwise.

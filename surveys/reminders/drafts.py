@@ -6,8 +6,8 @@ from core.db import SessionLike, utcnow
 from newsletter.campaigns.checklist import checklist
 from newsletter.campaigns.models import Campaign
 from surveys.models import ReminderPlan, Survey
-from surveys.reminder_facts import explain_plan
-from surveys.reminders import next_due_at, reminder_campaign
+from surveys.reminders.facts import explain_plan
+from surveys.reminders.plans import next_due_at, reminder_campaign
 
 
 def draft_reminder(

@@ -13,12 +13,12 @@ from core.policy import requires
 from newsletter.campaigns.editing import LANGUAGES, CampaignError
 from newsletter.campaigns.preview import sample_rendering, sandboxed, send_test
 from surveys.blueprint import bp
-from surveys.builder_views import get_survey
+from surveys.builder.views import get_survey
 from surveys.models import ReminderPlan, Survey
-from surveys.reminder_drafts import draft_reminder, plan_findings, switch_by_checklist
-from surveys.reminder_forms import ReminderPlanForm, ReminderTestForm
-from surveys.reminder_rates import step_rates
-from surveys.reminders import PlanInput, issues_with, next_due_at, save_plan
+from surveys.reminders.drafts import draft_reminder, plan_findings, switch_by_checklist
+from surveys.reminders.forms import ReminderPlanForm, ReminderTestForm
+from surveys.reminders.plans import PlanInput, issues_with, next_due_at, save_plan
+from surveys.reminders.rates import step_rates
 
 
 def _form(survey: Survey) -> ReminderPlanForm:

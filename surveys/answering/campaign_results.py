@@ -11,7 +11,7 @@ from core.db import db
 from core.home import Panel
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.models import Delivery, DeliveryStatus
-from surveys.block import embedded_survey_ids
+from surveys.answering.question_block import embedded_survey_ids
 from surveys.models import Survey, SurveyResponse
 
 

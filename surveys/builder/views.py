@@ -36,8 +36,13 @@ from core.policy import (
 from core.timezone import NonexistentTime, ambiguity_note, local_to_utc
 from newsletter.audience.models import Topic
 from surveys.blueprint import bp
-from surveys.builder import BuilderError, add_question, create_survey, move_question
-from surveys.builder_drafts import TypedQuestion, TypedSurvey, apply_typed
+from surveys.builder.drafts import TypedQuestion, TypedSurvey, apply_typed
+from surveys.builder.editing import (
+    BuilderError,
+    add_question,
+    create_survey,
+    move_question,
+)
 from surveys.models import Option, Question, QuestionKind, Survey
 
 MAX_TEXT = 2000

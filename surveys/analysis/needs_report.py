@@ -11,16 +11,16 @@ from sqlalchemy import select
 from core.db import SessionLike
 from core.home import Panel
 from core.models import Region
-from surveys.models import Survey
-from surveys.report import (
+from surveys.analysis.report import (
     Report,
     bridge_rows,
     labelled_tables,
     question_charts,
     records,
 )
-from surveys.report_sections import report_sections
-from surveys.trend_charts import trend_charts
+from surveys.analysis.report_sections import report_sections
+from surveys.analysis.trend_charts import trend_charts
+from surveys.models import Survey
 
 
 @dataclass

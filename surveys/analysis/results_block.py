@@ -8,7 +8,7 @@ from markupsafe import escape
 
 from core.db import db
 from newsletter.campaigns.blocks import BlockType, FieldSpec, RenderContext
-from surveys.block import SurveyRef, survey_choices, survey_of
+from surveys.answering.question_block import SurveyRef, survey_choices, survey_of
 
 
 class ResultsBlock(SurveyRef, total=False):
@@ -21,9 +21,9 @@ COLOURS = {"Südwestfalen": "#0b5d50", "Dortmund": "#8c1d2f"}
 def _first_chart(block: ResultsBlock, language: str) -> tuple[str, list[dict]] | None:
     # Here, not at the top: only an issue with a results block needs the analysis
     # libraries, and a sender loads them for such an issue only (issue #20).
-    from surveys.disclosure_audit import AuditFailed
-    from surveys.release_cells import TOTAL
-    from surveys.report import build_report, question_charts
+    from surveys.analysis.disclosure_audit import AuditFailed
+    from surveys.analysis.release_cells import TOTAL
+    from surveys.analysis.report import build_report, question_charts
 
     survey = survey_of(block)
     if survey is None:
@@ -112,7 +112,7 @@ def results_text(block: ResultsBlock, ctx: RenderContext) -> str:
 
 
 def _nobody_counted() -> str:
-    from surveys.exports import nobody_counted
+    from surveys.analysis.exports import nobody_counted
 
     return nobody_counted(int(current_app.config["MIN_CELL"]))
 

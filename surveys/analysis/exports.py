@@ -13,8 +13,8 @@ from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from core.spreadsheet import csv_lines, xlsx_bytes
-from surveys.columns import column_label
-from surveys.report import Report, labelled_tables
+from surveys.analysis.columns import column_label
+from surveys.analysis.report import Report, labelled_tables
 
 TABLE_NAMES = {
     "shares": _l("Shares per answer"),

@@ -21,14 +21,13 @@ from newsletter.audience.link_views import LinkKind, link_error
 from newsletter.audience.models import Subscriber, Topic
 from newsletter.audience.tokens import LinkError, same_key
 from newsletter.campaigns.models import Campaign
-from surveys.answer_forms import (
+from surveys.answering.forms import (
     AnswerError,
     QuestionShape,
     current_values,
     parse_answers,
 )
-from surveys.answer_sql import answer_engine, answer_statements
-from surveys.answering import (
+from surveys.answering.responses import (
     Invitation,
     log_click,
     read_answer_token,
@@ -37,6 +36,7 @@ from surveys.answering import (
     save_public_answers,
     save_subscriber_answers,
 )
+from surveys.answering.sql import answer_engine, answer_statements
 from surveys.blueprint import bp
 from surveys.models import Question, QuestionKind, Survey
 

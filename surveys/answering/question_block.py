@@ -14,7 +14,7 @@ from core.links import external_url
 from newsletter.campaigns.blocks import Block, BlockType, FieldSpec, RenderContext
 from newsletter.campaigns.models import ISSUE, Campaign
 from newsletter.campaigns.rendering import SAMPLE, Recipient
-from surveys.answering import answer_token
+from surveys.answering.responses import answer_token
 from surveys.models import QuestionKind, Survey
 
 SURVEY_LINK_MARK = "SURVEY-TOKEN"

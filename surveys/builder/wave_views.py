@@ -10,8 +10,8 @@ from core.audit import record
 from core.db import db
 from core.policy import requires
 from surveys.blueprint import bp
-from surveys.builder_views import get_survey, valid_form
-from surveys.waves import new_wave
+from surveys.builder.views import get_survey, valid_form
+from surveys.builder.waves import new_wave
 
 
 @bp.route("/surveys/<int:survey_id>/new-wave", methods=["POST"])

@@ -5,7 +5,7 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.forms import Form
-from surveys.reminders import MAX_STEPS
+from surveys.reminders.plans import MAX_STEPS
 
 
 class ReminderPlanForm(Form):

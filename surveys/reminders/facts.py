@@ -14,7 +14,7 @@ from newsletter.campaigns.audiences import AutomationFacts
 from newsletter.campaigns.labels import campaign_name
 from newsletter.campaigns.models import Campaign
 from surveys.models import ReminderPlan, Survey, SurveyReminder
-from surveys.reminders import issues_with, next_due_at
+from surveys.reminders.plans import issues_with, next_due_at
 
 
 def explain_reminder(session: SessionLike, campaign: Campaign) -> AutomationFacts:

@@ -13,8 +13,8 @@ from core.db import SessionLike, utcnow
 from core.direct_sql import PreparedStatement, Statements
 from newsletter.audience.tokens import LinkError, make_token, read_token, same_key
 from newsletter.campaigns.rendering import Recipient
-from surveys.answer_forms import QuestionShape
-from surveys.answer_statements import (
+from surveys.answering.forms import QuestionShape
+from surveys.answering.statements import (
     DELETE_ANSWERS,
     INSERT_ANSWERS,
     INSERT_HER_RESPONSE,

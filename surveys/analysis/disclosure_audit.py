@@ -22,7 +22,14 @@ from flask_babel import lazy_gettext as _l
 from scipy.sparse import csr_matrix
 from werkzeug.exceptions import ServiceUnavailable
 
-from surveys.release_cells import TOTAL, Key, Relation, Sheet, primary, relations_of
+from surveys.analysis.release_cells import (
+    TOTAL,
+    Key,
+    Relation,
+    Sheet,
+    primary,
+    relations_of,
+)
 
 MAX_ROUNDS = 500
 SLACK = 1e-6

@@ -6,8 +6,8 @@ The release describes the respondents of every group with at least MIN_CELL peop
 number rather than hiding the totals of everyone else). Filter values held by fewer
 than MIN_CELL people are merged into one "others" value (its label never names
 them); one filter at a time, and only the values offered, can be chosen. The cells
-are suppressed and audited once (surveys/disclosure_audit.py) and cached until the
-survey or its answers change.
+are suppressed and audited once (disclosure_audit.py) and cached until the survey or
+its answers change.
 
 A release holds the answers given before the start of the day (Europe/Berlin), so
 the figures move once a day, not with every answer: an analyst who compared them
@@ -29,9 +29,8 @@ from sqlalchemy import func, select
 from core.db import SessionLike, utcnow
 from core.models import District, Region
 from newsletter.sending.models import Delivery, DeliveryStatus
-from surveys.disclosure_audit import suppress
-from surveys.models import Answer, Click, Survey, SurveyResponse
-from surveys.release_cells import (
+from surveys.analysis.disclosure_audit import suppress
+from surveys.analysis.release_cells import (
     ALL,
     NO_REGION,
     OTHER,
@@ -41,6 +40,7 @@ from surveys.release_cells import (
     View,
     build_sheet,
 )
+from surveys.models import Answer, Click, Survey, SurveyResponse
 
 FILTERS = ("org_type", "district", "sector", "size", "campaign_id")
 CACHE_SIZE = 16

@@ -1,6 +1,6 @@
 """The statements of the answer POST (the hot path of the product: a newsletter goes
 out, thousands press "Senden" within minutes), prepared once and run on the DBAPI
-connection (see core.direct_sql) by surveys.answering."""
+connection (see core.direct_sql) by surveys.answering.responses."""
 
 from typing import Any
 

@@ -12,7 +12,7 @@ from core.db import SessionLike
 from newsletter.campaigns.models import Campaign
 from newsletter.sending.models import Delivery, DeliveryStatus
 from surveys.models import SurveyResponse
-from surveys.reminders import issues_with, sent_steps
+from surveys.reminders.plans import issues_with, sent_steps
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveys.models import QuestionKind
-from surveys.release import Release
-from surveys.release_cells import ALL, NPS_CLASSES, SCALE_POINTS, TOTAL, View
-from surveys.statistics import (
+from surveys.analysis.release import Release
+from surveys.analysis.release_cells import ALL, NPS_CLASSES, SCALE_POINTS, TOTAL, View
+from surveys.analysis.statistics import (
     difference_p,
     holm,
     mean_interval,
@@ -19,6 +18,7 @@ from surveys.statistics import (
     nps_interval,
     wilson,
 )
+from surveys.models import QuestionKind
 
 COUNT = "Int64"  # whole numbers, missing when suppressed
 

@@ -29,5 +29,5 @@ def answer_statements() -> tuple[Callable[..., Any], Callable[..., Any]]:
 def answer_engine() -> Engine:
     """The engine of the answer POST: on a database server the one that skips the
     ping before each use (a round trip of every answer); a connection the server
-    dropped is answered by running the transaction again (surveys.views)."""
+    dropped is answered by running the transaction again (surveys.answering.views)."""
     return db.engines.get(UNPINGED, db.engine)

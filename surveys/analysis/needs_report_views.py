@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from core.db import db
 from core.policy import requires
-from surveys.analysis_views import visible_survey
+from surveys.analysis.views import visible_survey
 from surveys.blueprint import bp
 
 
 def _page(survey_id: int, for_pdf: bool) -> str:
-    from surveys.needs_report import needs_report
-    from surveys.report import build_report
+    from surveys.analysis.needs_report import needs_report
+    from surveys.analysis.report import build_report
 
     survey = visible_survey(survey_id)
     report = build_report(

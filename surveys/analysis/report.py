@@ -14,11 +14,11 @@ from sqlalchemy import select
 from core.db import SessionLike, utcnow
 from core.input_guard import without_control_characters
 from newsletter.audience.models import Topic
-from surveys import release_tables
+from surveys.analysis import release_tables
+from surveys.analysis.release import FILTERS, Release, release_of
+from surveys.analysis.release_cells import NO_REGION, OTHER, TOTAL, View
+from surveys.analysis.trends import Trend, trend_of
 from surveys.models import Survey
-from surveys.release import FILTERS, Release, release_of
-from surveys.release_cells import NO_REGION, OTHER, TOTAL, View
-from surveys.trends import Trend, trend_of
 
 
 @dataclass
