@@ -90,11 +90,12 @@ def ours(folder: str) -> dict:
     from core.spreadsheet import xlsx_file
     from newsletter.audience import exports
     from newsletter.audience.filters import SubscriberFilter, subscribers_query
+    from newsletter.audience.scope import Scope
 
     app = make_app(folder)
     with app.test_request_context(), force_locale("de"):
         start = time.perf_counter()
-        query = subscribers_query(SubscriberFilter.from_mapping({}), None)
+        query = subscribers_query(SubscriberFilter.from_mapping({}), Scope(None, None))
         with xlsx_file(
             [("Abonnenten", exports.header(), exports.rows(db.session, query))]
         ) as workbook:
@@ -110,10 +111,11 @@ def baseline(folder: str) -> dict:
     from core.db import db
     from newsletter.audience import exports
     from newsletter.audience.filters import SubscriberFilter, subscribers_query
+    from newsletter.audience.scope import Scope
 
     app = make_app(folder)
     with app.test_request_context():
-        query = subscribers_query(SubscriberFilter.from_mapping({}), None)
+        query = subscribers_query(SubscriberFilter.from_mapping({}), Scope(None, None))
         rows = list(exports.rows(db.session, query))
         start = time.perf_counter()
         workbook = Workbook(write_only=True)
