@@ -90,6 +90,7 @@ def ours(folder: str) -> dict:
     from core.spreadsheet import xlsx_file
     from newsletter.audience import exports
     from newsletter.audience.filters import SubscriberFilter, subscribers_query
+    from newsletter.audience.import_columns import export_header
     from newsletter.audience.scope import Scope
 
     app = make_app(folder)
@@ -97,7 +98,7 @@ def ours(folder: str) -> dict:
         start = time.perf_counter()
         query = subscribers_query(SubscriberFilter.from_mapping({}), Scope(None, None))
         with xlsx_file(
-            [("Abonnenten", exports.header(), exports.rows(db.session, query))]
+            [("Abonnenten", export_header(), exports.rows(db.session, query))]
         ) as workbook:
             size = len(workbook.read())
         seconds = time.perf_counter() - start
@@ -111,6 +112,7 @@ def baseline(folder: str) -> dict:
     from core.db import db
     from newsletter.audience import exports
     from newsletter.audience.filters import SubscriberFilter, subscribers_query
+    from newsletter.audience.import_columns import export_header
     from newsletter.audience.scope import Scope
 
     app = make_app(folder)
@@ -120,7 +122,7 @@ def baseline(folder: str) -> dict:
         start = time.perf_counter()
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Abonnenten")
-        sheet.append(exports.header())
+        sheet.append(export_header())
         for row in rows:
             sheet.append(row)
         with tempfile.TemporaryFile() as output:
