@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.spreadsheet import csv_lines, xlsx_bytes
 from surveys.analysis.columns import column_label
+from surveys.analysis.release import RELEASE_ZONE
 from surveys.analysis.report import Report, labelled_tables
 
 TABLE_NAMES = {
@@ -104,7 +105,8 @@ def about_rows(report: Report) -> list[list]:
         [str(_l("Created")), report.generated_at.strftime("%Y-%m-%d %H:%M UTC")],
         [
             str(_l("Answers up to")),
-            report.answers_until.strftime("%Y-%m-%d %H:%M UTC"),
+            # The day's start where the release is cut, as the dashboard says it.
+            report.answers_until.astimezone(RELEASE_ZONE).strftime("%Y-%m-%d %H:%M %Z"),
         ],
         [
             str(_l("Filters")),

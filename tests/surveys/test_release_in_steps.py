@@ -58,3 +58,50 @@ def test_an_answer_of_yesterday_is_in_the_figures(app):
         )
     assert figures.respondents == 6
     assert figures.answers_until == release_point(utcnow())
+
+
+def test_an_issue_sent_today_is_not_counted_with_no_answer_beside_it(app):
+    """Deliveries and clicks are held to the same time as the answers: an issue sent
+    today would otherwise show „0 beantwortet, 0 %" until tomorrow."""
+    from newsletter.sending.models import Delivery, DeliveryStatus
+    from surveys.models import Click
+
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        made = factories.answer(
+            db.session, question, [question.options[0]], region="dortmund", times=6
+        )
+        issue = factories.campaign(db.session)
+        for response in made:
+            response.campaign_id = issue.id
+        db.session.add_all(
+            [
+                Delivery(
+                    campaign_id=issue.id,
+                    status=DeliveryStatus.SENT,
+                    sent_at=utcnow() - timedelta(days=2),
+                ),
+                Delivery(
+                    campaign_id=issue.id, status=DeliveryStatus.SENT, sent_at=utcnow()
+                ),
+                Click(survey_id=question.survey_id, campaign_id=issue.id),
+            ]
+        )
+        db.session.commit()
+        figures = build_report(
+            db.session, db.session.get(Survey, question.survey_id), {}, 5, "de"
+        )
+        assert figures.release.campaigns[issue.id] == {"delivered": 1, "clicks": 0}
+
+
+def test_a_survey_opened_today_says_its_figures_come_tomorrow(app, client, login_as):
+    with app.app_context():
+        question = factories.one_question_survey(db.session)
+        survey = db.session.get(Survey, question.survey_id)
+        survey.opens_at = utcnow()
+        db.session.commit()
+        survey_id = survey.id
+    login_as(Role.ANALYST)
+    page = client.get(f"/analysis/{survey_id}").get_data(as_text=True)
+    assert "Die Umfrage läuft seit heute; ihre ersten Zahlen erscheinen morgen." in page
+    assert "Zu wenige Antworten" not in page
