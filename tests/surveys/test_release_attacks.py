@@ -222,7 +222,11 @@ def test_clicks_of_a_handful_are_not_shown(app, client, login_as):
     with app.app_context():
         planted = plant(many(8, region=DO, answer=0, campaign=0), campaigns=1)
         db.session.add_all(
-            Click(survey_id=planted["survey"], campaign_id=planted["campaigns"][0])
+            Click(
+                survey_id=planted["survey"],
+                campaign_id=planted["campaigns"][0],
+                at=utcnow() - timedelta(days=DAYS_BACK),  # in the day's release
+            )
             for _ in range(2)
         )
         db.session.commit()
