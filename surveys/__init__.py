@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     from surveys.builder import wave_views  # noqa: F401 - routes
     from surveys.demo import seed_demo_survey
     from surveys.home import survey_panel
-    from surveys.jobs import start_reminders
+    from surveys.jobs import freeze_releases, start_reminders
     from surveys.reminders import views as reminder_views  # noqa: F401 - routes
     from surveys.reminders.facts import explain_reminder
     from surveys.reminders.plans import REMINDER_AUDIENCE
@@ -65,6 +65,8 @@ def init_app(app: Flask) -> None:
     # The facts read the reminders module, so they join its audience here.
     add_audience(app, replace(REMINDER_AUDIENCE, explain=explain_reminder))
     add_job(app, Job("surveys.start_reminders", start_reminders, 30))
+    # Every few minutes: after midnight, the first run keeps the day's inputs.
+    add_job(app, Job("surveys.freeze_releases", freeze_releases, 300))
     add_home_panel(app, survey_panel)
     add_results_section(app, survey_results_section)
     add_demo_seeder(app, seed_demo_survey)

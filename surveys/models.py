@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -286,3 +287,20 @@ class SurveyReminder(Model):
         ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FrozenRelease(Model):
+    """What a survey's release of one day is counted from, kept as it was at the
+    start of that day (surveys.analysis.frozen): an answer changed later that day
+    changes none of the day's figures."""
+
+    __tablename__ = "frozen_releases"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    until: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    survey_version: Mapped[int]
+    people: Mapped[bytes] = mapped_column(LargeBinary)  # Parquet
+    answers: Mapped[bytes] = mapped_column(LargeBinary)  # Parquet
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

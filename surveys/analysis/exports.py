@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.spreadsheet import csv_lines, xlsx_bytes
 from surveys.analysis.columns import column_label
-from surveys.analysis.release import RELEASE_ZONE
+from surveys.analysis.release_rows import RELEASE_ZONE
 from surveys.analysis.report import Report, labelled_tables
 
 TABLE_NAMES = {

@@ -12,24 +12,24 @@ its answers change.
 A release holds the answers given before the start of the day (Europe/Berlin), so
 the figures move once a day, not with every answer: an analyst who compared them
 before and after one person answered would read her answer off the difference.
-An answer changed today by someone whose first answer is older shows at once: the
-release would need the answers' history to hold the old one."""
+An answer changed today by someone who answered before does not show either, once
+the worker has kept the day's rows (surveys.analysis.frozen)."""
 
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.db import SessionLike, utcnow
-from core.models import District, Region
+from core.models import Region
 from newsletter.sending.models import Delivery, DeliveryStatus
 from surveys.analysis.disclosure_audit import suppress
+from surveys.analysis.frozen import frozen_rows
 from surveys.analysis.release_cells import (
     ALL,
     NO_REGION,
@@ -40,22 +40,20 @@ from surveys.analysis.release_cells import (
     View,
     build_sheet,
 )
-from surveys.models import Answer, Click, Survey, SurveyResponse
+from surveys.analysis.release_rows import (
+    ANSWER_COLUMNS,
+    FILTERS,
+    PEOPLE_COLUMNS,
+    Rows,
+    release_point,
+    release_rows,
+)
+from surveys.models import Click, FrozenRelease, Survey, SurveyResponse
 
-FILTERS = ("org_type", "district", "sector", "size", "campaign_id")
 CACHE_SIZE = 16
 # Why every count of a release is empty: no group reaches MIN_CELL, so nobody is
 # counted. Said alike whether some answered or none did (nothing more is told).
 NOBODY_COUNTED = "groups_under_min_cell"
-
-
-RELEASE_ZONE = ZoneInfo("Europe/Berlin")
-
-
-def release_point(now: datetime) -> datetime:
-    """Up to when answers are in the release made at `now`: the start of the day."""
-    local = now.astimezone(RELEASE_ZONE)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 class Refused(Exception):
@@ -117,55 +115,13 @@ class Release:
         return len(self.hidden) / max(1, len(self.values))
 
 
-def _table(session: SessionLike, statement: Any, columns: list[str]) -> pd.DataFrame:
-    """The statement's rows straight from the database driver: SQLAlchemy's rows
-    (and pandas inspecting each as a named tuple) cost seconds at 100,000
-    respondents. The statement holds only ids and column names of ours."""
-    connection = session.connection()
-    sql = str(
-        statement.compile(
-            dialect=connection.dialect, compile_kwargs={"literal_binds": True}
-        )
-    )
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    return pd.DataFrame.from_records(rows, columns=columns)
-
-
-def _frames(
-    session: SessionLike, survey_id: int, until: datetime
+def frames(
+    people_rows: Rows, answer_rows: Rows, until: datetime
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per respondent who answered before `until` (attributes, day) and one
     per non-text answer."""
-    answers = _table(
-        session,
-        select(Answer.response_id, Answer.question_id, Answer.option_id, Answer.value)
-        .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
-        .where(SurveyResponse.survey_id == survey_id, Answer.text.is_(None)),
-        ["response_id", "question_id", "option_id", "value"],
-    )
-    people = _table(
-        session,
-        select(
-            SurveyResponse.id,
-            Region.name,
-            SurveyResponse.org_type,
-            District.name,
-            SurveyResponse.sector,
-            SurveyResponse.size,
-            SurveyResponse.campaign_id,
-            SurveyResponse.updated_at,
-            SurveyResponse.created_at,
-        )
-        .outerjoin(Region, Region.id == SurveyResponse.region_id)
-        .outerjoin(District, District.id == SurveyResponse.district_id)
-        .where(SurveyResponse.survey_id == survey_id),
-        ["response_id", "group", *FILTERS, "answered_at", "created_at"],
-    )
+    answers = pd.DataFrame.from_records(answer_rows, columns=ANSWER_COLUMNS)
+    people = pd.DataFrame.from_records(people_rows, columns=PEOPLE_COLUMNS)
     # The driver's own values: text on SQLite, datetimes on PostgreSQL (UTC).
     created = pd.to_datetime(people.pop("created_at"), utc=True, format="ISO8601")
     people = people[
@@ -282,7 +238,9 @@ def build_release(
     """Count, suppress and audit every number of the survey's answers before
     `until`."""
     start = time.perf_counter()
-    people, answers = _frames(session, survey.id, until)
+    # The day's rows as the worker kept them, else the answers as they are.
+    rows = frozen_rows(session, survey, until) or release_rows(session, survey.id)
+    people, answers = frames(*rows, until)
     sizes = people["group"].value_counts()
     people = people[people["group"].map(sizes) >= min_cell].copy()
     answers = answers[answers["response_id"].isin(people["response_id"])]
@@ -324,7 +282,16 @@ _cache: OrderedDict[tuple, Release] = OrderedDict()
 
 
 def _version(session: SessionLike, survey: Survey, until: datetime) -> tuple:
-    """Changes whenever the survey or any of its answers before `until` does."""
+    """Changes whenever the survey or any of its answers before `until` does; the
+    day's kept inputs (surveys.analysis.frozen) change with the survey only."""
+    engine = str(session.get_bind().engine.url)
+    kept = session.scalar(
+        select(FrozenRelease.survey_version).where(
+            FrozenRelease.survey_id == survey.id, FrozenRelease.until == until
+        )
+    )
+    if kept == survey.version:
+        return (engine, survey.id, survey.version, until, "kept")
     newest = session.execute(
         select(
             func.count(SurveyResponse.id),
@@ -334,7 +301,6 @@ def _version(session: SessionLike, survey: Survey, until: datetime) -> tuple:
             SurveyResponse.survey_id == survey.id, SurveyResponse.created_at < until
         )
     ).one()
-    engine = str(session.get_bind().engine.url)
     return (engine, survey.id, survey.version, until, *newest)
 
 
