@@ -12,7 +12,7 @@ import zlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 
 from core.db import SessionLike, utcnow
 from surveys.analysis.release_rows import Rows, release_rows
@@ -20,10 +20,14 @@ from surveys.models import FrozenRelease, Survey, SurveyResponse
 
 
 def freeze_due(session: SessionLike, until: datetime) -> list[int]:
-    """Keep today's rows of every survey with answers before `until` that has none
-    for its questions as they are; returns the surveys' ids. Idempotent."""
+    """Keep today's rows of every survey still open at `until`, with answers before
+    it and none kept for its questions as they are; returns the surveys' ids.
+    Idempotent. A survey closed before takes no changes; earlier days' rows go."""
+    session.execute(delete(FrozenRelease).where(FrozenRelease.until < until))
+    session.commit()
     due = session.scalars(
         select(Survey).where(
+            Survey.closes_at.is_(None) | (Survey.closes_at > until),
             exists().where(
                 SurveyResponse.survey_id == Survey.id,
                 SurveyResponse.created_at < until,

@@ -47,3 +47,31 @@ def test_the_days_inputs_follow_the_start_of_the_day(app):
 
         (kept,) = db.session.scalars(select(FrozenRelease)).all()
         assert kept.until == release_point(utcnow())
+
+
+def test_only_open_surveys_are_kept_and_only_for_today(app):
+    from datetime import timedelta
+
+    from surveys.models import FrozenRelease, Survey
+
+    with app.app_context():
+        open_one = factories.one_question_survey(db.session)
+        closed = factories.one_question_survey(db.session)
+        for question in (open_one, closed):
+            factories.answer(db.session, question, [question.options[0]], times=6)
+        db.session.get(Survey, closed.survey_id).closes_at = utcnow() - timedelta(
+            days=1
+        )
+        db.session.add(
+            FrozenRelease(
+                survey_id=open_one.survey_id,
+                until=release_point(utcnow()) - timedelta(days=1),
+                survey_version=1,
+                people=b"",
+                answers=b"",
+            )
+        )
+        db.session.commit()
+        assert freeze_releases() == [open_one.survey_id]
+        kept = db.session.scalars(select(FrozenRelease.until)).all()
+        assert kept == [release_point(utcnow())]
