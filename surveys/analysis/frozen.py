@@ -1,7 +1,7 @@
 """A survey's release of one day is counted from what the answers were at the start
 of that day. The worker keeps those rows (surveys.analysis.release_rows, as
 compressed JSON) once a day; the web reads them and writes nothing. Without them (no
-worker run yet today, or the survey's questions changed since) the release is
+worker run yet today) the release is
 counted from the answers as they are, given before the day: an answer changed later
 that day would then show at once, the one difference a day's release hides.
 
@@ -20,22 +20,20 @@ from surveys.models import FrozenRelease, Survey, SurveyResponse
 
 
 def freeze_due(session: SessionLike, until: datetime) -> list[int]:
-    """Keep today's rows of every survey still open at `until`, with answers before
-    it and none kept for its questions as they are; returns the surveys' ids.
-    Idempotent. A survey closed before takes no changes; earlier days' rows go."""
+    """Keep today's rows of every survey with answers before `until` and none kept
+    yet; returns the surveys' ids. Idempotent; earlier days' rows go."""
     session.execute(delete(FrozenRelease).where(FrozenRelease.until < until))
     session.commit()
+    # Every survey with answers, closed ones too: one reopened today would otherwise
+    # be counted live until the next run. Kept once a day, whatever is edited later.
     due = session.scalars(
         select(Survey).where(
-            Survey.closes_at.is_(None) | (Survey.closes_at > until),
             exists().where(
                 SurveyResponse.survey_id == Survey.id,
                 SurveyResponse.created_at < until,
             ),
             ~exists().where(
-                FrozenRelease.survey_id == Survey.id,
-                FrozenRelease.until == until,
-                FrozenRelease.survey_version == Survey.version,
+                FrozenRelease.survey_id == Survey.id, FrozenRelease.until == until
             ),
         )
     ).all()
@@ -58,10 +56,10 @@ def freeze_due(session: SessionLike, until: datetime) -> list[int]:
 def frozen_rows(
     session: SessionLike, survey: Survey, until: datetime
 ) -> tuple[Rows, Rows] | None:
-    """The day's kept rows of the survey, None when there are none for its
-    questions as they are."""
+    """The day's kept rows of the survey, None when there are none (an edit of the
+    survey later that day changes which of them are shown, not what they are)."""
     kept = session.get(FrozenRelease, (survey.id, until))
-    if kept is None or kept.survey_version != survey.version:
+    if kept is None:
         return None
     return _unpacked(kept.people), _unpacked(kept.answers)
 

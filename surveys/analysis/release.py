@@ -133,10 +133,10 @@ def frames(
     people["campaign_id"] = people["campaign_id"].map(
         lambda c: str(int(c)), na_action="ignore"
     )
+    # The day of the first answer: a change of today would show as an answer of
+    # today and leave the day she first answered.
     people["day"] = (
-        pd.to_datetime(people["answered_at"], utc=True, format="ISO8601")
-        .dt.tz_convert("Europe/Berlin")
-        .dt.date.astype(str)
+        created.loc[people.index].dt.tz_convert("Europe/Berlin").dt.date.astype(str)
     )
     return people, answers
 
@@ -290,7 +290,7 @@ def _version(session: SessionLike, survey: Survey, until: datetime) -> tuple:
             FrozenRelease.survey_id == survey.id, FrozenRelease.until == until
         )
     )
-    if kept == survey.version:
+    if kept is not None:
         return (engine, survey.id, survey.version, until, "kept")
     newest = session.execute(
         select(

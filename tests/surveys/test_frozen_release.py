@@ -33,6 +33,9 @@ def test_an_answer_changed_today_changes_no_figure_of_today(app, client, login_a
             select(Region.id).where(Region.slug == "suedwestfalen")
         )
         response.updated_at = utcnow()
+        from surveys.models import Survey
+
+        db.session.get(Survey, survey_id).version += 1  # and the survey is edited
         db.session.commit()
     after = client.get(f"/api/surveys/{survey_id}/tables").get_json()
     assert after == before
@@ -49,7 +52,7 @@ def test_the_days_inputs_follow_the_start_of_the_day(app):
         assert kept.until == release_point(utcnow())
 
 
-def test_only_open_surveys_are_kept_and_only_for_today(app):
+def test_every_survey_with_answers_is_kept_once_for_today_only(app):
     from datetime import timedelta
 
     from surveys.models import FrozenRelease, Survey
@@ -72,6 +75,8 @@ def test_only_open_surveys_are_kept_and_only_for_today(app):
             )
         )
         db.session.commit()
-        assert freeze_releases() == [open_one.survey_id]
+        assert sorted(freeze_releases()) == sorted(
+            [open_one.survey_id, closed.survey_id]
+        )
         kept = db.session.scalars(select(FrozenRelease.until)).all()
-        assert kept == [release_point(utcnow())]
+        assert kept == [release_point(utcnow())] * 2
