@@ -300,7 +300,6 @@ class FrozenRelease(Model):
         ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
     )
     until: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
-    survey_version: Mapped[int]
     people: Mapped[bytes] = mapped_column(LargeBinary)  # Parquet
     answers: Mapped[bytes] = mapped_column(LargeBinary)  # Parquet
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -25,7 +25,6 @@ def upgrade():
         'frozen_releases',
         sa.Column('survey_id', sa.Integer(), nullable=False),
         sa.Column('until', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('survey_version', sa.Integer(), nullable=False),
         sa.Column('people', sa.LargeBinary(), nullable=False),
         sa.Column('answers', sa.LargeBinary(), nullable=False),
         sa.Column('made_at', sa.DateTime(timezone=True), nullable=False),

@@ -43,7 +43,6 @@ def freeze_due(session: SessionLike, until: datetime) -> list[int]:
             FrozenRelease(
                 survey_id=survey.id,
                 until=until,
-                survey_version=survey.version,
                 people=_packed(people),
                 answers=_packed(answers),
                 made_at=utcnow(),

@@ -286,7 +286,7 @@ def _version(session: SessionLike, survey: Survey, until: datetime) -> tuple:
     day's kept inputs (surveys.analysis.frozen) change with the survey only."""
     engine = str(session.get_bind().engine.url)
     kept = session.scalar(
-        select(FrozenRelease.survey_version).where(
+        select(FrozenRelease.survey_id).where(
             FrozenRelease.survey_id == survey.id, FrozenRelease.until == until
         )
     )

@@ -69,7 +69,6 @@ def test_every_survey_with_answers_is_kept_once_for_today_only(app):
             FrozenRelease(
                 survey_id=open_one.survey_id,
                 until=release_point(utcnow()) - timedelta(days=1),
-                survey_version=1,
                 people=b"",
                 answers=b"",
             )
